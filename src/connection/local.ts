@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { userInfo } from 'node:os';
+import { BecomeHandshake, wrapBecome } from './become.js';
+import { CommandTimeoutError, type Connection, type ExecOptions, type ExecResult } from './types.js';
+
+/** Runs commands on the controller itself through /bin/sh (ansible_connection: local). */
+export class LocalConnection implements Connection {
+  execCount = 0;
+  private readonly currentUser = userInfo().username;
+
+  constructor(readonly host: string) {}
+
+  async connect(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    this.execCount++;
+    const become = options.become;
+    const needsSudo = become !== undefined && (become.user ?? 'root') !== this.currentUser;
+    const line = needsSudo ? wrapBecome(command, become) : command;
+    return new Promise((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const stdout: Buffer[] = [];
+      let stderr = '';
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(error);
+      };
+      const timer = options.timeoutMs
+        ? setTimeout(() => fail(new CommandTimeoutError(this.host, options.timeoutMs!)), options.timeoutMs)
+        : undefined;
+      const writeStdin = () => child.stdin.end(options.stdin ?? '');
+      const handshake =
+        needsSudo && become.password !== undefined
+          ? new BecomeHandshake(this.host, become.password, (data) => child.stdin.write(data), writeStdin)
+          : undefined;
+      child.stdin.on('error', () => {});
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => {
+        try {
+          stderr += handshake ? handshake.feed(chunk.toString('utf8')) : chunk.toString('utf8');
+        } catch (error) {
+          fail(error);
+        }
+      });
+      child.on('error', fail);
+      child.on('close', (code) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (handshake) stderr = handshake.leftover() + stderr;
+        resolve({ code: code ?? 1, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
+      });
+      if (!handshake) writeStdin();
+    });
+  }
+}

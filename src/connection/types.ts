@@ -1,0 +1,80 @@
+/** The interface every transport (SSH, local) implements. The engine talks to hosts only through it. */
+
+export interface BecomeOptions {
+  /** The user to become; root when omitted. */
+  user?: string;
+  /** Sent on stdin when sudo asks for it; never placed on a command line. */
+  password?: string;
+}
+
+export interface ExecOptions {
+  /** Bytes written to the command's stdin, then stdin is closed. */
+  stdin?: string | Buffer;
+  /** Per-command timeout; the command fails with CommandTimeoutError when it runs longer. */
+  timeoutMs?: number;
+  /** Run the command through sudo as another user. */
+  become?: BecomeOptions;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Connection {
+  /** Inventory name of the host. */
+  readonly host: string;
+  /** Opens the connection; called once, before the first exec. Throws UnreachableError. */
+  connect(): Promise<void>;
+  /** Runs a POSIX sh command line on the host. Throws UnreachableError when the link is lost. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+  /** How many remote execs this connection has made (reported, and counted by benchmarks). */
+  readonly execCount: number;
+}
+
+/** Connection settings after inventory vars, ~/.ssh/config and CLI options are merged. */
+export interface ConnectionSettings {
+  host: string;
+  transport: 'ssh' | 'local';
+  address: string;
+  port: number;
+  user?: string;
+  privateKeyFile?: string;
+  password?: string;
+  knownHostsFiles?: string[];
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  proxyJump?: string;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  become?: boolean;
+  becomeUser?: string;
+  becomePassword?: string;
+}
+
+export class UnreachableError extends Error {
+  override name = 'UnreachableError';
+  constructor(
+    readonly host: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class CommandTimeoutError extends Error {
+  override name = 'CommandTimeoutError';
+  constructor(
+    readonly host: string,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`command on ${host} did not finish within ${timeoutMs} ms`, options);
+  }
+}
+
+export class BecomeError extends Error {
+  override name = 'BecomeError';
+}

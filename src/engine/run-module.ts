@@ -1,0 +1,59 @@
+import type { Connection, BecomeOptions, ExecResult } from '../connection/types.js';
+import type { ModuleDefinition, Plan, PrepareContext, ProbeOutput } from '../modules/types.js';
+import { applyChange } from './apply-change.js';
+
+export interface ModuleRunResult {
+  plan: Plan;
+  /** One entry per executed change, in order; empty in check mode. */
+  executed: Array<{ summary: string; result: ExecResult }>;
+  /** The first change that exited non-zero, if any (later changes were not run). */
+  failedChange?: { summary: string; result: ExecResult };
+}
+
+/** Parses and validates raw arguments with the module's schema (throws zod's error). */
+export function parseArgs<A>(module: ModuleDefinition<A>, raw: unknown): A {
+  return module.schema.parse(raw);
+}
+
+/** Runs a module's probe alone on the host (the engine batches probes; this is the single form). */
+export async function probeModule<A>(conn: Connection, module: ModuleDefinition<A>, args: A, become?: BecomeOptions): Promise<ProbeOutput> {
+  if (!module.probe) return { stdout: '', code: 0 };
+  const result = await conn.exec(module.probe(args), { become });
+  return { stdout: result.stdout, code: result.code };
+}
+
+/** Plans from a probe's output and, unless in check mode, applies the plan's changes in order. */
+export async function planAndApply<A>(
+  conn: Connection,
+  module: ModuleDefinition<A>,
+  args: A,
+  probe: ProbeOutput,
+  options: { check: boolean; become?: BecomeOptions },
+): Promise<ModuleRunResult> {
+  const current = module.parse ? module.parse(probe, args) : undefined;
+  const plan = module.plan(args, current, { host: conn.host, check: options.check });
+  const executed: ModuleRunResult['executed'] = [];
+  if (options.check || plan.failed || plan.skipReason) return { plan, executed };
+  for (const change of plan.changes) {
+    const result = await applyChange(conn, change, { become: options.become });
+    executed.push({ summary: change.summary, result });
+    if (result.code !== 0) return { plan, executed, failedChange: { summary: change.summary, result } };
+  }
+  return { plan, executed };
+}
+
+/** prepare -> probe -> plan -> apply for one task invocation on one host. */
+export async function runModule<A>(
+  conn: Connection,
+  module: ModuleDefinition<A>,
+  rawArgs: unknown,
+  options: { check: boolean; become?: BecomeOptions; prepare?: PrepareContext },
+): Promise<ModuleRunResult> {
+  let args = parseArgs(module, rawArgs);
+  if (module.prepare) {
+    if (!options.prepare) throw new Error(`module ${module.name} needs a prepare context`);
+    args = await module.prepare(args, options.prepare);
+  }
+  const probe = await probeModule(conn, module, args, options.become);
+  return planAndApply(conn, module, args, probe, options);
+}

@@ -1,0 +1,123 @@
+/**
+ * The module contract. A module is one file in src/modules/ named after its YAML key, exporting
+ * `module` built with defineModule(). It never touches a host itself:
+ *   prepare (controller, optional) -> probe (read-only POSIX sh on the host) -> parse -> plan (pure).
+ * Only the engine executes the changes a plan returns, so check mode, --diff, drift and
+ * "changed" reporting all come from this contract.
+ */
+import type { z } from 'zod';
+
+/** Before/after text of one file, rendered by the engine as a unified diff. */
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+}
+
+interface ChangeBase {
+  /** One line a person reads: "install nginx", "set mode of /etc/x to 0644". */
+  summary: string;
+  /** For drift reports: the value found on the host and the one wanted ("stopped" -> "started"). */
+  from?: string;
+  to?: string;
+  diff?: FileDiff;
+}
+
+/** Run a POSIX sh command line on the host. A non-zero exit fails the task. */
+export interface CommandChange extends ChangeBase {
+  kind: 'command';
+  command: string;
+  /** Fed to the command's stdin; the only way secrets may reach a command. */
+  stdin?: string;
+  /** Run as this OS user (through become) instead of the task's user. */
+  user?: string;
+  /** Working directory, quoted by the engine. */
+  cwd?: string;
+}
+
+/** Write a file atomically: temp file in the same directory, owner/group/mode, then rename. */
+export interface PutChange extends ChangeBase {
+  kind: 'put';
+  path: string;
+  content: string | Buffer;
+  mode?: string;
+  owner?: string;
+  group?: string;
+  /** Keep the replaced file as PATH.TIMESTAMP~ */
+  backup?: boolean;
+  /** Validate the temp file before it goes live; %s is replaced by its quoted path. */
+  validate?: string;
+  /** Validate after the rename (e.g. `nginx -t` needs the file in place); on failure the old file is put back. */
+  validateInPlace?: string;
+}
+
+export type Change = CommandChange | PutChange;
+
+export interface Plan {
+  changes: Change[];
+  /** Values merged into the task's registered result (e.g. debug's msg, stat results). */
+  result?: Record<string, unknown>;
+  /** The probe cannot tell whether running the task would change anything (command without guards). */
+  unverifiable?: boolean;
+  /** The task is skipped on this host (e.g. a `creates` guard already holds); the reason is shown. */
+  skipReason?: string;
+  /** The task fails with this message (assert, fail, a probe that found something impossible). */
+  failed?: string;
+  /** Variables to set for this host (set_fact). */
+  facts?: Record<string, unknown>;
+}
+
+export interface ProbeOutput {
+  stdout: string;
+  /** Exit status of the probe script. */
+  code: number;
+}
+
+/** Controller-side helpers for prepare(). */
+export interface PrepareContext {
+  host: string;
+  vars: Record<string, unknown>;
+  check: boolean;
+  /** Finds a local file: role files/ or templates/ first, then relative to the playbook. Throws if missing. */
+  resolveLocalFile(kind: 'files' | 'templates', path: string): string;
+  /** Renders a mustache template with the task's variables (strict: undefined is an error). */
+  render(template: string): string;
+}
+
+export interface PlanContext {
+  host: string;
+  check: boolean;
+}
+
+export interface ModuleExample {
+  title: string;
+  yaml: string;
+}
+
+export interface ModuleDefinition<Args = any, State = any> {
+  /** The YAML key. */
+  name: string;
+  /** One line for `drover doc --list`. */
+  summary: string;
+  /** Longer reference text for `drover doc NAME`. */
+  description?: string;
+  /** Argument schema: types, defaults, validation messages and docs (use .describe()). */
+  schema: z.ZodType<Args>;
+  examples: ModuleExample[];
+  /** Name of the argument that takes a bare string (`command: echo hi`). */
+  freeForm?: string;
+  /** Parameters whose values are secrets: masked in every output. */
+  secretArgs?: string[];
+  /** Runs on the controller and may only read local files: resolves src/templates into content. */
+  prepare?(args: Args, ctx: PrepareContext): Args | Promise<Args>;
+  /** Read-only POSIX sh that prints the host's current state. Absent for controller-only modules. */
+  probe?(args: Args): string;
+  /** Turns the probe's output into the state plan() compares with. */
+  parse?(output: ProbeOutput, args: Args): State;
+  /** Pure: what must change to get from the current state to the desired one. */
+  plan(desired: Args, current: State, ctx: PlanContext): Plan;
+}
+
+export function defineModule<Args, State>(definition: ModuleDefinition<Args, State>): ModuleDefinition<Args, State> {
+  return definition;
+}
