@@ -1,0 +1,12 @@
+/** A template or expression used a variable that is not defined for this host and task. */
+export class UndefinedVariableError extends Error {
+  override name = 'UndefinedVariableError';
+  constructor(readonly variable: string, options?: { cause?: unknown }) {
+    super(`undefined variable '${variable}'`, options);
+  }
+}
+
+/** A template or expression that cannot be parsed or evaluated. */
+export class TemplateSyntaxError extends Error {
+  override name = 'TemplateSyntaxError';
+}

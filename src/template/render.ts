@@ -1,0 +1,97 @@
+import Mustache from 'mustache';
+import { TemplateSyntaxError, UndefinedVariableError } from './errors.js';
+import { applyFilters, parseFilterChain, stringify } from './filters.js';
+import { isMissing, lookupPath } from './lookup.js';
+
+type Token = [string, string, number, number, Token[]?, number?];
+
+const WHOLE_TAG = /^\s*\{\{\s*([^{}]+?)\s*\}\}\s*$/;
+
+/**
+ * Renders a mustache template strictly: no HTML escaping, and a variable that is not defined is
+ * an UndefinedVariableError naming it (never a silent empty string). Names may use Ansible's
+ * subscripts (groups['backend']) and a few filters ({{ port | default(80) }}).
+ */
+export function renderString(template: string, vars: Record<string, unknown>): string {
+  if (!template.includes('{{')) return template;
+  let tokens: Token[];
+  try {
+    tokens = Mustache.parse(template) as unknown as Token[];
+  } catch (error) {
+    throw new TemplateSyntaxError(`cannot parse template: ${(error as Error).message}`, { cause: error });
+  }
+  return renderTokens(tokens, [vars]);
+}
+
+/**
+ * Renders every string inside a value (objects and lists recursively). A string that is exactly
+ * one `{{ name }}` keeps the variable's type, so a list stays a list and a number a number.
+ */
+export function renderValue(value: unknown, vars: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE_TAG.exec(value);
+    if (whole && !/^[#^/!>=&{]/.test(whole[1])) return resolveExpression(whole[1], [vars]);
+    return renderString(value, vars);
+  }
+  if (Array.isArray(value)) return value.map((item) => renderValue(item, vars));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, vars)]));
+  }
+  return value;
+}
+
+/** True when a value contains a template anywhere inside. */
+export function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{');
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasTemplate);
+  return false;
+}
+
+function resolveExpression(expression: string, scopes: unknown[]): unknown {
+  const { name, filters } = parseFilterChain(expression);
+  const value = lookupPath(scopes, name);
+  if (filters.length === 0) {
+    if (isMissing(value)) throw new UndefinedVariableError(name);
+    return value;
+  }
+  return applyFilters(isMissing(value) ? undefined : value, isMissing(value), name, filters);
+}
+
+function renderTokens(tokens: Token[], scopes: unknown[]): string {
+  let out = '';
+  for (const token of tokens) {
+    const [kind, text] = token;
+    switch (kind) {
+      case 'text':
+        out += text;
+        break;
+      case 'name':
+      case '&':
+        out += stringify(resolveExpression(text, scopes));
+        break;
+      case '#': {
+        const value = resolveExpression(text, scopes);
+        const children = token[4] ?? [];
+        if (Array.isArray(value)) {
+          for (const item of value) out += renderTokens(children, [...scopes, item]);
+        } else if (value !== null && typeof value === 'object') {
+          out += renderTokens(children, [...scopes, value]);
+        } else if (value) {
+          out += renderTokens(children, scopes);
+        }
+        break;
+      }
+      case '^': {
+        const value = resolveExpression(text, scopes);
+        if (!value || (Array.isArray(value) && value.length === 0)) out += renderTokens(token[4] ?? [], scopes);
+        break;
+      }
+      case '>':
+        throw new TemplateSyntaxError(`partials ({{> ${text}}}) are not supported`);
+      default:
+        break;
+    }
+  }
+  return out;
+}
