@@ -48,14 +48,29 @@ export function hasTemplate(value: unknown): boolean {
   return false;
 }
 
+const MAX_DEPTH = 20;
+let depth = 0;
+
 function resolveExpression(expression: string, scopes: unknown[]): unknown {
   const { name, filters } = parseFilterChain(expression);
-  const value = lookupPath(scopes, name);
+  let value = lookupPath(scopes, name);
+  // Variables may refer to other variables ("/opt/{{ app }}"): they are rendered when read.
+  if (!isMissing(value) && hasTemplate(value)) value = renderNested(value, scopes[0] as Record<string, unknown>, name);
   if (filters.length === 0) {
     if (isMissing(value)) throw new UndefinedVariableError(name);
     return value;
   }
   return applyFilters(isMissing(value) ? undefined : value, isMissing(value), name, filters);
+}
+
+function renderNested(value: unknown, vars: Record<string, unknown>, name: string): unknown {
+  if (depth >= MAX_DEPTH) throw new TemplateSyntaxError(`variable '${name}' refers to itself (directly or through others)`);
+  depth++;
+  try {
+    return renderValue(value, vars);
+  } finally {
+    depth--;
+  }
 }
 
 function renderTokens(tokens: Token[], scopes: unknown[]): string {

@@ -46,3 +46,15 @@ describe('renderValue', () => {
     expect(renderValue({ a: ['{{ x }}-1', { b: '{{ x }}' }] }, { x: 'v' })).toEqual({ a: ['v-1', { b: 'v' }] });
   });
 });
+
+describe('variables that refer to other variables', () => {
+  it('renders them when read, keeping types', () => {
+    const vars = { app: 'shop', app_dir: '/opt/{{ app }}', venv: '{{ app_dir }}/venv', pkgs: '{{ base }}', base: ['a'] };
+    expect(renderString('{{ venv }}', vars)).toBe('/opt/shop/venv');
+    expect(renderValue('{{ pkgs }}', vars)).toEqual(['a']);
+  });
+
+  it('reports a loop instead of overflowing the stack', () => {
+    expect(() => renderString('{{ a }}', { a: '{{ b }}', b: '{{ a }}' })).toThrow(/refers to itself/);
+  });
+});

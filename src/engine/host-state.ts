@@ -1,0 +1,35 @@
+import type { Connection } from '../connection/types.js';
+import type { ProbeOutput } from '../modules/types.js';
+import type { HostStats, TaskResult } from './events.js';
+
+/** Everything the engine tracks for one host during a run. */
+export class HostState {
+  connection?: Connection;
+  connecting?: Promise<Connection>;
+  facts: Record<string, unknown> | undefined;
+  /** Registered results and set_fact values: they outlive the play, as in Ansible. */
+  readonly registered: Record<string, unknown> = {};
+  failed = false;
+  unreachable = false;
+  unreachableReason?: string;
+  readonly stats: HostStats = { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+  readonly results: TaskResult[] = [];
+  /** Probe answers fetched ahead of time in one batch, by invocation key. */
+  readonly probeCache = new Map<string, ProbeOutput>();
+  /** Handler names and listen topics notified in the current section. */
+  readonly notified = new Set<string>();
+  /** Remote execs made for this host (probes, changes, facts). */
+  get execCount(): number {
+    return this.connection?.execCount ?? 0;
+  }
+
+  constructor(
+    readonly name: string,
+    readonly inventoryVars: Record<string, unknown>,
+  ) {}
+
+  /** A host still taking part in the play. */
+  get active(): boolean {
+    return !this.failed && !this.unreachable;
+  }
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { ModuleDefinition, PrepareContext } from '../modules/types.js';
+import type { TaskNode } from '../playbook/types.js';
+import { validateArgs } from '../playbook/validate-args.js';
+import { registerSecret } from '../secrets/mask.js';
+import { TemplateSyntaxError, UndefinedVariableError } from '../template/errors.js';
+import { evaluateCondition } from '../template/expression.js';
+import { renderString, renderValue } from '../template/render.js';
+import { formatLocation, TaskError } from './task-error.js';
+
+/** One run of a module on a host: a task, or one item of a looped task. */
+export interface Invocation {
+  key: string;
+  index: number;
+  item?: unknown;
+  label?: string;
+  vars: Record<string, unknown>;
+  args: unknown;
+  /** The `when` condition is false for this item. */
+  skipped: boolean;
+}
+
+export interface PreparedTask {
+  module: ModuleDefinition;
+  invocations: Invocation[];
+  looped: boolean;
+}
+
+/**
+ * Evaluates `when`, expands the loop, renders and validates the arguments and runs the module's
+ * prepare() for each item. Pure with respect to hosts: it may only read local files.
+ */
+export async function prepareInvocations(
+  task: TaskNode,
+  module: ModuleDefinition,
+  vars: Record<string, unknown>,
+  options: { host: string; check: boolean },
+): Promise<PreparedTask> {
+  return withTaskContext(task, async () => {
+    const looped = task.loop !== undefined;
+    const items = looped ? readLoopItems(task, vars) : [undefined];
+    const invocations: Invocation[] = [];
+    for (const [index, item] of items.entries()) {
+      const itemVars = looped ? { ...vars, [task.loopControl.loop_var]: item, ...(task.loopControl.index_var ? { [task.loopControl.index_var]: index } : {}) } : vars;
+      const label = looped ? describeItem(task, item, itemVars) : undefined;
+      if (!evaluateCondition(task.when, itemVars)) {
+        invocations.push({ key: `${task.id}#${index}`, index, item, label, vars: itemVars, args: undefined, skipped: true });
+        continue;
+      }
+      const rendered = renderValue(task.args, itemVars) as Record<string, unknown>;
+      const { issues, parsed } = validateArgs(module, rendered, 'strict');
+      if (issues.length > 0) {
+        const issue = issues[0];
+        throw new TaskError(`invalid argument ${module.name}.${issue.field}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`, task.argLocations[issue.field.split('.')[0]] ?? task.location, issue.field);
+      }
+      for (const name of module.secretArgs ?? []) registerSecret((parsed as Record<string, unknown>)[name]);
+      const args = module.prepare ? await module.prepare(parsed, createPrepareContext(task, itemVars, options)) : parsed;
+      const digest = createHash('sha1').update(JSON.stringify(args) ?? '').digest('hex').slice(0, 12);
+      invocations.push({ key: `${task.id}#${index}#${digest}`, index, item, label, vars: itemVars, args, skipped: false });
+    }
+    return { module, invocations, looped };
+  });
+}
+
+/** Turns template and condition errors into TaskErrors naming the task and where it is written. */
+export async function withTaskContext<T>(task: { name?: string; module?: string; location: import('../playbook/source.js').SourceLocation }, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof TaskError) throw error;
+    if (error instanceof UndefinedVariableError) {
+      throw new TaskError(`undefined variable '${error.variable}' in task '${task.name ?? task.module}' (${formatLocation(task.location)}); define it (vars, group_vars, -e) or give it a default: {{ ${error.variable} | default('...') }}`, task.location, undefined, { cause: error });
+    }
+    if (error instanceof TemplateSyntaxError) {
+      throw new TaskError(`${error.message} in task '${task.name ?? task.module}' (${formatLocation(task.location)})`, task.location, undefined, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function readLoopItems(task: TaskNode, vars: Record<string, unknown>): unknown[] {
+  const value = renderValue(task.loop, vars);
+  if (Array.isArray(value)) return value;
+  if (value === null || value === undefined) return [];
+  throw new TaskError(`loop must be a list, but it is ${typeof value} in task '${task.name ?? task.module}' (${formatLocation(task.location)})`, task.location, 'loop');
+}
+
+function describeItem(task: TaskNode, item: unknown, vars: Record<string, unknown>): string {
+  if (task.loopControl.label !== undefined) return String(renderString(task.loopControl.label, vars));
+  return typeof item === 'object' ? JSON.stringify(item) : String(item);
+}
+
+function createPrepareContext(task: TaskNode, vars: Record<string, unknown>, options: { host: string; check: boolean }): PrepareContext {
+  return {
+    host: options.host,
+    vars,
+    check: options.check,
+    render: (template) => renderString(template, vars),
+    resolveLocalFile(kind, path) {
+      const candidates: string[] = [];
+      if (isAbsolute(path)) candidates.push(path);
+      else {
+        if (task.role) candidates.push(join(task.role.path, kind, path), join(task.role.path, path));
+        candidates.push(resolve(task.baseDir, kind, path), resolve(task.baseDir, path));
+        const playbookDir = vars.playbook_dir;
+        if (typeof playbookDir === 'string') candidates.push(resolve(playbookDir, kind, path), resolve(playbookDir, path));
+      }
+      const found = candidates.find((candidate) => existsSync(candidate));
+      if (!found) throw new TaskError(`local file not found: ${path} (looked in ${[...new Set(candidates)].join(', ')})`, task.argLocations.src ?? task.location, 'src');
+      return found;
+    },
+  };
+}
+
+export function readLocalText(path: string): string {
+  return readFileSync(path, 'utf8');
+}

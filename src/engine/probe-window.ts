@@ -1,0 +1,91 @@
+import type { BecomeOptions } from '../connection/types.js';
+import type { TaskNode, TaskTree } from '../playbook/types.js';
+import { connectHost } from './connect-host.js';
+import type { HostState } from './host-state.js';
+import { prepareInvocations } from './prepare-invocations.js';
+import { buildProbeBatch, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
+import type { PlayContext } from './run-context.js';
+import { isTaskSelected } from './select-tasks.js';
+import { buildTaskVars } from './task-vars.js';
+
+/** Most probes sent in one exec; keeps one script and its answer to a sensible size. */
+const MAX_BATCH = 200;
+
+/** The leaf tasks of a section in the order a host meets them (rescue and includes end a window). */
+export function flattenLeaves(nodes: TaskTree[], out: Array<TaskNode | 'barrier'> = []): Array<TaskNode | 'barrier'> {
+  for (const node of nodes) {
+    if (node.kind === 'task') out.push(node);
+    else if (node.kind === 'include') out.push('barrier');
+    else {
+      flattenLeaves(node.block, out);
+      out.push('barrier');
+      flattenLeaves(node.always, out);
+    }
+  }
+  return out;
+}
+
+export function becomeKey(task: { become?: boolean; becomeUser?: string }, playContext: PlayContext): string {
+  const become = task.become ?? playContext.play.become ?? false;
+  return become ? `sudo:${task.becomeUser ?? playContext.play.becomeUser ?? 'root'}` : 'login';
+}
+
+/**
+ * Fetches the probe answers of a task and of the tasks after it in ONE remote exec, so that a
+ * converged play costs one round trip per host. The window ends where a later task depends on
+ * something an earlier one in the window produces (a registered result or set_fact), where the
+ * become user changes, or at an include/rescue boundary. Any applied change empties the cache.
+ */
+export async function fetchProbes(
+  ctx: PlayContext,
+  host: HostState,
+  first: { task: TaskNode; requests: ProbeRequest[] },
+  upcoming: readonly (TaskNode | 'barrier')[],
+  become: BecomeOptions | undefined,
+): Promise<void> {
+  const requests = [...first.requests];
+  const produced = new Set<string>();
+  if (first.task.register) produced.add(first.task.register);
+  const key = becomeKey(first.task, ctx);
+  for (const next of upcoming) {
+    if (requests.length >= MAX_BATCH || next === 'barrier') break;
+    if (becomeKey(next, ctx) !== key) break;
+    if (!isTaskSelected(next.tags, ctx.run.options.selection)) continue;
+    if (mentionsAny(next, produced)) break;
+    const module = ctx.run.modules.get(next.module);
+    if (!module) break;
+    if (next.module === 'set_fact' || next.module === 'meta') {
+      if (next.module === 'meta') break;
+      for (const name of Object.keys(typeof next.args === 'object' ? next.args : {})) produced.add(name);
+      continue;
+    }
+    if (next.register) produced.add(next.register);
+    if (!module.probe) continue;
+    try {
+      const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, next);
+      const prepared = await prepareInvocations(next, module, vars, { host: host.name, check: ctx.run.options.check });
+      for (const invocation of prepared.invocations) {
+        if (!invocation.skipped && !host.probeCache.has(invocation.key)) requests.push({ key: invocation.key, script: module.probe(invocation.args) });
+      }
+    } catch {
+      // The task cannot be prepared yet (it will report its own error when it runs): end the window.
+      break;
+    }
+  }
+  const conn = await connectHost(ctx.run, host);
+  const { script, nonce } = buildProbeBatch(requests);
+  const result = await conn.exec(script, { become, timeoutMs: ctx.run.options.commandTimeoutMs });
+  const answers = splitProbeBatch(requests, nonce, result.stdout);
+  for (const [answerKey, answer] of answers) host.probeCache.set(answerKey, answer);
+  if (!answers.has(requests[0].key)) {
+    throw new Error(`the probe of this task returned no answer (exit ${result.code}): ${result.stderr.trim().slice(0, 500)}`);
+  }
+}
+
+/** Conservative dependency check: does the task's text mention any of these variable names? */
+function mentionsAny(task: TaskNode, names: Set<string>): boolean {
+  if (names.size === 0) return false;
+  const text = JSON.stringify([task.args, task.when, task.loop, task.vars, task.loopControl.label]);
+  for (const name of names) if (new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text)) return true;
+  return false;
+}

@@ -1,0 +1,49 @@
+import type { Connection } from '../connection/types.js';
+import type { Inventory } from '../inventory/index.js';
+import type { ModuleDefinition } from '../modules/types.js';
+import type { Play } from '../playbook/types.js';
+import type { EngineEvents } from './events.js';
+import type { HostState } from './host-state.js';
+import type { TaskSelection } from './select-tasks.js';
+import type { VarsContext } from './task-vars.js';
+
+export interface RunOptions {
+  /** Probe and plan, never apply (tasks with check_mode: false still run). */
+  check: boolean;
+  /** Drift: like check, and nothing but probes runs, whatever a task says. */
+  drift: boolean;
+  diff: boolean;
+  forks: number;
+  selection: TaskSelection;
+  startAtTask?: string;
+  forceHandlers: boolean;
+  extraVars: Record<string, unknown>;
+  /** Opens a connection for a host from its variables. */
+  connect(host: string, vars: Record<string, unknown>): Connection;
+  events: EngineEvents;
+  /** Aborted on Ctrl-C: running tasks finish, nothing new starts. */
+  signal?: AbortSignal;
+  commandTimeoutMs?: number;
+}
+
+/** State shared by everything that runs during one playbook run. */
+export interface RunContext extends VarsContext {
+  options: RunOptions;
+  modules: Map<string, ModuleDefinition>;
+  /** Set once --start-at-task has been reached (or when it is not used). */
+  started: boolean;
+  interrupted(): boolean;
+}
+
+/** State of the play being run. */
+export interface PlayContext {
+  run: RunContext;
+  play: Play;
+  playHosts: string[];
+  /** Task ids whose header was already announced. */
+  announced: Set<number>;
+  /** meta: end_play was reached. */
+  ended: boolean;
+}
+
+export type { HostState };

@@ -1,0 +1,269 @@
+import pLimit from 'p-limit';
+import { UnreachableError } from '../connection/types.js';
+import { loadTasksFile } from '../playbook/load-tasks.js';
+import { createLoadContext } from '../playbook/load-context.js';
+import { formatProblem } from '../playbook/errors.js';
+import type { IncludeNode, Play, TaskNode, TaskTree } from '../playbook/types.js';
+import { renderString, renderValue } from '../template/render.js';
+import { evaluateCondition } from '../template/expression.js';
+import { connectHost } from './connect-host.js';
+import type { TaskResult } from './events.js';
+import { FACTS_SCRIPT, parseFacts } from './gather-facts.js';
+import type { HostState } from './host-state.js';
+import { flattenLeaves } from './probe-window.js';
+import type { PlayContext, RunContext } from './run-context.js';
+import { runTaskOnHost } from './run-task.js';
+import { isTaskSelected, matchesTaskName } from './select-tasks.js';
+import { formatLocation, TaskError } from './task-error.js';
+import { buildTaskVars } from './task-vars.js';
+import { withTaskContext } from './prepare-invocations.js';
+
+type Leaves = Array<TaskNode | 'barrier'>;
+
+interface PlayRun extends PlayContext {
+  /** Where each leaf task sits in its section's flattened order, for probe look-ahead. */
+  positions: Map<number, { leaves: Leaves; index: number }>;
+  endedHosts: Set<string>;
+  limit: ReturnType<typeof pLimit>;
+}
+
+/** Runs one play over its hosts: serial batches, facts, sections with handler flushes. */
+export async function runPlay(run: RunContext, play: Play, hostNames: string[]): Promise<void> {
+  run.options.events.playStart?.({ name: play.name, hosts: hostNames });
+  for (const batch of splitSerial(hostNames, play.serial)) {
+    if (run.interrupted()) return;
+    const ctx: PlayRun = { run, play, playHosts: batch, announced: new Set(), ended: false, positions: new Map(), endedHosts: new Set(), limit: pLimit(Math.max(1, run.options.forks)) };
+    const hosts = () => batch.map((name) => run.hosts.get(name)!).filter((h) => h.active && !ctx.endedHosts.has(h.name));
+    if (play.gatherFacts) await gatherFacts(ctx, hosts());
+    for (const section of play.sections) {
+      indexLeaves(ctx, section);
+      if (play.strategy === 'free') {
+        await Promise.all(hosts().map((host) => ctx.limit(() => runNodes(ctx, host, section))));
+      } else {
+        for (const node of section) {
+          if (ctx.ended || run.interrupted()) break;
+          await Promise.all(hosts().map((host) => ctx.limit(() => runNode(ctx, host, node, true))));
+          if (stopForFailures(ctx, batch)) break;
+        }
+      }
+      await flushHandlers(ctx, batch.map((name) => run.hosts.get(name)!));
+      if (ctx.ended || run.interrupted() || stopForFailures(ctx, batch)) break;
+    }
+    if (play.anyErrorsFatal && batch.some((name) => run.hosts.get(name)!.failed)) return;
+  }
+}
+
+function stopForFailures(ctx: PlayRun, batch: string[]): boolean {
+  const failed = batch.filter((name) => ctx.run.hosts.get(name)!.failed).length;
+  if (failed === 0) return false;
+  if (ctx.play.anyErrorsFatal) {
+    for (const name of batch) ctx.endedHosts.add(name);
+    return true;
+  }
+  if (ctx.play.maxFailPercentage !== undefined && (failed / batch.length) * 100 > ctx.play.maxFailPercentage) {
+    ctx.run.options.events.warning?.(`${failed} of ${batch.length} hosts failed, above max_fail_percentage ${ctx.play.maxFailPercentage}: stopping the play`);
+    for (const name of batch) ctx.endedHosts.add(name);
+    return true;
+  }
+  return false;
+}
+
+/** Ansible's serial: a number, a percentage, or a list of them (the last one repeats). */
+export function splitSerial(hosts: string[], serial: Array<number | string>): string[][] {
+  if (serial.length === 0) return [hosts];
+  const batches: string[][] = [];
+  let index = 0;
+  let step = 0;
+  while (index < hosts.length) {
+    const spec = serial[Math.min(step, serial.length - 1)];
+    const size = typeof spec === 'string' && spec.endsWith('%')
+      ? Math.max(1, Math.floor((hosts.length * Number(spec.slice(0, -1))) / 100))
+      : Math.max(1, Number(spec));
+    batches.push(hosts.slice(index, index + size));
+    index += size;
+    step++;
+  }
+  return batches;
+}
+
+function indexLeaves(ctx: PlayRun, nodes: TaskTree[]): void {
+  const leaves = flattenLeaves(nodes);
+  leaves.forEach((leaf, index) => {
+    if (leaf !== 'barrier') ctx.positions.set(leaf.id, { leaves, index });
+  });
+}
+
+function upcomingOf(ctx: PlayRun, task: TaskNode): Leaves {
+  const position = ctx.positions.get(task.id);
+  return position ? position.leaves.slice(position.index + 1) : [];
+}
+
+async function gatherFacts(ctx: PlayRun, hosts: HostState[]): Promise<void> {
+  const pending = hosts.filter((host) => host.facts === undefined);
+  if (pending.length === 0) return;
+  ctx.run.options.events.taskStart?.({ name: 'Gathering Facts', module: 'setup', handler: false, hosts: pending.map((h) => h.name) });
+  await Promise.all(
+    pending.map((host) =>
+      ctx.limit(async () => {
+        try {
+          const conn = await connectHost(ctx.run, host);
+          const result = await conn.exec(FACTS_SCRIPT, { timeoutMs: ctx.run.options.commandTimeoutMs });
+          host.facts = parseFacts(result.stdout);
+          record(ctx, host, { task: 'Gathering Facts', module: 'setup', status: 'ok', changes: [] }, false);
+        } catch (error) {
+          markUnreachable(ctx, host, error, 'Gathering Facts');
+        }
+      }),
+    ),
+  );
+}
+
+async function runNodes(ctx: PlayRun, host: HostState, nodes: TaskTree[]): Promise<void> {
+  for (const node of nodes) {
+    if (!host.active || ctx.ended || ctx.endedHosts.has(host.name) || ctx.run.interrupted()) return;
+    await runNode(ctx, host, node, false);
+  }
+}
+
+async function runNode(ctx: PlayRun, host: HostState, node: TaskTree, topLevel: boolean): Promise<void> {
+  if (!host.active || ctx.ended || ctx.endedHosts.has(host.name) || ctx.run.interrupted()) return;
+  if (node.kind === 'block') return runBlock(ctx, host, node);
+  if (node.kind === 'include') return runInclude(ctx, host, node);
+  if (!isTaskSelected(node.tags, ctx.run.options.selection)) return;
+  if (!ctx.run.started) {
+    if (!matchesTaskName(node.name, ctx.run.options.startAtTask ?? '')) return;
+    ctx.run.started = true;
+  }
+  if (node.module === 'meta') return runMeta(ctx, host, node, topLevel);
+  announce(ctx, node, false);
+  try {
+    const result = await runTaskOnHost(ctx, host, node, upcomingOf(ctx, node));
+    record(ctx, host, result, false);
+  } catch (error) {
+    markUnreachable(ctx, host, error, node.name ?? node.module);
+  }
+}
+
+async function runBlock(ctx: PlayRun, host: HostState, block: import('../playbook/types.js').BlockNode): Promise<void> {
+  await runNodes(ctx, host, block.block);
+  if (host.failed && !host.unreachable && block.rescue.length > 0) {
+    host.failed = false;
+    host.stats.failed--;
+    host.stats.rescued++;
+    const last = [...host.results].reverse().find((r) => r.status === 'failed');
+    if (last) last.rescued = true;
+    indexLeaves(ctx, block.rescue);
+    await runNodes(ctx, host, block.rescue);
+  }
+  if (!host.unreachable && block.always.length > 0) {
+    const failedBefore = host.failed;
+    host.failed = false;
+    await runNodes(ctx, host, block.always);
+    host.failed = host.failed || failedBefore;
+  }
+}
+
+async function runInclude(ctx: PlayRun, host: HostState, node: IncludeNode): Promise<void> {
+  const label = `include_tasks ${node.file}`;
+  try {
+    const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, node);
+    const runs = await withTaskContext({ name: label, location: node.location }, async () => {
+      if (!evaluateCondition(node.when, vars)) return [];
+      const items = node.loop === undefined ? [undefined] : (renderValue(node.loop, vars) as unknown[]);
+      if (!Array.isArray(items)) throw new TaskError(`loop must be a list (${formatLocation(node.location)})`, node.location, 'loop');
+      return items.map((item, index) => {
+        const itemVars = node.loop === undefined ? {} : { [node.loopControl.loop_var]: item, ...(node.loopControl.index_var ? { [node.loopControl.index_var]: index } : {}) };
+        const file = renderString(node.file, { ...vars, ...itemVars });
+        return { file, itemVars };
+      });
+    });
+    for (const { file, itemVars } of runs) {
+      const load = createLoadContext(ctx.run.modules, []);
+      const inherited = { ...node, when: [], vars: { ...node.vars, ...itemVars } };
+      const path = (await import('../playbook/load-tasks.js')).resolveTasksPath(file, inherited);
+      const nodes = loadTasksFile(path, inherited, load, node.location);
+      if (load.problems.length > 0) throw new TaskError(load.problems.map(formatProblem).join('\n'), node.location);
+      indexLeaves(ctx, nodes);
+      await runNodes(ctx, host, nodes);
+    }
+  } catch (error) {
+    if (error instanceof UnreachableError) return markUnreachable(ctx, host, error, label);
+    record(ctx, host, { task: label, module: 'include_tasks', status: 'failed', changes: [], error: (error as Error).message, location: formatLocation(node.location) }, false);
+  }
+}
+
+async function runMeta(ctx: PlayRun, host: HostState, task: TaskNode, topLevel: boolean): Promise<void> {
+  const action = typeof task.args === 'string' ? task.args : String((task.args as Record<string, unknown>).action ?? (task.args as Record<string, unknown>).cmd ?? '');
+  if (action === 'flush_handlers') {
+    // At the top of a linear play every host reaches this point together: flush for all of them once.
+    if (!topLevel) return flushHandlers(ctx, [host]);
+    if (!ctx.announced.has(task.id)) {
+      ctx.announced.add(task.id);
+      await flushHandlers(ctx, ctx.playHosts.map((name) => ctx.run.hosts.get(name)!));
+    }
+    return;
+  }
+  if (action === 'end_play') ctx.ended = true;
+  else if (action === 'end_host') ctx.endedHosts.add(host.name);
+}
+
+/** Runs notified handlers once each, in the order they are defined, on the hosts that notified them. */
+export async function flushHandlers(ctx: PlayRun, candidates: HostState[]): Promise<void> {
+  for (const handler of ctx.play.handlers) {
+    const topics = [handler.name ?? '', ...handler.listen];
+    const hosts = candidates.filter(
+      (host) => (host.active || (ctx.run.options.forceHandlers || ctx.play.forceHandlers) && !host.unreachable) && topics.some((t) => host.notified.has(t)),
+    );
+    if (hosts.length === 0) continue;
+    announce(ctx, handler, true, hosts.map((h) => h.name));
+    await Promise.all(
+      hosts.map((host) =>
+        ctx.limit(async () => {
+          try {
+            const result = await runTaskOnHost(ctx, host, handler, [], true);
+            record(ctx, host, result, true);
+          } catch (error) {
+            markUnreachable(ctx, host, error, handler.name ?? handler.module);
+          }
+        }),
+      ),
+    );
+  }
+  for (const host of candidates) host.notified.clear();
+}
+
+function announce(ctx: PlayRun, task: TaskNode, handler: boolean, hosts?: string[]): void {
+  const key = handler ? -task.id : task.id;
+  if (ctx.announced.has(key) && !handler) return;
+  ctx.announced.add(key);
+  ctx.run.options.events.taskStart?.({ name: task.name ?? task.module, module: task.module, handler, hosts: hosts ?? ctx.playHosts });
+}
+
+function record(ctx: PlayRun, host: HostState, result: TaskResult, handler: boolean): void {
+  result.handler = handler || undefined;
+  host.results.push(result);
+  const stats = host.stats;
+  if (result.status === 'failed') {
+    if (result.ignored) stats.ignored++;
+    else {
+      stats.failed++;
+      host.failed = true;
+    }
+  } else if (result.status === 'skipped') stats.skipped++;
+  else {
+    stats.ok++;
+    if (result.status === 'changed') stats.changed++;
+  }
+  ctx.run.options.events.hostResult?.(host.name, result);
+}
+
+function markUnreachable(ctx: PlayRun, host: HostState, error: unknown, task: string): void {
+  if (!(error instanceof UnreachableError)) {
+    record(ctx, host, { task, module: 'engine', status: 'failed', changes: [], error: (error as Error).message }, false);
+    return;
+  }
+  host.unreachable = true;
+  host.unreachableReason = error.message;
+  host.stats.unreachable = 1;
+  ctx.run.options.events.hostUnreachable?.(host.name, error.message, task);
+}

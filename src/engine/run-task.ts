@@ -1,0 +1,220 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BecomeOptions, ExecResult } from '../connection/types.js';
+import { UnreachableError } from '../connection/types.js';
+import type { ModuleDefinition, Plan } from '../modules/types.js';
+import type { TaskNode } from '../playbook/types.js';
+import { evaluateCondition } from '../template/expression.js';
+import { applyChange } from './apply-change.js';
+import { connectHost } from './connect-host.js';
+import type { ReportedChange, TaskResult, TaskStatus } from './events.js';
+import type { HostState } from './host-state.js';
+import { prepareInvocations, withTaskContext, type Invocation } from './prepare-invocations.js';
+import { fetchProbes } from './probe-window.js';
+import type { PlayContext } from './run-context.js';
+import { formatLocation, TaskError } from './task-error.js';
+import { buildTaskVars } from './task-vars.js';
+
+/** What one invocation (a task, or one loop item) did. */
+interface ItemOutcome {
+  status: TaskStatus;
+  changes: ReportedChange[];
+  registered: Record<string, unknown>;
+  error?: string;
+  unverifiable?: boolean;
+  skipReason?: string;
+  msg?: string;
+  facts?: Record<string, unknown>;
+  label?: string;
+}
+
+/**
+ * Runs one task on one host: when, loop, render, probe (batched with the tasks after it), plan,
+ * apply (unless checking), register, changed_when/failed_when, retries, notify.
+ */
+export async function runTaskOnHost(
+  ctx: PlayContext,
+  host: HostState,
+  task: TaskNode,
+  upcoming: readonly (TaskNode | 'barrier')[],
+  handler = false,
+): Promise<TaskResult> {
+  const module = ctx.run.modules.get(task.module)!;
+  const become = becomeFor(ctx, host, task);
+  const baseResult = { task: task.name ?? task.module, module: task.module, handler, location: formatLocation(task.location) };
+  let outcomes: ItemOutcome[];
+  let looped = false;
+  try {
+    const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, task);
+    const prepared = await prepareInvocations(task, module, vars, { host: host.name, check: ctx.run.options.check });
+    looped = prepared.looped;
+    outcomes = [];
+    for (const invocation of prepared.invocations) {
+      outcomes.push({ ...(await runInvocation(ctx, host, task, module, invocation, upcoming, become)), label: invocation.label });
+      if (outcomes[outcomes.length - 1].status === 'failed' && !looped) break;
+    }
+  } catch (error) {
+    if (error instanceof UnreachableError) throw error;
+    const message = error instanceof TaskError ? error.message : `${(error as Error).message}`;
+    outcomes = [{ status: 'failed', changes: [], registered: { failed: true, changed: false, msg: message }, error: message }];
+  }
+  const result = summarize(baseResult, outcomes, looped);
+  if (task.register) host.registered[task.register] = registeredValue(outcomes, looped);
+  for (const outcome of outcomes) if (outcome.facts) Object.assign(host.registered, outcome.facts);
+  if (result.status === 'changed') for (const topic of task.notify) host.notified.add(topic);
+  if (result.status === 'failed' && task.ignoreErrors) result.ignored = true;
+  return result;
+}
+
+async function runInvocation(
+  ctx: PlayContext,
+  host: HostState,
+  task: TaskNode,
+  module: ModuleDefinition,
+  invocation: Invocation,
+  upcoming: readonly (TaskNode | 'barrier')[],
+  become: BecomeOptions | undefined,
+): Promise<ItemOutcome> {
+  if (invocation.skipped) return { status: 'skipped', changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, skipReason: 'condition is false' };
+  const retries = task.until !== undefined ? Math.max(1, task.retries ?? 3) : 1;
+  let outcome: ItemOutcome | undefined;
+  for (let attempt = 1; attempt <= retries; attempt++) {
+    outcome = await attemptInvocation(ctx, host, task, module, invocation, upcoming, become);
+    if (task.until === undefined) break;
+    const vars = { ...invocation.vars, ...(task.register ? { [task.register]: outcome.registered } : {}) };
+    const done = await withTaskContext(task, async () => evaluateCondition(task.until, vars));
+    outcome.registered.attempts = attempt;
+    if (done) break;
+    if (attempt === retries) {
+      outcome = { ...outcome, status: 'failed', error: `'until' condition still false after ${retries} attempts` };
+      break;
+    }
+    if (ctx.run.options.check) break;
+    await sleep((task.delay ?? 5) * 1000);
+  }
+  return outcome!;
+}
+
+async function attemptInvocation(
+  ctx: PlayContext,
+  host: HostState,
+  task: TaskNode,
+  module: ModuleDefinition,
+  invocation: Invocation,
+  upcoming: readonly (TaskNode | 'barrier')[],
+  become: BecomeOptions | undefined,
+): Promise<ItemOutcome> {
+  const options = ctx.run.options;
+  let current: unknown;
+  if (module.probe) {
+    if (!host.probeCache.has(invocation.key)) {
+      await fetchProbes(ctx, host, { task, requests: [{ key: invocation.key, script: module.probe(invocation.args) }] }, upcoming, become);
+    }
+    const probe = host.probeCache.get(invocation.key)!;
+    host.probeCache.delete(invocation.key);
+    current = module.parse ? module.parse(probe, invocation.args) : probe;
+  }
+  const plan: Plan = module.plan(invocation.args, current, { host: host.name, check: options.check });
+  const changes: ReportedChange[] = plan.changes.map((change) => ({ summary: change.summary, from: change.from, to: change.to, diff: change.diff }));
+  const registered: Record<string, unknown> = { changed: false, failed: false, ...(plan.result ?? {}) };
+  if (invocation.label !== undefined) registered.item = invocation.item;
+  if (plan.failed) return { status: 'failed', changes: [], registered: { ...registered, failed: true, msg: plan.failed }, error: plan.failed };
+  if (plan.facts) return { status: 'ok', changes: [], registered: { ...registered, ansible_facts: plan.facts }, facts: plan.facts };
+  if (plan.skipReason) return { status: 'skipped', changes: [], registered: { ...registered, skipped: true, skip_reason: plan.skipReason }, skipReason: plan.skipReason };
+  const msg = typeof plan.result?.msg === 'string' ? plan.result.msg : undefined;
+  if (plan.changes.length === 0) return evaluateOutcome(task, invocation, { status: 'ok', changes, registered, msg });
+
+  const runForReal = !options.check || (task.checkMode === false && !options.drift);
+  if (!runForReal) {
+    if (plan.unverifiable) {
+      return { status: 'skipped', changes, registered: { ...registered, skipped: true, unverifiable: true }, unverifiable: true, skipReason: 'cannot be verified in check mode' };
+    }
+    return { status: 'changed', changes, registered: { ...registered, changed: true }, msg };
+  }
+
+  const conn = await connectHost(ctx.run, host);
+  let last: ExecResult | undefined;
+  for (const change of plan.changes) {
+    host.probeCache.clear();
+    last = await applyChange(conn, change, { become, timeoutMs: options.commandTimeoutMs });
+    if (last.code !== 0) {
+      const error = `${change.summary}: exit ${last.code}${last.stderr.trim() ? `: ${last.stderr.trim().slice(0, 2000)}` : ''}`;
+      return evaluateOutcome(task, invocation, {
+        status: 'failed',
+        changes,
+        registered: { ...registered, ...execFields(last), changed: true, failed: true, msg: error },
+        error,
+      });
+    }
+  }
+  return evaluateOutcome(task, invocation, { status: 'changed', changes, registered: { ...registered, ...(last ? execFields(last) : {}), changed: true }, msg });
+}
+
+/** changed_when and failed_when, evaluated with the task's own result under its register name. */
+function evaluateOutcome(task: TaskNode, invocation: Invocation, outcome: ItemOutcome): ItemOutcome {
+  if (task.changedWhen === undefined && task.failedWhen === undefined) return outcome;
+  const vars = { ...invocation.vars, ...outcome.registered, ...(task.register ? { [task.register]: outcome.registered } : {}) };
+  let next = outcome;
+  if (task.failedWhen !== undefined) {
+    const failed = evaluateCondition(task.failedWhen, vars);
+    if (failed && next.status !== 'failed') next = { ...next, status: 'failed', error: next.error ?? `failed_when condition is true: ${JSON.stringify(task.failedWhen)}` };
+    if (!failed && next.status === 'failed') next = { ...next, status: next.registered.changed ? 'changed' : 'ok', error: undefined };
+    next.registered = { ...next.registered, failed };
+  }
+  if (task.changedWhen !== undefined && next.status !== 'failed') {
+    const changed = evaluateCondition(task.changedWhen, vars);
+    next = { ...next, status: changed ? 'changed' : 'ok', changes: changed ? next.changes : [] };
+    next.registered = { ...next.registered, changed };
+  }
+  return next;
+}
+
+function execFields(result: ExecResult): Record<string, unknown> {
+  const stdout = result.stdout.replace(/\n$/, '');
+  const stderr = result.stderr.replace(/\n$/, '');
+  return { rc: result.code, stdout, stderr, stdout_lines: stdout === '' ? [] : stdout.split('\n'), stderr_lines: stderr === '' ? [] : stderr.split('\n') };
+}
+
+function becomeFor(ctx: PlayContext, host: HostState, task: TaskNode): BecomeOptions | undefined {
+  const vars = host.inventoryVars;
+  const become = task.become ?? ctx.play.become ?? truthy(vars.ansible_become);
+  if (!become) return undefined;
+  const user = task.becomeUser ?? ctx.play.becomeUser ?? (vars.ansible_become_user as string | undefined) ?? 'root';
+  const password = (vars.ansible_become_password ?? vars.ansible_become_pass) as string | undefined;
+  return { user, password: password === undefined ? undefined : String(password) };
+}
+
+function truthy(value: unknown): boolean {
+  return value === true || value === 'true' || value === 'yes' || value === 'True';
+}
+
+function summarize(base: Omit<TaskResult, 'status' | 'changes'>, outcomes: ItemOutcome[], looped: boolean): TaskResult {
+  const statuses = outcomes.map((o) => o.status);
+  const status: TaskStatus = statuses.includes('failed')
+    ? 'failed'
+    : statuses.includes('changed')
+      ? 'changed'
+      : statuses.length > 0 && statuses.every((s) => s === 'skipped')
+        ? 'skipped'
+        : 'ok';
+  const result: TaskResult = { ...base, status, changes: outcomes.flatMap((o) => o.changes) };
+  const error = outcomes.find((o) => o.error)?.error;
+  if (error) result.error = error;
+  if (outcomes.some((o) => o.unverifiable)) result.unverifiable = true;
+  const msgs = outcomes.map((o) => o.msg).filter((m): m is string => m !== undefined);
+  if (msgs.length > 0 && !looped) result.msg = msgs[0];
+  if (status === 'skipped') result.skipReason = outcomes[0]?.skipReason;
+  if (looped) {
+    result.items = outcomes.map((o, i) => ({ label: o.label ?? String(i), status: o.status, changes: o.changes, error: o.error, msg: o.msg }));
+  }
+  return result;
+}
+
+function registeredValue(outcomes: ItemOutcome[], looped: boolean): Record<string, unknown> {
+  if (!looped) return outcomes[0]?.registered ?? { changed: false, skipped: true };
+  return {
+    changed: outcomes.some((o) => o.status === 'changed'),
+    failed: outcomes.some((o) => o.status === 'failed'),
+    skipped: outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped'),
+    results: outcomes.map((o) => o.registered),
+  };
+}

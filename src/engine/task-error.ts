@@ -1,0 +1,18 @@
+import type { SourceLocation } from '../playbook/source.js';
+
+/** A task that cannot run on a host (undefined variable, invalid argument after rendering, ...). */
+export class TaskError extends Error {
+  override name = 'TaskError';
+  constructor(
+    message: string,
+    readonly location?: SourceLocation,
+    readonly field?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function formatLocation(location: SourceLocation | undefined): string {
+  return location ? `${location.file}:${location.line}:${location.column}` : '';
+}

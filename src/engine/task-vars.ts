@@ -1,0 +1,83 @@
+import type { Inventory } from '../inventory/index.js';
+import type { Play, TaskCommon } from '../playbook/types.js';
+import type { HostState } from './host-state.js';
+
+/** What a run shares across hosts when variables are built. */
+export interface VarsContext {
+  inventory: Inventory;
+  hosts: Map<string, HostState>;
+  extraVars: Record<string, unknown>;
+  playbookDir: string;
+  check: boolean;
+  groups: Record<string, string[]>;
+}
+
+/**
+ * The variables a task sees on a host, lowest precedence first:
+ * role defaults < inventory (group vars, then host vars) < facts < play vars < vars_files
+ * < role vars < role params < block and task vars < registered and set_fact < extra vars (-e).
+ */
+export function buildTaskVars(
+  ctx: VarsContext,
+  host: HostState,
+  play: Play,
+  playHosts: string[],
+  task: Pick<TaskCommon, 'role' | 'vars'>,
+): Record<string, unknown> {
+  const role = task.role;
+  const facts = host.facts ?? {};
+  return {
+    ...(role?.defaults ?? {}),
+    ...host.inventoryVars,
+    ...facts,
+    ansible_facts: facts,
+    ...play.vars,
+    ...play.varsFilesVars,
+    ...(role?.vars ?? {}),
+    ...(role?.params ?? {}),
+    ...task.vars,
+    ...host.registered,
+    ...ctx.extraVars,
+    inventory_hostname: host.name,
+    inventory_hostname_short: host.name.split('.')[0],
+    groups: ctx.groups,
+    group_names: ctx.inventory.groupsOf(host.name).filter((g) => g !== 'all' && g !== 'ungrouped'),
+    hostvars: hostvarsProxy(ctx),
+    play_hosts: playHosts,
+    ansible_play_hosts: playHosts,
+    ansible_play_batch: playHosts,
+    ansible_check_mode: ctx.check,
+    playbook_dir: ctx.playbookDir,
+    ...(role ? { role_name: role.name, role_path: role.path } : {}),
+  };
+}
+
+/**
+ * `hostvars` as Ansible offers it (hostvars.db1.ansible_host), computed on access so that a play on
+ * hundreds of hosts does not copy every host's variables into every task.
+ */
+function hostvarsProxy(ctx: VarsContext): Record<string, unknown> {
+  const cache = new Map<string, Record<string, unknown>>();
+  const read = (name: string) => {
+    let vars = cache.get(name);
+    if (!vars) {
+      const state = ctx.hosts.get(name);
+      vars = {
+        ...ctx.inventory.hostVars(name),
+        ...(state?.facts ?? {}),
+        ...(state?.registered ?? {}),
+        inventory_hostname: name,
+        ansible_facts: state?.facts ?? {},
+      };
+      cache.set(name, vars);
+    }
+    return vars;
+  };
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_target, key) => (typeof key === 'string' && ctx.inventory.hasHost(key) ? read(key) : undefined),
+    has: (_target, key) => typeof key === 'string' && ctx.inventory.hasHost(key),
+    ownKeys: () => ctx.inventory.hostNames(),
+    getOwnPropertyDescriptor: (_target, key) =>
+      typeof key === 'string' && ctx.inventory.hasHost(key) ? { enumerable: true, configurable: true, value: read(key) } : undefined,
+  });
+}

@@ -1,0 +1,37 @@
+import type { ModuleDefinition } from '../modules/types.js';
+import type { PlaybookProblem } from './errors.js';
+import type { RoleScope, TaskCommon } from './types.js';
+
+/** State shared while one playbook is loaded: the module registry and every problem found. */
+export interface LoadContext {
+  modules: Map<string, ModuleDefinition>;
+  problems: PlaybookProblem[];
+  nextId(): number;
+  /** Directories searched for roles/, in order. */
+  roleSearchDirs: string[];
+  /** Roles already listed in the current play (name + params), which are not run twice. */
+  rolesSeen: Set<string>;
+  /** Handlers collected from roles while loading a play. */
+  roleHandlers: import('./types.js').TaskNode[];
+  /** Files currently being included, to catch include loops. */
+  includeStack: string[];
+  /** Role currently loading, for dependency loops. */
+  roleStack: string[];
+}
+
+/** What a task inherits from where it is written. */
+export type Inherited = Omit<TaskCommon, 'name' | 'location'> & { role?: RoleScope };
+
+export function createLoadContext(modules: Map<string, ModuleDefinition>, roleSearchDirs: string[]): LoadContext {
+  let id = 0;
+  return {
+    modules,
+    problems: [],
+    nextId: () => ++id,
+    roleSearchDirs,
+    rolesSeen: new Set(),
+    roleHandlers: [],
+    includeStack: [],
+    roleStack: [],
+  };
+}

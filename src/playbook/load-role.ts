@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readYamlFile, YamlSyntaxError, type SourceLocation, type YamlFile } from './source.js';
+import type { Inherited, LoadContext } from './load-context.js';
+import { loadTasksFile } from './load-tasks.js';
+import type { RoleScope, TaskNode, TaskTree } from './types.js';
+
+type RawMap = Record<string, unknown>;
+
+const ROLE_ENTRY_KEYS = ['role', 'name', 'vars', 'when', 'tags', 'become', 'become_user'];
+
+/** Finds a role's directory: roles/NAME beside the playbook, then at the project root, or a path. */
+export function findRoleDir(name: string, ctx: LoadContext): string | undefined {
+  if (name.includes('/')) {
+    for (const base of ctx.roleSearchDirs) {
+      const candidate = resolve(base, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    return undefined;
+  }
+  for (const base of ctx.roleSearchDirs) {
+    const candidate = join(base, 'roles', name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Loads one entry of a play's `roles:` list (and its meta dependencies first) into tasks, adding its
+ * handlers to the play. A role listed twice with the same parameters runs once, as in Ansible.
+ */
+export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inherited, ctx: LoadContext, from: SourceLocation): TaskTree[] {
+  const spec = typeof entry === 'string' ? { role: entry } : (entry as RawMap | null);
+  const name = spec && typeof spec === 'object' ? (spec.role ?? spec.name) : undefined;
+  if (typeof name !== 'string') {
+    ctx.problems.push({ message: 'a role entry needs a name', location: from, hint: `write "- rolename" or "- role: rolename"` });
+    return [];
+  }
+  const params: RawMap = {};
+  for (const [key, value] of Object.entries(spec!)) {
+    if (key === 'vars' && value && typeof value === 'object') Object.assign(params, value);
+    else if (!ROLE_ENTRY_KEYS.includes(key)) params[key] = value;
+  }
+  const seenKey = `${name}\u0000${JSON.stringify(params)}`;
+  if (ctx.rolesSeen.has(seenKey)) return [];
+  ctx.rolesSeen.add(seenKey);
+
+  const dir = findRoleDir(name, ctx);
+  if (!dir) {
+    ctx.problems.push({ message: `role '${name}' not found`, location: from, hint: `create roles/${name}/tasks/main.yml beside the playbook or at the project root (searched: ${ctx.roleSearchDirs.map((d) => join(d, 'roles')).join(', ')})` });
+    return [];
+  }
+  if (ctx.roleStack.includes(name)) {
+    ctx.problems.push({ message: `role dependency loop: ${[...ctx.roleStack, name].join(' -> ')}`, location: from });
+    return [];
+  }
+  ctx.roleStack.push(name);
+  try {
+    const role: RoleScope = {
+      name,
+      path: dir,
+      defaults: readVarsFile(join(dir, 'defaults'), ctx),
+      vars: readVarsFile(join(dir, 'vars'), ctx),
+      params,
+    };
+    const entryWhen = spec!.when === undefined ? [] : Array.isArray(spec!.when) ? spec!.when : [spec!.when];
+    const entryTags = typeof spec!.tags === 'string' ? [spec!.tags] : Array.isArray(spec!.tags) ? (spec!.tags as string[]) : [];
+    const roleInherited: Inherited = {
+      ...inherited,
+      when: [...inherited.when, ...entryWhen],
+      tags: [...inherited.tags, ...entryTags],
+      become: typeof spec!.become === 'boolean' ? spec!.become : inherited.become,
+      becomeUser: typeof spec!.become_user === 'string' ? spec!.become_user : inherited.becomeUser,
+      role,
+      baseDir: join(dir, 'tasks'),
+    };
+    const out: TaskTree[] = [];
+    for (const dependency of readDependencies(dir, ctx)) {
+      out.push(...loadRoleEntry(dependency.entry, dependency.source, { ...inherited, when: roleInherited.when, tags: roleInherited.tags }, ctx, dependency.location));
+    }
+    const tasksFile = findMain(join(dir, 'tasks'));
+    if (tasksFile) out.push(...loadTasksFile(tasksFile, roleInherited, ctx, from));
+    const handlersFile = findMain(join(dir, 'handlers'));
+    if (handlersFile) {
+      const handlers = loadTasksFile(handlersFile, { ...roleInherited, when: [], tags: [] }, ctx, from);
+      ctx.roleHandlers.push(...handlers.filter((h): h is TaskNode => h.kind === 'task'));
+    }
+    return out;
+  } finally {
+    ctx.roleStack.pop();
+  }
+}
+
+function findMain(dir: string): string | undefined {
+  return ['main.yml', 'main.yaml', 'main'].map((f) => join(dir, f)).find((f) => existsSync(f));
+}
+
+/** Reads defaults/main.yml or vars/main.yml of a role (a missing file is an empty map). */
+export function readVarsFile(dir: string, ctx: LoadContext): RawMap {
+  const file = findMain(dir);
+  if (!file) return {};
+  try {
+    const source = readYamlFile(file);
+    if (source.value === null) return {};
+    if (typeof source.value !== 'object' || Array.isArray(source.value)) {
+      ctx.problems.push({ message: 'a vars file must be a map of variable names to values', location: source.locate(source.value) });
+      return {};
+    }
+    return source.value as RawMap;
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) {
+      ctx.problems.push({ message: error.message, location: error.location });
+      return {};
+    }
+    throw error;
+  }
+}
+
+function readDependencies(dir: string, ctx: LoadContext): Array<{ entry: unknown; source: YamlFile; location: SourceLocation }> {
+  const file = findMain(join(dir, 'meta'));
+  if (!file) return [];
+  let source: YamlFile;
+  try {
+    source = readYamlFile(file);
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) {
+      ctx.problems.push({ message: error.message, location: error.location });
+      return [];
+    }
+    throw error;
+  }
+  const meta = source.value as RawMap | null;
+  const deps = meta && typeof meta === 'object' ? meta.dependencies : undefined;
+  if (!Array.isArray(deps)) return [];
+  return deps.map((entry) => ({ entry, source, location: source.locate(entry ?? deps) }));
+}

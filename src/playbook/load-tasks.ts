@@ -1,0 +1,313 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { hasTemplate } from '../template/render.js';
+import { readYamlFile, YamlSyntaxError, type SourceLocation, type YamlFile } from './source.js';
+import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, stripCollectionPrefix, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import type { Inherited, LoadContext } from './load-context.js';
+import { parseFreeFormArgs, parseKeyValueArgs } from './parse-free-form.js';
+import { suggestName } from './suggest.js';
+import type { LoopControl, TaskNode, TaskTree } from './types.js';
+import { schemaShape, validateArgs } from './validate-args.js';
+
+type RawMap = Record<string, unknown>;
+
+/** Loads a list of tasks (a tasks file, a section of a play, a block's children). */
+export function loadTaskList(raw: unknown, source: YamlFile, inherited: Inherited, ctx: LoadContext, what = 'tasks'): TaskTree[] {
+  if (raw === null || raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    ctx.problems.push({ message: `${what} must be a list of tasks`, location: source.locate(raw), hint: `write each task as a list item starting with '- '` });
+    return [];
+  }
+  const out: TaskTree[] = [];
+  for (const item of raw) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      ctx.problems.push({ message: 'a task must be a map of keywords and one module', location: source.locate(raw), hint: `e.g. "- name: install nginx\\n  apt: { name: nginx }"` });
+      continue;
+    }
+    out.push(...loadTask(item as RawMap, source, inherited, ctx));
+  }
+  return out;
+}
+
+/** Loads a tasks file from disk (import_tasks, include_tasks, a role's tasks/main.yml). */
+export function loadTasksFile(file: string, inherited: Inherited, ctx: LoadContext, from?: SourceLocation): TaskTree[] {
+  if (ctx.includeStack.includes(file)) {
+    ctx.problems.push({ message: `tasks file includes itself: ${[...ctx.includeStack, file].join(' -> ')}`, location: from ?? { file, line: 1, column: 1 } });
+    return [];
+  }
+  let source: YamlFile;
+  try {
+    source = readYamlFile(file);
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) {
+      ctx.problems.push({ message: error.message, location: error.location });
+      return [];
+    }
+    throw error;
+  }
+  ctx.includeStack.push(file);
+  try {
+    return loadTaskList(source.value, source, { ...inherited, baseDir: dirname(file) }, ctx);
+  } finally {
+    ctx.includeStack.pop();
+  }
+}
+
+function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: LoadContext): TaskTree[] {
+  const location = source.locate(raw);
+  const name = typeof raw.name === 'string' ? raw.name : undefined;
+  const taskLabel = name ?? describeTask(raw);
+  if ('block' in raw) return [loadBlock(raw, source, inherited, ctx, location, taskLabel)];
+  const includeKey = Object.keys(raw).find((key) => (INCLUDE_KEYWORDS as readonly string[]).includes(stripCollectionPrefix(key)));
+  if (includeKey) return loadInclude(raw, includeKey, source, inherited, ctx, location, taskLabel);
+
+  const common = inheritCommon(raw, source, inherited, ctx, taskLabel);
+  const moduleKeys = Object.keys(raw).filter((key) => !(TASK_KEYWORDS as readonly string[]).includes(key));
+  const knownModules = [...ctx.modules.keys()];
+  let moduleName: string | undefined;
+  let moduleKey: string | undefined;
+  for (const key of moduleKeys) {
+    const normalized = stripCollectionPrefix(key);
+    if (ctx.modules.has(normalized) && moduleName === undefined) {
+      moduleName = normalized;
+      moduleKey = key;
+      continue;
+    }
+    const keyLocation = source.locate(raw, key);
+    if (UNSUPPORTED_KEYWORDS.has(key)) {
+      ctx.problems.push({ message: `'${key}' is an Ansible keyword drover does not support`, location: keyLocation, task: taskLabel, field: key, hint: 'remove it, or rewrite the task without it (see README: playbook keywords)' });
+    } else if (ctx.modules.has(normalized)) {
+      ctx.problems.push({ message: `a task runs one module, but this one names both '${moduleName}' and '${normalized}'`, location: keyLocation, task: taskLabel, field: key, hint: 'split it into two tasks' });
+    } else {
+      const best = suggestName(normalized, [...knownModules, ...TASK_KEYWORDS]);
+      ctx.problems.push({
+        message: `unknown module or keyword '${key}'`,
+        location: keyLocation,
+        task: taskLabel,
+        field: key,
+        hint: best ? `did you mean '${best}'?` : `see 'drover doc --list' for modules and README for task keywords`,
+      });
+    }
+  }
+  if (!moduleName || !moduleKey) {
+    if (moduleKeys.length === 0) {
+      ctx.problems.push({ message: 'this task names no module', location, task: taskLabel, hint: `add one module key, e.g. "command: echo hi" (see 'drover doc --list')` });
+    }
+    return [];
+  }
+  const module = ctx.modules.get(moduleName)!;
+  const args = normalizeArgs(raw[moduleKey], raw.args, module, source, ctx, taskLabel, source.locate(raw, moduleKey));
+  if (args === undefined) return [];
+  if (typeof args === 'object') {
+    const { issues } = validateArgs(module, args, 'lenient');
+    const argsNode = raw[moduleKey];
+    for (const issue of issues) {
+      const topField = issue.field.split('.')[0];
+      const fieldLocation = argsNode && typeof argsNode === 'object' ? source.locate(argsNode, topField) : source.locate(raw, moduleKey);
+      ctx.problems.push({ message: issue.message, location: fieldLocation, task: taskLabel, field: `${moduleName}.${issue.field}`, hint: issue.hint });
+    }
+  }
+  const argLocations: Record<string, SourceLocation> = {};
+  const argsNode = raw[moduleKey];
+  if (argsNode && typeof argsNode === 'object') for (const key of Object.keys(argsNode)) argLocations[key] = source.locate(argsNode, key);
+
+  const loop = raw.loop ?? raw.with_items ?? raw.with_list;
+  const task: TaskNode = {
+    ...common,
+    kind: 'task',
+    id: ctx.nextId(),
+    name,
+    location,
+    module: moduleName,
+    args,
+    loop: 'with_items' in raw && Array.isArray(loop) ? loop.flat() : loop,
+    loopControl: readLoopControl(raw.loop_control, source, ctx, taskLabel),
+    register: readString(raw, 'register', source, ctx, taskLabel),
+    notify: readStringList(raw.notify, 'notify', raw, source, ctx, taskLabel),
+    changedWhen: raw.changed_when,
+    failedWhen: raw.failed_when,
+    retries: readNumber(raw, 'retries', source, ctx, taskLabel),
+    delay: readNumber(raw, 'delay', source, ctx, taskLabel),
+    until: raw.until,
+    listen: readStringList(raw.listen, 'listen', raw, source, ctx, taskLabel),
+    argLocations,
+  };
+  if (task.until !== undefined && task.retries === undefined) task.retries = 3;
+  if (task.register !== undefined && !/^[A-Za-z_]\w*$/.test(task.register)) {
+    ctx.problems.push({ message: `register name '${task.register}' is not a valid variable name`, location: source.locate(raw, 'register'), task: taskLabel, field: 'register', hint: 'use letters, digits and underscores, starting with a letter' });
+  }
+  return [task];
+}
+
+function loadBlock(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: LoadContext, location: SourceLocation, label: string): TaskTree {
+  for (const key of Object.keys(raw)) {
+    if (!(BLOCK_KEYWORDS as readonly string[]).includes(key)) {
+      const best = suggestName(key, BLOCK_KEYWORDS);
+      ctx.problems.push({ message: `'${key}' is not allowed on a block`, location: source.locate(raw, key), task: label, field: key, hint: best ? `did you mean '${best}'?` : `a block takes: ${BLOCK_KEYWORDS.join(', ')}` });
+    }
+  }
+  const common = inheritCommon(raw, source, inherited, ctx, label);
+  const childInherited: Inherited = { ...common, baseDir: inherited.baseDir, role: inherited.role };
+  return {
+    ...common,
+    kind: 'block',
+    location,
+    name: typeof raw.name === 'string' ? raw.name : undefined,
+    block: loadTaskList(raw.block, source, childInherited, ctx, 'block'),
+    rescue: loadTaskList(raw.rescue, source, childInherited, ctx, 'rescue'),
+    always: loadTaskList(raw.always, source, childInherited, ctx, 'always'),
+  };
+}
+
+function loadInclude(raw: RawMap, key: string, source: YamlFile, inherited: Inherited, ctx: LoadContext, location: SourceLocation, label: string): TaskTree[] {
+  const value = raw[key];
+  const file = typeof value === 'string' ? value : value && typeof value === 'object' ? (value as RawMap).file : undefined;
+  if (typeof file !== 'string') {
+    ctx.problems.push({ message: `${key} needs a file name`, location: source.locate(raw, key), task: label, field: key, hint: `e.g. "${key}: setup.yml"` });
+    return [];
+  }
+  const allowed = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'loop', 'with_items', 'loop_control', 'ignore_errors', 'no_log', key];
+  for (const other of Object.keys(raw)) {
+    if (!allowed.includes(other)) ctx.problems.push({ message: `'${other}' is not allowed on ${key}`, location: source.locate(raw, other), task: label, field: other, hint: `${key} takes: ${allowed.join(', ')}` });
+  }
+  const common = inheritCommon(raw, source, inherited, ctx, label);
+  const loop = raw.loop ?? raw.with_items;
+  const isDynamic = stripCollectionPrefix(key) === 'include_tasks' && (loop !== undefined || hasTemplate(file));
+  const path = resolveTasksPath(file, inherited);
+  if (isDynamic) {
+    if (!hasTemplate(file) && !existsSync(path)) {
+      ctx.problems.push({ message: `tasks file not found: ${path}`, location: source.locate(raw, key), task: label, field: key, hint: 'check the path; it is relative to the file that includes it (or the role tasks/ directory)' });
+    }
+    return [{ ...common, kind: 'include', location, file, loop, loopControl: readLoopControl(raw.loop_control, source, ctx, label) }];
+  }
+  if (loop !== undefined) {
+    ctx.problems.push({ message: 'import_tasks cannot take a loop', location: source.locate(raw, 'loop'), task: label, field: 'loop', hint: 'use include_tasks for a loop' });
+    return [];
+  }
+  if (!existsSync(path)) {
+    ctx.problems.push({ message: `tasks file not found: ${path}`, location: source.locate(raw, key), task: label, field: key, hint: 'check the path; it is relative to the file that includes it (or the role tasks/ directory)' });
+    return [];
+  }
+  return loadTasksFile(path, { ...common, role: inherited.role }, ctx, location);
+}
+
+/** Resolves an included tasks file: relative to the including file's directory. */
+export function resolveTasksPath(file: string, inherited: Inherited): string {
+  if (isAbsolute(file)) return file;
+  const candidates = [resolve(inherited.baseDir, file)];
+  if (inherited.role) candidates.push(resolve(inherited.role.path, 'tasks', file));
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
+}
+
+function inheritCommon(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: LoadContext, label: string): Inherited {
+  const when = raw.when === undefined ? [] : Array.isArray(raw.when) ? raw.when : [raw.when];
+  const vars = raw.vars;
+  if (vars !== undefined && (vars === null || typeof vars !== 'object' || Array.isArray(vars))) {
+    ctx.problems.push({ message: 'vars must be a map', location: source.locate(raw, 'vars'), task: label, field: 'vars' });
+  }
+  return {
+    when: [...inherited.when, ...when],
+    tags: [...new Set([...inherited.tags, ...readStringList(raw.tags, 'tags', raw, source, ctx, label)])],
+    become: readBool(raw, 'become', source, ctx, label) ?? inherited.become,
+    becomeUser: readString(raw, 'become_user', source, ctx, label) ?? inherited.becomeUser,
+    ignoreErrors: readBool(raw, 'ignore_errors', source, ctx, label) ?? inherited.ignoreErrors,
+    noLog: readBool(raw, 'no_log', source, ctx, label) ?? inherited.noLog,
+    checkMode: readBool(raw, 'check_mode', source, ctx, label) ?? inherited.checkMode,
+    vars: { ...inherited.vars, ...((vars && typeof vars === 'object' ? vars : {}) as RawMap) },
+    baseDir: inherited.baseDir,
+    role: inherited.role,
+  };
+}
+
+function normalizeArgs(
+  value: unknown,
+  extraArgs: unknown,
+  module: { name: string; freeForm?: string; schema: unknown },
+  source: YamlFile,
+  ctx: LoadContext,
+  label: string,
+  location: SourceLocation,
+): Record<string, unknown> | undefined {
+  let args: Record<string, unknown>;
+  if (value === null || value === undefined) {
+    args = {};
+  } else if (typeof value === 'string' || typeof value === 'number') {
+    const text = String(value);
+    if (module.freeForm) {
+      const shape = schemaShape(module.schema as never) ?? {};
+      args = parseFreeFormArgs(text, module.freeForm, Object.keys(shape));
+    } else {
+      const parsed = parseKeyValueArgs(text);
+      if (!parsed) {
+        ctx.problems.push({ message: `module ${module.name} takes named parameters, not '${text}'`, location, task: label, field: module.name, hint: `write them as a map, e.g. "${module.name}: { name: value }" (see: drover doc ${module.name})` });
+        return undefined;
+      }
+      args = parsed;
+    }
+  } else if (typeof value === 'object' && !Array.isArray(value)) {
+    args = { ...(value as RawMap) };
+  } else {
+    ctx.problems.push({ message: `the parameters of ${module.name} must be a map`, location, task: label, field: module.name, hint: `see: drover doc ${module.name}` });
+    return undefined;
+  }
+  if (extraArgs && typeof extraArgs === 'object') args = { ...(extraArgs as RawMap), ...args };
+  return args;
+}
+
+function readLoopControl(raw: unknown, source: YamlFile, ctx: LoadContext, label: string): LoopControl {
+  const control: LoopControl = { loop_var: 'item' };
+  if (raw === undefined || raw === null) return control;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    ctx.problems.push({ message: 'loop_control must be a map', location: source.locate(raw), task: label, field: 'loop_control' });
+    return control;
+  }
+  const map = raw as RawMap;
+  for (const key of Object.keys(map)) {
+    if (!['label', 'loop_var', 'index_var', 'pause', 'extended'].includes(key)) {
+      ctx.problems.push({ message: `unknown loop_control key '${key}'`, location: source.locate(map, key), task: label, field: `loop_control.${key}`, hint: 'loop_control takes: label, loop_var, index_var' });
+    }
+  }
+  if (typeof map.label === 'string') control.label = map.label;
+  if (typeof map.loop_var === 'string') control.loop_var = map.loop_var;
+  if (typeof map.index_var === 'string') control.index_var = map.index_var;
+  return control;
+}
+
+function readString(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext, label: string): string | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  ctx.problems.push({ message: `${key} must be a string`, location: source.locate(raw, key), task: label, field: key });
+  return undefined;
+}
+
+function readBool(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext, label: string): boolean | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && ['yes', 'true', 'no', 'false'].includes(value.toLowerCase())) return ['yes', 'true'].includes(value.toLowerCase());
+  ctx.problems.push({ message: `${key} must be true or false`, location: source.locate(raw, key), task: label, field: key });
+  return undefined;
+}
+
+function readNumber(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext, label: string): number | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && value >= 0) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  ctx.problems.push({ message: `${key} must be a non-negative number`, location: source.locate(raw, key), task: label, field: key });
+  return undefined;
+}
+
+function readStringList(value: unknown, key: string, raw: RawMap, source: YamlFile, ctx: LoadContext, label: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return key === 'tags' ? value.split(',').map((t) => t.trim()).filter(Boolean) : [value];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return value.map(String);
+  ctx.problems.push({ message: `${key} must be a string or a list of strings`, location: source.locate(raw, key), task: label, field: key });
+  return [];
+}
+
+function describeTask(raw: RawMap): string {
+  const keys = Object.keys(raw).filter((key) => !(TASK_KEYWORDS as readonly string[]).includes(key));
+  return keys.length > 0 ? `(unnamed ${keys[0]} task)` : '(unnamed task)';
+}

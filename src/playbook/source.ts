@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+
+/** Where something was written: file, 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Raised for YAML that cannot be parsed; carries the position and a code frame. */
+export class YamlSyntaxError extends Error {
+  override name = 'YamlSyntaxError';
+  constructor(
+    message: string,
+    readonly location: SourceLocation,
+    readonly frame: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * A parsed YAML file whose maps and lists remember where they were written, so every later
+ * error can name the file, line and column of the task or field at fault.
+ */
+export interface YamlFile {
+  file: string;
+  text: string;
+  value: unknown;
+  /** Location of a map/list, or of one key inside a map. */
+  locate(node: unknown, key?: string): SourceLocation;
+}
+
+export function readYamlFile(file: string): YamlFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new YamlSyntaxError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file, line: 1, column: 1 }, '', { cause: error });
+  }
+  return parseYamlText(file, text);
+}
+
+export function parseYamlText(file: string, text: string): YamlFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [vaultTag] });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const offset = firstError.pos[0];
+    const { line, col } = lineCounter.linePos(offset);
+    const location = { file, line, column: col };
+    throw new YamlSyntaxError(`YAML syntax error: ${firstError.message.split('\n')[0]}`, location, codeFrame(text, line, col));
+  }
+  const nodePositions = new WeakMap<object, number>();
+  const keyPositions = new WeakMap<object, Map<string, number>>();
+  const value = toJs(doc.contents as YamlNode | null, { doc, nodes: nodePositions, keys: keyPositions });
+  const at = (offset: number | undefined): SourceLocation => {
+    if (offset === undefined) return { file, line: 1, column: 1 };
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  return {
+    file,
+    text,
+    value,
+    locate(node, key) {
+      if (node === null || typeof node !== 'object') return at(undefined);
+      if (key !== undefined) {
+        const keyOffset = keyPositions.get(node)?.get(key);
+        if (keyOffset !== undefined) return at(keyOffset);
+      }
+      return at(nodePositions.get(node));
+    },
+  };
+}
+
+/** `!vault |` values are kept as tagged objects until the vault decrypts them. */
+const vaultTag = {
+  tag: '!vault',
+  resolve: (value: string) => ({ __vault__: value }),
+};
+
+interface Walk {
+  doc: Document;
+  nodes: WeakMap<object, number>;
+  keys: WeakMap<object, Map<string, number>>;
+}
+
+function toJs(node: YamlNode | null, walk: Walk): unknown {
+  const { nodes, keys } = walk;
+  if (node === null || node === undefined) return null;
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    const positions = new Map<string, number>();
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode | null;
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(toJs(keyNode, walk));
+      if (key === '<<') {
+        // YAML merge key: copy the referenced map's entries under the ones written here.
+        const merged = toJs(pair.value as YamlNode, walk);
+        for (const source of Array.isArray(merged) ? merged : [merged]) {
+          if (source && typeof source === 'object') for (const [k, v] of Object.entries(source)) if (!(k in out)) out[k] = v;
+        }
+        continue;
+      }
+      out[key] = toJs(pair.value as YamlNode | null, walk);
+      if (keyNode?.range) positions.set(key, keyNode.range[0]);
+    }
+    if (node.range) nodes.set(out, node.range[0]);
+    keys.set(out, positions);
+    return out;
+  }
+  if (isSeq(node)) {
+    const out = node.items.map((item) => toJs(item as YamlNode | null, walk));
+    if (node.range) nodes.set(out, node.range[0]);
+    return out;
+  }
+  if (isScalar(node)) return node.value;
+  // Aliases resolve to their anchors' values.
+  if (isAlias(node)) return toJs(node.resolve(walk.doc) as YamlNode | null, walk);
+  return (node as { toJSON(): unknown }).toJSON();
+}
+
+/** A few lines of source around a position, with a caret under the column. */
+export function codeFrame(text: string, line: number, column: number): string {
+  const lines = text.split('\n');
+  const first = Math.max(1, line - 2);
+  const last = Math.min(lines.length, line + 1);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const marker = n === line ? '>' : ' ';
+    out.push(`${marker} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
+    if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+  }
+  return out.join('\n');
+}

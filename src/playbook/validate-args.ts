@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { ModuleDefinition } from '../modules/types.js';
+import { hasTemplate } from '../template/render.js';
+import { suggestName } from './suggest.js';
+
+export interface ArgIssue {
+  field: string;
+  message: string;
+  hint?: string;
+}
+
+/** The object shape behind a module schema, looking through preprocess/transform/default wrappers. */
+export function schemaShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  let current: any = schema;
+  for (let depth = 0; depth < 8 && current; depth++) {
+    if (current.shape && typeof current.shape === 'object') return current.shape;
+    const def = current._zod?.def ?? current.def;
+    if (!def) return undefined;
+    current = def.out ?? def.innerType ?? def.in ?? def.schema;
+  }
+  return undefined;
+}
+
+/**
+ * Validates a task's arguments. Before rendering (`lenient`), fields holding a template cannot be
+ * type-checked yet and are skipped; after rendering everything is checked and the parsed
+ * arguments (with defaults) are returned.
+ */
+export function validateArgs(
+  module: ModuleDefinition,
+  args: Record<string, unknown>,
+  mode: 'lenient' | 'strict',
+): { issues: ArgIssue[]; parsed?: unknown } {
+  const issues: ArgIssue[] = [];
+  const shape = schemaShape(module.schema);
+  if (shape) {
+    const known = Object.keys(shape);
+    for (const key of Object.keys(args)) {
+      if (!(key in shape)) {
+        const best = suggestName(key, known);
+        issues.push({
+          field: key,
+          message: `unknown parameter '${key}' for module ${module.name}`,
+          hint: best ? `did you mean '${best}'? (see: drover doc ${module.name})` : `known parameters: ${known.join(', ')} (see: drover doc ${module.name})`,
+        });
+      }
+    }
+  }
+  const result = module.schema.safeParse(args);
+  if (result.success) return { issues, parsed: result.data };
+  for (const issue of result.error.issues) {
+    if (mode === 'lenient' && pathTouchesTemplate(args, issue.path)) continue;
+    if (issue.code === 'unrecognized_keys') continue; // reported above with a suggestion
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(arguments)';
+    issues.push({ field, message: issue.message, hint: `see: drover doc ${module.name}` });
+  }
+  return { issues };
+}
+
+function pathTouchesTemplate(args: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  if (hasTemplate(args) && path.length === 0) return true;
+  let current: unknown = args;
+  for (const key of path) {
+    if (hasTemplate(current) && (current === null || typeof current !== 'object')) return true;
+    if (current === null || typeof current !== 'object') return false;
+    current = (current as Record<PropertyKey, unknown>)[key as string];
+    if (typeof current === 'string' && current.includes('{{')) return true;
+  }
+  // A refinement over several fields (e.g. "content or src") may hinge on a templated one.
+  return path.length === 0 ? hasTemplate(args) : false;
+}
