@@ -1,0 +1,158 @@
+import { Command, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { runPlaybook, type RunOutcome } from '../../engine/run-playbook.js';
+import { buildRunReport, type RunReport } from '../../report/run-report.js';
+import { createPlainOutput, renderRecap } from '../../report/plain-output.js';
+import { createStyle } from '../../report/output-style.js';
+import { EXIT } from '../exit-codes.js';
+import { parseExtraVars } from '../extra-vars.js';
+import { loadInputs, type Inputs } from '../load-inputs.js';
+import { collect, increase, positiveInteger, splitList } from '../options.js';
+import { createConnector, type ConnectOptions } from '../connect.js';
+import { applyLabOverrides } from '../lab-overrides.js';
+import { listHosts, listTags, listTasks } from '../list-playbook.js';
+
+export interface RunCommandOptions {
+  inventory: string[];
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  extraVars?: string[];
+  forks: number;
+  report?: string;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  listTags?: boolean;
+  syntaxCheck?: boolean;
+  startAtTask?: string;
+  verbose: number;
+  forceHandlers?: boolean;
+  lab?: boolean;
+  hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  knownHosts?: string[];
+  timeout?: number;
+  connectTimeout?: number;
+  user?: string;
+  privateKey?: string;
+}
+
+/** Adds the options shared by run, check and drift. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .requiredOption('-i, --inventory <path>', 'inventory file, directory or "host1,host2," (repeatable, merged in order)', collect, [])
+    .option('-l, --limit <pattern>', 'only run on hosts matching this pattern (e.g. "backend:!backend2")')
+    .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated, repeatable)', collect)
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated, repeatable)', collect)
+    .option('-e, --extra-vars <vars>', 'KEY=VALUE, @file.yml or a JSON map; highest precedence (repeatable)', collect)
+    .option('-f, --forks <n>', 'hosts worked on at once', positiveInteger, 100)
+    .option('--report <file.json>', 'write the run report (JSON) to this file')
+    .option('--start-at-task <name>', 'start at the first task with this name (glob allowed)')
+    .option('--force-handlers', 'run notified handlers even on hosts that failed')
+    .option('--lab', 'run against the lab containers of the inventory hosts (see drover lab)')
+    .addOption(new Option('--host-key-checking <mode>', 'strict (default), accept-new (trust on first use), off (UNSAFE)').choices(['strict', 'accept-new', 'off']).default('strict'))
+    .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', collect)
+    .option('-u, --user <user>', 'SSH user when the inventory sets none')
+    .option('--private-key <file>', 'SSH private key when the inventory sets none')
+    .option('-T, --connect-timeout <seconds>', 'SSH connect timeout', positiveInteger, 10)
+    .option('--timeout <seconds>', 'per-command timeout', positiveInteger, 3600)
+    .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0);
+}
+
+export function createRunCommand(): Command {
+  const command = new Command('run')
+    .description('Apply a playbook to the inventory\'s hosts.')
+    .argument('<playbook...>', 'the playbook file (the word "playbook" may come first)')
+    .option('-C, --check', 'dry run: probe and plan, change nothing')
+    .option('-D, --diff', 'show the diff of every file change')
+    .option('--list-hosts', 'list the hosts each play would run on, then stop')
+    .option('--list-tasks', 'list the tasks each play would run, then stop')
+    .option('--list-tags', 'list the tags of the playbook, then stop')
+    .option('--syntax-check', 'validate the playbook and inventory, then stop');
+  addRunOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Examples:
+  drover run playbooks/site.yml -i inventory
+  drover run playbook site.yml -i inventory --limit backend --tags nginx
+  drover run site.yml -i inventory -e app_version=1.4.2 -e @secrets.yml --report run.json
+  drover run site.yml -i inventory --check --diff`,
+  );
+  return command;
+}
+
+/** Resolves `run playbook site.yml` and `run site.yml` to the playbook path. */
+export function playbookArgument(args: string[]): string {
+  if (args.length === 2 && args[0] === 'playbook') return args[1];
+  if (args.length !== 1) throw new (class extends Error {})(`expected one playbook, got: ${args.join(' ')}`);
+  return args[0];
+}
+
+/** The whole of `drover run` / `drover check`; returns the exit code. */
+export async function executeRun(playbookPath: string, options: RunCommandOptions, mode: RunReport['mode'], signal: AbortSignal): Promise<number> {
+  const style = createStyle(process.stdout);
+  const inputs: Inputs = await loadInputs(playbookPath, options.inventory);
+  if (options.lab) await applyLabOverrides(inputs.inventory);
+  if (options.syntaxCheck) {
+    process.stdout.write(`playbook: ${inputs.playbook.file} (valid: ${inputs.playbook.plays.length} plays)\n`);
+    return EXIT.ok;
+  }
+  const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
+  if (options.listHosts || options.listTasks || options.listTags) {
+    if (options.listHosts) process.stdout.write(listHosts(inputs, options.limit));
+    if (options.listTasks) process.stdout.write(listTasks(inputs, selection));
+    if (options.listTags) process.stdout.write(listTags(inputs));
+    return EXIT.ok;
+  }
+  const extraVars = parseExtraVars(options.extraVars ?? []);
+  const check = mode !== 'run' || Boolean(options.check);
+  const connectOptions: ConnectOptions = {
+    hostKeyChecking: options.hostKeyChecking,
+    knownHostsFiles: options.knownHosts,
+    connectTimeoutMs: (options.connectTimeout ?? 10) * 1000,
+    commandTimeoutMs: (options.timeout ?? 3600) * 1000,
+    user: options.user,
+    privateKeyFile: options.privateKey,
+  };
+  const output = createPlainOutput({ diff: Boolean(options.diff) || mode !== 'run', verbosity: options.verbose, check, style, write: (t) => process.stdout.write(t) });
+  const startedAt = new Date();
+  const outcome: RunOutcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
+    check,
+    drift: mode === 'drift',
+    diff: Boolean(options.diff),
+    forks: options.forks,
+    selection,
+    startAtTask: options.startAtTask,
+    forceHandlers: Boolean(options.forceHandlers),
+    extraVars,
+    connect: createConnector(connectOptions),
+    events: output,
+    signal,
+    commandTimeoutMs: connectOptions.commandTimeoutMs,
+    limit: options.limit,
+  });
+  const durationMs = Date.now() - startedAt.getTime();
+  process.stdout.write(renderRecap(outcome.order.map((host) => ({ host, stats: outcome.hosts.get(host)!.stats })), style));
+  if (options.verbose > 0) {
+    const execs = outcome.order.map((h) => `${h}=${outcome.hosts.get(h)!.execCount}`).join(' ');
+    process.stdout.write(style.gray(`remote execs per host: ${execs}\n`));
+  }
+  if (options.report) {
+    const report = buildRunReport(outcome, { playbook: inputs.playbook.file, mode, startedAt, durationMs });
+    writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (outcome.interrupted) {
+    process.stderr.write('interrupted: running tasks were allowed to finish; nothing new was started\n');
+    return EXIT.interrupted;
+  }
+  return exitCodeFor(outcome);
+}
+
+export function exitCodeFor(outcome: RunOutcome): number {
+  const hosts = [...outcome.hosts.values()];
+  if (hosts.some((h) => h.stats.failed > 0)) return EXIT.hostFailed;
+  if (hosts.some((h) => h.unreachable)) return EXIT.hostUnreachable;
+  return EXIT.ok;
+}

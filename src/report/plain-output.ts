@@ -1,0 +1,99 @@
+import type { ChalkInstance } from 'chalk';
+import type { EngineEvents, HostStats, TaskResult } from '../engine/events.js';
+import { maskSecrets } from '../secrets/mask.js';
+import { renderUnifiedDiff } from './render-diff.js';
+
+export interface OutputOptions {
+  diff: boolean;
+  verbosity: number;
+  check: boolean;
+  style: ChalkInstance;
+  write(text: string): void;
+}
+
+const WIDTH = 78;
+
+function banner(text: string): string {
+  return `\n${text} ${'*'.repeat(Math.max(3, WIDTH - text.length - 1))}`;
+}
+
+/** Line-by-line output in the shape Ansible users know: PLAY, TASK, ok/changed/failed per host. */
+export function createPlainOutput(options: OutputOptions): EngineEvents {
+  const { style, write } = options;
+  const line = (text: string) => write(`${maskSecrets(text)}\n`);
+  return {
+    playStart(play) {
+      line(style.bold(banner(`PLAY [${play.name}]`)));
+    },
+    taskStart(task) {
+      line(style.bold(banner(`${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${task.name}]`)));
+    },
+    hostResult(host, result) {
+      for (const text of describeResult(host, result, options)) line(text);
+    },
+    hostUnreachable(host, reason) {
+      line(style.red(`fatal: [${host}]: UNREACHABLE! => ${reason}`));
+    },
+    warning(message) {
+      line(style.magenta(`[WARNING]: ${message}`));
+    },
+    verbose(level, host, message) {
+      if (options.verbosity >= level) line(style.gray(`<${host}> ${message}`));
+    },
+  };
+}
+
+function describeResult(host: string, result: TaskResult, options: OutputOptions): string[] {
+  const { style } = options;
+  const out: string[] = [];
+  const would = options.check ? ' (check mode: would change)' : '';
+  switch (result.status) {
+    case 'ok':
+      out.push(style.green(`ok: [${host}]${result.msg !== undefined ? ` => ${result.msg}` : ''}`));
+      break;
+    case 'changed':
+      out.push(style.yellow(`changed: [${host}]${would}`));
+      break;
+    case 'skipped':
+      if (result.unverifiable) out.push(style.cyan(`unverifiable: [${host}] => cannot be verified in check mode (command without creates/removes)`));
+      else out.push(style.cyan(`skipping: [${host}]${options.verbosity > 0 && result.skipReason ? ` => ${result.skipReason}` : ''}`));
+      break;
+    case 'failed':
+      out.push(style.red(`${result.ignored ? 'failed (ignored)' : 'fatal'}: [${host}]: FAILED! => ${result.error ?? 'failed'}`));
+      break;
+  }
+  for (const item of result.items ?? []) {
+    if (item.status === 'changed' || options.verbosity > 0 || item.status === 'failed') {
+      out.push(`  ${item.status}: [${host}] (item=${item.label})${item.error ? ` => ${item.error}` : item.msg ? ` => ${item.msg}` : ''}`);
+    }
+  }
+  if (result.status === 'changed' || (result.unverifiable && options.verbosity > 0)) {
+    for (const change of result.changes) {
+      const fromTo = change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
+      out.push(`  - ${change.summary}${fromTo}`);
+      if (options.diff && change.diff) out.push(colourDiff(renderUnifiedDiff(change.diff), style));
+    }
+  }
+  return out;
+}
+
+function colourDiff(patch: string, style: ChalkInstance): string {
+  return patch
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((text) => (text.startsWith('+') && !text.startsWith('+++') ? style.green(text) : text.startsWith('-') && !text.startsWith('---') ? style.red(text) : text.startsWith('@@') ? style.cyan(text) : text))
+    .join('\n');
+}
+
+/** PLAY RECAP: one line per host with Ansible's counters. */
+export function renderRecap(rows: Array<{ host: string; stats: HostStats }>, style: ChalkInstance): string {
+  const width = Math.max(0, ...rows.map((r) => r.host.length));
+  const lines = [style.bold(banner('PLAY RECAP'))];
+  for (const { host, stats } of rows) {
+    const colour = stats.failed > 0 || stats.unreachable > 0 ? style.red : stats.changed > 0 ? style.yellow : style.green;
+    lines.push(
+      `${colour(host.padEnd(width))} : ok=${stats.ok}  changed=${stats.changed}  unreachable=${stats.unreachable}  failed=${stats.failed}  skipped=${stats.skipped}  rescued=${stats.rescued}  ignored=${stats.ignored}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

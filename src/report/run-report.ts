@@ -1,0 +1,100 @@
+import type { TaskResult } from '../engine/events.js';
+import type { RunOutcome } from '../engine/run-playbook.js';
+import { maskValue } from '../secrets/mask.js';
+import { renderUnifiedDiff } from './render-diff.js';
+
+export interface ReportChange {
+  summary: string;
+  from?: string;
+  to?: string;
+  /** Unified diff of file content. */
+  diff?: string;
+}
+
+export interface ReportTask {
+  task: string;
+  module: string;
+  status: TaskResult['status'];
+  changes: ReportChange[];
+  error?: string;
+  unverifiable?: boolean;
+  ignored?: boolean;
+  rescued?: boolean;
+  handler?: boolean;
+  skipReason?: string;
+  msg?: string;
+  items?: Array<{ label: string; status: TaskResult['status']; error?: string }>;
+  location?: string;
+}
+
+export interface ReportHost {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+  unreachable: boolean;
+  unreachableReason?: string;
+  /** Remote execs made for this host during the run. */
+  execs: number;
+  tasks: ReportTask[];
+}
+
+export interface RunReport {
+  version: 1;
+  playbook: string;
+  mode: 'run' | 'check' | 'drift';
+  startedAt: string;
+  durationMs: number;
+  interrupted: boolean;
+  hosts: Record<string, ReportHost>;
+}
+
+/** Builds the documented JSON report (secrets masked). */
+export function buildRunReport(outcome: RunOutcome, meta: { playbook: string; mode: RunReport['mode']; startedAt: Date; durationMs: number }): RunReport {
+  const hosts: Record<string, ReportHost> = {};
+  for (const name of outcome.order) {
+    const host = outcome.hosts.get(name)!;
+    hosts[name] = {
+      ok: host.stats.ok,
+      changed: host.stats.changed,
+      failed: host.stats.failed,
+      skipped: host.stats.skipped,
+      rescued: host.stats.rescued,
+      ignored: host.stats.ignored,
+      unreachable: host.unreachable,
+      ...(host.unreachableReason ? { unreachableReason: host.unreachableReason } : {}),
+      execs: host.execCount,
+      tasks: host.results.map(toReportTask),
+    };
+  }
+  return maskValue({
+    version: 1,
+    playbook: meta.playbook,
+    mode: meta.mode,
+    startedAt: meta.startedAt.toISOString(),
+    durationMs: meta.durationMs,
+    interrupted: outcome.interrupted,
+    hosts,
+  });
+}
+
+function toReportTask(result: TaskResult): ReportTask {
+  const task: ReportTask = {
+    task: result.task,
+    module: result.module,
+    status: result.status,
+    changes: result.changes.map((change) => ({
+      summary: change.summary,
+      ...(change.from !== undefined ? { from: change.from } : {}),
+      ...(change.to !== undefined ? { to: change.to } : {}),
+      ...(change.diff ? { diff: renderUnifiedDiff(change.diff) } : {}),
+    })),
+  };
+  for (const key of ['error', 'unverifiable', 'ignored', 'rescued', 'handler', 'skipReason', 'msg', 'location'] as const) {
+    if (result[key] !== undefined) (task as unknown as Record<string, unknown>)[key] = result[key];
+  }
+  if (result.items) task.items = result.items.map((item) => ({ label: item.label, status: item.status, ...(item.error ? { error: item.error } : {}) }));
+  return task;
+}
