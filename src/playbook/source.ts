@@ -45,7 +45,8 @@ export function readYamlFile(file: string): YamlFile {
 
 export function parseYamlText(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [vaultTag] });
+  // YAML 1.1, as Ansible reads it: yes/no are booleans and 0644 is octal.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [vaultTag], schema: 'yaml-1.1' });
   const firstError = doc.errors[0];
   if (firstError) {
     const offset = firstError.pos[0];
