@@ -13,7 +13,7 @@ export interface OutputOptions {
 
 const WIDTH = 78;
 
-function banner(text: string): string {
+export function banner(text: string): string {
   return `\n${text} ${'*'.repeat(Math.max(3, WIDTH - text.length - 1))}`;
 }
 
@@ -43,7 +43,8 @@ export function createPlainOutput(options: OutputOptions): EngineEvents {
   };
 }
 
-function describeResult(host: string, result: TaskResult, options: OutputOptions): string[] {
+/** The lines that describe one host's result of a task. */
+export function describeResult(host: string, result: TaskResult, options: Pick<OutputOptions, 'style' | 'check' | 'verbosity' | 'diff'>): string[] {
   const { style } = options;
   const out: string[] = [];
   const would = options.check ? ' (check mode: would change)' : '';

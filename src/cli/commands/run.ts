@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { runPlaybook, type RunOutcome } from '../../engine/run-playbook.js';
 import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { createPlainOutput, renderRecap } from '../../report/plain-output.js';
+import { createLiveOutput } from '../../report/live-output.js';
 import { createStyle } from '../../report/output-style.js';
 import { EXIT } from '../exit-codes.js';
 import { parseExtraVars } from '../extra-vars.js';
@@ -116,7 +117,9 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     user: options.user,
     privateKeyFile: options.privateKey,
   };
-  const output = createPlainOutput({ diff: Boolean(options.diff) || mode !== 'run', verbosity: options.verbose, check, style, write: (t) => process.stdout.write(t) });
+  const outputOptions = { diff: Boolean(options.diff) || mode !== 'run', verbosity: options.verbose, check, style, write: (t: string) => void process.stdout.write(t) };
+  // A live view on a terminal; plain lines for CI logs and pipes.
+  const output = process.stdout.isTTY && !process.env.CI ? createLiveOutput(outputOptions) : { ...createPlainOutput(outputOptions), finish: async () => {} };
   const startedAt = new Date();
   const outcome: RunOutcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
     check,
@@ -133,6 +136,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     commandTimeoutMs: connectOptions.commandTimeoutMs,
     limit: options.limit,
   });
+  await output.finish();
   const durationMs = Date.now() - startedAt.getTime();
   process.stdout.write(renderRecap(outcome.order.map((host) => ({ host, stats: outcome.hosts.get(host)!.stats })), style));
   if (options.verbose > 0) {
