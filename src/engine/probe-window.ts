@@ -74,6 +74,8 @@ export async function fetchProbes(
   }
   const conn = await connectHost(ctx.run, host);
   const { script, nonce } = buildProbeBatch(requests);
+  ctx.run.options.events.verbose?.(2, host.name, `probing ${requests.length} task invocation(s) in one exec`);
+  ctx.run.options.events.verbose?.(4, host.name, `probe script:\n${script}`);
   const result = await conn.exec(script, { become, timeoutMs: ctx.run.options.commandTimeoutMs });
   const answers = splitProbeBatch(requests, nonce, result.stdout);
   for (const [answerKey, answer] of answers) host.probeCache.set(answerKey, answer);

@@ -135,6 +135,7 @@ async function attemptInvocation(
   let last: ExecResult | undefined;
   for (const change of plan.changes) {
     host.probeCache.clear();
+    options.events.verbose?.(3, host.name, `apply: ${change.summary}${change.kind === 'command' ? `\n  $ ${change.command}` : ` (put ${change.path})`}`);
     last = await applyChange(conn, change, { become, timeoutMs: options.commandTimeoutMs });
     if (last.code !== 0) {
       const error = `${change.summary}: exit ${last.code}${last.stderr.trim() ? `: ${last.stderr.trim().slice(0, 2000)}` : ''}`;

@@ -90,6 +90,14 @@ export function createLiveOutput(options: OutputOptions): EngineEvents & { finis
       if (current) current.lines.push(style.magenta(`[WARNING]: ${message}`));
       else print(style.magenta(`[WARNING]: ${message}`));
     },
+    verbose(level, host, message) {
+      if (options.verbosity < level) return;
+      const text = style.gray(`<${host}> ${message}`);
+      if (current) {
+        current.lines.push(text);
+        refresh(current);
+      } else print(text);
+    },
     async finish() {
       close();
       await chain;

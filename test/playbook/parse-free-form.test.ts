@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { parseFreeFormArgs, parseKeyValueArgs, splitWords } from '../../src/playbook/parse-free-form.js';
+
+describe('free-form arguments', () => {
+  it('splits words with quotes', () => {
+    expect(splitWords(`a "b c" 'd e' f\\ g`)).toEqual(['a', 'b c', 'd e', 'f\\', 'g']);
+  });
+  it('reads key=value pairs as YAML scalars', () => {
+    expect(parseKeyValueArgs('name=nginx state=present update_cache=true retries=3')).toEqual({ name: 'nginx', state: 'present', update_cache: true, retries: 3 });
+    expect(parseKeyValueArgs('not a pair')).toBeUndefined();
+  });
+  it('takes trailing module options off a free-form command', () => {
+    expect(parseFreeFormArgs('tar xf app.tgz creates=/opt/app chdir=/opt', 'cmd', ['cmd', 'creates', 'chdir'])).toEqual({ cmd: 'tar xf app.tgz', creates: '/opt/app', chdir: '/opt' });
+    expect(parseFreeFormArgs('echo a=b', 'cmd', ['cmd', 'creates'])).toEqual({ cmd: 'echo a=b' });
+  });
+});
