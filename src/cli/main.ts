@@ -9,6 +9,8 @@ import { createInventoryCommand } from './commands/inventory.js';
 import { createLabCommand } from './commands/lab.js';
 import { createRunCommand, executeRun, playbookArgument, type RunCommandOptions } from './commands/run.js';
 import { createSchemaCommand } from './commands/schema.js';
+import { createVaultCommand } from './commands/vault.js';
+import { VaultError } from '../vault/vault-crypto.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
 /** Builds the command tree; actions report their exit code through `setExit`. */
@@ -34,7 +36,7 @@ Examples:
   const check = createCheckCommand().action(async (args: string[], options: RunCommandOptions) => {
     setExit(await executeRun(playbookArgument(args), { ...options, check: true, diff: true }, 'check', signal));
   });
-  for (const command of [run, check, createInventoryCommand(), createDocCommand(), createSchemaCommand(), createLabCommand()]) {
+  for (const command of [run, check, createInventoryCommand(), createDocCommand(), createSchemaCommand(), createLabCommand(), createVaultCommand()]) {
     program.addCommand(command);
   }
   // Commander's own errors (unknown option, missing argument) become exit 5, like ansible-playbook.
@@ -90,6 +92,10 @@ function reportError(error: unknown): number {
   if (error instanceof InventoryError) {
     print(`ERROR: inventory: ${error.message}`);
     return EXIT.invalidInput;
+  }
+  if (error instanceof VaultError) {
+    print(`ERROR: vault: ${error.message}`);
+    return EXIT.error;
   }
   if (error instanceof UsageError) {
     print(`ERROR: ${error.message}`);

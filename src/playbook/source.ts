@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { revealFileText, revealVaultValue } from '../vault/keyring.js';
+import { VaultError } from '../vault/vault-crypto.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 
 /** Where something was written: file, 1-based line and column. */
@@ -36,8 +38,9 @@ export interface YamlFile {
 export function readYamlFile(file: string): YamlFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = revealFileText(readFileSync(file, 'utf8'), file);
   } catch (error) {
+    if (error instanceof VaultError) throw new YamlSyntaxError(error.message, { file, line: 1, column: 1 }, '', { cause: error });
     throw new YamlSyntaxError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file, line: 1, column: 1 }, '', { cause: error });
   }
   return parseYamlText(file, text);
@@ -46,7 +49,7 @@ export function readYamlFile(file: string): YamlFile {
 export function parseYamlText(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
   // YAML 1.1, as Ansible reads it: yes/no are booleans and 0644 is octal.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [vaultTag], schema: 'yaml-1.1' });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [vaultTag(file)], schema: 'yaml-1.1' });
   const firstError = doc.errors[0];
   if (firstError) {
     const offset = firstError.pos[0];
@@ -77,11 +80,20 @@ export function parseYamlText(file: string, text: string): YamlFile {
   };
 }
 
-/** `!vault |` values are kept as tagged objects until the vault decrypts them. */
-const vaultTag = {
-  tag: '!vault',
-  resolve: (value: string) => ({ __vault__: value }),
-};
+/** `!vault |` values are decrypted as the file is read, and their plaintext is registered as a secret. */
+function vaultTag(file: string) {
+  return {
+    tag: '!vault',
+    resolve: (value: string, onError: (message: string) => void) => {
+      try {
+        return revealVaultValue(value, file);
+      } catch (error) {
+        onError((error as Error).message);
+        return '';
+      }
+    },
+  };
+}
 
 interface Walk {
   doc: Document;

@@ -11,6 +11,7 @@ import { loadInputs, type Inputs } from '../load-inputs.js';
 import { collect, increase, positiveInteger, splitList } from '../options.js';
 import { createConnector, type ConnectOptions } from '../connect.js';
 import { applyLabOverrides } from '../lab-overrides.js';
+import { configureVaultPassword } from '../vault-options.js';
 import { listHosts, listTags, listTasks } from '../list-playbook.js';
 
 export interface RunCommandOptions {
@@ -37,6 +38,8 @@ export interface RunCommandOptions {
   connectTimeout?: number;
   user?: string;
   privateKey?: string;
+  vaultPasswordFile?: string;
+  askVaultPass?: boolean;
 }
 
 /** Adds the options shared by run, check and drift. */
@@ -58,6 +61,8 @@ export function addRunOptions(command: Command): Command {
     .option('--private-key <file>', 'SSH private key when the inventory sets none')
     .option('-T, --connect-timeout <seconds>', 'SSH connect timeout', positiveInteger, 10)
     .option('--timeout <seconds>', 'per-command timeout', positiveInteger, 3600)
+    .option('--vault-password-file <file>', 'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)')
+    .option('--ask-vault-pass', 'ask for the vault password before starting')
     .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0);
 }
 
@@ -94,6 +99,7 @@ export function playbookArgument(args: string[]): string {
 /** The whole of `drover run` / `drover check`; returns the exit code. */
 export async function executeRun(playbookPath: string, options: RunCommandOptions, mode: RunReport['mode'], signal: AbortSignal): Promise<number> {
   const style = createStyle(process.stdout);
+  configureVaultPassword(options);
   const inputs: Inputs = await loadInputs(playbookPath, options.inventory);
   if (options.lab) await applyLabOverrides(inputs.inventory);
   if (options.syntaxCheck) {

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { registerSecret } from '../secrets/mask.js';
+import { decryptText, isVaultText, VaultError } from './vault-crypto.js';
+
+/**
+ * The vault password of this run, set once by the CLI. Values tagged `!vault` and encrypted files
+ * are decrypted on load, and every decrypted value is registered as a secret to be masked.
+ */
+let password: string | undefined;
+let passwordSource: (() => string) | undefined;
+
+export function setVaultPassword(value: string): void {
+  password = value;
+}
+
+/** Where to read the password when a vault value first needs it (a file, or a prompt). */
+export function setVaultPasswordSource(source: () => string): void {
+  passwordSource = source;
+}
+
+export function vaultPassword(where: string): string {
+  if (password === undefined && passwordSource) password = passwordSource();
+  if (password === undefined) {
+    throw new VaultError(`${where} is vault-encrypted, but no vault password was given: use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE`);
+  }
+  return password;
+}
+
+export function readPasswordFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new VaultError(`cannot read the vault password file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+}
+
+/** Decrypts a vault value found in YAML (`!vault |` block) and registers it as a secret. */
+export function revealVaultValue(block: string, where: string): string {
+  const plaintext = decryptText(block, vaultPassword(where), where);
+  registerSecret(plaintext);
+  return plaintext;
+}
+
+/** A whole encrypted file's text, decrypted in memory only. */
+export function revealFileText(text: string, file: string): string {
+  return isVaultText(text) ? decryptText(text, vaultPassword(file), file) : text;
+}
+
+/** Replaces every `{ __vault__: block }` inside a parsed value by its plaintext. */
+export function revealVaultValues(value: unknown, where: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => revealVaultValues(item, where));
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.__vault__ === 'string' && Object.keys(record).length === 1) return revealVaultValue(record.__vault__, where);
+    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, revealVaultValues(item, `${where}: ${key}`)]));
+  }
+  return value;
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readYamlFile, YamlSyntaxError } from '../../src/playbook/source.js';
+import { maskSecrets } from '../../src/secrets/mask.js';
+import { setVaultPassword } from '../../src/vault/keyring.js';
+import { encryptText } from '../../src/vault/vault-crypto.js';
+
+const indent = (block: string) => block.trimEnd().split('\n').map((l) => `  ${l}`).join('\n');
+
+describe('vault values in YAML files', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'drover-vault-'));
+    setVaultPassword('correct horse');
+  });
+
+  it('decrypts inline !vault values and registers them as secrets', () => {
+    const file = join(dir, 'vars.yml');
+    writeFileSync(file, `db_user: shop\ndb_password: !vault |\n${indent(encryptText('Canary-42-secret', 'correct horse'))}\n`);
+    expect(readYamlFile(file).value).toEqual({ db_user: 'shop', db_password: 'Canary-42-secret' });
+    expect(maskSecrets('password is Canary-42-secret.')).toBe('password is ********.');
+  });
+
+  it('decrypts a wholly encrypted file in memory', () => {
+    const file = join(dir, 'vault.yml');
+    writeFileSync(file, encryptText('rabbit_password: Other-Canary-7\n', 'correct horse'));
+    expect(readYamlFile(file).value).toEqual({ rabbit_password: 'Other-Canary-7' });
+  });
+
+  it('reports a value encrypted with another password with its file and line', () => {
+    const file = join(dir, 'wrong.yml');
+    writeFileSync(file, `a: 1\nb: !vault |\n${indent(encryptText('x', 'another password'))}\n`);
+    try {
+      readYamlFile(file);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(YamlSyntaxError);
+      expect((error as YamlSyntaxError).location.line).toBe(2);
+      expect((error as Error).message).toMatch(/wrong vault password/);
+    }
+  });
+});
