@@ -1,0 +1,1 @@
+"""Example shop: a public JSON API, an admin page and a queue worker."""
