@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { editBlock } from './lib/block-edit.js';
+import { fileAttributeFields } from './lib/content-module.js';
+import { translatePythonRegex } from './lib/line-edit.js';
+import { parsePathState, type PathState } from './lib/path-probe.js';
+import { boolField } from './lib/schema-fields.js';
+import { planTextEdit, probeTextFile } from './lib/text-edit-module.js';
+import { defineModule } from './types.js';
+
+export const DEFAULT_MARKER = '# {mark} DROVER MANAGED BLOCK';
+const ANSIBLE_MARKER = '# {mark} ANSIBLE MANAGED BLOCK';
+
+function isRegex(value: string): boolean {
+  try {
+    new RegExp(translatePythonRegex(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const anchorField = (edge: 'EOF' | 'BOF') => z.string().refine((value) => value === edge || isRegex(value), 'is not a valid regular expression (JavaScript syntax)');
+
+const schema = z
+  .object({
+    path: z.string().min(1).optional().describe('The file to edit (aliases: dest, destfile, name).'),
+    dest: z.string().min(1).optional().describe('Alias of path.'),
+    destfile: z.string().min(1).optional().describe('Alias of path.'),
+    name: z.string().min(1).optional().describe('Alias of path.'),
+    block: z.string().default('').describe('The text between the markers (alias: content). An empty block removes the marked block.'),
+    content: z.string().optional().describe('Alias of block.'),
+    marker: z
+      .string()
+      .refine((value) => value.includes('{mark}'), 'must contain {mark} (replaced by marker_begin / marker_end)')
+      .optional()
+      .describe(`Marker line template; {mark} becomes marker_begin or marker_end. Default: '${DEFAULT_MARKER}'. With the default, a block written by Ansible's default marker is taken over (its markers are rewritten).`),
+    marker_begin: z.string().default('BEGIN').describe('Replaces {mark} in the opening marker.'),
+    marker_end: z.string().default('END').describe('Replaces {mark} in the closing marker.'),
+    state: z.enum(['present', 'absent'], { error: "must be 'present' or 'absent'" }).default('present').describe('Whether the marked block should be there.'),
+    insertafter: anchorField('EOF').optional().describe('Where a new block goes: after the last line matching this regex, or EOF (the default).'),
+    insertbefore: anchorField('BOF').optional().describe('Where a new block goes: before the last line matching this regex, or BOF.'),
+    create: boolField(false).describe('Create the file (and its directories) when it is missing.'),
+    ...fileAttributeFields,
+  })
+  .superRefine((args, ctx) => {
+    const paths = [args.path, args.dest, args.destfile, args.name].filter((v) => v !== undefined);
+    if (paths.length === 0) ctx.addIssue({ code: 'custom', message: 'path is required (or its alias dest)', path: ['path'] });
+    if (paths.length > 1) ctx.addIssue({ code: 'custom', message: 'give the path once: path, dest, destfile and name are the same parameter', path: ['path'] });
+    if (args.insertafter !== undefined && args.insertbefore !== undefined) ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
+    if (args.content !== undefined && args.block !== '') ctx.addIssue({ code: 'custom', message: 'give block once (content is its alias)', path: ['block'] });
+  })
+  .transform(({ dest, destfile, name, content, ...rest }) => ({ ...rest, path: (rest.path ?? dest ?? destfile ?? name)!, block: content ?? rest.block }));
+
+type Args = z.infer<typeof schema>;
+
+export const module = defineModule<Args, PathState>({
+  name: 'blockinfile',
+  summary: 'Insert, update or remove a block of lines between marker lines in a file.',
+  description: [
+    'Keeps a block of text between two marker lines. The probe fetches the file, the edit is computed on the controller and',
+    `the whole new content is put atomically with a diff. The default marker is '${DEFAULT_MARKER}'; a file that still has`,
+    `a block under Ansible's default marker ('${ANSIBLE_MARKER}') gets that block replaced, so hosts managed by Ansible`,
+    'before do not end up with two blocks. Set marker to keep Ansible\'s text exactly.',
+  ].join(' '),
+  schema: schema as unknown as z.ZodType<Args>,
+  examples: [
+    {
+      title: 'Hosts entries for the app servers',
+      yaml: `- blockinfile:\n    path: /etc/hosts\n    block: |\n      10.0.0.11 backend1\n      10.0.0.12 backend2\n    marker: "# {mark} app servers"`,
+    },
+  ],
+  probe(args) {
+    return probeTextFile(args.path);
+  },
+  parse(output) {
+    return parsePathState(output);
+  },
+  plan(args, current, ctx) {
+    const marker = args.marker ?? DEFAULT_MARKER;
+    const markerLine = (template: string, mark: string) => template.split('{mark}').join(mark);
+    const removing = args.state === 'absent' || args.block === '';
+    return planTextEdit(
+      args,
+      current,
+      ctx,
+      (text) =>
+        editBlock(text, {
+          state: args.state,
+          block: args.block,
+          markerBegin: markerLine(marker, args.marker_begin),
+          markerEnd: markerLine(marker, args.marker_end),
+          legacyMarkers: args.marker === undefined ? { begin: markerLine(ANSIBLE_MARKER, args.marker_begin), end: markerLine(ANSIBLE_MARKER, args.marker_end) } : undefined,
+          insertAfter: args.insertafter === undefined || args.insertafter === 'EOF' ? args.insertafter : translatePythonRegex(args.insertafter),
+          insertBefore: args.insertbefore === undefined || args.insertbefore === 'BOF' ? args.insertbefore : translatePythonRegex(args.insertbefore),
+        }),
+      removing,
+    );
+  },
+});

@@ -1,0 +1,99 @@
+/**
+ * The shared plan of copy, template, lineinfile and blockinfile: put the whole file atomically
+ * when its content differs (with a before/after diff), otherwise fix owner/group/mode alone.
+ */
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import { quote } from '../../remote/quote.js';
+import type { Change, FileDiff, Plan, PlanContext } from '../types.js';
+import { planAttributeChanges, type WantedAttributes } from './attribute-plan.js';
+import { resolveMode } from './file-mode.js';
+import { decodeText } from './probe-fields.js';
+import type { PathState } from './path-probe.js';
+
+/** Content of files up to this size is fetched by the probe, so a diff can be shown. */
+export const DIFF_CONTENT_LIMIT = 256 * 1024;
+
+export interface ContentTarget extends WantedAttributes {
+  path: string;
+  content: string | Buffer;
+  backup?: boolean;
+  /** Command run on the new file before it goes live; %s is its path. */
+  validate?: string;
+  /** false: leave an existing file's content alone. */
+  force?: boolean;
+  /** Create missing parent directories (lineinfile/blockinfile `create`). */
+  createParents?: boolean;
+  /** Describes the content change ("add line ... to /etc/x"); default: create/update content of PATH. */
+  summary?: string;
+}
+
+export function sha256Hex(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+export function planFileContent(target: ContentTarget, current: PathState, ctx: PlanContext): Plan {
+  const { path } = target;
+  if (current.followedType === 'directory') return { changes: [], failed: `${path} is a directory; give the path of a file` };
+  if (current.followedType === 'other') return { changes: [], failed: `${path} exists but is not a regular file` };
+  if (current.unreadable) return { changes: [], failed: `cannot read ${path} on the host; run the task with become: true` };
+  const exists = current.followedType === 'file';
+  if (exists && target.force === false) return { changes: [] };
+
+  const wantedHash = sha256Hex(target.content);
+  const changes: Change[] = [];
+  if (!exists) {
+    if (current.parent !== 'directory') {
+      const parent = dirname(path);
+      if (target.createParents) {
+        changes.push({ kind: 'command', command: `mkdir -p -- ${quote(parent)}`, summary: `create directory ${parent}`, from: 'absent', to: 'directory' });
+      } else if (!ctx.check) {
+        return { changes: [], failed: `directory ${parent} does not exist on the host; create it first (file: path=${parent} state=directory)` };
+      }
+    }
+    const mode = target.mode === undefined ? undefined : resolveMode(target.mode, '0644', false);
+    changes.push({
+      kind: 'put',
+      path,
+      content: target.content,
+      owner: target.owner,
+      group: target.group,
+      mode,
+      validate: target.validate,
+      summary: `${target.summary ?? `create ${path}`}${!ctx.check || current.parent === 'directory' || target.createParents ? '' : ` (directory ${dirname(path)} does not exist yet)`}`,
+      from: 'absent',
+      to: `sha256:${wantedHash.slice(0, 12)}`,
+      diff: buildDiff(path, Buffer.alloc(0), target.content),
+    });
+    return { changes };
+  }
+
+  if (current.sha256 !== wantedHash) {
+    const mode = target.mode === undefined ? undefined : resolveMode(target.mode, current.mode, false);
+    const note = current.contentOmitted ? ` (previous content not shown: larger than ${DIFF_CONTENT_LIMIT / 1024} KiB)` : '';
+    changes.push({
+      kind: 'put',
+      path,
+      content: target.content,
+      owner: target.owner,
+      group: target.group,
+      mode,
+      backup: target.backup,
+      validate: target.validate,
+      summary: `${target.summary ?? `update content of ${path}`}${note}`,
+      from: current.sha256 ? `sha256:${current.sha256.slice(0, 12)}` : undefined,
+      to: `sha256:${wantedHash.slice(0, 12)}`,
+      diff: current.content === undefined ? undefined : buildDiff(path, current.content, target.content),
+    });
+    return { changes };
+  }
+  return { changes: planAttributeChanges(path, target, current) };
+}
+
+/** A before/after text diff, or undefined when either side is binary. */
+export function buildDiff(path: string, before: string | Buffer, after: string | Buffer): FileDiff | undefined {
+  const beforeText = typeof before === 'string' ? before : decodeText(before);
+  const afterText = typeof after === 'string' ? after : decodeText(after);
+  if (beforeText === undefined || afterText === undefined) return undefined;
+  return { path, before: beforeText, after: afterText };
+}

@@ -1,0 +1,140 @@
+/** The read-only probe of one path on a host, and its parsed form. */
+import type { ProbeOutput } from '../types.js';
+import { quote } from '../../remote/quote.js';
+import { decodeText, emitBase64, parseProbeFields, ProbeFormatError, readBase64Field } from './probe-fields.js';
+
+export type PathType = 'file' | 'directory' | 'link' | 'other' | 'absent';
+
+export interface PathProbeOptions {
+  /** Report mode/owner/group of a symlink's target instead of the link itself. */
+  follow?: boolean;
+  /** sha256 of a regular file's content (following a final symlink). */
+  checksum?: boolean;
+  /** Fetch the content of a regular file of at most this many bytes (Infinity: always). */
+  contentLimit?: number;
+  /** Report the type of the parent directory. */
+  parent?: boolean;
+  /** Report the canonical path (symlinks resolved). */
+  realPath?: boolean;
+  /** Report whether anything below the path differs in owner/group/octal mode (recursive file state). */
+  recurse?: { owner?: string; group?: string; mode?: string };
+  /** Report the device:inode of this other path (hard links). */
+  sameFileAs?: string;
+}
+
+export interface PathState {
+  /** The type of the path itself (a symlink is `link`). */
+  type: PathType;
+  /** The type after following a final symlink (`absent` for a dangling link). */
+  followedType: PathType;
+  linkTarget?: string;
+  /** Four octal digits. */
+  mode?: string;
+  owner?: string;
+  uid?: string;
+  group?: string;
+  gid?: string;
+  size?: number;
+  /** device:inode */
+  fileId?: string;
+  sha256?: string;
+  /** Raw content when it was fetched. */
+  content?: Buffer;
+  /** The content exists but was not fetched (larger than the limit). */
+  contentOmitted?: boolean;
+  unreadable?: boolean;
+  parent?: PathType;
+  realPath?: string;
+  recurseMismatch?: { owner: boolean; group: boolean; mode: boolean };
+  sameFileId?: string;
+}
+
+const TYPE_TESTS = `if [ -d "$p" ]; then echo directory; elif [ -f "$p" ]; then echo file; elif [ -e "$p" ]; then echo other; else echo absent; fi`;
+
+/** POSIX sh that prints the state of PATH in the probe-fields format; exits 0 when PATH is missing. */
+export function buildPathProbe(path: string, options: PathProbeOptions = {}): string {
+  const lines = [
+    `p=${quote(path)}`,
+    `if [ -L "$p" ]; then t=link; else t=$(${TYPE_TESTS}); fi`,
+    `f=$(${TYPE_TESTS})`,
+    'echo "type=$t"; echo "ftype=$f"',
+    `if [ "$t" = link ]; then ${emitBase64('target64', 'readlink -n -- "$p"')}; fi`,
+  ];
+  const statFlag = options.follow ? '-L ' : '';
+  const statWhen = options.follow ? '[ "$f" != absent ]' : '[ "$t" != absent ]';
+  lines.push(
+    `if ${statWhen}; then stat ${statFlag}--printf 'mode=%a\\nowner=%U\\nuid=%u\\ngroup=%G\\ngid=%g\\nsize=%s\\nid=%d:%i\\n' -- "$p" || echo staterr=1; fi`,
+  );
+  if (options.checksum || options.contentLimit !== undefined) {
+    const body: string[] = [];
+    if (options.checksum) body.push(`printf 'sha256=%s\\n' "$(sha256sum < "$p" | cut -d' ' -f1)"`);
+    if (options.contentLimit !== undefined) {
+      const fetch = emitBase64('content64', 'cat -- "$p"');
+      body.push(
+        Number.isFinite(options.contentLimit)
+          ? `if [ "$(stat -L -c %s -- "$p")" -le ${Math.floor(options.contentLimit)} ]; then ${fetch}; else echo omitted=1; fi`
+          : fetch,
+      );
+    }
+    lines.push(`if [ "$f" = file ]; then if [ -r "$p" ]; then ${body.join('; ')}; else echo unreadable=1; fi; fi`);
+  }
+  if (options.parent) {
+    lines.push(`d=$(dirname -- "$p"); if [ -d "$d" ]; then echo parent=directory; elif [ -e "$d" ]; then echo parent=other; else echo parent=absent; fi`);
+  }
+  if (options.realPath) lines.push(`if [ "$f" != absent ]; then ${emitBase64('real64', 'readlink -n -f -- "$p"')}; fi`);
+  if (options.recurse) {
+    const { owner, group, mode } = options.recurse;
+    const count = (test: string) => `"$(find "$p" ${test} -print 2>/dev/null | head -n 1 | wc -l)"`;
+    const checks: string[] = [];
+    if (owner !== undefined) checks.push(`printf 'rowner=%s\\n' ${count(/^\d+$/.test(owner) ? `! -uid ${owner}` : `! -user ${quote(owner)}`)}`);
+    if (group !== undefined) checks.push(`printf 'rgroup=%s\\n' ${count(/^\d+$/.test(group) ? `! -gid ${group}` : `! -group ${quote(group)}`)}`);
+    if (mode !== undefined) checks.push(`printf 'rmode=%s\\n' ${count(`! -type l ! -perm ${quote(mode)}`)}`);
+    if (checks.length > 0) lines.push(`if [ "$t" = directory ]; then ${checks.join('; ')}; fi`);
+  }
+  if (options.sameFileAs !== undefined) {
+    lines.push(`printf 'srcid=%s\\n' "$(stat -L --printf '%d:%i' -- ${quote(options.sameFileAs)} 2>/dev/null)"`);
+  }
+  lines.push('exit 0');
+  return lines.join('\n');
+}
+
+const TYPES = new Set<PathType>(['file', 'directory', 'link', 'other', 'absent']);
+
+/** Parses a path probe's output. Throws ProbeFormatError when the output is not a path probe's. */
+export function parsePathState(output: ProbeOutput): PathState {
+  const fields = parseProbeFields(output.stdout);
+  const type = fields.get('type') as PathType | undefined;
+  const followedType = fields.get('ftype') as PathType | undefined;
+  if (output.code !== 0 || !type || !TYPES.has(type) || !followedType || !TYPES.has(followedType)) {
+    throw new ProbeFormatError(`unexpected probe output (exit ${output.code}): ${output.stdout.slice(0, 200)}`);
+  }
+  const state: PathState = { type, followedType };
+  const text = (key: string) => readBase64Field(fields, key)?.toString('utf8');
+  state.linkTarget = text('target64');
+  const mode = fields.get('mode');
+  if (mode !== undefined) state.mode = mode.padStart(4, '0');
+  state.owner = fields.get('owner');
+  state.uid = fields.get('uid');
+  state.group = fields.get('group');
+  state.gid = fields.get('gid');
+  if (fields.has('size')) state.size = Number(fields.get('size'));
+  state.fileId = fields.get('id');
+  state.sha256 = fields.get('sha256');
+  state.content = readBase64Field(fields, 'content64');
+  if (fields.get('omitted') === '1') state.contentOmitted = true;
+  if (fields.get('unreadable') === '1') state.unreadable = true;
+  const parent = fields.get('parent') as PathType | undefined;
+  if (parent) state.parent = parent;
+  state.realPath = text('real64');
+  if (fields.has('rowner') || fields.has('rgroup') || fields.has('rmode')) {
+    state.recurseMismatch = { owner: fields.get('rowner') === '1', group: fields.get('rgroup') === '1', mode: fields.get('rmode') === '1' };
+  }
+  const srcId = fields.get('srcid');
+  if (srcId) state.sameFileId = srcId;
+  return state;
+}
+
+/** The fetched content as text, or undefined when it was not fetched or is binary. */
+export function contentText(state: PathState): string | undefined {
+  return state.content === undefined ? undefined : decodeText(state.content);
+}

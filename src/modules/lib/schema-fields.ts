@@ -1,0 +1,44 @@
+/** Zod fields shared by the file and command modules, accepting the spellings Ansible playbooks use. */
+import { z } from 'zod';
+import { normalizeMode, ModeError } from './file-mode.js';
+
+const TRUE_WORDS = new Set(['yes', 'true', 'on', 'y', '1']);
+const FALSE_WORDS = new Set(['no', 'false', 'off', 'n', '0']);
+
+/** A boolean that also accepts yes/no/on/off/1/0 (YAML 1.2 reads `yes` as a string). */
+export function boolField(fallback: boolean) {
+  return z
+    .preprocess((value) => {
+      if (typeof value === 'string') {
+        const word = value.trim().toLowerCase();
+        if (TRUE_WORDS.has(word)) return true;
+        if (FALSE_WORDS.has(word)) return false;
+      }
+      if (value === 1) return true;
+      if (value === 0) return false;
+      return value;
+    }, z.boolean({ error: 'must be a boolean (true/false, yes/no)' }))
+    .default(fallback);
+}
+
+/**
+ * A file mode: an octal string ('0644', '644', '2775'), a number whose digits are the octal
+ * digits (YAML 1.2 reads `0644` as 644), or a symbolic mode ('u=rw,g=r,o=r', 'u+x').
+ * Normalized to four octal digits, or kept as the symbolic string.
+ */
+export const modeField = z
+  .union([z.string(), z.number()], { error: "must be a mode such as '0644' or 'u=rw,g=r,o=r'" })
+  .transform((value, ctx) => {
+    try {
+      return normalizeMode(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof ModeError ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+
+/** A user or group: a name or a numeric id. */
+export const principalField = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+
+/** A non-empty path. */
+export const pathField = z.string({ error: 'must be a path (a string)' }).min(1, 'must not be empty');

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { fileAttributeFields } from './lib/content-module.js';
+import { editLine, translatePythonRegex } from './lib/line-edit.js';
+import { parsePathState, type PathState } from './lib/path-probe.js';
+import { boolField } from './lib/schema-fields.js';
+import { planTextEdit, probeTextFile } from './lib/text-edit-module.js';
+import { defineModule } from './types.js';
+
+function isRegex(value: string): boolean {
+  try {
+    new RegExp(translatePythonRegex(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const regexField = z.string().refine(isRegex, 'is not a valid regular expression (JavaScript syntax)');
+const anchorField = (edge: 'EOF' | 'BOF') => z.string().refine((value) => value === edge || isRegex(value), 'is not a valid regular expression (JavaScript syntax)');
+
+const schema = z
+  .object({
+    path: z.string().min(1).optional().describe('The file to edit (aliases: dest, destfile, name).'),
+    dest: z.string().min(1).optional().describe('Alias of path.'),
+    destfile: z.string().min(1).optional().describe('Alias of path.'),
+    name: z.string().min(1).optional().describe('Alias of path.'),
+    line: z.string().optional().describe('The line to ensure (state present); with backrefs it may use \\1 or \\g<name> from regexp.'),
+    value: z.string().optional().describe('Alias of line.'),
+    regexp: regexField.optional().describe('Regular expression (JavaScript syntax) matched against each line without its line ending. present: the last matching line is replaced; absent: every matching line is removed.'),
+    search_string: z.string().optional().describe('Literal text instead of regexp: lines containing it are replaced/removed.'),
+    state: z.enum(['present', 'absent'], { error: "must be 'present' or 'absent'" }).default('present').describe('Whether the line should be there.'),
+    insertafter: anchorField('EOF').optional().describe('When nothing matches: insert after the last line matching this regex, or EOF (the default).'),
+    insertbefore: anchorField('BOF').optional().describe('When nothing matches: insert before the last line matching this regex, or BOF.'),
+    firstmatch: boolField(false).describe('Use the first line matching regexp/insertafter/insertbefore instead of the last.'),
+    backrefs: boolField(false).describe('Fill \\1 / \\g<name> in line from regexp; when regexp matches nothing, the file is left unchanged.'),
+    create: boolField(false).describe('Create the file (and its directories) when it is missing.'),
+    ...fileAttributeFields,
+  })
+  .superRefine((args, ctx) => {
+    const paths = [args.path, args.dest, args.destfile, args.name].filter((v) => v !== undefined);
+    if (paths.length === 0) ctx.addIssue({ code: 'custom', message: 'path is required (or its alias dest)', path: ['path'] });
+    if (paths.length > 1) ctx.addIssue({ code: 'custom', message: 'give the path once: path, dest, destfile and name are the same parameter', path: ['path'] });
+    if (args.line !== undefined && args.value !== undefined) ctx.addIssue({ code: 'custom', message: 'give line once (value is its alias)', path: ['line'] });
+    const line = args.line ?? args.value;
+    if (args.regexp !== undefined && args.search_string !== undefined) ctx.addIssue({ code: 'custom', message: 'give regexp or search_string, not both', path: ['regexp'] });
+    if (args.insertafter !== undefined && args.insertbefore !== undefined) ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
+    if (args.state === 'present' && line === undefined) ctx.addIssue({ code: 'custom', message: 'state present needs line', path: ['line'] });
+    if (args.state === 'absent' && line === undefined && args.regexp === undefined && args.search_string === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'state absent needs line, regexp or search_string', path: ['line'] });
+    }
+    if (args.backrefs && args.regexp === undefined) ctx.addIssue({ code: 'custom', message: 'backrefs needs regexp', path: ['backrefs'] });
+  })
+  .transform(({ dest, destfile, name, value, ...rest }) => ({ ...rest, path: (rest.path ?? dest ?? destfile ?? name)!, line: rest.line ?? value }));
+
+type Args = z.infer<typeof schema>;
+
+export const module = defineModule<Args, PathState>({
+  name: 'lineinfile',
+  summary: 'Ensure one line is in a file (or absent), replacing the line a regexp matches.',
+  description: [
+    'Edits one line of a text file. The probe fetches the file; the edit is computed on the controller and the whole new',
+    'content is put atomically, with a diff. Regular expressions are JavaScript\'s (close to Python\'s for common patterns;',
+    'Python\'s (?P<name>...) is accepted), matched against each line without its line ending. A symlink\'s target is edited.',
+  ].join(' '),
+  schema: schema as unknown as z.ZodType<Args>,
+  examples: [
+    { title: 'Set an sshd option', yaml: `- lineinfile:\n    path: /etc/ssh/sshd_config\n    regexp: '^#?PasswordAuthentication '\n    line: PasswordAuthentication no\n    validate: /usr/sbin/sshd -t -f %s` },
+    { title: 'Remove a line', yaml: `- lineinfile:\n    path: /etc/hosts\n    regexp: '\\soldname$'\n    state: absent` },
+  ],
+  probe(args) {
+    return probeTextFile(args.path);
+  },
+  parse(output) {
+    return parsePathState(output);
+  },
+  plan(args, current, ctx) {
+    const regexp = args.regexp === undefined ? undefined : new RegExp(translatePythonRegex(args.regexp));
+    return planTextEdit(
+      args,
+      current,
+      ctx,
+      (text) =>
+        editLine(text, {
+          state: args.state,
+          line: args.line,
+          regexp,
+          searchString: args.search_string,
+          insertAfter: args.insertafter === undefined || args.insertafter === 'EOF' ? args.insertafter : translatePythonRegex(args.insertafter),
+          insertBefore: args.insertbefore === undefined || args.insertbefore === 'BOF' ? args.insertbefore : translatePythonRegex(args.insertbefore),
+          backrefs: args.backrefs,
+          firstMatch: args.firstmatch,
+        }),
+      args.state === 'absent',
+    );
+  },
+});
+
