@@ -1,0 +1,72 @@
+import { rm } from 'node:fs/promises';
+import { stopAptCache } from './apt-cache.js';
+import { baseImagePath } from './base-image.js';
+import { stopContainer } from './container.js';
+import { withLabLock } from './lock.js';
+import { BRIDGE_NAME, listNetns, netnsName, removeHostNetwork, removeLink, vethName } from './network.js';
+import { hostPaths, resolveLabPaths } from './paths.js';
+import { assertRoot } from './preflight.js';
+import { syncRemoteHostsBlock } from './remote-hosts.js';
+import { probeSsh } from './ssh-probe.js';
+import { readLabState, writeLabState } from './state-file.js';
+import { findLabNspawnPids } from './sweep.js';
+import type { LabLog } from './types.js';
+import { refreshKnownHosts } from './up.js';
+
+/**
+ * Removes the named lab hosts (all of them when omitted): containers, namespaces, veths and overlays.
+ * When no host is left, the bridge and apt-cacher-ng go too. Works from the state file, so it
+ * also cleans up after a partial `lab up`; the base image and apt cache are kept for next time.
+ */
+export async function labDown(hostNames?: string[], options: { log?: LabLog } = {}): Promise<void> {
+  const log = options.log ?? (() => {});
+  assertRoot('down');
+  const paths = resolveLabPaths();
+  await withLabLock(paths.lockFile, log, async () => {
+    const state = await readLabState(paths.stateFile);
+    const names = hostNames ?? Object.keys(state.hosts);
+    const removed: string[] = [];
+    await Promise.all(
+      names.map(async (name) => {
+        const record = state.hosts[name];
+        await stopContainer(record?.pid, name);
+        await removeHostNetwork(record?.netns ?? netnsName(name), record?.veth ?? vethName(name));
+        await rm(hostPaths(paths, name).dir, { recursive: true, force: true });
+        if (record) removed.push(name);
+        delete state.hosts[name];
+      }),
+    );
+    await writeLabState(paths.stateFile, state);
+    await refreshKnownHosts(paths, state);
+
+    const remaining = Object.values(state.hosts);
+    if (remaining.length === 0) {
+      await sweepEverything(paths.imagesDir);
+      await stopAptCache(paths.aptCacheDir, state.aptCache?.pid);
+      await removeLink(state.bridge?.name ?? BRIDGE_NAME);
+      delete state.aptCache;
+      delete state.bridge;
+      delete state.subnet;
+      await writeLabState(paths.stateFile, state);
+    } else if (removed.length > 0) {
+      const everyone = remaining.map(({ name, address }) => ({ name, address }));
+      await Promise.all(
+        remaining.map(async (record) => {
+          if (await probeSsh(record.address, 1000)) await syncRemoteHostsBlock(record, everyone, paths).catch(() => false);
+        }),
+      );
+    }
+    log(removed.length ? `removed ${removed.join(', ')}` : 'no lab hosts to remove');
+    if (remaining.length === 0) log('lab bridge and apt-cacher-ng stopped');
+  });
+}
+
+/** With no host left, anything that still looks like the lab's (a lost state file) is removed too. */
+async function sweepEverything(imagesDir: string): Promise<void> {
+  for (const { pid, machine } of await findLabNspawnPids(baseImagePath(imagesDir))) {
+    if (machine) await stopContainer(pid, machine);
+  }
+  for (const ns of await listNetns()) {
+    if (ns.startsWith('drover-lab-')) await removeHostNetwork(ns, vethName(ns.slice('drover-lab-'.length)));
+  }
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { AptMirrors } from './apt-mirror.js';
+import { APT_CACHE_PORT } from './apt-cache.js';
+
+export const HOSTS_BEGIN = '# BEGIN drover lab hosts';
+export const HOSTS_END = '# END drover lab hosts';
+
+/** The block of /etc/hosts that names every lab host, so configs can use inventory names. */
+export function renderLabHostsBlock(hosts: Array<{ name: string; address: string }>): string {
+  return [HOSTS_BEGIN, ...hosts.map((h) => `${h.address}\t${h.name}`), HOSTS_END].join('\n') + '\n';
+}
+
+export function renderEtcHosts(self: string, hosts: Array<{ name: string; address: string }>): string {
+  return [
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    'ff02::1\tip6-allnodes',
+    'ff02::2\tip6-allrouters',
+    '',
+  ].join('\n') + renderLabHostsBlock(hosts.some((h) => h.name === self) ? hosts : [...hosts, { name: self, address: '127.0.1.1' }]);
+}
+
+/** apt sources for a lab host: the same mirror URIs the machine uses (fetched through the proxy). */
+export function renderAptSources(mirrors: AptMirrors): string {
+  const stanza = (uri: string, suites: string) =>
+    `Types: deb\nURIs: ${uri}\nSuites: ${suites}\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`;
+  const parts = [stanza(mirrors.debian, 'bookworm bookworm-updates')];
+  if (mirrors.security) parts.push(stanza(mirrors.security, 'bookworm-security'));
+  return parts.join('\n');
+}
+
+async function put(root: string, path: string, content: string, mode = 0o644): Promise<void> {
+  const file = join(root, path);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, content, { mode });
+  await chmod(file, mode);
+}
+
+/** Writes a host's own files into its overlay upper dir before it boots. */
+export async function writeHostFiles(options: {
+  upper: string;
+  name: string;
+  hosts: Array<{ name: string; address: string }>;
+  labPublicKey: string;
+  aptProxyAddress: string;
+  mirrors: AptMirrors;
+}): Promise<void> {
+  const { upper, name } = options;
+  await put(upper, 'etc/hostname', `${name}\n`);
+  await put(upper, 'etc/hosts', renderEtcHosts(name, options.hosts));
+  await put(upper, 'etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
+  // No DNS in the lab: names resolve through /etc/hosts, apt goes through the proxy by address.
+  await put(upper, 'etc/resolv.conf', '# drover lab: no DNS server; lab hosts are named in /etc/hosts\n');
+  await put(upper, 'etc/apt/apt.conf.d/01drover-lab-proxy', `Acquire::http::Proxy "http://${options.aptProxyAddress}:${APT_CACHE_PORT}";\n`);
+  await put(upper, 'etc/apt/sources.list.d/debian.sources', renderAptSources(options.mirrors));
+  await mkdir(join(upper, 'root', '.ssh'), { recursive: true, mode: 0o700 });
+  await chmod(join(upper, 'root', '.ssh'), 0o700);
+  await put(upper, 'root/.ssh/authorized_keys', options.labPublicKey.trim() + '\n', 0o600);
+}
+
+export async function readLabPublicKey(keyPath: string): Promise<string> {
+  return readFile(`${keyPath}.pub`, 'utf8');
+}

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { runTool } from './run-tool.js';
+
+export const BRIDGE_NAME = 'drover-lab0';
+
+/** Namespace of one host: the file /run/netns/NAME. */
+export function netnsName(host: string): string {
+  return `drover-lab-${host}`;
+}
+
+/** Controller end of a host's veth pair; interface names are limited to 15 bytes, so it is hashed. */
+export function vethName(host: string): string {
+  return `dl-${createHash('sha256').update(host).digest('hex').slice(0, 10)}`;
+}
+
+export async function linkExists(name: string): Promise<boolean> {
+  const result = await runTool('ip', ['link', 'show', 'dev', name], { allowFailure: true });
+  return result.code === 0;
+}
+
+export async function listNetns(): Promise<string[]> {
+  const result = await runTool('ip', ['netns', 'list'], { allowFailure: true });
+  return result.stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter(Boolean);
+}
+
+/** Creates the bridge with address .1 (kept when it already exists). */
+export async function ensureBridge(name: string, address: string, prefix: number): Promise<void> {
+  if (!(await linkExists(name))) await runTool('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
+  const addrs = await runTool('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
+  if (!addrs.stdout.includes(` ${address}/${prefix} `)) {
+    await runTool('ip', ['addr', 'add', `${address}/${prefix}`, 'dev', name]);
+  }
+  await runTool('ip', ['link', 'set', name, 'up']);
+}
+
+export async function removeLink(name: string): Promise<void> {
+  if (await linkExists(name)) await runTool('ip', ['link', 'del', 'dev', name], { allowFailure: true });
+}
+
+/** A namespace with loopback and eth0 (the far end of a veth on the bridge), addressed and routed. */
+export async function createHostNetwork(options: {
+  netns: string;
+  veth: string;
+  bridge: string;
+  address: string;
+  prefix: number;
+  gateway: string;
+}): Promise<void> {
+  const { netns, veth, bridge, address, prefix, gateway } = options;
+  await removeHostNetwork(netns, veth);
+  await runTool('ip', ['netns', 'add', netns]);
+  await runTool('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+  await runTool('ip', ['link', 'set', veth, 'master', bridge]);
+  await runTool('ip', ['link', 'set', veth, 'up']);
+  await runTool('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+  await runTool('ip', ['-n', netns, 'addr', 'add', `${address}/${prefix}`, 'dev', 'eth0']);
+  await runTool('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
+  await runTool('ip', ['-n', netns, 'route', 'add', 'default', 'via', gateway]);
+}
+
+/** Removes a host's namespace and veth; missing pieces are fine (down after a partial up). */
+export async function removeHostNetwork(netns: string, veth: string): Promise<void> {
+  if ((await listNetns()).includes(netns)) await runTool('ip', ['netns', 'del', netns], { allowFailure: true });
+  await removeLink(veth);
+}

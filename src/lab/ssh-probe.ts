@@ -1,0 +1,42 @@
+import { Socket } from 'node:net';
+
+/** True when something accepts a TCP connection on address:port within the time. */
+export function probePort(address: string, port: number, timeoutMs: number): Promise<boolean> {
+  return readBanner(address, port, timeoutMs, false).then((banner) => banner !== undefined);
+}
+
+/** True when an SSH server answers with its banner ("SSH-2.0-...") on port 22. */
+export async function probeSsh(address: string, timeoutMs = 1000): Promise<boolean> {
+  const banner = await readBanner(address, 22, timeoutMs, true);
+  return banner !== undefined && banner.startsWith('SSH-');
+}
+
+function readBanner(address: string, port: number, timeoutMs: number, wantData: boolean): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    let done = false;
+    const finish = (value: string | undefined) => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      resolve(value);
+    };
+    socket.setTimeout(timeoutMs, () => finish(undefined));
+    socket.once('error', () => finish(undefined));
+    socket.once('connect', () => {
+      if (!wantData) finish('');
+    });
+    socket.once('data', (chunk: Buffer) => finish(chunk.toString('utf8')));
+    socket.connect(port, address);
+  });
+}
+
+/** Polls until sshd answers on the address, or the time is up. */
+export async function waitForSsh(address: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probeSsh(address, 1000)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return false;
+}

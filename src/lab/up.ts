@@ -1,0 +1,176 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureAptCache } from './apt-cache.js';
+import { readAptMirrors } from './apt-mirror.js';
+import { ensureBaseImage } from './base-image.js';
+import { isContainerProcess, startContainer, stopContainer } from './container.js';
+import { LabError } from './errors.js';
+import { writeHostFiles } from './host-files.js';
+import { assertLabHostNames } from './host-names.js';
+import { withLabLock } from './lock.js';
+import { BRIDGE_NAME, createHostNetwork, ensureBridge, netnsName, removeHostNetwork, vethName } from './network.js';
+import { hostPaths, resolveLabPaths, type LabPaths } from './paths.js';
+import { assertHostTools, assertRoot } from './preflight.js';
+import { syncRemoteHostsBlock } from './remote-hosts.js';
+import { ensureLabKey, generateHostKey, readHostKey, writeKnownHosts } from './ssh-keys.js';
+import { probeSsh, waitForSsh } from './ssh-probe.js';
+import { readLabState, writeLabState, type LabState } from './state-file.js';
+import { statusFromState } from './status.js';
+import { resolveSubnet, type LabSubnet } from './subnet.js';
+import type { LabLog, LabStatus } from './types.js';
+
+const BOOT_TIMEOUT_MS = 90_000;
+
+/** Serializes state-file writes from hosts booting in parallel. */
+function stateSaver(file: string, state: LabState) {
+  let chain = Promise.resolve();
+  return () => (chain = chain.then(() => writeLabState(file, state)));
+}
+
+/** Addresses in inventory order: a host keeps the address it has; a new one takes its slot, or the next free. */
+function assignAddresses(state: LabState, hostNames: string[], subnet: LabSubnet): Map<string, string> {
+  const used = new Set(Object.values(state.hosts).map((h) => h.address));
+  const result = new Map<string, string>();
+  hostNames.forEach((name, index) => {
+    const existing = state.hosts[name]?.address;
+    if (existing) {
+      result.set(name, existing);
+      return;
+    }
+    const preferred = subnet.hostAddresses[index];
+    const address = preferred && !used.has(preferred) ? preferred : subnet.hostAddresses.find((a) => !used.has(a));
+    if (!address) throw new LabError(`the lab subnet ${subnet.cidr} has no free address left for ${name}; use a larger one with --subnet`);
+    used.add(address);
+    result.set(name, address);
+  });
+  return result;
+}
+
+function allLabHosts(state: LabState): Array<{ name: string; address: string }> {
+  return Object.values(state.hosts)
+    .map(({ name, address }) => ({ name, address }))
+    .sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+}
+
+async function tailOfLog(file: string): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  // Console output carries colour codes; strip them for the error message.
+  return text.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-12).join('\n');
+}
+
+/**
+ * Starts a lab host for each name (in parallel) and keeps the ones already running.
+ * Idempotent: a second call with the same names changes nothing.
+ */
+export async function labUp(hostNames: string[], options: { subnet?: string; log?: LabLog } = {}): Promise<LabStatus> {
+  const log = options.log ?? (() => {});
+  assertLabHostNames(hostNames);
+  assertRoot('up');
+  await assertHostTools();
+  const paths = resolveLabPaths();
+  const subnet = resolveSubnet(options.subnet);
+  return withLabLock(paths.lockFile, log, () => bringUp(paths, subnet, hostNames, log));
+}
+
+async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], log: LabLog): Promise<LabStatus> {
+  const started = Date.now();
+  const state = await readLabState(paths.stateFile);
+  const save = stateSaver(paths.stateFile, state);
+  if (state.subnet && state.subnet !== subnet.cidr && Object.keys(state.hosts).length > 0) {
+    throw new LabError(
+      `the lab already runs on subnet ${state.subnet}, not ${subnet.cidr}; take it down first with \`drover lab down\` or use --subnet ${state.subnet}`,
+    );
+  }
+  const mirrors = await readAptMirrors();
+  await ensureLabKey(paths.key);
+  const base = await ensureBaseImage(paths.imagesDir, mirrors, log);
+
+  state.subnet = subnet.cidr;
+  state.bridge = { name: BRIDGE_NAME, address: subnet.bridgeAddress, prefix: subnet.prefix };
+  state.aptCache = { ...state.aptCache, address: subnet.bridgeAddress };
+  await save();
+  await ensureBridge(BRIDGE_NAME, subnet.bridgeAddress, subnet.prefix);
+  state.aptCache.pid = await ensureAptCache(paths.aptCacheDir, subnet.bridgeAddress, mirrors, state.aptCache.pid);
+  await save();
+
+  const running: string[] = [];
+  const toStart: string[] = [];
+  for (const name of hostNames) {
+    const record = state.hosts[name];
+    const alive = record && (await isContainerProcess(record.pid, name)) && (await probeSsh(record.address, 1500));
+    (alive ? running : toStart).push(name);
+  }
+  const addresses = assignAddresses(state, hostNames, subnet);
+  // Record every host before creating any piece of it, so `lab down` finds partial work.
+  for (const name of toStart) {
+    state.hosts[name] = { name, address: addresses.get(name)!, netns: netnsName(name), veth: vethName(name), pid: state.hosts[name]?.pid };
+  }
+  await save();
+
+  const labPublicKey = await readFile(`${paths.key}.pub`, 'utf8');
+  const everyone = allLabHosts(state);
+  await Promise.all(
+    toStart.map(async (name) => {
+      const record = state.hosts[name];
+      const files = hostPaths(paths, name);
+      // Leftovers of an earlier run of this host (crashed, or stopped outside the lab).
+      await stopContainer(record.pid, name);
+      record.pid = undefined;
+      await removeHostNetwork(record.netns, record.veth);
+      await rm(files.dir, { recursive: true, force: true });
+      await generateHostKey(join(files.upper, 'etc', 'ssh'), name);
+      await writeHostFiles({ upper: files.upper, name, hosts: everyone, labPublicKey, aptProxyAddress: subnet.bridgeAddress, mirrors });
+    }),
+  );
+  await refreshKnownHosts(paths, state);
+
+  await Promise.all(
+    toStart.map(async (name) => {
+      const record = state.hosts[name];
+      const files = hostPaths(paths, name);
+      await createHostNetwork({
+        netns: record.netns,
+        veth: record.veth,
+        bridge: BRIDGE_NAME,
+        address: record.address,
+        prefix: subnet.prefix,
+        gateway: subnet.bridgeAddress,
+      });
+      record.pid = await startContainer({ name, base, upper: files.upper, netns: record.netns, log: files.log });
+      await save();
+      if (!(await waitForSsh(record.address, BOOT_TIMEOUT_MS))) {
+        const why = (await isContainerProcess(record.pid, name)) ? 'sshd did not answer' : 'the container exited';
+        throw new LabError(
+          `lab host ${name} did not come up within ${BOOT_TIMEOUT_MS / 1000} s (${why}). Its console log ${files.log} ends with:\n${await tailOfLog(files.log)}\nRun \`drover lab down\` to clean up.`,
+        );
+      }
+    }),
+  );
+
+  // Hosts that were already running learn the names of the new ones.
+  if (toStart.length > 0) {
+    await Promise.all(
+      Object.keys(state.hosts)
+        .filter((name) => !toStart.includes(name))
+        .map(async (name) => {
+          const record = state.hosts[name];
+          if (await probeSsh(record.address, 1000)) await syncRemoteHostsBlock(record, everyone, paths);
+        }),
+    );
+  }
+  await save();
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (running.length) log(`already running: ${running.join(', ')}`);
+  log(toStart.length ? `started ${toStart.join(', ')} in ${seconds} s` : 'nothing to start');
+  return statusFromState(state, hostNames, paths.key, paths.knownHosts);
+}
+
+/** known_hosts for every host in the lab, read from the host keys made before boot. */
+export async function refreshKnownHosts(paths: LabPaths, state: LabState): Promise<void> {
+  const entries: Array<{ name: string; address: string; publicKey: string }> = [];
+  for (const { name, address } of allLabHosts(state)) {
+    const publicKey = await readHostKey(join(hostPaths(paths, name).upper, 'etc', 'ssh'));
+    if (publicKey) entries.push({ name, address, publicKey });
+  }
+  await writeKnownHosts(paths.knownHosts, entries);
+}
