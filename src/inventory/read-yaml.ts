@@ -1,0 +1,96 @@
+import { isAlias, LineCounter, parseDocument, type Document, type Node as YamlNode, type ScalarTag, type Tags } from 'yaml';
+import { revealVaultValue } from '../vault/keyring.js';
+import { InventoryError } from './inventory-error.js';
+
+/** A parsed YAML file that can say where each node was written. */
+export interface YamlSource {
+  file: string;
+  text: string;
+  doc: Document;
+  /** 1-based line and column of a node. */
+  at(node: YamlNode | null | undefined): { file: string; line?: number; column?: number; text: string };
+  /** The node's plain value; aliases and merge keys resolved, `!vault` values decrypted. */
+  value(node: YamlNode | null | undefined): unknown;
+  /** Follows an alias to its anchored node. */
+  resolve(node: unknown): YamlNode | null;
+}
+
+/**
+ * Reads YAML the way Ansible's loader (PyYAML, YAML 1.1) does: yes/no/on/off are booleans,
+ * 0644 is octal, 1:30 is 90; unlike Ansible, dates stay strings.
+ */
+export function readYaml(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: false, customTags: pyyamlTags(file) });
+  const error = doc.errors[0];
+  if (error) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    throw new InventoryError(`YAML syntax error: ${error.message.split('\n')[0]}`, {
+      file,
+      line,
+      column: col,
+      text,
+      hint: 'fix the YAML at this position (indentation, a missing ":" or an unclosed quote are the usual causes)',
+      cause: error,
+    });
+  }
+  return {
+    file,
+    text,
+    doc,
+    at(node) {
+      const offset = node?.range?.[0];
+      if (offset === undefined) return { file, text };
+      const { line, col } = lineCounter.linePos(offset);
+      return { file, line, column: col, text };
+    },
+    value(node) {
+      if (node === null || node === undefined) return null;
+      return node.toJS(doc, { maxAliasCount: 1000 });
+    },
+    resolve(node) {
+      let current = node as YamlNode | null;
+      for (let hops = 0; current && isAlias(current) && hops < 100; hops++) current = (current.resolve(doc) as YamlNode | undefined) ?? null;
+      return current ?? null;
+    },
+  };
+}
+
+const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const PYYAML_INT_TIME = /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/;
+
+/** The yaml package's YAML 1.1 tags, corrected where PyYAML reads differently (`y`/`n` stay strings). */
+function pyyamlTags(file: string) {
+  return (tags: Tags): Tags => {
+    const out: Tags = [];
+    for (const tag of tags) {
+      if (typeof tag !== 'object') {
+        out.push(tag);
+        continue;
+      }
+      if (tag.tag === 'tag:yaml.org,2002:timestamp') continue;
+      if (tag.tag === 'tag:yaml.org,2002:bool' && 'test' in tag && tag.test) {
+        out.push({ ...(tag as ScalarTag), test: tag.identify?.(true) ? PYYAML_TRUE : PYYAML_FALSE } as ScalarTag);
+      } else if (tag.tag === 'tag:yaml.org,2002:int' && 'format' in tag && tag.format === 'TIME') {
+        out.push({ ...(tag as ScalarTag), test: PYYAML_INT_TIME } as ScalarTag);
+      } else out.push(tag);
+    }
+    out.push(
+      {
+        tag: '!vault',
+        resolve: (value: string, onError: (message: string) => void) => {
+          try {
+            return revealVaultValue(value, file);
+          } catch (error) {
+            onError((error as Error).message);
+            return '';
+          }
+        },
+      },
+      // Ansible's "do not template this" marker; drover keeps the string as written.
+      { tag: '!unsafe', resolve: (value: string) => value },
+    );
+    return out;
+  };
+}
