@@ -46,6 +46,6 @@ export function planGuardedCommand(args: GuardArgs, guards: GuardState | undefin
 
 /** One line for a command's change summary. */
 export function summarizeCommand(text: string): string {
-  const line = text.replace(/\s*\n\s*/g, ' ⏎ ').trim();
+  const line = text.trim().replace(/\s*\n\s*/g, ' ⏎ ');
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }

@@ -46,7 +46,8 @@ export function splitCommand(text: string): string[] {
 
 /**
  * One word as sh text. With `expand`, `$NAME`/`${NAME}` become the host's environment variables
- * and a leading `~` or `~user` the home directory (as Ansible's expand_argument_vars does);
+ * (unset ones stay as written) and a leading `~` or `~user` the home directory, as Ansible's
+ * expand_argument_vars does;
  * everything else stays literal.
  */
 export function toShellWord(word: string, expand: boolean): string {
@@ -62,7 +63,9 @@ export function toShellWord(word: string, expand: boolean): string {
   let last = 0;
   for (const match of rest.matchAll(pattern)) {
     if (match.index > last) out += quote(rest.slice(last, match.index));
-    out += `"\${${match[1] ?? match[2]}}"`;
+    // An unset variable stays as written, like Python's os.path.expandvars.
+    const name = match[1] ?? match[2];
+    out += match[1] ? `"\${${name}-\\$${name}}"` : `"\${${name}-\\\${${name}\\}}"`;
     last = match.index + match[0].length;
   }
   if (last < rest.length || out === '') out += quote(rest.slice(last));

@@ -1,0 +1,59 @@
+/** Shared pieces of the module tests: temporary directories, a simple PrepareContext, runModule over LocalConnection. */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Mustache from 'mustache';
+import { afterEach } from 'vitest';
+import { LocalConnection } from '../../src/connection/local.js';
+import { parseArgs, runModule, type ModuleRunResult } from '../../src/engine/run-module.js';
+import type { PathState } from '../../src/modules/lib/path-probe.js';
+import type { ModuleDefinition, PrepareContext } from '../../src/modules/types.js';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+const created: string[] = [];
+
+/** A fresh directory removed after the test; its name has a space, a quote and a $ in it. */
+export function makeTempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "drover mod's $x-"));
+  created.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+export function makePrepareContext(vars: Record<string, unknown> = {}): PrepareContext {
+  return {
+    host: 'local',
+    vars,
+    check: false,
+    resolveLocalFile(kind, path) {
+      for (const candidate of [join(FIXTURES, kind, path), join(FIXTURES, path)]) if (existsSync(candidate)) return candidate;
+      throw new Error(`${kind} ${path} not found under ${FIXTURES}`);
+    },
+    render: (template) => Mustache.render(template, vars, {}, { escape: (value: unknown) => String(value) }),
+  };
+}
+
+export const conn = new LocalConnection('local');
+
+/** prepare -> probe -> plan -> apply on this machine; fails the test when a change exited non-zero. */
+export async function apply(module: ModuleDefinition, args: unknown, options: { check?: boolean; vars?: Record<string, unknown> } = {}): Promise<ModuleRunResult> {
+  const result = await runModule(conn, module, args, { check: options.check ?? false, prepare: makePrepareContext(options.vars) });
+  if (result.failedChange) throw new Error(`${result.failedChange.summary}: exit ${result.failedChange.result.code}: ${result.failedChange.result.stderr}`);
+  return result;
+}
+
+/** Plans from hand-written probed state (the fixture tests). */
+export function planWith<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S, check = false) {
+  return module.plan(parseArgs(module, raw), state, { host: 'h', check });
+}
+
+export function fileState(overrides: Partial<PathState> = {}): PathState {
+  return { type: 'file', followedType: 'file', mode: '0644', owner: 'root', uid: '0', group: 'root', gid: '0', parent: 'directory', ...overrides };
+}
+
+export const ABSENT: PathState = { type: 'absent', followedType: 'absent', parent: 'directory' };
