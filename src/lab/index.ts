@@ -2,6 +2,7 @@
 export { labUp } from './up.js';
 export { labDown } from './down.js';
 export { labStatus } from './status.js';
+export { listLabHosts } from './list-hosts.js';
 export { labConnectionVars } from './connection-vars.js';
 export { LabError } from './errors.js';
 export { labSshArgs } from './remote-hosts.js';
