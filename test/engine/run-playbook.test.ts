@@ -1,0 +1,183 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalConnection } from '../../src/connection/local.js';
+import type { TaskResult } from '../../src/engine/events.js';
+import { runPlaybook, type RunOutcome } from '../../src/engine/run-playbook.js';
+import { loadInventory } from '../../src/inventory/index.js';
+import { loadModules } from '../../src/modules/registry.js';
+import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+
+let dir: string;
+
+function write(path: string, text: string): string {
+  const full = join(dir, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+  return full;
+}
+
+async function run(playbook: string, inventory: string, options: { check?: boolean; drift?: boolean; extraVars?: Record<string, unknown> } = {}): Promise<{ outcome: RunOutcome; results: Map<string, TaskResult[]>; warnings: string[] }> {
+  const modules = await loadModules();
+  const results = new Map<string, TaskResult[]>();
+  const warnings: string[] = [];
+  const outcome = await runPlaybook(loadPlaybook(playbook, modules), await loadInventory([inventory]), modules, {
+    check: options.check ?? false,
+    drift: options.drift ?? false,
+    diff: true,
+    forks: 10,
+    selection: { tags: [], skipTags: [] },
+    forceHandlers: false,
+    extraVars: { root: dir, ...options.extraVars },
+    connect: (host) => new LocalConnection(host),
+    events: {
+      hostResult: (host, result) => results.set(host, [...(results.get(host) ?? []), result]),
+      warning: (message) => warnings.push(message),
+    },
+  });
+  return { outcome, results, warnings };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'drover-engine-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the engine over the local connection', () => {
+  it('probes a converged play in one remote exec per host, however many tasks it has', async () => {
+    const inventory = write('batch/inventory.ini', '[web]\nh1 ansible_connection=local\nh2 ansible_connection=local\n');
+    const tasks = Array.from({ length: 12 }, (_, i) => `    - name: file ${i}\n      copy:\n        dest: "{{ root }}/batch/{{ inventory_hostname }}-${i}.txt"\n        content: "n={{ ${i} }}\\n"\n`).join('');
+    const playbook = write('batch/play.yml', `- hosts: web\n  gather_facts: false\n  tasks:\n${tasks.replace(/\{\{ (\d+) \}\}/g, '$1')}`);
+    const first = await run(playbook, inventory);
+    expect(first.outcome.hosts.get('h1')!.stats.changed).toBe(12);
+    const second = await run(playbook, inventory);
+    for (const name of ['h1', 'h2']) {
+      const host = second.outcome.hosts.get(name)!;
+      expect(host.stats.changed).toBe(0);
+      expect(host.stats.ok).toBe(12);
+      expect(host.execCount).toBe(1);
+    }
+  });
+
+  it('gathers facts in one more exec and templates can use them', async () => {
+    const inventory = write('facts/inventory.yml', 'all:\n  hosts:\n    f1:\n      ansible_connection: local\n');
+    const playbook = write('facts/play.yml', '- hosts: all\n  tasks:\n    - copy:\n        dest: "{{ root }}/facts.txt"\n        content: "{{ ansible_hostname }} {{ ansible_architecture }}"\n');
+    const { outcome } = await run(playbook, inventory);
+    const [hostname, arch] = readFileSync(join(dir, 'facts.txt'), 'utf8').split(' ');
+    expect(hostname.length).toBeGreaterThan(0);
+    expect(arch).toMatch(/x86_64|aarch64|arm/);
+    expect(outcome.hosts.get('f1')!.execCount).toBe(3); // facts, probe, the put
+  });
+
+  it('applies variable precedence: extra vars > set_fact > task vars > play vars > host vars > group vars > role defaults', async () => {
+    write('prec/inventory/group_vars/all.yml', 'a: group_all\nb: group_all\nc: group_all\nd: group_all\ne: group_all\nf: group_all\n');
+    write('prec/inventory/group_vars/web.yml', 'b: group_web\nc: group_web\nd: group_web\ne: group_web\nf: group_web\n');
+    write('prec/inventory/host_vars/p1.yml', 'c: host\nd: host\ne: host\nf: host\n');
+    write('prec/inventory/hosts.ini', '[web]\np1 ansible_connection=local\n');
+    write('prec/roles/r/defaults/main.yml', 'a: role_default\nz: role_default\n');
+    write('prec/roles/r/tasks/main.yml', '- copy:\n    dest: "{{ root }}/prec.txt"\n    content: "{{ z }} {{ a }} {{ b }} {{ c }} {{ d }} {{ e }} {{ f }} {{ g }}"\n  vars:\n    e: task\n');
+    const playbook = write(
+      'prec/play.yml',
+      '- hosts: web\n  gather_facts: false\n  vars:\n    d: play\n    e: play\n    f: play\n  pre_tasks:\n    - set_fact:\n        f: set_fact\n        g: set_fact\n  roles:\n    - r\n',
+    );
+    await run(playbook, join(dir, 'prec/inventory'), { extraVars: { g: 'extra' } });
+    expect(readFileSync(join(dir, 'prec.txt'), 'utf8')).toBe('role_default group_all group_web host play task set_fact extra');
+  });
+
+  it('fails a task that uses an undefined variable, naming the variable, task and file', async () => {
+    const inventory = write('undef/inventory.ini', 'u1 ansible_connection=local\n');
+    const playbook = write('undef/play.yml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: use a typo\n      copy:\n        dest: "{{ root }}/x"\n        content: "{{ app_versoin }}"\n');
+    const { outcome, results } = await run(playbook, inventory);
+    const result = results.get('u1')![0];
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(/undefined variable 'app_versoin' in task 'use a typo' \(.*undef\/play.yml:4:7\)/);
+    expect(outcome.hosts.get('u1')!.stats.failed).toBe(1);
+  });
+
+  it('runs rescue and always, and counts the failure as rescued', async () => {
+    const inventory = write('block/inventory.ini', 'b1 ansible_connection=local\n');
+    const playbook = write(
+      'block/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - command: /bin/false
+        - copy: { dest: "{{ root }}/never.txt", content: x }
+      rescue:
+        - copy: { dest: "{{ root }}/rescued.txt", content: x }
+      always:
+        - copy: { dest: "{{ root }}/always.txt", content: x }
+    - name: after the block
+      copy: { dest: "{{ root }}/after.txt", content: x }
+`,
+    );
+    const { outcome } = await run(playbook, inventory);
+    const host = outcome.hosts.get('b1')!;
+    expect(host.stats.rescued).toBe(1);
+    expect(host.stats.failed).toBe(0);
+    expect(host.failed).toBe(false);
+    for (const file of ['rescued.txt', 'always.txt', 'after.txt']) expect(readFileSync(join(dir, file), 'utf8')).toBe('x');
+    expect(() => readFileSync(join(dir, 'never.txt'))).toThrow();
+  });
+
+  it('keeps going on other hosts when one fails, and stops the failed one', async () => {
+    const inventory = write('fail/inventory.ini', 'ok1 ansible_connection=local\nbad1 ansible_connection=local\n');
+    const playbook = write(
+      'fail/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: /bin/false
+      when: inventory_hostname == 'bad1'
+    - copy: { dest: "{{ root }}/fail-{{ inventory_hostname }}.txt", content: x }
+`,
+    );
+    const { outcome } = await run(playbook, inventory);
+    expect(outcome.hosts.get('bad1')!.stats.failed).toBe(1);
+    expect(readFileSync(join(dir, 'fail-ok1.txt'), 'utf8')).toBe('x');
+    expect(() => readFileSync(join(dir, 'fail-bad1.txt'))).toThrow();
+  });
+
+  it('retries until a condition holds, with register, until and failed_when', async () => {
+    const inventory = write('retry/inventory.ini', 'r1 ansible_connection=local\n');
+    const counter = join(dir, 'counter');
+    const playbook = write(
+      'retry/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - shell: echo x >> ${counter}; wc -l < ${counter}
+      register: count
+      until: count.stdout | int >= 3
+      retries: 5
+      delay: 0
+    - command: echo fine
+      register: out
+      failed_when: "'fine' not in out.stdout"
+`,
+    );
+    const { outcome } = await run(playbook, inventory);
+    expect(readFileSync(counter, 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(outcome.hosts.get('r1')!.stats.failed).toBe(0);
+  });
+
+  it('in drift mode runs nothing but probes, even for check_mode: false tasks', async () => {
+    const inventory = write('drift/inventory.ini', 'd1 ansible_connection=local\n');
+    const marker = join(dir, 'drift-ran');
+    const playbook = write('drift/play.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n      check_mode: false\n`);
+    const { results } = await run(playbook, inventory, { drift: true });
+    expect(() => readFileSync(marker)).toThrow();
+    expect(results.get('d1')![0].unverifiable).toBe(true);
+    await run(playbook, inventory, { check: true });
+    expect(readFileSync(marker, 'utf8')).toBe('');
+  });
+
+  it('warns when a play matches no hosts', async () => {
+    const inventory = write('empty/inventory.ini', 'e1 ansible_connection=local\n');
+    const playbook = write('empty/play.yml', '- hosts: nosuchgroup\n  tasks:\n    - debug: msg=x\n');
+    const { warnings } = await run(playbook, inventory);
+    expect(warnings[0]).toMatch(/no hosts matched 'nosuchgroup'/);
+  });
+});
