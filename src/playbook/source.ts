@@ -130,7 +130,8 @@ function toJs(node: YamlNode | null, walk: Walk): unknown {
     if (node.range) nodes.set(out, node.range[0]);
     return out;
   }
-  if (isScalar(node)) return node.value;
+  // An octal literal (mode: 0644) keeps its written form: modules read it as the octal mode the user wrote.
+  if (isScalar(node)) return node.format === 'OCT' && typeof node.source === 'string' ? node.source : node.value;
   // Aliases resolve to their anchors' values.
   if (isAlias(node)) return toJs(node.resolve(walk.doc) as YamlNode | null, walk);
   return (node as { toJSON(): unknown }).toJSON();

@@ -134,3 +134,10 @@ describe('loadPlaybook', () => {
     expect(included.when).toEqual(['go']);
   });
 });
+
+describe('YAML as Ansible reads it', () => {
+  it('reads yes/no as booleans and keeps octal modes as written', async () => {
+    const { parseYamlText } = await import('../../src/playbook/source.js');
+    expect(parseYamlText('x.yml', 'become: yes\nmode: 0644\nport: 8080\n').value).toEqual({ become: true, mode: '0644', port: 8080 });
+  });
+});
