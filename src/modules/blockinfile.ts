@@ -48,12 +48,18 @@ const schema = z
     if (paths.length > 1) ctx.addIssue({ code: 'custom', message: 'give the path once: path, dest, destfile and name are the same parameter', path: ['path'] });
     if (args.insertafter !== undefined && args.insertbefore !== undefined) ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
     if (args.content !== undefined && args.block !== '') ctx.addIssue({ code: 'custom', message: 'give block once (content is its alias)', path: ['block'] });
-  })
-  .transform(({ dest, destfile, name, content, ...rest }) => ({ ...rest, path: (rest.path ?? dest ?? destfile ?? name)!, block: content ?? rest.block }));
+  });
 
-type Args = z.infer<typeof schema>;
+/** The aliases are separate schema keys (so unknown-parameter checks know them); they are merged here. */
+function resolveAliases({ dest, destfile, name, content, ...rest }: Raw) {
+  return { ...rest, path: (rest.path ?? dest ?? destfile ?? name)!, block: content ?? rest.block };
+}
 
-export const module = defineModule<Args, PathState>({
+
+type Raw = z.infer<typeof schema>;
+type Args = ReturnType<typeof resolveAliases>;
+
+export const module = defineModule<Raw, PathState>({
   name: 'blockinfile',
   summary: 'Insert, update or remove a block of lines between marker lines in a file.',
   description: [
@@ -62,20 +68,21 @@ export const module = defineModule<Args, PathState>({
     `a block under Ansible's default marker ('${ANSIBLE_MARKER}') gets that block replaced, so hosts managed by Ansible`,
     'before do not end up with two blocks. Set marker to keep Ansible\'s text exactly.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema as unknown as z.ZodType<Raw>,
   examples: [
     {
       title: 'Hosts entries for the app servers',
       yaml: `- blockinfile:\n    path: /etc/hosts\n    block: |\n      10.0.0.11 backend1\n      10.0.0.12 backend2\n    marker: "# {mark} app servers"`,
     },
   ],
-  probe(args) {
-    return probeTextFile(args.path);
+  probe(raw) {
+    return probeTextFile(resolveAliases(raw).path);
   },
   parse(output) {
     return parsePathState(output);
   },
-  plan(args, current, ctx) {
+  plan(raw, current, ctx) {
+    const args = resolveAliases(raw);
     const marker = args.marker ?? DEFAULT_MARKER;
     const markerLine = (template: string, mark: string) => template.split('{mark}').join(mark);
     const removing = args.state === 'absent' || args.block === '';

@@ -41,13 +41,19 @@ const schema = z
     if (args.recurse && args.state !== undefined && args.state !== 'directory') {
       ctx.addIssue({ code: 'custom', message: 'recurse works with state: directory only', path: ['recurse'] });
     }
-  })
-  .transform(({ dest, name, ...rest }) => ({ ...rest, path: (rest.path ?? dest ?? name)! }));
+  });
 
-type Args = z.infer<typeof schema>;
+/** The aliases are separate schema keys (so unknown-parameter checks know them); they are merged here. */
+function resolveAliases({ dest, name, ...rest }: Raw) {
+  return { ...rest, path: (rest.path ?? dest ?? name)! };
+}
+
+
+type Raw = z.infer<typeof schema>;
+type Args = ReturnType<typeof resolveAliases>;
 type State = (typeof STATES)[number];
 
-export const module = defineModule<Args, PathState>({
+export const module = defineModule<Raw, PathState>({
   name: 'file',
   summary: 'Manage a path: directory, symlink, hard link, empty file, removal, owner, group and mode.',
   description: [
@@ -56,13 +62,14 @@ export const module = defineModule<Args, PathState>({
     'only what differs is changed, so a second run reports nothing. state: touch updates the times every run (always',
     '"changed", as in Ansible) unless both access_time and modification_time are preserve.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema as unknown as z.ZodType<Raw>,
   examples: [
     { title: 'An application directory', yaml: `- file:\n    path: /opt/app\n    state: directory\n    owner: www-data\n    group: www-data\n    mode: '0755'` },
     { title: 'Enable a site with a symlink', yaml: `- file:\n    src: /etc/nginx/sites-available/app\n    dest: /etc/nginx/sites-enabled/app\n    state: link` },
     { title: 'Remove the default site', yaml: `- file:\n    path: /etc/nginx/sites-enabled/default\n    state: absent` },
   ],
-  probe(args) {
+  probe(raw) {
+    const args = resolveAliases(raw);
     const onLink = args.state === 'link' || args.state === 'hard' || args.state === 'absent';
     return buildPathProbe(args.path, {
       follow: args.follow && !onLink,
@@ -73,7 +80,8 @@ export const module = defineModule<Args, PathState>({
   parse(output) {
     return parsePathState(output);
   },
-  plan(args, current) {
+  plan(raw, current) {
+    const args = resolveAliases(raw);
     // Without a state, an existing path keeps its type and only attributes change (as in Ansible).
     const state: State | 'attributes' = args.state ?? (args.recurse ? 'directory' : current.type === 'absent' ? 'file' : 'attributes');
     const attrs: WantedAttributes = { owner: args.owner, group: args.group, mode: args.mode };

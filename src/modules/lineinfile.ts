@@ -49,12 +49,18 @@ const schema = z
       ctx.addIssue({ code: 'custom', message: 'state absent needs line, regexp or search_string', path: ['line'] });
     }
     if (args.backrefs && args.regexp === undefined) ctx.addIssue({ code: 'custom', message: 'backrefs needs regexp', path: ['backrefs'] });
-  })
-  .transform(({ dest, destfile, name, value, ...rest }) => ({ ...rest, path: (rest.path ?? dest ?? destfile ?? name)!, line: rest.line ?? value }));
+  });
 
-type Args = z.infer<typeof schema>;
+/** The aliases are separate schema keys (so unknown-parameter checks know them); they are merged here. */
+function resolveAliases({ dest, destfile, name, value, ...rest }: Raw) {
+  return { ...rest, path: (rest.path ?? dest ?? destfile ?? name)!, line: rest.line ?? value };
+}
 
-export const module = defineModule<Args, PathState>({
+
+type Raw = z.infer<typeof schema>;
+type Args = ReturnType<typeof resolveAliases>;
+
+export const module = defineModule<Raw, PathState>({
   name: 'lineinfile',
   summary: 'Ensure one line is in a file (or absent), replacing the line a regexp matches.',
   description: [
@@ -62,18 +68,19 @@ export const module = defineModule<Args, PathState>({
     'content is put atomically, with a diff. Regular expressions are JavaScript\'s (close to Python\'s for common patterns;',
     'Python\'s (?P<name>...) is accepted), matched against each line without its line ending. A symlink\'s target is edited.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema as unknown as z.ZodType<Raw>,
   examples: [
     { title: 'Set an sshd option', yaml: `- lineinfile:\n    path: /etc/ssh/sshd_config\n    regexp: '^#?PasswordAuthentication '\n    line: PasswordAuthentication no\n    validate: /usr/sbin/sshd -t -f %s` },
     { title: 'Remove a line', yaml: `- lineinfile:\n    path: /etc/hosts\n    regexp: '\\soldname$'\n    state: absent` },
   ],
-  probe(args) {
-    return probeTextFile(args.path);
+  probe(raw) {
+    return probeTextFile(resolveAliases(raw).path);
   },
   parse(output) {
     return parsePathState(output);
   },
-  plan(args, current, ctx) {
+  plan(raw, current, ctx) {
+    const args = resolveAliases(raw);
     const regexp = args.regexp === undefined ? undefined : new RegExp(translatePythonRegex(args.regexp));
     return planTextEdit(
       args,

@@ -67,7 +67,8 @@ describe('lineinfile: plan from probed state', () => {
     expect(() => parseArgs(lineinfile, { path: '/x', regexp: '(' })).toThrow(/not a valid regular expression/);
     expect(() => parseArgs(lineinfile, { path: '/x' })).toThrow(/needs line/);
     expect(() => parseArgs(lineinfile, { path: '/x', line: 'a', backrefs: 'yes' })).toThrow(/backrefs needs regexp/);
-    expect(parseArgs(lineinfile, { dest: '/x', line: 'a', regexp: '^(?P<k>a)' })).toMatchObject({ path: '/x' });
+    const host = fileState({ content: Buffer.from('a=1\n'), sha256: sha256Hex('a=1\n') });
+    expect(planWith(lineinfile, { dest: '/x', value: 'a=2', regexp: '^(?P<k>a)=' }, host).changes[0].diff?.after).toBe('a=2\n');
   });
 });
 
