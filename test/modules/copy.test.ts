@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildProbeBatch, splitProbeBatch } from '../../src/engine/probe-batch.js';
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as copy } from '../../src/modules/copy.js';
 import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
-import { ABSENT, apply, FIXTURES, fileState, makeTempDir, planWith } from './helpers.js';
+import { ABSENT, apply, conn, FIXTURES, fileState, makeTempDir, planWith } from './helpers.js';
 
 const DAEMON_GID = Number(execFileSync('getent', ['group', 'daemon'], { encoding: 'utf8' }).split(':')[2]);
 
@@ -118,5 +119,24 @@ describe('copy on this machine', () => {
     await apply(copy, { dest: join(dir, 'sub', 'link'), content: 'own\n' });
     expect(statSync(join(dir, 'sub', 'link')).ino).not.toBe(statSync(target).ino);
     expect(readFileSync(target, 'utf8')).toBe('new\n');
+  });
+});
+
+describe('copy probe', () => {
+  it('reads a file whose name holds a newline, also inside a probe batch, and reports a missing one', async () => {
+    const dir = makeTempDir();
+    const dest = join(dir, 'line one\nline two');
+    await apply(copy, { dest, content: 'x\n' });
+    expect(readFileSync(dest, 'utf8')).toBe('x\n');
+    const requests = [
+      { key: 'there', script: copy.probe!(parseArgs(copy, { dest, content: 'x\n' })) },
+      { key: 'missing', script: copy.probe!(parseArgs(copy, { dest: join(dir, 'nope'), content: '' })) },
+    ];
+    const { script, nonce } = buildProbeBatch(requests);
+    const answers = splitProbeBatch(requests, nonce, (await conn.exec(script)).stdout);
+    const there = copy.parse!(answers.get('there')!, undefined as never);
+    expect(there).toMatchObject({ type: 'file', sha256: sha256Hex('x\n'), mode: '0644' });
+    expect(there.content?.toString()).toBe('x\n');
+    expect(copy.parse!(answers.get('missing')!, undefined as never)).toMatchObject({ type: 'absent', parent: 'directory' });
   });
 });
