@@ -41,7 +41,7 @@ function parseGroup(source: YamlSource, data: InventoryData, name: string, pair:
     const key = keyOf(item);
     let value = source.resolve(item.value);
     if (!SECTIONS.includes(key)) {
-      const hint = value === null || isMap(value) ? ` (if "${key}" is a host, put it under "hosts:"; if it is a group, under "children:")` : '';
+      const hint = value === null || isMap(value) || (isScalar(value) && value.value === null) ? ` (if "${key}" is a host, put it under "hosts:"; if it is a group, under "children:")` : '';
       data.warnings.push(`${where(source, item.key)}: skipping unexpected key "${key}" in group "${name}": only hosts, children and vars are valid${hint}`);
       continue;
     }

@@ -18,7 +18,9 @@ class NotALiteral extends Error {}
 
 const DIGITS = String.raw`\d(?:_?\d)*`;
 const INT = new RegExp(String.raw`^(?:0(?:_?0)*|[1-9](?:_?\d)*|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+)$`);
-const FLOAT = new RegExp(`^(?:(?:${DIGITS})?\\.${DIGITS}|${DIGITS}\\.?)(?:[eE][+-]?${DIGITS})?$`);
+const EXPONENT = `[eE][+-]?${DIGITS}`;
+// A float needs a point or an exponent: 0644 alone is a SyntaxError in Python 3, so it stays text.
+const FLOAT = new RegExp(`^(?:(?:(?:${DIGITS})?\\.${DIGITS}|${DIGITS}\\.)(?:${EXPONENT})?|${DIGITS}${EXPONENT})$`);
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\n': '' };
 
 class LiteralParser {

@@ -83,9 +83,9 @@ function matchTerm(target: PatternTarget, term: string): string[] {
   // Host names are tried when no group matched, or when the term is a glob or a regex.
   if (groups.length === 0 || /^~|[.?*[]/.test(expr)) for (const host of target.hostNames()) if (matches(host)) found.add(host);
   if (found.size === 0 && IMPLICIT_LOCALHOST.includes(expr)) found.add(expr);
-  const order = target.hostNames();
-  const hosts = order.filter((h) => found.has(h));
-  for (const host of found) if (!hosts.includes(host)) hosts.push(host);
+  const declared = target.hostNames();
+  const hosts = declared.filter((h) => found.has(h));
+  if (hosts.length < found.size) hosts.push(...IMPLICIT_LOCALHOST.filter((h) => found.has(h) && !hosts.includes(h)));
   return subscript ? applySubscript(hosts, subscript) : hosts;
 }
 
