@@ -12,9 +12,12 @@ const REQUIRED_TOOLS: ReadonlyArray<{ tool: string; pkg: string }> = [
   { tool: 'unshare', pkg: 'util-linux' },
 ];
 
+function defaultSearchDirs(): string[] {
+  return [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+}
+
 /** Finds an executable on PATH (plus the sbin dirs, which a non-login root shell may lack). */
-export async function findExecutable(tool: string): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+export async function findExecutable(tool: string, dirs = defaultSearchDirs()): Promise<string | undefined> {
   for (const dir of dirs.filter(Boolean)) {
     const candidate = join(dir, tool);
     try {
@@ -36,10 +39,10 @@ export function assertRoot(action: string): void {
 }
 
 /** Throws one error naming every missing tool and the apt-get command that installs them all. */
-export async function assertHostTools(): Promise<void> {
+export async function assertHostTools(searchDirs = defaultSearchDirs()): Promise<void> {
   const missing: Array<{ tool: string; pkg: string }> = [];
   for (const entry of REQUIRED_TOOLS) {
-    if (!(await findExecutable(entry.tool))) missing.push(entry);
+    if (!(await findExecutable(entry.tool, searchDirs))) missing.push(entry);
   }
   if (missing.length === 0) return;
   const names = missing.map((m) => `${m.tool} (package ${m.pkg})`).join(', ');

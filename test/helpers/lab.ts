@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { labSshArgs, labUp, type LabStatus } from '../../src/lab/index.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Status of the lab brought up by test/global-setup-lab.ts, when it is wired in. */
+    lab?: LabStatus;
+  }
+}
+
+/** The hosts test/global-setup-lab.ts brings up (names that no example inventory uses). */
+export const LAB_TEST_HOSTS = ['lab-a', 'lab-b'];
+
+/** The lab status from the global setup: provide/inject, else the JSON file named by DROVER_LAB_STATUS_FILE. */
+export function providedLabStatus(): LabStatus | undefined {
+  const injected = inject('lab');
+  if (injected) return injected;
+  const file = process.env.DROVER_LAB_STATUS_FILE;
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as LabStatus) : undefined;
+}
+
+/** The global setup's lab, or (when a file runs alone) starts the test hosts itself; idempotent either way. */
+export async function ensureTestLab(hosts: string[] = LAB_TEST_HOSTS): Promise<LabStatus> {
+  const provided = providedLabStatus();
+  if (provided && hosts.every((h) => provided.hosts.some((p) => p.name === h && p.state === 'running'))) return provided;
+  return labUp(hosts);
+}
+
+export function labAddress(status: LabStatus, host: string): string {
+  const found = status.hosts.find((h) => h.name === host);
+  if (!found?.address) throw new Error(`${host} is not in the lab status`);
+  return found.address;
+}
+
+export interface LabSshResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a shell command as root on a lab host with the system ssh client, the lab key and the lab
+ * known_hosts (StrictHostKeyChecking=yes). knownHosts can be overridden to prove checking is on.
+ */
+export function runOnLabHost(
+  status: LabStatus,
+  host: string,
+  command: string,
+  options: { input?: string; timeoutMs?: number; knownHosts?: string } = {},
+): Promise<LabSshResult> {
+  const args = [...labSshArgs(status.key, options.knownHosts ?? status.knownHosts), `root@${labAddress(status, host)}`, command];
+  return new Promise((resolve, reject) => {
+    const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 255, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Like runOnLabHost, but fails with the command's output when it exits non-zero. */
+export async function runOnLabHostOk(status: LabStatus, host: string, command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+  const result = await runOnLabHost(status, host, command, options);
+  if (result.code !== 0) throw new Error(`\`${command}\` on ${host} exited ${result.code}:\n${result.stderr}${result.stdout}`);
+  return result.stdout;
+}

@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { labDown, labStatus, labUp, resolveLabPaths, type LabStatus } from '../../src/lab/index.js';
+import { ensureTestLab, LAB_TEST_HOSTS, labAddress, providedLabStatus, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+
+const [A, B] = LAB_TEST_HOSTS;
+const EXTRA = 'lab-c';
+
+function netnsList(): string[] {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter(Boolean);
+}
+
+function linkNames(): string[] {
+  return execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(': ')[1]?.split('@')[0])
+    .filter((name): name is string => !!name);
+}
+
+/** Command lines of running processes whose first word ends with name. */
+function processesNamed(name: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.split(' ')[0]?.endsWith(name));
+}
+
+function nspawnPid(host: string): number | undefined {
+  const state = JSON.parse(readFileSync(resolveLabPaths().stateFile, 'utf8'));
+  return state.hosts[host]?.pid;
+}
+
+let status: LabStatus;
+
+beforeAll(async () => {
+  status = await ensureTestLab();
+});
+
+describe('drover lab on real Debian containers', () => {
+  it('boots every host with systemd and sshd, at distinct addresses on the lab subnet', async () => {
+    const now = await labStatus(LAB_TEST_HOSTS);
+    expect(now.hosts.map((h) => h.state)).toEqual(['running', 'running']);
+    const addresses = now.hosts.map((h) => h.address);
+    expect(new Set(addresses).size).toBe(2);
+    for (const address of addresses) expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const systemd = await runOnLabHostOk(status, A, 'cat /proc/1/comm; systemctl is-system-running --wait');
+    expect(systemd.split('\n').slice(0, 2)).toEqual(['systemd', 'running']);
+  });
+
+  it('reaches each host over ssh as root with the lab key, checking host keys against the lab known_hosts', async () => {
+    for (const host of LAB_TEST_HOSTS) {
+      expect((await runOnLabHostOk(status, host, 'id -un; hostname')).trim()).toBe(`root\n${host}`);
+    }
+    // Checking is really on: the same login with a known_hosts that lacks the host is refused.
+    const empty = join(await mkdtemp(join(tmpdir(), 'drover-kh-')), 'known_hosts');
+    await writeFile(empty, '');
+    const refused = await runOnLabHost(status, A, 'true', { knownHosts: empty });
+    expect(refused.code).toBe(255);
+    expect(refused.stderr).toMatch(/Host key verification failed/);
+  });
+
+  it('lets hosts find each other by inventory name', async () => {
+    const resolved = await runOnLabHostOk(status, A, `getent hosts ${B}`);
+    expect(resolved.split(/\s+/)[0]).toBe(labAddress(status, B));
+    // And reach the other host's sshd through that name.
+    const banner = await runOnLabHostOk(status, A, `exec 3<>/dev/tcp/${B}/22; head -c 4 <&3`);
+    expect(banner).toBe('SSH-');
+  });
+
+  it('installs Debian packages with apt-get through the lab apt proxy', async () => {
+    const out = await runOnLabHostOk(
+      status,
+      B,
+      'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hello >/dev/null && hello && apt-config dump Acquire::http::Proxy',
+      { timeoutMs: 300_000 },
+    );
+    expect(out).toContain('Hello, world!');
+    expect(out).toMatch(/Acquire::http::Proxy "http:\/\/[\d.]+:3142"/);
+  }, 300_000);
+
+  it('keeps running hosts on a second up, quickly', async () => {
+    await runOnLabHostOk(status, A, 'echo kept > /run/drover-lab-marker');
+    const pids = LAB_TEST_HOSTS.map(nspawnPid);
+    const started = Date.now();
+    const again = await labUp(LAB_TEST_HOSTS);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(again.hosts).toEqual(status.hosts);
+    expect(LAB_TEST_HOSTS.map(nspawnPid)).toEqual(pids);
+    expect((await runOnLabHostOk(status, A, 'cat /run/drover-lab-marker')).trim()).toBe('kept');
+  });
+
+  it('adds a host that the running hosts can name, and removes it without a trace', async () => {
+    const withExtra = await labUp([...LAB_TEST_HOSTS, EXTRA]);
+    const extraAddress = labAddress(withExtra, EXTRA);
+    expect((await runOnLabHostOk(withExtra, A, `getent hosts ${EXTRA}`)).split(/\s+/)[0]).toBe(extraAddress);
+    expect((await runOnLabHostOk(withExtra, EXTRA, `getent hosts ${A}`)).split(/\s+/)[0]).toBe(labAddress(withExtra, A));
+    const pid = nspawnPid(EXTRA);
+
+    await labDown([EXTRA]);
+    expect(netnsList()).not.toContain(`drover-lab-${EXTRA}`);
+    expect(processesNamed('systemd-nspawn').filter((line) => line.includes(`--machine=${EXTRA}`))).toEqual([]);
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    expect(existsSync(join(resolveLabPaths().hostsDir, EXTRA))).toBe(false);
+    expect(readFileSync(status.knownHosts, 'utf8')).not.toContain(EXTRA);
+    expect((await runOnLabHost(status, A, `getent hosts ${EXTRA}`)).code).not.toBe(0);
+    expect((await labStatus(LAB_TEST_HOSTS)).hosts.map((h) => h.state)).toEqual(['running', 'running']);
+  }, 120_000);
+
+  // Taking the whole lab down would pull it from under other test files when the global setup provides it.
+  it.skipIf(providedLabStatus() !== undefined)('takes the whole lab down, leaving no namespace, link or process behind', async () => {
+    await labDown();
+    expect(netnsList().filter((ns) => ns.startsWith('drover-lab-'))).toEqual([]);
+    expect(linkNames().filter((name) => name.startsWith('dl-') || name === 'drover-lab0')).toEqual([]);
+    expect(processesNamed('systemd-nspawn')).toEqual([]);
+    expect(processesNamed('apt-cacher-ng')).toEqual([]);
+    expect((await labStatus(LAB_TEST_HOSTS)).hosts.map((h) => h.state)).toEqual(['stopped', 'stopped']);
+  }, 120_000);
+});
