@@ -45,6 +45,7 @@ const schema = z
     if (args.regexp !== undefined && args.search_string !== undefined) ctx.addIssue({ code: 'custom', message: 'give regexp or search_string, not both', path: ['regexp'] });
     if (args.insertafter !== undefined && args.insertbefore !== undefined) ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
     if (args.state === 'present' && line === undefined) ctx.addIssue({ code: 'custom', message: 'state present needs line', path: ['line'] });
+    if (line !== undefined && /[\r\n]/.test(line)) ctx.addIssue({ code: 'custom', message: 'line must be a single line (no newline); use blockinfile for several lines', path: ['line'] });
     if (args.state === 'absent' && line === undefined && args.regexp === undefined && args.search_string === undefined) {
       ctx.addIssue({ code: 'custom', message: 'state absent needs line, regexp or search_string', path: ['line'] });
     }

@@ -66,6 +66,7 @@ describe('lineinfile: plan from probed state', () => {
   it('validates its arguments with clear messages', () => {
     expect(() => parseArgs(lineinfile, { path: '/x', regexp: '(' })).toThrow(/not a valid regular expression/);
     expect(() => parseArgs(lineinfile, { path: '/x' })).toThrow(/needs line/);
+    expect(() => parseArgs(lineinfile, { path: '/x', line: 'a\nb' })).toThrow(/single line/);
     expect(() => parseArgs(lineinfile, { path: '/x', line: 'a', backrefs: 'yes' })).toThrow(/backrefs needs regexp/);
     const host = fileState({ content: Buffer.from('a=1\n'), sha256: sha256Hex('a=1\n') });
     expect(planWith(lineinfile, { dest: '/x', value: 'a=2', regexp: '^(?P<k>a)=' }, host).changes[0].diff?.after).toBe('a=2\n');
