@@ -41,7 +41,7 @@ export function buildTaskVars(
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     groups: ctx.groups,
-    group_names: ctx.inventory.groupsOf(host.name).filter((g) => g !== 'all' && g !== 'ungrouped'),
+    group_names: ctx.inventory.groupsOf(host.name).filter((g) => g !== 'all'),
     hostvars: hostvarsProxy(ctx),
     play_hosts: playHosts,
     ansible_play_hosts: playHosts,

@@ -126,6 +126,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
   const outputOptions = { diff: Boolean(options.diff) || mode !== 'run', verbosity: options.verbose, check, style, write: (t: string) => void process.stdout.write(t) };
   // A live view on a terminal; plain lines for CI logs and pipes.
   const output = process.stdout.isTTY && !process.env.CI ? createLiveOutput(outputOptions) : { ...createPlainOutput(outputOptions), finish: async () => {} };
+  for (const warning of inputs.inventory.warnings()) output.warning?.(`inventory: ${warning}`);
   const startedAt = new Date();
   const outcome: RunOutcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
     check,
