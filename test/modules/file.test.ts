@@ -44,7 +44,8 @@ describe('file: plan from probed state', () => {
     expect(() => parseArgs(file, { path: '/x', mode: 'rw-r--r--' })).toThrow(/neither an octal mode/);
     expect(() => parseArgs(file, { path: '/x', recurse: 'yes', mode: 'u+x', state: 'directory' })).toThrow(/octal/);
     expect(() => parseArgs(file, { state: 'link', path: '/x' })).toThrow(/needs src/);
-    expect(parseArgs(file, { dest: '/x', force: 'yes' })).toMatchObject({ force: true });
+    expect(parseArgs(file, { dest: '/x', force: 'yes' })).toMatchObject({ force: true, follow: true });
+    expect(() => parseArgs(file, { dest: '/x', force: 'maybe' })).toThrow(/must be a boolean/);
     expect(planWith(file, { name: '/x', state: 'absent' }, fileState()).changes[0].summary).toBe('remove /x');
     expect(() => parseArgs(file, { path: '/x', dest: '/y' })).toThrow(/give the path once/);
   });

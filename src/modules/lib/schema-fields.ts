@@ -5,20 +5,20 @@ import { normalizeMode, ModeError } from './file-mode.js';
 const TRUE_WORDS = new Set(['yes', 'true', 'on', 'y', '1']);
 const FALSE_WORDS = new Set(['no', 'false', 'off', 'n', '0']);
 
-/** A boolean that also accepts yes/no/on/off/1/0 (YAML 1.2 reads `yes` as a string). */
+function readBoolWord(value: string): boolean | undefined {
+  const word = value.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+}
+
+/**
+ * A boolean that also accepts yes/no/on/off (YAML 1.2 reads `yes` as a string). The default sits
+ * before the transform so the generated reference shows it.
+ */
 export function boolField(fallback: boolean) {
   return z
-    .preprocess((value) => {
-      if (typeof value === 'string') {
-        const word = value.trim().toLowerCase();
-        if (TRUE_WORDS.has(word)) return true;
-        if (FALSE_WORDS.has(word)) return false;
-      }
-      if (value === 1) return true;
-      if (value === 0) return false;
-      return value;
-    }, z.boolean({ error: 'must be a boolean (true/false, yes/no)' }))
-    .default(fallback);
+    .union([z.boolean(), z.string().refine((value) => readBoolWord(value) !== undefined, 'must be a boolean (true/false, yes/no)')], { error: 'must be a boolean (true/false, yes/no)' })
+    .default(fallback)
+    .transform((value) => (typeof value === 'boolean' ? value : readBoolWord(value)!));
 }
 
 /**
