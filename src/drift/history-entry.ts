@@ -1,0 +1,39 @@
+/** One line of the drift history index (`<state>/drift/index.jsonl`). */
+export interface DriftHistoryEntry {
+  version: 1;
+  id: string;
+  /** The full drift report of this run, relative to the drift directory. */
+  file: string;
+  startedAt: string;
+  durationMs: number;
+  playbook: string;
+  inventory: string[];
+  /** Runs are compared only with runs of the same playbook and tag selection. */
+  tags: string[];
+  skipTags: string[];
+  limit?: string;
+  exitCode: number;
+  counts: { hosts: number; driftedHosts: number; driftedResources: number; unverifiable: number; unverifiedHosts: number; failedTasks: number };
+  hosts: Record<string, HostHistory>;
+  onDrift?: { command: string; exitCode: number | null; error?: string };
+}
+
+export interface HostHistory {
+  /** Reachable in this run: its tasks were checked. */
+  verified: boolean;
+  /** Drift identity (see driftIdentity) -> first seen (ISO time). */
+  drifted: Record<string, string>;
+  /** Tasks that failed to check: they neither confirm nor end a drift. */
+  failedTasks: string[];
+}
+
+/** A drifted resource is known by its host, task name and change summary. */
+export function driftIdentity(task: string, summary: string): string {
+  return `${task}\u0000${summary}`;
+}
+
+/** Whether two runs may be compared: same playbook, same tag selection. */
+export function sameScope(a: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>, b: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>): boolean {
+  const key = (tags: string[]) => [...tags].sort().join(',');
+  return a.playbook === b.playbook && key(a.tags) === key(b.tags) && key(a.skipTags) === key(b.skipTags);
+}

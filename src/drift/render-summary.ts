@@ -1,0 +1,76 @@
+import type { ChalkInstance } from 'chalk';
+import { maskSecrets } from '../secrets/mask.js';
+import type { DriftReport } from './build-drift-report.js';
+import type { DriftResource } from './types.js';
+
+/** The human summary printed on stdout: drifted hosts with from → to and diffs, then one final line. */
+export function renderDriftSummary(report: DriftReport, style: ChalkInstance): string {
+  const { drift } = report;
+  const lines: string[] = [];
+  const byHost = new Map<string, DriftResource[]>();
+  for (const resource of drift.resources) byHost.set(resource.host, [...(byHost.get(resource.host) ?? []), resource]);
+  for (const [host, resources] of byHost) {
+    lines.push(style.bold.yellow(`${host}: ${plural(resources.length, 'resource')} drifted`));
+    for (const resource of resources) {
+      const where = resource.location ? style.gray(` ${resource.location}`) : '';
+      lines.push(`  ~ ${resource.task} [${resource.module}]${where} ${describeAge(resource, style)}`);
+      for (const change of resource.changes) {
+        const fromTo = change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
+        lines.push(`    - ${change.summary}${fromTo}`);
+        if (change.diff) lines.push(indent(colourDiff(change.diff, style), '      '));
+      }
+    }
+  }
+  for (const { host, reason } of drift.unverified) lines.push(style.red(`${host}: UNVERIFIED (unreachable: ${reason})`));
+  for (const error of drift.errors) lines.push(style.red(`${error.host}: could not check '${error.task}'${error.location ? ` (${error.location})` : ''}: ${error.error}`));
+  if (drift.unverifiable.length > 0) {
+    lines.push(style.cyan(`unverifiable: ${plural(drift.unverifiable.length, 'task')} cannot be checked (command/shell without creates/removes):`));
+    const hostsByTask = new Map<string, string[]>();
+    for (const item of drift.unverifiable) hostsByTask.set(item.task, [...(hostsByTask.get(item.task) ?? []), item.host]);
+    for (const [task, hosts] of hostsByTask) lines.push(style.cyan(`  ? ${task} (${hosts.join(', ')})`));
+  }
+  lines.push(finalLine(report, style));
+  return `${maskSecrets(lines.join('\n'))}\n`;
+}
+
+/** `drift: 3 resources on 2 hosts (1 host unverified)`, or `drift: none on 4 hosts`. */
+export function finalLine(report: DriftReport, style: ChalkInstance): string {
+  const { summary } = report.drift;
+  const notes: string[] = [];
+  if (summary.newResources > 0) notes.push(`${summary.newResources} new`);
+  if (summary.unverifiedHosts > 0) notes.push(`${plural(summary.unverifiedHosts, 'host')} unverified`);
+  if (summary.failedTasks > 0) notes.push(`${plural(summary.failedTasks, 'task')} could not be checked`);
+  if (summary.unverifiable > 0) notes.push(`${summary.unverifiable} unverifiable`);
+  const verified = summary.hosts - summary.unverifiedHosts;
+  const head =
+    summary.driftedResources > 0
+      ? `drift: ${plural(summary.driftedResources, 'resource')} on ${plural(summary.driftedHosts, 'host')}`
+      : `drift: none on ${plural(verified, 'host')}`;
+  const text = `${head}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+  const colour = report.drift.exitCode === 1 ? style.red : summary.driftedResources > 0 ? style.yellow : style.green;
+  return colour.bold(text);
+}
+
+function describeAge(resource: DriftResource, style: ChalkInstance): string {
+  if (resource.new) return style.magenta('(new since the last run)');
+  return style.gray(`(drifted since ${resource.firstSeen})`);
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
+}
+
+function colourDiff(patch: string, style: ChalkInstance): string {
+  return patch
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((text) => (text.startsWith('+') && !text.startsWith('+++') ? style.green(text) : text.startsWith('-') && !text.startsWith('---') ? style.red(text) : text.startsWith('@@') ? style.cyan(text) : text))
+    .join('\n');
+}
