@@ -11,12 +11,14 @@ export interface ArgIssue {
 
 /** The object shape behind a module schema, looking through preprocess/transform/default wrappers. */
 export function schemaShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
-  let current: any = schema;
-  for (let depth = 0; depth < 8 && current; depth++) {
+  // A pipe (preprocess or transform) has the object on one side: look through both.
+  const queue: any[] = [schema];
+  for (let seen = 0; queue.length > 0 && seen < 16; seen++) {
+    const current = queue.shift();
+    if (!current) continue;
     if (current.shape && typeof current.shape === 'object') return current.shape;
     const def = current._zod?.def ?? current.def;
-    if (!def) return undefined;
-    current = def.out ?? def.innerType ?? def.in ?? def.schema;
+    if (def) queue.push(def.out, def.in, def.innerType, def.schema);
   }
   return undefined;
 }
