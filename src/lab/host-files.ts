@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AptMirrors } from './apt-mirror.js';
 import { APT_CACHE_PORT } from './apt-cache.js';
@@ -62,4 +62,20 @@ export async function writeHostFiles(options: {
 
 export async function readLabPublicKey(keyPath: string): Promise<string> {
   return readFile(`${keyPath}.pub`, 'utf8');
+}
+
+/** Puts the current lab block into a stopped host's /etc/hosts in its overlay, keeping the rest of the file. */
+export async function replaceHostsBlockInUpper(upper: string, self: string, hosts: Array<{ name: string; address: string }>): Promise<void> {
+  const file = join(upper, 'etc', 'hosts');
+  const info = await lstat(file).catch(() => undefined);
+  if (!info?.isFile()) {
+    // Absent, or an overlay whiteout (the host deleted it): start from a fresh file.
+    await rm(file, { force: true });
+    await put(upper, 'etc/hosts', renderEtcHosts(self, hosts));
+    return;
+  }
+  const text = await readFile(file, 'utf8');
+  const pattern = new RegExp(`${HOSTS_BEGIN}\\n[\\s\\S]*?${HOSTS_END}\\n?`);
+  const block = renderLabHostsBlock(hosts);
+  await writeFile(file, pattern.test(text) ? text.replace(pattern, block) : `${text.replace(/\n?$/, '\n')}${block}`);
 }

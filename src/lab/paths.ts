@@ -37,5 +37,7 @@ export function hostPaths(paths: LabPaths, host: string) {
     upper: join(dir, 'upper'),
     root: join(dir, 'root'),
     log: join(dir, 'nspawn.log'),
+    /** Written once the overlay holds the host's keys and files; a restart then keeps the overlay. */
+    prepared: join(dir, 'prepared'),
   };
 }

@@ -1,11 +1,11 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureAptCache } from './apt-cache.js';
 import { readAptMirrors } from './apt-mirror.js';
 import { ensureBaseImage } from './base-image.js';
 import { isContainerProcess, startContainer, stopContainer } from './container.js';
 import { LabError } from './errors.js';
-import { writeHostFiles } from './host-files.js';
+import { replaceHostsBlockInUpper, writeHostFiles } from './host-files.js';
 import { assertLabHostNames } from './host-names.js';
 import { withLabLock } from './lock.js';
 import { BRIDGE_NAME, createHostNetwork, ensureBridge, netnsName, removeHostNetwork, vethName } from './network.js';
@@ -50,6 +50,13 @@ function allLabHosts(state: LabState): Array<{ name: string; address: string }> 
   return Object.values(state.hosts)
     .map(({ name, address }) => ({ name, address }))
     .sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+}
+
+async function isPrepared(marker: string): Promise<boolean> {
+  return stat(marker).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function tailOfLog(file: string): Promise<string> {
@@ -108,6 +115,7 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
   await save();
 
   const labPublicKey = await readFile(`${paths.key}.pub`, 'utf8');
+  const restarted: string[] = [];
   const everyone = allLabHosts(state);
   await Promise.all(
     toStart.map(async (name) => {
@@ -117,9 +125,16 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
       await stopContainer(record.pid, name);
       record.pid = undefined;
       await removeHostNetwork(record.netns, record.veth);
+      // A host that stopped (poweroff, reboot, a crash) boots again on its own overlay, keeping its files.
+      if (await isPrepared(files.prepared)) {
+        await replaceHostsBlockInUpper(files.upper, name, everyone);
+        restarted.push(name);
+        return;
+      }
       await rm(files.dir, { recursive: true, force: true });
       await generateHostKey(join(files.upper, 'etc', 'ssh'), name);
       await writeHostFiles({ upper: files.upper, name, hosts: everyone, labPublicKey, aptProxyAddress: subnet.bridgeAddress, mirrors });
+      await writeFile(files.prepared, `${new Date().toISOString()}\n`);
     }),
   );
   await refreshKnownHosts(paths, state);
@@ -161,7 +176,10 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
   await save();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (running.length) log(`already running: ${running.join(', ')}`);
-  log(toStart.length ? `started ${toStart.join(', ')} in ${seconds} s` : 'nothing to start');
+  const fresh = toStart.filter((name) => !restarted.includes(name));
+  if (restarted.length) log(`restarted ${restarted.join(', ')} on their kept overlays`);
+  if (fresh.length) log(`started ${fresh.join(', ')}`);
+  log(toStart.length ? `lab up took ${seconds} s` : 'nothing to start');
   return statusFromState(state, hostNames, paths.key, paths.knownHosts);
 }
 

@@ -99,6 +99,14 @@ describe('drover lab on real Debian containers', () => {
     const extraAddress = labAddress(withExtra, EXTRA);
     expect((await runOnLabHostOk(withExtra, A, `getent hosts ${EXTRA}`)).split(/\s+/)[0]).toBe(extraAddress);
     expect((await runOnLabHostOk(withExtra, EXTRA, `getent hosts ${A}`)).split(/\s+/)[0]).toBe(labAddress(withExtra, A));
+
+    // A host that powers off boots again on the next up, on its kept overlay.
+    await runOnLabHostOk(withExtra, EXTRA, 'echo kept > /root/keep-me');
+    await runOnLabHost(withExtra, EXTRA, 'systemctl poweroff');
+    await expect.poll(async () => (await labStatus([EXTRA])).hosts[0].state, { timeout: 20_000, interval: 200 }).toBe('stopped');
+    const again = await labUp([...LAB_TEST_HOSTS, EXTRA]);
+    expect(labAddress(again, EXTRA)).toBe(extraAddress);
+    expect((await runOnLabHostOk(again, EXTRA, 'cat /root/keep-me')).trim()).toBe('kept');
     const pid = nspawnPid(EXTRA);
 
     await labDown([EXTRA]);
@@ -110,6 +118,22 @@ describe('drover lab on real Debian containers', () => {
     expect((await runOnLabHost(status, A, `getent hosts ${EXTRA}`)).code).not.toBe(0);
     expect((await labStatus(LAB_TEST_HOSTS)).hosts.map((h) => h.state)).toEqual(['running', 'running']);
   }, 120_000);
+
+  it('cleans up what an interrupted up left behind, from its state file', async () => {
+    // What `lab up` has done for a host when it is killed between creating the namespace and booting.
+    const paths = resolveLabPaths();
+    const state = JSON.parse(readFileSync(paths.stateFile, 'utf8'));
+    state.hosts['lab-d'] = { name: 'lab-d', address: '192.0.2.254', netns: 'drover-lab-lab-d', veth: 'dl-test-d' };
+    await writeFile(paths.stateFile, JSON.stringify(state));
+    execFileSync('ip', ['netns', 'add', 'drover-lab-lab-d']);
+    execFileSync('ip', ['link', 'add', 'dl-test-d', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'drover-lab-lab-d']);
+    expect((await labStatus(['lab-d'])).hosts[0].state).toBe('stopped');
+
+    await labDown(['lab-d']);
+    expect(netnsList()).not.toContain('drover-lab-lab-d');
+    expect(linkNames()).not.toContain('dl-test-d');
+    expect(JSON.parse(readFileSync(paths.stateFile, 'utf8')).hosts['lab-d']).toBeUndefined();
+  });
 
   // Taking the whole lab down would pull it from under other test files when the global setup provides it.
   it.skipIf(providedLabStatus() !== undefined)('takes the whole lab down, leaving no namespace, link or process behind', async () => {
