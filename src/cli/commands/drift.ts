@@ -1,13 +1,10 @@
 import { Chalk } from 'chalk';
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { applyHistory } from '../../drift/apply-history.js';
-import { buildDriftReport, toHistoryEntry, type DriftReport } from '../../drift/build-drift-report.js';
-import { collectDrift } from '../../drift/collect-drift.js';
-import { driftExitCode } from '../../drift/drift-exit-code.js';
-import { sameScope } from '../../drift/history-entry.js';
-import { appendHistory, driftDir, newRunId, readHistory, resolveStateDir, writeRunFile } from '../../drift/history-store.js';
+import { resolve } from 'node:path';
+import { analyseDrift, recordDriftRun, saveDriftRun } from '../../drift/analyse-drift.js';
+import type { DriftReport } from '../../drift/build-drift-report.js';
+import { driftDir, readHistory, resolveStateDir } from '../../drift/history-store.js';
 import { renderHistory } from '../../drift/render-history.js';
 import { renderDriftHtml } from '../../drift/render-html.js';
 import { renderDriftJunit } from '../../drift/render-junit.js';
@@ -107,13 +104,7 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
     limit: options.limit,
   });
   const runReport = buildRunReport(outcome, { playbook: inputs.playbook.file, mode: 'drift', startedAt, durationMs: Date.now() - startedAt.getTime() });
-  const findings = collectDrift(runReport);
-  const exitCode = driftExitCode(findings);
-  const stateDir = resolveStateDir(options.stateDir, options.inventory);
-  const scope = { playbook: inputs.playbook.file, ...selection };
-  const previous = readHistory(stateDir).entries.filter((entry) => sameScope(entry, scope));
-  const runId = newRunId(startedAt, stateDir);
-  const report = buildDriftReport(runReport, findings, applyHistory(findings, previous, startedAt.toISOString()), { exitCode, runId, stateDir });
+  const report = analyseDrift(runReport, { stateDir: resolveStateDir(options.stateDir, options.inventory), ...selection });
 
   process.stdout.write(renderDriftSummary(report, createStyle(process.stdout)));
   writeOutputs(report, options);
@@ -121,14 +112,12 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
     process.stderr.write('interrupted: running probes were allowed to finish; nothing new was started; this run is not added to the drift history\n');
     return EXIT.interrupted;
   }
-  const runFile = writeRunFile(stateDir, runId, report);
+  const runFile = saveDriftRun(report);
   let hook: HookResult | undefined;
   if (options.onDrift && report.drift.resources.length > 0) hook = await alert(options.onDrift, options.report ? resolve(options.report) : runFile, report);
-  appendHistory(stateDir, {
-    ...toHistoryEntry(report, { file: relative(driftDir(stateDir), runFile), inventory: options.inventory.map((i) => (i.includes(',') ? i : resolve(i))), ...selection, limit: options.limit }),
-    ...(hook ? { onDrift: hook } : {}),
-  });
-  return exitCode;
+  const inventory = options.inventory.map((source) => (source.includes(',') ? source : resolve(source)));
+  recordDriftRun(report, runFile, { inventory, ...selection, limit: options.limit, onDrift: hook });
+  return report.drift.exitCode;
 }
 
 function writeOutputs(report: DriftReport, options: DriftCommandOptions): void {

@@ -1,0 +1,116 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyseDrift, recordDriftRun, saveDriftRun } from '../../src/drift/analyse-drift.js';
+import { renderDriftHtml } from '../../src/drift/render-html.js';
+import { registerSecret } from '../../src/secrets/mask.js';
+import { drifted, ok, syntheticReport, unverifiable } from './synthetic-report.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const dir = mkdtempSync(join(tmpdir(), 'drover-drift-html-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SECRET = 'hunter2-db-password';
+registerSecret(SECRET);
+
+function buildPage(): string {
+  const stateDir = join(dir, 'state');
+  const first = analyseDrift(syntheticReport('2026-03-01T02:00:00.000Z', { web1: { tasks: [drifted('write motd', 'update /etc/motd'), ok('render site config')] } }), {
+    stateDir,
+    tags: [],
+    skipTags: [],
+  });
+  recordDriftRun(first, saveDriftRun(first), { inventory: [], tags: [], skipTags: [] });
+  const report = analyseDrift(
+    syntheticReport('2026-03-02T02:00:00.000Z', {
+      web1: {
+        tasks: [
+          drifted('write motd', 'update /etc/motd', { diff: '--- /etc/motd (on host)\n+++ /etc/motd (wanted)\n@@ -1 +1 @@\n-hello <script>alert(1)</script>\n+welcome\n' }),
+          drifted('render site config', 'update /etc/site.conf', {
+            from: 'listen 8080',
+            to: 'listen 80',
+            diff: `--- /etc/site.conf (on host)\n+++ /etc/site.conf (wanted)\n@@ -1,2 +1,2 @@\n-listen 8080;\n+listen 80;\n password ${SECRET};\n`,
+          }),
+          unverifiable('restart app'),
+        ],
+      },
+      web2: { tasks: [ok('write motd'), ok('render site config'), unverifiable('restart app')] },
+      db1: { unreachable: 'connect ECONNREFUSED 127.0.0.1:1', tasks: [] },
+    }),
+    { stateDir, tags: [], skipTags: [] },
+  );
+  return renderDriftHtml(report);
+}
+
+const html = buildPage();
+const file = join(dir, 'drift.html');
+writeFileSync(file, html);
+
+describe('the drift HTML page', () => {
+  it('has a row per resource, the drifted ones marked, with history facts and masked secrets', () => {
+    const rows = html.match(/<tr class="row[^"]*">/g) ?? [];
+    expect(rows).toHaveLength(3);
+    expect(html.match(/<tr class="row drifted">/g)).toHaveLength(2);
+    expect(html).toContain('drifted since 2026-03-01T02:00:00.000Z');
+    expect(html).toContain('new since the last run');
+    expect(html).toContain('connect ECONNREFUSED 127.0.0.1:1');
+    expect(html).toContain('hello &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain(SECRET);
+    expect(html).toContain('drift: 2 resources on 1 host (1 new, 1 host unverified, 2 unverifiable)');
+  });
+
+  it('loads nothing from the network', () => {
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).not.toMatch(/@import|url\(/);
+  });
+
+  const browserTest = existsSync(CHROMIUM) ? it : it.skip;
+  if (!existsSync(CHROMIUM)) console.warn(`skipping the browser test of the drift page: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+  browserTest('shows the drifted rows in headless Chromium, and a diff opens on click', async () => {
+    const { chromium } = await import('playwright-core');
+    const profile = mkdtempSync(join(tmpdir(), 'drover-chromium-'));
+    // A fresh profile directory: playwright passes it to Chromium as --user-data-dir.
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      await page.goto(pathToFileURL(file).href);
+      expect(await page.locator('#verdict').innerText()).toContain('drift: 2 resources on 1 host');
+      const drifted = page.locator('tr.row.drifted');
+      expect(await drifted.count()).toBe(2);
+      for (const row of await drifted.all()) expect(await row.isVisible()).toBe(true);
+      expect(await page.locator('tr.row.drifted td.drifted').first().innerText()).toContain('drifted');
+
+      const resource = page.locator('details.resource', { hasText: 'render site config' });
+      const diff = resource.locator('pre.diff');
+      expect(await diff.isVisible()).toBe(false);
+      await resource.locator('summary').click();
+      expect(await diff.isVisible()).toBe(true);
+      expect(await diff.innerText()).toContain('+listen 80;');
+
+      // A grid cell opens its resource's details as well.
+      const motd = page.locator('details.resource', { hasText: 'write motd' });
+      expect(await motd.locator('pre.diff').isVisible()).toBe(false);
+      await page.locator('tr.row.drifted', { hasText: 'write motd' }).locator('td.drifted a').click();
+      expect(await motd.locator('pre.diff').isVisible()).toBe(true);
+
+      // "only drifted" hides the clean row.
+      await page.locator('#only-drifted').check();
+      expect(await page.locator('tr.row:not(.drifted)').isVisible()).toBe(false);
+      expect(await drifted.first().isVisible()).toBe(true);
+      expect(requests.every((url) => url.startsWith('file:'))).toBe(true);
+    } finally {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
