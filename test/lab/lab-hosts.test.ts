@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labStatus, labUp, resolveLabPaths, type LabStatus } from '../../src/lab/index.js';
+import { parseSubnet } from '../../src/lab/subnet.js';
 import { ensureTestLab, LAB_TEST_HOSTS, labAddress, providedLabStatus, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 
 const [A, B] = LAB_TEST_HOSTS;
@@ -123,7 +124,9 @@ describe('drover lab on real Debian containers', () => {
     // What `lab up` has done for a host when it is killed between creating the namespace and booting.
     const paths = resolveLabPaths();
     const state = JSON.parse(readFileSync(paths.stateFile, 'utf8'));
-    state.hosts['lab-d'] = { name: 'lab-d', address: '192.0.2.254', netns: 'drover-lab-lab-d', veth: 'dl-test-d' };
+    // An unused address on the lab bridge: probing it never leaves this machine.
+    const unused = parseSubnet(state.subnet).hostAddresses.at(-1)!;
+    state.hosts['lab-d'] = { name: 'lab-d', address: unused, netns: 'drover-lab-lab-d', veth: 'dl-test-d' };
     await writeFile(paths.stateFile, JSON.stringify(state));
     execFileSync('ip', ['netns', 'add', 'drover-lab-lab-d']);
     execFileSync('ip', ['link', 'add', 'dl-test-d', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'drover-lab-lab-d']);
