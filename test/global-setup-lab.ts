@@ -2,8 +2,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { labDown, labStatus, labUp } from '../src/lab/index.js';
-import { LAB_TEST_HOSTS } from './helpers/lab.js';
+import { LabError, labDown, labStatus, labUp, listLabHosts } from '../src/lab/index.js';
+import { findLabLeftovers, LAB_TEST_HOSTS } from './helpers/lab.js';
 
 /**
  * Brings the test lab (lab-a, lab-b) up once per test run and takes down what it started afterwards.
@@ -24,5 +24,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (process.env.DROVER_LAB_KEEP) return;
     const started = LAB_TEST_HOSTS.filter((h) => !alreadyRunning.includes(h));
     if (started.length > 0) await labDown(started, { log });
+    if ((await listLabHosts()).length > 0) return;
+    // The whole lab is down: check that it left nothing behind.
+    const leftovers = findLabLeftovers();
+    if (leftovers.length > 0) throw new LabError(`lab down left these behind: ${leftovers.join('; ')}`);
   };
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { labSshArgs, labUp, type LabStatus } from '../../src/lab/index.js';
@@ -75,4 +75,21 @@ export async function runOnLabHostOk(status: LabStatus, host: string, command: s
   const result = await runOnLabHost(status, host, command, options);
   if (result.code !== 0) throw new Error(`\`${command}\` on ${host} exited ${result.code}:\n${result.stderr}${result.stdout}`);
   return result.stdout;
+}
+
+/** What the lab leaves on this machine when it is fully down: should be nothing. */
+export function findLabLeftovers(): string[] {
+  const leftovers: string[] = [];
+  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]);
+  leftovers.push(...netns.filter((ns) => ns.startsWith('drover-lab-')).map((ns) => `network namespace ${ns}`));
+  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(': ')[1]?.split('@')[0] ?? '');
+  leftovers.push(...links.filter((l) => l === 'drover-lab0' || /^dl-[0-9a-f]{10}$/.test(l)).map((l) => `link ${l}`));
+  const processes = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  for (const line of processes) {
+    const [pid, command] = line.trim().split(/\s+/);
+    if (command?.endsWith('systemd-nspawn') || command?.endsWith('apt-cacher-ng')) leftovers.push(`process ${pid} ${command}`);
+  }
+  return leftovers;
 }
