@@ -9,6 +9,8 @@ import { findAll, parseXml } from './parse-xml.js';
 
 const FIXTURE = new URL('../fixtures/drift-site/', import.meta.url).pathname;
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 /** Every path under dir with its type, mode, size, mtime and content checksum. */
 function listing(dir: string): string[] {
   const out: string[] = [];
@@ -68,7 +70,6 @@ describe('drover drift over the local connection', () => {
   it('after a manual edit, reports exactly that resource with from → to and its diff, exits 2, and changes nothing', async () => {
     const conf = join(root, 'etc/app.conf');
     writeFileSync(conf, 'port=9000\nworkers=4\n');
-    chmodSync(conf, 0o644);
     const before = listing(root);
     const report = join(ops, 'drift.json');
     const junit = join(ops, 'drift.xml');
@@ -87,14 +88,15 @@ describe('drover drift over the local connection', () => {
     const withDiff = resource.changes.find((c) => c.diff);
     expect(withDiff?.diff).toContain('-port=9000');
     expect(withDiff?.diff).toContain('+port=8000');
-    expect(resource.changes.some((c) => c.from === '0644' && c.to === '0640')).toBe(true);
+    expect(resource.changes).toHaveLength(1);
+    expect(resource.changes[0]).toMatchObject({ from: `sha256:${sha256('port=9000\nworkers=4\n').slice(0, 12)}`, to: `sha256:${sha256('port=8000\nworkers=4\n').slice(0, 12)}` });
     expect(json.hosts.local1.changed).toBe(1);
     expect(json.hosts.local1.tasks.some((t) => t.handler)).toBe(false);
     expect(json.drift.unverifiable.map((u) => u.task)).toEqual(['touch a marker']);
 
     expect(result.stdout).toContain('local1: 1 resource drifted');
     expect(result.stdout).toContain('write the app config');
-    expect(result.stdout).toContain('0644 → 0640');
+    expect(result.stdout).toContain(`(${resource.changes[0].from} → ${resource.changes[0].to})`);
     expect(result.stdout).toContain('-port=9000');
     expect(result.stdout).toContain('(new since the last run)');
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: 1 resource on 1 host (1 new, 1 unverifiable)');
@@ -107,14 +109,20 @@ describe('drover drift over the local connection', () => {
     expect(page).toContain('+port=8000');
   });
 
-  it('on the next run the same drift is no longer new and keeps its first seen; --history lists the runs', async () => {
+  it('on the next run the same drift keeps its first seen and a new one is marked new; --history lists the runs', async () => {
     const first = readReport(join(ops, 'drift.json'));
+    chmodSync(join(root, 'etc/motd'), 0o600);
     const report = join(ops, 'again.json');
     const result = await drift('--report', report);
     expect(result.code).toBe(2);
-    const [resource] = readReport(report).drift.resources;
-    expect(resource).toMatchObject({ task: 'write the app config', new: false, firstSeen: first.startedAt });
+    const json = readReport(report);
+    expect(json.drift.resources.map((r) => [r.task, r.new, r.firstSeen])).toEqual([
+      ['write the app config', false, first.startedAt],
+      ['write the motd', true, json.startedAt],
+    ]);
+    expect(json.drift.resources[1].changes.map((c) => [c.from, c.to])).toEqual([['0600', '0644']]);
     expect(result.stdout).toContain(`(drifted since ${first.startedAt})`);
+    expect(result.stdout).toContain('0600 → 0644');
 
     const history = await runCli(['drift', '--history', '-i', inventory()]);
     expect(history.code).toBe(0);
@@ -123,7 +131,7 @@ describe('drover drift over the local connection', () => {
     expect(rows.map((row) => row.split(/\s+/).slice(1, 7))).toEqual([
       ['1', '0', '0', '0', '1', '0'],
       ['1', '1', '1', '0', '1', '2'],
-      ['1', '1', '1', '0', '1', '2'],
+      ['1', '2', '1', '0', '1', '2'],
     ]);
     const byStateDir = await runCli(['drift', '--history', '--state-dir', join(ops, '.drover')]);
     expect(byStateDir.stdout).toBe(history.stdout);
@@ -151,10 +159,10 @@ describe('drover drift over the local connection', () => {
     const result = await runCli(['drift', site, '-i', join(ops, 'inventory-unreachable.yml'), '-e', `root=${root}`, '--report', report, '-T', '5']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/dead1: UNVERIFIED \(unreachable: .+\)/);
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: 1 resource on 1 host (1 host unverified, 1 unverifiable)');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: 2 resources on 1 host (1 host unverified, 1 unverifiable)');
     const json = readReport(report);
     expect(json.drift.unverified.map((u) => u.host)).toEqual(['dead1']);
-    expect(json.drift.resources.map((r) => r.host)).toEqual(['local1']);
+    expect(json.drift.resources.map((r) => r.host)).toEqual(['local1', 'local1']);
     expect(json.drift.exitCode).toBe(1);
   });
 
