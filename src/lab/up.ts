@@ -52,6 +52,13 @@ function allLabHosts(state: LabState): Array<{ name: string; address: string }> 
     .sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
 }
 
+/** Waits for every host (so none is still being set up when the lock is released), then throws the first failure. */
+async function settleAll(work: Array<Promise<void>>): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 async function isPrepared(marker: string): Promise<boolean> {
   return stat(marker).then(
     () => true,
@@ -117,7 +124,7 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
   const labPublicKey = await readFile(`${paths.key}.pub`, 'utf8');
   const restarted: string[] = [];
   const everyone = allLabHosts(state);
-  await Promise.all(
+  await settleAll(
     toStart.map(async (name) => {
       const record = state.hosts[name];
       const files = hostPaths(paths, name);
@@ -139,7 +146,7 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
   );
   await refreshKnownHosts(paths, state);
 
-  await Promise.all(
+  await settleAll(
     toStart.map(async (name) => {
       const record = state.hosts[name];
       const files = hostPaths(paths, name);
