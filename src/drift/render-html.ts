@@ -4,6 +4,7 @@ import { maskSecrets } from '../secrets/mask.js';
 import type { DriftReport } from './build-drift-report.js';
 import { escapeHtml as h } from './html-escape.js';
 import { PAGE_CSS, PAGE_JS } from './html-page-assets.js';
+import { describeSince, formatTime, shortLocation } from './format.js';
 import { finalLine, plural } from './render-summary.js';
 import type { DriftResource } from './types.js';
 
@@ -35,7 +36,7 @@ export function renderDriftHtml(report: DriftReport): string {
 <body>
 <header>
 <h1>Drift report</h1>
-<p class="meta">${h(report.playbook)} · started ${h(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s${drift.previousRun ? ` · previous run ${h(drift.previousRun)}` : ' · first run of this playbook'}</p>
+<p class="meta">${h(report.playbook)} · started <span title="${h(report.startedAt)}">${h(formatTime(report.startedAt))}</span> · ${(report.durationMs / 1000).toFixed(1)} s${drift.previousRun ? ` · previous run <span title="${h(drift.previousRun)}">${h(formatTime(drift.previousRun))}</span>` : ' · first recorded run of this playbook'}</p>
 <div class="cards">
 ${card('drift', drift.summary.driftedResources, `drifted ${drift.summary.driftedResources === 1 ? 'resource' : 'resources'}`, `${drift.summary.newResources} new since the last run`)}
 ${card('drift', drift.summary.driftedHosts, `of ${plural(hosts.length, 'host')} drifted`)}
@@ -52,10 +53,10 @@ ${drift.summary.failedTasks > 0 ? card('unverified', drift.summary.failedTasks, 
 <div class="grid-wrap"><table class="grid">
 <thead><tr><th>resource</th>${hosts.map((host) => `<th class="host${report.hosts[host].unreachable ? ' unreachable' : ''}" title="${h(report.hosts[host].unreachable ? `unreachable: ${report.hosts[host].unreachableReason ?? ''}` : host)}">${h(host)}${report.hosts[host].unreachable ? ' ⊘' : ''}</th>`).join('')}</tr></thead>
 <tbody>
-${rows.map((row) => renderRow(row, hosts)).join('\n')}
+${rows.map((row) => renderRow(row, hosts, report.playbook)).join('\n')}
 </tbody>
 </table></div>
-${renderResources(drift.resources, anchors)}
+${renderResources(report, anchors)}
 ${renderUnverified(report)}
 ${renderErrors(report)}
 ${renderUnverifiable(report)}
@@ -106,7 +107,7 @@ function rank(state: CellState): number {
 
 const SYMBOL: Record<CellState, string> = { ok: '✓', drifted: '✗ drifted', unverifiable: '?', skipped: '–', failed: '!', unverified: '⊘', absent: '' };
 
-function renderRow(row: Row, hosts: string[]): string {
+function renderRow(row: Row, hosts: string[], playbook: string): string {
   const drifted = [...row.cells.values()].some((cell) => cell.state === 'drifted');
   const cells = hosts.map((host) => {
     const cell = row.cells.get(host) ?? { state: 'absent' as const };
@@ -114,25 +115,27 @@ function renderRow(row: Row, hosts: string[]): string {
     const content = cell.anchor ? `<a href="#${cell.anchor}" data-open="${cell.anchor}">${SYMBOL.drifted}</a>` : SYMBOL[cell.state];
     return `<td class="${cell.state}" data-host="${h(host)}"${title}>${content}</td>`;
   });
-  const location = row.location ? ` <small>${h(row.location)}</small>` : '';
-  return `<tr class="row${drifted ? ' drifted' : ''}"><th title="${h(row.task)}">${h(row.task)}${location}</th>${cells.join('')}</tr>`;
+  const location = row.location ? ` <small>${h(shortLocation(row.location, playbook)!)}</small>` : '';
+  return `<tr class="row${drifted ? ' drifted' : ''}"><th title="${h(`${row.task}${row.location ? ` (${row.location})` : ''}`)}">${h(row.task)}${location}</th>${cells.join('')}</tr>`;
 }
 
-function renderResources(resources: DriftResource[], anchors: Map<DriftResource, string>): string {
+function renderResources(report: DriftReport, anchors: Map<DriftResource, string>): string {
+  const resources = report.drift.resources;
+  const where = (location: string | undefined) => (location ? ` ${h(shortLocation(location, report.playbook)!)}` : '');
   if (resources.length === 0) return '<h2>Drifted resources</h2>\n<p class="muted">None: every verified host is as the playbook wants it.</p>';
   const items = resources.map((resource) => {
-    const age = resource.new ? '<span class="badge new">new since the last run</span>' : `<span class="badge since">drifted since ${h(resource.firstSeen)}</span>`;
+    const age = resource.new ? '<span class="badge new">new since the last run</span>' : `<span class="badge since" title="${h(resource.firstSeen)}">drifted since ${h(describeSince(resource.firstSeen, report.startedAt))}</span>`;
     const changes = resource.changes
       .map((change) => {
         const fromTo =
           change.from !== undefined || change.to !== undefined
             ? `<p class="fromto">on host <code class="from">${h(change.from ?? '∅')}</code> → wanted <code class="to">${h(change.to ?? '∅')}</code></p>`
             : '';
-        const changeAge = change.new ? '' : ` <small class="muted">(since ${h(change.firstSeen)})</small>`;
+        const changeAge = change.new ? '' : ` <small class="muted" title="${h(change.firstSeen)}">(since ${h(formatTime(change.firstSeen))})</small>`;
         return `<div class="change"><div class="summary">${h(change.summary)}${changeAge}</div>${fromTo}${change.diff ? `<pre class="diff">${renderDiffLines(change.diff)}</pre>` : ''}</div>`;
       })
       .join('');
-    return `<details class="resource" id="${anchors.get(resource)}" data-host="${h(resource.host)}"><summary><b>${h(resource.host)}</b> · ${h(resource.task)} <small class="muted">[${h(resource.module)}]${resource.location ? ` ${h(resource.location)}` : ''}</small>${age}</summary>${changes}</details>`;
+    return `<details class="resource" id="${anchors.get(resource)}" data-host="${h(resource.host)}"><summary><b>${h(resource.host)}</b> · ${h(resource.task)} <small class="muted">[${h(resource.module)}]${where(resource.location)}</small>${age}</summary>${changes}</details>`;
   });
   return `<h2>Drifted resources</h2>\n<p><button type="button" id="expand-all">expand all</button><button type="button" id="collapse-all">collapse all</button></p>\n${items.join('\n')}`;
 }
@@ -157,11 +160,11 @@ function renderUnverified(report: DriftReport): string {
 function renderErrors(report: DriftReport): string {
   const { errors } = report.drift;
   if (errors.length === 0) return '';
-  return `<h2 id="errors">Tasks that could not be checked</h2>\n<ul class="plain">${errors.map((e) => `<li><b>${h(e.host)}</b> · ${h(e.task)}${e.location ? ` <small class="muted">${h(e.location)}</small>` : ''}: ${h(e.error)}</li>`).join('')}</ul>`;
+  return `<h2 id="errors">Tasks that could not be checked</h2>\n<ul class="plain">${errors.map((e) => `<li><b>${h(e.host)}</b> · ${h(e.task)}${e.location ? ` <small class="muted">${h(shortLocation(e.location, report.playbook)!)}</small>` : ''}: ${h(e.error)}</li>`).join('')}</ul>`;
 }
 
 function renderUnverifiable(report: DriftReport): string {
   const { unverifiable } = report.drift;
   if (unverifiable.length === 0) return '';
-  return `<h2 id="unverifiable">Unverifiable tasks</h2>\n<p class="muted">command/shell tasks without creates/removes: a probe cannot tell whether they would change anything, so they are never counted as drift.</p>\n<ul class="plain">${unverifiable.map((u) => `<li><b>${h(u.host)}</b> · ${h(u.task)}${u.location ? ` <small class="muted">${h(u.location)}</small>` : ''}</li>`).join('')}</ul>`;
+  return `<h2 id="unverifiable">Unverifiable tasks</h2>\n<p class="muted">command/shell tasks without creates/removes: a probe cannot tell whether they would change anything, so they are never counted as drift.</p>\n<ul class="plain">${unverifiable.map((u) => `<li><b>${h(u.host)}</b> · ${h(u.task)}${u.location ? ` <small class="muted">${h(shortLocation(u.location, report.playbook)!)}</small>` : ''}</li>`).join('')}</ul>`;
 }

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { maskSecrets } from '../secrets/mask.js';
 import type { DriftReport } from './build-drift-report.js';
+import { describeSince, shortLocation } from './format.js';
 import type { DriftResource } from './types.js';
 
 /** The human summary printed on stdout: drifted hosts with from → to and diffs, then one final line. */
@@ -12,8 +13,8 @@ export function renderDriftSummary(report: DriftReport, style: ChalkInstance): s
   for (const [host, resources] of byHost) {
     lines.push(style.bold.yellow(`${host}: ${plural(resources.length, 'resource')} drifted`));
     for (const resource of resources) {
-      const where = resource.location ? style.gray(` ${resource.location}`) : '';
-      lines.push(`  ~ ${resource.task} [${resource.module}]${where} ${describeAge(resource, style)}`);
+      const where = resource.location ? style.gray(` ${shortLocation(resource.location, report.playbook)}`) : '';
+      lines.push(`  ~ ${resource.task} [${resource.module}]${where} ${describeAge(resource, report.startedAt, style)}`);
       for (const change of resource.changes) {
         const fromTo = change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
         lines.push(`    - ${change.summary}${fromTo}`);
@@ -22,7 +23,7 @@ export function renderDriftSummary(report: DriftReport, style: ChalkInstance): s
     }
   }
   for (const { host, reason } of drift.unverified) lines.push(style.red(`${host}: UNVERIFIED (unreachable: ${reason})`));
-  for (const error of drift.errors) lines.push(style.red(`${error.host}: could not check '${error.task}'${error.location ? ` (${error.location})` : ''}: ${error.error}`));
+  for (const error of drift.errors) lines.push(style.red(`${error.host}: could not check '${error.task}'${error.location ? ` (${shortLocation(error.location, report.playbook)})` : ''}: ${error.error}`));
   if (drift.unverifiable.length > 0) {
     lines.push(style.cyan(`unverifiable: ${plural(drift.unverifiable.length, 'task')} cannot be checked (command/shell without creates/removes):`));
     const hostsByTask = new Map<string, string[]>();
@@ -51,9 +52,9 @@ export function finalLine(report: DriftReport, style: ChalkInstance): string {
   return colour.bold(text);
 }
 
-function describeAge(resource: DriftResource, style: ChalkInstance): string {
+function describeAge(resource: DriftResource, now: string, style: ChalkInstance): string {
   if (resource.new) return style.magenta('(new since the last run)');
-  return style.gray(`(drifted since ${resource.firstSeen})`);
+  return style.gray(`(drifted since ${describeSince(resource.firstSeen, now)})`);
 }
 
 export function plural(count: number, word: string): string {
