@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyseDrift } from '../../src/drift/analyse-drift.js';
 import { renderDriftJunit } from '../../src/drift/render-junit.js';
+import { renderDriftSummary } from '../../src/drift/render-summary.js';
+import { registerSecret } from '../../src/secrets/mask.js';
+import { Chalk } from 'chalk';
 import { findAll, parseXml } from './parse-xml.js';
 import { drifted, locationOf, ok, syntheticReport, unverifiable } from './synthetic-report.js';
 
@@ -11,6 +14,8 @@ const stateDir = mkdtempSync(join(tmpdir(), 'drover-drift-junit-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 const nasty = `<b>"tom" & 'jerry'</b> ]]> \u0001`;
+const SECRET = 's3cret-token-value';
+registerSecret(SECRET);
 const report = analyseDrift(
   syntheticReport('2026-03-01T02:00:00.000Z', {
     web1: {
@@ -20,6 +25,7 @@ const report = analyseDrift(
           to: 'listen 80',
           diff: `--- /etc/site.conf (on host)\n+++ /etc/site.conf (wanted)\n@@ -1 +1 @@\n-${nasty}\n+listen 80;\n`,
         }),
+        drifted('write the token', 'update /etc/token', { from: 'old', to: SECRET }),
         ok('motd'),
         unverifiable('restart app'),
         { task: 'optional', module: 'copy', status: 'skipped', changes: [], skipReason: 'condition is false' },
@@ -39,14 +45,14 @@ describe('JUnit XML of a drift run', () => {
     expect(root.name).toBe('testsuites');
     const suites = findAll(root, 'testsuite');
     expect(suites.map((s) => s.attributes.name)).toEqual(['web1', 'web2', 'db1']);
-    expect(suites.map((s) => findAll(s, 'testcase').length)).toEqual([4, 3, 1]);
+    expect(suites.map((s) => findAll(s, 'testcase').length)).toEqual([5, 3, 1]);
     for (const suite of suites) expect(Number(suite.attributes.tests)).toBe(findAll(suite, 'testcase').length);
   });
 
   it('counts drift as failures, unreachable hosts and unchecked tasks as errors, unverifiable as skipped', () => {
-    expect(root.attributes).toMatchObject({ tests: '8', failures: '1', errors: '2', skipped: '2' });
+    expect(root.attributes).toMatchObject({ tests: '9', failures: '2', errors: '2', skipped: '2' });
     const web1 = findAll(root, 'testsuite')[0];
-    expect(web1.attributes).toMatchObject({ failures: '1', errors: '0', skipped: '2' });
+    expect(web1.attributes).toMatchObject({ failures: '2', errors: '0', skipped: '2' });
     const skippedMessages = findAll(web1, 'skipped').map((s) => s.attributes.message);
     expect(skippedMessages.some((m) => m.startsWith('unverifiable'))).toBe(true);
     const db1 = findAll(root, 'testsuite')[2];
@@ -64,6 +70,14 @@ describe('JUnit XML of a drift run', () => {
     expect(failure.text).toContain(`-<b>"tom" & 'jerry'</b> ]]> \ufffd`);
     expect(failure.text).toContain('+listen 80;');
     expect(xml).not.toContain('\u0001');
+  });
+
+  it('masks secrets, as the text summary does', () => {
+    expect(findAll(root, 'failure')[1].text).toContain('wanted:  ********');
+    expect(xml).not.toContain(SECRET);
+    const summary = renderDriftSummary(report, new Chalk({ level: 0 }));
+    expect(summary).toContain('(old → ********)');
+    expect(summary).not.toContain(SECRET);
   });
 });
 
