@@ -3,9 +3,9 @@ import type { RunReport } from '../report/run-report.js';
 import { applyHistory } from './apply-history.js';
 import { buildDriftReport, toHistoryEntry, type DriftReport } from './build-drift-report.js';
 import { collectDrift } from './collect-drift.js';
-import { driftExitCode } from './drift-exit-code.js';
-import { sameScope, type DriftHistoryEntry } from './history-entry.js';
-import { appendHistory, driftDir, newRunId, readHistory, writeRunFile } from './history-store.js';
+import { computeDriftExitCode } from './drift-exit-code.js';
+import { isSameScope, type DriftHistoryEntry } from './history-entry.js';
+import { appendHistory, resolveDriftDir, newRunId, readHistory, writeRunFile } from './history-store.js';
 
 export interface DriftScope {
   stateDir: string;
@@ -16,9 +16,9 @@ export interface DriftScope {
 /** Turns a drift-mode run report into the drift report, with first seen / new from the history in stateDir. */
 export function analyseDrift(runReport: RunReport, scope: DriftScope): DriftReport {
   const findings = collectDrift(runReport);
-  const previous = readHistory(scope.stateDir).entries.filter((entry) => sameScope(entry, { playbook: runReport.playbook, tags: scope.tags, skipTags: scope.skipTags }));
+  const previous = readHistory(scope.stateDir).entries.filter((entry) => isSameScope(entry, { playbook: runReport.playbook, tags: scope.tags, skipTags: scope.skipTags }));
   const runId = newRunId(new Date(runReport.startedAt), scope.stateDir);
-  return buildDriftReport(runReport, findings, applyHistory(findings, previous, runReport.startedAt), { exitCode: driftExitCode(findings), runId, stateDir: scope.stateDir });
+  return buildDriftReport(runReport, findings, applyHistory(findings, previous, runReport.startedAt), { exitCode: computeDriftExitCode(findings), runId, stateDir: scope.stateDir });
 }
 
 /** Keeps the run's full report under runs/ and returns its path. */
@@ -34,7 +34,7 @@ export function recordDriftRun(
 ): DriftHistoryEntry {
   const { stateDir } = report.drift;
   const entry: DriftHistoryEntry = {
-    ...toHistoryEntry(report, { file: relative(driftDir(stateDir), runFile), inventory: meta.inventory, tags: meta.tags, skipTags: meta.skipTags, limit: meta.limit }),
+    ...toHistoryEntry(report, { file: relative(resolveDriftDir(stateDir), runFile), inventory: meta.inventory, tags: meta.tags, skipTags: meta.skipTags, limit: meta.limit }),
     ...(meta.onDrift ? { onDrift: meta.onDrift } : {}),
   };
   appendHistory(stateDir, entry);

@@ -1,4 +1,4 @@
-import { driftIdentity, type DriftHistoryEntry } from './history-entry.js';
+import { identifyDrift, type DriftHistoryEntry } from './history-entry.js';
 import type { DriftChange, DriftFindings, DriftResource } from './types.js';
 
 /**
@@ -13,7 +13,7 @@ export function applyHistory(findings: DriftFindings, previous: DriftHistoryEntr
       return host?.verified && !host.failedTasks.includes(resource.task);
     });
     const changes: DriftChange[] = resource.changes.map((change) => {
-      const seen = covering?.hosts[resource.host].drifted[driftIdentity(resource.task, change.summary)];
+      const seen = covering?.hosts[resource.host].drifted[identifyDrift(resource.task, change.summary)];
       return { ...change, firstSeen: seen ?? now, new: seen === undefined };
     });
     const firstSeen = changes.map((change) => change.firstSeen).sort()[0] ?? now;

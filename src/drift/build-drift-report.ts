@@ -1,6 +1,6 @@
 import type { RunReport } from '../report/run-report.js';
 import { toDriftHosts } from './collect-drift.js';
-import { driftIdentity, type DriftHistoryEntry, type HostHistory } from './history-entry.js';
+import { identifyDrift, type DriftHistoryEntry, type HostHistory } from './history-entry.js';
 import type { DriftFindings, DriftResource, DriftSection } from './types.js';
 
 /** The run report of a drift run (mode 'drift', `changed` = drifted) plus its `drift` section. */
@@ -51,7 +51,7 @@ export function toHistoryEntry(
   const hosts: Record<string, HostHistory> = {};
   for (const [name, host] of Object.entries(report.hosts)) hosts[name] = { verified: !host.unreachable, drifted: {}, failedTasks: [] };
   for (const resource of drift.resources) {
-    for (const change of resource.changes) hosts[resource.host].drifted[driftIdentity(resource.task, change.summary)] = change.firstSeen;
+    for (const change of resource.changes) hosts[resource.host].drifted[identifyDrift(resource.task, change.summary)] = change.firstSeen;
   }
   for (const error of drift.errors) hosts[error.host].failedTasks.push(error.task);
   return {

@@ -21,19 +21,19 @@ export interface DriftHistoryEntry {
 export interface HostHistory {
   /** Reachable in this run: its tasks were checked. */
   verified: boolean;
-  /** Drift identity (see driftIdentity) -> first seen (ISO time). */
+  /** Drift identity (see identifyDrift) -> first seen (ISO time). */
   drifted: Record<string, string>;
   /** Tasks that failed to check: they neither confirm nor end a drift. */
   failedTasks: string[];
 }
 
 /** A drifted resource is known by its host, task name and change summary. */
-export function driftIdentity(task: string, summary: string): string {
+export function identifyDrift(task: string, summary: string): string {
   return `${task}\u0000${summary}`;
 }
 
 /** Whether two runs may be compared: same playbook, same tag selection. */
-export function sameScope(a: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>, b: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>): boolean {
+export function isSameScope(a: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>, b: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>): boolean {
   const key = (tags: string[]) => [...tags].sort().join(',');
   return a.playbook === b.playbook && key(a.tags) === key(b.tags) && key(a.skipTags) === key(b.skipTags);
 }

@@ -18,19 +18,19 @@ export function resolveStateDir(stateDir: string | undefined, inventories: strin
   return join(dirname(resolve(first)), '.drover');
 }
 
-export function driftDir(stateDir: string): string {
+export function resolveDriftDir(stateDir: string): string {
   return join(stateDir, 'drift');
 }
 
 function indexPath(stateDir: string): string {
-  return join(driftDir(stateDir), 'index.jsonl');
+  return join(resolveDriftDir(stateDir), 'index.jsonl');
 }
 
 /** A run id that sorts by time and is a safe file name: 2026-11-21T17-00-00.000Z. */
 export function newRunId(startedAt: Date, stateDir: string): string {
   const base = startedAt.toISOString().replace(/:/g, '-');
   let id = base;
-  for (let n = 2; existsSync(join(driftDir(stateDir), 'runs', `${id}.json`)); n++) id = `${base}-${n}`;
+  for (let n = 2; existsSync(join(resolveDriftDir(stateDir), 'runs', `${id}.json`)); n++) id = `${base}-${n}`;
   return id;
 }
 
@@ -62,7 +62,7 @@ export function readHistory(stateDir: string): { entries: DriftHistoryEntry[]; d
 
 /** Writes a run's full report under runs/ (atomically) and returns its path. */
 export function writeRunFile(stateDir: string, id: string, report: unknown): string {
-  const path = join(driftDir(stateDir), 'runs', `${id}.json`);
+  const path = join(resolveDriftDir(stateDir), 'runs', `${id}.json`);
   try {
     mkdirSync(dirname(path), { recursive: true });
     const temp = `${path}.${process.pid}.tmp`;

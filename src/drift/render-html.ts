@@ -5,7 +5,7 @@ import type { DriftReport } from './build-drift-report.js';
 import { escapeHtml as h } from './html-escape.js';
 import { PAGE_CSS, PAGE_JS } from './html-page-assets.js';
 import { describeSince, formatTime, shortLocation } from './format.js';
-import { finalLine, plural } from './render-summary.js';
+import { finalLine, pluralize } from './render-summary.js';
 import type { DriftResource } from './types.js';
 
 type CellState = 'ok' | 'drifted' | 'unverifiable' | 'skipped' | 'failed' | 'unverified' | 'absent';
@@ -39,7 +39,7 @@ export function renderDriftHtml(report: DriftReport): string {
 <p class="meta">${h(report.playbook)} · started <span title="${h(report.startedAt)}">${h(formatTime(report.startedAt))}</span> · ${(report.durationMs / 1000).toFixed(1)} s${drift.previousRun ? ` · previous run <span title="${h(drift.previousRun)}">${h(formatTime(drift.previousRun))}</span>` : ' · first recorded run of this playbook'}</p>
 <div class="cards">
 ${card('drift', drift.summary.driftedResources, `drifted ${drift.summary.driftedResources === 1 ? 'resource' : 'resources'}`, `${drift.summary.newResources} new since the last run`)}
-${card('drift', drift.summary.driftedHosts, `of ${plural(hosts.length, 'host')} drifted`)}
+${card('drift', drift.summary.driftedHosts, `of ${pluralize(hosts.length, 'host')} drifted`)}
 ${card('unverified', drift.summary.unverifiedHosts, 'unreachable (not verified)')}
 ${card('unverifiable', drift.summary.unverifiable, 'unverifiable tasks')}
 ${drift.summary.failedTasks > 0 ? card('unverified', drift.summary.failedTasks, 'tasks that could not be checked') : ''}

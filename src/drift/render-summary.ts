@@ -11,7 +11,7 @@ export function renderDriftSummary(report: DriftReport, style: ChalkInstance): s
   const byHost = new Map<string, DriftResource[]>();
   for (const resource of drift.resources) byHost.set(resource.host, [...(byHost.get(resource.host) ?? []), resource]);
   for (const [host, resources] of byHost) {
-    lines.push(style.bold.yellow(`${host}: ${plural(resources.length, 'resource')} drifted`));
+    lines.push(style.bold.yellow(`${host}: ${pluralize(resources.length, 'resource')} drifted`));
     for (const resource of resources) {
       const where = resource.location ? style.gray(` ${shortLocation(resource.location, report.playbook)}`) : '';
       lines.push(`  ~ ${resource.task} [${resource.module}]${where} ${describeAge(resource, report.startedAt, style)}`);
@@ -25,7 +25,7 @@ export function renderDriftSummary(report: DriftReport, style: ChalkInstance): s
   for (const { host, reason } of drift.unverified) lines.push(style.red(`${host}: UNVERIFIED (unreachable: ${reason})`));
   for (const error of drift.errors) lines.push(style.red(`${error.host}: could not check '${error.task}'${error.location ? ` (${shortLocation(error.location, report.playbook)})` : ''}: ${error.error}`));
   if (drift.unverifiable.length > 0) {
-    lines.push(style.cyan(`unverifiable: ${plural(drift.unverifiable.length, 'task')} cannot be checked (command/shell without creates/removes):`));
+    lines.push(style.cyan(`unverifiable: ${pluralize(drift.unverifiable.length, 'task')} cannot be checked (command/shell without creates/removes):`));
     const hostsByTask = new Map<string, string[]>();
     for (const item of drift.unverifiable) hostsByTask.set(item.task, [...(hostsByTask.get(item.task) ?? []), item.host]);
     for (const [task, hosts] of hostsByTask) lines.push(style.cyan(`  ? ${task} (${hosts.join(', ')})`));
@@ -39,14 +39,14 @@ export function finalLine(report: DriftReport, style: ChalkInstance): string {
   const { summary } = report.drift;
   const notes: string[] = [];
   if (summary.newResources > 0) notes.push(`${summary.newResources} new`);
-  if (summary.unverifiedHosts > 0) notes.push(`${plural(summary.unverifiedHosts, 'host')} unverified`);
-  if (summary.failedTasks > 0) notes.push(`${plural(summary.failedTasks, 'task')} could not be checked`);
+  if (summary.unverifiedHosts > 0) notes.push(`${pluralize(summary.unverifiedHosts, 'host')} unverified`);
+  if (summary.failedTasks > 0) notes.push(`${pluralize(summary.failedTasks, 'task')} could not be checked`);
   if (summary.unverifiable > 0) notes.push(`${summary.unverifiable} unverifiable`);
   const verified = summary.hosts - summary.unverifiedHosts;
   const head =
     summary.driftedResources > 0
-      ? `drift: ${plural(summary.driftedResources, 'resource')} on ${plural(summary.driftedHosts, 'host')}`
-      : `drift: none on ${plural(verified, 'host')}`;
+      ? `drift: ${pluralize(summary.driftedResources, 'resource')} on ${pluralize(summary.driftedHosts, 'host')}`
+      : `drift: none on ${pluralize(verified, 'host')}`;
   const text = `${head}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
   const colour = report.drift.exitCode === 1 ? style.red : summary.driftedResources > 0 ? style.yellow : style.green;
   return colour.bold(text);
@@ -57,7 +57,7 @@ function describeAge(resource: DriftResource, now: string, style: ChalkInstance)
   return style.gray(`(drifted since ${describeSince(resource.firstSeen, now)})`);
 }
 
-export function plural(count: number, word: string): string {
+export function pluralize(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyseDrift, recordDriftRun, saveDriftRun } from '../../drift/analyse-drift.js';
 import type { DriftReport } from '../../drift/build-drift-report.js';
-import { driftDir, readHistory, resolveStateDir } from '../../drift/history-store.js';
+import { resolveDriftDir, readHistory, resolveStateDir } from '../../drift/history-store.js';
 import { renderHistory } from '../../drift/render-history.js';
 import { renderDriftHtml } from '../../drift/render-html.js';
 import { renderDriftJunit } from '../../drift/render-junit.js';
@@ -149,7 +149,7 @@ function showHistory(playbookPath: string | undefined, options: DriftCommandOpti
   const stateDir = resolveStateDir(options.stateDir, options.inventory);
   const { entries, damaged } = readHistory(stateDir);
   const shown = playbookPath ? entries.filter((entry) => entry.playbook === resolve(playbookPath)) : entries;
-  process.stdout.write(`drift history in ${driftDir(stateDir)}\n${renderHistory(shown)}`);
+  process.stdout.write(`drift history in ${resolveDriftDir(stateDir)}\n${renderHistory(shown)}`);
   if (damaged > 0) process.stderr.write(`[WARNING]: ${damaged} damaged line(s) in the history index were passed over\n`);
   return EXIT.ok;
 }
