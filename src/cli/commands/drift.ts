@@ -114,7 +114,7 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
   }
   const runFile = saveDriftRun(report);
   let hook: HookResult | undefined;
-  if (options.onDrift && report.drift.resources.length > 0) hook = await alert(options.onDrift, options.report ? resolve(options.report) : runFile, report);
+  if (options.onDrift && report.drift.resources.length > 0) hook = await alert(options.onDrift, options.report ? resolve(options.report) : runFile, report, connectOptions.commandTimeoutMs);
   const inventory = options.inventory.map((source) => (source.includes(',') ? source : resolve(source)));
   recordDriftRun(report, runFile, { inventory, ...selection, limit: options.limit, onDrift: hook });
   return report.drift.exitCode;
@@ -127,9 +127,9 @@ function writeOutputs(report: DriftReport, options: DriftCommandOptions): void {
 }
 
 /** Runs --on-drift; its failure is reported on stderr and in the history, and leaves the exit code alone. */
-async function alert(command: string, reportPath: string, report: DriftReport): Promise<HookResult> {
+async function alert(command: string, reportPath: string, report: DriftReport, timeoutMs: number): Promise<HookResult> {
   const summary = finalLine(report, new Chalk({ level: 0 }));
-  const result = await runDriftHook(command, reportPath, { DROVER_DRIFT_EXIT: String(report.drift.exitCode), DROVER_DRIFT_SUMMARY: summary });
+  const result = await runDriftHook(command, reportPath, { DROVER_DRIFT_EXIT: String(report.drift.exitCode), DROVER_DRIFT_SUMMARY: summary }, timeoutMs);
   if (result.exitCode !== 0) {
     const why = result.error ?? `exit ${result.exitCode}`;
     process.stderr.write(maskSecrets(`ERROR: --on-drift command failed (${why}): ${command}\n`));
