@@ -35,10 +35,9 @@ export class LocalConnection implements Connection {
         ? setTimeout(() => fail(new CommandTimeoutError(this.host, options.timeoutMs!)), options.timeoutMs)
         : undefined;
       const writeStdin = () => child.stdin.end(options.stdin ?? '');
-      const handshake =
-        needsSudo && become.password !== undefined
-          ? new BecomeHandshake(this.host, become.password, (data) => child.stdin.write(data), writeStdin)
-          : undefined;
+      const handshake = needsSudo
+        ? new BecomeHandshake(this.host, become.password, (data) => child.stdin.write(data), writeStdin)
+        : undefined;
       child.stdin.on('error', () => {});
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => {
@@ -53,7 +52,8 @@ export class LocalConnection implements Connection {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (handshake) stderr = handshake.leftover() + stderr;
+        const becomeFailure = handshake?.failure(become?.user);
+        if (becomeFailure) return reject(becomeFailure);
         resolve({ code: code ?? 1, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
       });
       if (!handshake) writeStdin();

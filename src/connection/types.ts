@@ -39,7 +39,8 @@ export interface ConnectionSettings {
   host: string;
   transport: 'ssh' | 'local';
   address: string;
-  port: number;
+  /** Inventory port; when omitted ~/.ssh/config's Port applies, then 22. */
+  port?: number;
   user?: string;
   privateKeyFile?: string;
   password?: string;
@@ -51,6 +52,10 @@ export interface ConnectionSettings {
   become?: boolean;
   becomeUser?: string;
   becomePassword?: string;
+  /** Extra connection attempts after a network failure (refused, timed out, reset), with backoff. */
+  connectRetries?: number;
+  /** How often an idle link is probed; after 3 unanswered probes the host is unreachable. */
+  keepaliveIntervalMs?: number;
 }
 
 export class UnreachableError extends Error {

@@ -1,0 +1,95 @@
+import type { HostKeyPolicy } from './host-key-check.js';
+import type { ConnectionSettings } from './types.js';
+
+/** Connection options given on the command line; inventory variables take precedence over them. */
+export interface ConnectionCliOptions {
+  hostKeyChecking?: HostKeyPolicy;
+  knownHostsFiles?: string[];
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  privateKeyFile?: string;
+  user?: string;
+  connectRetries?: number;
+}
+
+export class ConnectionSettingsError extends Error {
+  override name = 'ConnectionSettingsError';
+}
+
+const SSH_TRANSPORTS = new Set(['ssh', 'smart', 'paramiko', 'paramiko_ssh']);
+
+/**
+ * Maps a host's Ansible inventory variables to connection settings. A host named localhost is still
+ * reached over SSH unless it sets `ansible_connection: local`.
+ */
+export function settingsFromHostVars(host: string, vars: Record<string, unknown>, cli: ConnectionCliOptions = {}): ConnectionSettings {
+  const read = (...names: string[]) => {
+    for (const name of names) if (vars[name] !== undefined && vars[name] !== null) return { name, value: vars[name] };
+    return undefined;
+  };
+  const text = (...names: string[]): string | undefined => {
+    const found = read(...names);
+    if (!found) return undefined;
+    if (typeof found.value !== 'string' && typeof found.value !== 'number') {
+      throw new ConnectionSettingsError(`host ${host}: ${found.name} must be a string, got ${JSON.stringify(found.value)}`);
+    }
+    return String(found.value);
+  };
+
+  const connection = text('ansible_connection') ?? 'ssh';
+  if (connection !== 'local' && !SSH_TRANSPORTS.has(connection)) {
+    throw new ConnectionSettingsError(`host ${host}: ansible_connection "${connection}" is not supported; use ssh or local`);
+  }
+  const portText = text('ansible_port', 'ansible_ssh_port');
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new ConnectionSettingsError(`host ${host}: ansible_port "${portText}" is not a port number (1-65535)`);
+  }
+  const timeoutSeconds = text('ansible_ssh_timeout', 'ansible_timeout');
+  const knownHostsFile = text('drover_known_hosts_file');
+  const becomeFound = read('ansible_become');
+
+  const settings: ConnectionSettings = {
+    host,
+    transport: connection === 'local' ? 'local' : 'ssh',
+    address: text('ansible_host', 'ansible_ssh_host') ?? host,
+    port,
+    user: text('ansible_user', 'ansible_ssh_user') ?? cli.user,
+    privateKeyFile: text('ansible_ssh_private_key_file', 'ansible_private_key_file') ?? cli.privateKeyFile,
+    password: text('ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password'),
+    knownHostsFiles: [...(knownHostsFile ? [knownHostsFile] : []), ...(cli.knownHostsFiles ?? [])],
+    hostKeyChecking: cli.hostKeyChecking ?? 'strict',
+    proxyJump: text('drover_proxy_jump') ?? proxyJumpFromArgs(text('ansible_ssh_common_args'), text('ansible_ssh_extra_args')),
+    connectTimeoutMs: timeoutSeconds !== undefined ? seconds(host, timeoutSeconds) : cli.connectTimeoutMs,
+    commandTimeoutMs: cli.commandTimeoutMs,
+    connectRetries: cli.connectRetries,
+    become: becomeFound ? toBoolean(host, becomeFound.name, becomeFound.value) : undefined,
+    becomeUser: text('ansible_become_user'),
+    becomePassword: text('ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass'),
+  };
+  return settings;
+}
+
+/** Picks ProxyJump out of `-J hop` or `-o ProxyJump=hop` in ansible_ssh_common_args / extra_args. */
+function proxyJumpFromArgs(...args: Array<string | undefined>): string | undefined {
+  for (const value of args) {
+    if (!value) continue;
+    const match = /(?:^|\s)-J\s*(\S+)|ProxyJump[= ]\s*["']?([^\s"']+)/i.exec(value);
+    if (match) return match[1] ?? match[2];
+  }
+  return undefined;
+}
+
+function seconds(host: string, value: string): number {
+  const number = Number(value);
+  if (!(number > 0)) throw new ConnectionSettingsError(`host ${host}: ansible_timeout "${value}" must be a positive number of seconds`);
+  return number * 1000;
+}
+
+function toBoolean(host: string, name: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (['yes', 'true', 'on', '1', 'y'].includes(text)) return true;
+  if (['no', 'false', 'off', '0', 'n'].includes(text)) return false;
+  throw new ConnectionSettingsError(`host ${host}: ${name} must be true or false, got ${JSON.stringify(value)}`);
+}

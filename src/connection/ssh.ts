@@ -1,0 +1,151 @@
+import pLimit from 'p-limit';
+import { wrapBecome } from './become.js';
+import { forwardThrough, resolveJumpHosts } from './proxy-jump.js';
+import type { AuthSources } from './ssh-auth.js';
+import { runOnChannel } from './ssh-exec.js';
+import { openLink, SshLinkError, type SshClient } from './ssh-link.js';
+import { resolveSshSettings, type ResolvedSshSettings } from './ssh-settings.js';
+import { UnreachableError, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult } from './types.js';
+
+/** OpenSSH's default MaxSessions: more parallel channels on one connection would be refused. */
+export const MAX_CHANNELS_PER_CONNECTION = 10;
+const RETRY_BASE_DELAY_MS = 500;
+
+export interface SshConnectionOptions extends AuthSources {
+  /** ~/.ssh/config when omitted. */
+  sshConfigPath?: string;
+}
+
+/**
+ * One SSH connection per host, opened once and reused for the whole run; commands run on parallel
+ * exec channels (at most MAX_CHANNELS_PER_CONNECTION at a time, the rest wait their turn).
+ */
+export class SshConnection implements Connection {
+  readonly host: string;
+  execCount = 0;
+  /** Jump hosts first, the target last. */
+  private links: SshClient[] = [];
+  private resolved?: ResolvedSshSettings;
+  private lostReason?: string;
+  private readonly limit = pLimit(MAX_CHANNELS_PER_CONNECTION);
+  private readonly lostListeners = new Set<(error: Error) => void>();
+
+  constructor(
+    readonly settings: ConnectionSettings,
+    private readonly options: SshConnectionOptions = {},
+  ) {
+    this.host = settings.host;
+  }
+
+  async connect(): Promise<void> {
+    if (this.links.length > 0) return;
+    const resolved = this.resolveSettings();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.links = await this.openChain(resolved);
+        break;
+      } catch (error) {
+        const retryable = error instanceof SshLinkError && error.retryable;
+        if (!retryable || attempt >= resolved.connectRetries) throw toUnreachable(this.host, error);
+        await delay(RETRY_BASE_DELAY_MS * 2 ** attempt);
+      }
+    }
+    this.resolved = resolved;
+    this.links.forEach((link, index) => this.watchLink(link, index === this.links.length - 1 ? undefined : `jump host link`));
+  }
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const client = this.links.at(-1);
+    const resolved = this.resolved;
+    if (!client || !resolved) return Promise.reject(new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`));
+    this.execCount++;
+    const become = options.become;
+    const needsSudo = become !== undefined && (become.user ?? 'root') !== resolved.user;
+    const line = needsSudo ? wrapBecome(command, become) : command;
+    return this.limit(async () => {
+      if (this.lostReason) throw new UnreachableError(this.host, this.lostReason);
+      try {
+        return await runOnChannel(client, {
+          host: this.host,
+          line,
+          stdin: options.stdin,
+          timeoutMs: options.timeoutMs ?? resolved.commandTimeoutMs,
+          become: needsSudo ? become : undefined,
+          onLinkLost: (fail) => {
+            this.lostListeners.add(fail);
+            return () => this.lostListeners.delete(fail);
+          },
+        });
+      } catch (error) {
+        if (this.lostReason) throw new UnreachableError(this.host, this.lostReason, { cause: error });
+        if (error instanceof Error && error.name === 'Error') {
+          // ssh2's own errors (channel refused, not connected) mean the link is unusable.
+          throw new UnreachableError(this.host, `${this.host}: ${error.message}`, { cause: error });
+        }
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.lostReason ??= `connection to ${this.host} was closed`;
+    const links = this.links.reverse();
+    this.links = [];
+    for (const link of links) link.end();
+  }
+
+  private resolveSettings(): ResolvedSshSettings {
+    try {
+      return resolveSshSettings(this.settings, this.options.sshConfigPath);
+    } catch (error) {
+      throw toUnreachable(this.host, error);
+    }
+  }
+
+  /** Opens each jump host in turn, each through the previous one, then the target. */
+  private async openChain(target: ResolvedSshSettings): Promise<SshClient[]> {
+    const hops = target.proxyJump
+      ? resolveJumpHosts(target, target.proxyJump, this.settings.privateKeyFile, this.options.sshConfigPath)
+      : [];
+    const opened: SshClient[] = [];
+    try {
+      for (const hop of [...hops, target]) {
+        const via = opened.at(-1);
+        const sock = via ? await forwardThrough(via, hops[opened.length - 1].address, hop) : undefined;
+        try {
+          opened.push(await openLink(hop, this.options, sock));
+        } catch (error) {
+          if (hop === target || !(error instanceof UnreachableError)) throw error;
+          throw new SshLinkError(target.host, `jump host ${hop.address}: ${error.message}`, error instanceof SshLinkError && error.retryable, { cause: error });
+        }
+      }
+      return opened;
+    } catch (error) {
+      for (const link of opened.reverse()) link.end();
+      throw error;
+    }
+  }
+
+  /** After login, a link error or close makes the host unreachable and fails every running command. */
+  private watchLink(link: SshClient, role: string | undefined): void {
+    const lose = (reason: string) => {
+      if (this.lostReason) return;
+      this.lostReason = `lost the connection to ${this.host}${role ? ` (${role})` : ''}: ${reason}`;
+      const error = new UnreachableError(this.host, this.lostReason);
+      for (const fail of [...this.lostListeners]) fail(error);
+      this.lostListeners.clear();
+      for (const other of this.links) other.end();
+    };
+    link.on('error', (error: Error) => lose(/keepalive/i.test(error.message) ? 'no answer to keepalives' : error.message));
+    link.on('close', () => lose('the host closed the connection'));
+  }
+}
+
+function toUnreachable(host: string, error: unknown): UnreachableError {
+  if (error instanceof UnreachableError) return error;
+  return new UnreachableError(host, (error as Error).message, { cause: error });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
