@@ -38,7 +38,7 @@ export function renderDriftHtml(report: DriftReport): string {
 <h1>Drift report</h1>
 <p class="meta">${h(report.playbook)} · started <span title="${h(report.startedAt)}">${h(formatTime(report.startedAt))}</span> · ${(report.durationMs / 1000).toFixed(1)} s${drift.previousRun ? ` · previous run <span title="${h(drift.previousRun)}">${h(formatTime(drift.previousRun))}</span>` : ' · first recorded run of this playbook'}</p>
 <div class="cards">
-${card('drift', drift.summary.driftedResources, `drifted ${drift.summary.driftedResources === 1 ? 'resource' : 'resources'}`, `${drift.summary.newResources} new since the last run`)}
+${card('drift', drift.summary.driftedResources, `drifted ${drift.summary.driftedResources === 1 ? 'resource' : 'resources'}`, drift.previousRun === null ? 'first recorded drift run' : `${drift.summary.newResources} new since the last run`)}
 ${card('drift', drift.summary.driftedHosts, `of ${pluralize(hosts.length, 'host')} drifted`)}
 ${card('unverified', drift.summary.unverifiedHosts, 'unreachable (not verified)')}
 ${card('unverifiable', drift.summary.unverifiable, 'unverifiable tasks')}
@@ -124,7 +124,8 @@ function renderResources(report: DriftReport, anchors: Map<DriftResource, string
   const where = (location: string | undefined) => (location ? ` ${h(shortLocation(location, report.playbook)!)}` : '');
   if (resources.length === 0) return '<h2>Drifted resources</h2>\n<p class="muted">None: every verified host is as the playbook wants it.</p>';
   const items = resources.map((resource) => {
-    const age = resource.new ? '<span class="badge new">new since the last run</span>' : `<span class="badge since" title="${h(resource.firstSeen)}">drifted since ${h(describeSince(resource.firstSeen, report.startedAt))}</span>`;
+    const fresh = report.drift.previousRun === null ? 'first recorded drift run' : 'new since the last run';
+    const age = resource.new ? `<span class="badge new">${fresh}</span>` : `<span class="badge since" title="${h(resource.firstSeen)}">drifted since ${h(describeSince(resource.firstSeen, report.startedAt))}</span>`;
     const changes = resource.changes
       .map((change) => {
         const fromTo =

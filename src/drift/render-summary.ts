@@ -14,7 +14,7 @@ export function renderDriftSummary(report: DriftReport, style: ChalkInstance): s
     lines.push(style.bold.yellow(`${host}: ${pluralize(resources.length, 'resource')} drifted`));
     for (const resource of resources) {
       const where = resource.location ? style.gray(` ${shortLocation(resource.location, report.playbook)}`) : '';
-      lines.push(`  ~ ${resource.task} [${resource.module}]${where} ${describeAge(resource, report.startedAt, style)}`);
+      lines.push(`  ~ ${resource.task} [${resource.module}]${where} ${describeAge(resource, report, style)}`);
       for (const change of resource.changes) {
         const fromTo = change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
         lines.push(`    - ${change.summary}${fromTo}`);
@@ -38,7 +38,7 @@ export function renderDriftSummary(report: DriftReport, style: ChalkInstance): s
 export function finalLine(report: DriftReport, style: ChalkInstance): string {
   const { summary } = report.drift;
   const notes: string[] = [];
-  if (summary.newResources > 0) notes.push(`${summary.newResources} new`);
+  if (summary.newResources > 0 && report.drift.previousRun !== null) notes.push(`${summary.newResources} new`);
   if (summary.unverifiedHosts > 0) notes.push(`${pluralize(summary.unverifiedHosts, 'host')} unverified`);
   if (summary.failedTasks > 0) notes.push(`${pluralize(summary.failedTasks, 'task')} could not be checked`);
   if (summary.unverifiable > 0) notes.push(`${summary.unverifiable} unverifiable`);
@@ -52,9 +52,9 @@ export function finalLine(report: DriftReport, style: ChalkInstance): string {
   return colour.bold(text);
 }
 
-function describeAge(resource: DriftResource, now: string, style: ChalkInstance): string {
-  if (resource.new) return style.magenta('(new since the last run)');
-  return style.gray(`(drifted since ${describeSince(resource.firstSeen, now)})`);
+function describeAge(resource: DriftResource, report: DriftReport, style: ChalkInstance): string {
+  if (resource.new) return style.magenta(report.drift.previousRun === null ? '(first recorded drift run)' : '(new since the last run)');
+  return style.gray(`(drifted since ${describeSince(resource.firstSeen, report.startedAt)})`);
 }
 
 export function pluralize(count: number, word: string): string {
