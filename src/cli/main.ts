@@ -5,6 +5,7 @@ import { YamlSyntaxError } from '../playbook/source.js';
 import { maskSecrets } from '../secrets/mask.js';
 import { createCheckCommand } from './commands/check.js';
 import { createDocCommand } from './commands/doc.js';
+import { createDriftCommand } from './commands/drift.js';
 import { createInventoryCommand } from './commands/inventory.js';
 import { createLabCommand } from './commands/lab.js';
 import { createRunCommand, executeRun, playbookArgument, type RunCommandOptions } from './commands/run.js';
@@ -36,7 +37,7 @@ Examples:
   const check = createCheckCommand().action(async (args: string[], options: RunCommandOptions) => {
     setExit(await executeRun(playbookArgument(args), { ...options, check: true, diff: true }, 'check', signal));
   });
-  for (const command of [run, check, createInventoryCommand(), createDocCommand(), createSchemaCommand(), createLabCommand(), createVaultCommand()]) {
+  for (const command of [run, check, createDriftCommand(setExit, signal), createInventoryCommand(), createDocCommand(), createSchemaCommand(), createLabCommand(), createVaultCommand()]) {
     program.addCommand(command);
   }
   // Commander's own errors (unknown option, missing argument) become exit 5, like ansible-playbook.
@@ -64,6 +65,13 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
   process.on('SIGINT', onSigint);
+  // `drover ... | head` closes our stdout early: that is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(exitCode);
+      throw error;
+    });
+  }
   try {
     await buildProgram((code) => (exitCode = code), controller.signal).parseAsync(argv);
     return exitCode;
