@@ -39,7 +39,7 @@ export async function buildAuthAttempts(settings: ResolvedSshSettings, sources: 
   const keyAttempts: AuthAttempt[] = [];
   const agent = sources.agentSocket ?? process.env.SSH_AUTH_SOCK;
   for (const file of settings.identityFiles) {
-    const loaded = await loadKey(file, sources, agent !== undefined);
+    const loaded = await loadKey(file, sources, Boolean(agent));
     if (loaded) keyAttempts.push({ type: 'publickey', username, ...loaded, label: `key ${file}` });
   }
   attempts.push(...keyAttempts.slice(0, 1));

@@ -32,7 +32,7 @@ export function runOnChannel(client: SshClient, request: ChannelRequest): Promis
         if (channel) {
           // Ask sshd to kill the command (OpenSSH 8.1+), then drop the channel either way.
           try {
-            channel.signal('KILL');
+            killRemote(channel);
             channel.close();
           } catch {}
         }
@@ -41,7 +41,7 @@ export function runOnChannel(client: SshClient, request: ChannelRequest): Promis
     const timer = setTimeout(() => abort(new CommandTimeoutError(request.host, request.timeoutMs)), request.timeoutMs);
     const unregister = request.onLinkLost(abort);
 
-    client.exec(request.line, (error, opened) => {
+    openExecChannel(client, request.line, () => settled, (error, opened) => {
       if (error) return settle(() => reject(error));
       if (settled) {
         opened.close();
@@ -87,4 +87,40 @@ export function runOnChannel(client: SshClient, request: ChannelRequest): Promis
       if (!handshake) writeStdin();
     });
   });
+}
+
+type Channel = import('ssh2').ClientChannel;
+const OPEN_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600];
+
+/**
+ * Opens an exec channel. sshd refuses a channel ("open failed") while it is still tearing down a
+ * finished session or when its MaxSessions is below ours; such refusals are retried with backoff.
+ */
+function openExecChannel(
+  client: SshClient,
+  line: string,
+  abandoned: () => boolean,
+  done: (error: Error | undefined, channel: Channel) => void,
+  attempt = 0,
+): void {
+  client.exec(line, (error, channel) => {
+    const refused = error && (error as Error & { reason?: number }).reason === 2;
+    if (refused && attempt < OPEN_RETRY_DELAYS_MS.length && !abandoned()) {
+      setTimeout(() => openExecChannel(client, line, abandoned, done, attempt + 1), OPEN_RETRY_DELAYS_MS[attempt]);
+      return;
+    }
+    done(error, channel);
+  });
+}
+
+/**
+ * Asks sshd to SIGKILL the command's process group (OpenSSH 8.1+). ssh2's channel.signal() refuses
+ * once stdin is closed, so the request goes through its protocol object directly.
+ */
+function killRemote(channel: Channel): void {
+  const internal = channel as unknown as {
+    outgoing: { id: number; state: string };
+    _client: { _protocol: { signal(id: number, name: string): void } };
+  };
+  if (internal.outgoing && internal.outgoing.state !== 'closed') internal._client._protocol.signal(internal.outgoing.id, 'KILL');
 }

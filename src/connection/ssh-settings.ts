@@ -42,7 +42,10 @@ export function resolveSshSettings(settings: ConnectionSettings, sshConfigPath =
   const address = expandTokens(first(config.hostname) ?? settings.address, settings.address);
   const user = settings.user ?? first(config.user) ?? userInfo().username;
   const port = settings.port ?? parsePort(first(config.port), sshConfigPath) ?? 22;
-  const configKeys = list(config.identityfile).map((file) => expandPath(expandTokens(file, settings.address, user)));
+  // Like OpenSSH, key files named in ssh config that do not exist are skipped silently.
+  const configKeys = list(config.identityfile)
+    .map((file) => expandPath(expandTokens(file, settings.address, user)))
+    .filter((file) => existsSync(file));
   const identityFiles = [...(settings.privateKeyFile ? [expandPath(settings.privateKeyFile)] : []), ...configKeys];
   if (identityFiles.length === 0) identityFiles.push(...defaultIdentityFiles());
   const userKnownHosts = list(config.userknownhostsfile)

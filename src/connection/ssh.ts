@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { wrapBecome } from './become.js';
+import { withRemoteDeadline } from './remote-deadline.js';
 import { forwardThrough, resolveJumpHosts } from './proxy-jump.js';
 import type { AuthSources } from './ssh-auth.js';
 import { runOnChannel } from './ssh-exec.js';
@@ -61,7 +62,8 @@ export class SshConnection implements Connection {
     this.execCount++;
     const become = options.become;
     const needsSudo = become !== undefined && (become.user ?? 'root') !== resolved.user;
-    const line = needsSudo ? wrapBecome(command, become) : command;
+    const timeoutMs = options.timeoutMs ?? resolved.commandTimeoutMs;
+    const line = withRemoteDeadline(needsSudo ? wrapBecome(command, become) : command, timeoutMs);
     return this.limit(async () => {
       if (this.lostReason) throw new UnreachableError(this.host, this.lostReason);
       try {
@@ -69,7 +71,7 @@ export class SshConnection implements Connection {
           host: this.host,
           line,
           stdin: options.stdin,
-          timeoutMs: options.timeoutMs ?? resolved.commandTimeoutMs,
+          timeoutMs,
           become: needsSudo ? become : undefined,
           onLinkLost: (fail) => {
             this.lostListeners.add(fail);

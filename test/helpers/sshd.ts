@@ -2,6 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SshConnectionOptions } from '../../src/connection/ssh.js';
+import type { ConnectionSettings } from '../../src/connection/types.js';
 
 /** A bare OpenSSH sshd in its own network namespace, reached over a veth pair. */
 export interface TestSshd {
@@ -81,7 +83,9 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   writeFileSync(authorizedKeys, `${readFileSync(`${clientKeyPath}.pub`, 'utf8').trim()}\n`, { mode: 0o644 });
 
   const pidFile = join(dir, 'sshd.pid');
+  // sshd keeps the first value it reads for an option, so extra lines go first.
   const config = [
+    ...(options.extraConfig ?? []),
     `ListenAddress ${address}`,
     `Port ${options.port ?? 22}`,
     ...hostKeyPaths.map((path) => `HostKey ${path}`),
@@ -95,7 +99,6 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
     'KbdInteractiveAuthentication no',
     'AllowTcpForwarding yes',
     'LogLevel VERBOSE',
-    ...(options.extraConfig ?? []),
   ];
   const configPath = join(dir, 'sshd_config');
   writeFileSync(configPath, `${config.join('\n')}\n`);
@@ -187,5 +190,34 @@ export function createUser(name: string, password: string, sudoers?: string): ()
   return () => {
     rmSync(dropIn, { force: true });
     quiet('userdel', ['-f', '-r', name]);
+  };
+}
+
+/**
+ * Settings and options for a hermetic connection to a test sshd: its host key recorded in a
+ * known_hosts file of its own, no ssh-agent, and an ssh config that reads nothing from ~/.ssh.
+ */
+export function sshTarget(
+  sshd: TestSshd,
+  overrides: Partial<ConnectionSettings> = {},
+): { settings: ConnectionSettings; options: SshConnectionOptions; knownHosts: string } {
+  const knownHosts = join(sshd.dir, 'known_hosts');
+  if (!existsSync(knownHosts)) writeFileSync(knownHosts, `${knownHostsLine(sshd)}\n`);
+  const sshConfigPath = join(sshd.dir, 'ssh_config');
+  if (!existsSync(sshConfigPath)) writeFileSync(sshConfigPath, `Host *\n  UserKnownHostsFile ${join(sshd.dir, 'user_known_hosts')}\n`);
+  return {
+    settings: {
+      host: sshd.namespace,
+      transport: 'ssh',
+      address: sshd.address,
+      port: sshd.port,
+      user: 'root',
+      privateKeyFile: sshd.clientKeyPath,
+      knownHostsFiles: [knownHosts],
+      connectTimeoutMs: 5_000,
+      ...overrides,
+    },
+    options: { sshConfigPath, agentSocket: '' },
+    knownHosts,
   };
 }
