@@ -5,7 +5,7 @@ import { isMissing, lookupPath } from './lookup.js';
 
 type Token = [string, string, number, number, Token[]?, number?];
 
-const WHOLE_TAG = /^\s*\{\{\s*([^{}]+?)\s*\}\}\s*$/;
+const WHOLE_TAG = /^\{\{\s*([^{}]+?)\s*\}\}$/;
 
 /**
  * Renders a mustache template strictly: no HTML escaping, and a variable that is not defined is

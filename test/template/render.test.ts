@@ -39,7 +39,10 @@ describe('renderString', () => {
 describe('renderValue', () => {
   it('keeps the type of a value that is exactly one variable', () => {
     expect(renderValue('{{ pkgs }}', { pkgs: ['nginx', 'git'] })).toEqual(['nginx', 'git']);
-    expect(renderValue(' {{ port }} ', { port: 8080 })).toBe(8080);
+    expect(renderValue('{{ port }}', { port: 8080 })).toBe(8080);
+    // Anything around the variable makes it text, newlines included.
+    expect(renderValue('{{ port }}\n', { port: 8080 })).toBe('8080\n');
+    expect(renderValue(' {{ port }}', { port: 8080 })).toBe(' 8080');
   });
 
   it('renders nested structures', () => {
