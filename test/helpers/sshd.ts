@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SshConnectionOptions } from '../../src/connection/ssh.js';
@@ -74,6 +74,8 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   removeNetwork(namespace, outer, options.peerNamespace);
 
   const dir = mkdtempSync(join(tmpdir(), `drover-sshd-${options.name}-`));
+  // sshd reads AuthorizedKeysFile as the logging-in user, who must be able to reach it.
+  chmodSync(dir, 0o755);
   const types = options.hostKeyTypes ?? ['ed25519'];
   const hostKeyPaths = types.map((type) => join(dir, `host_${type}`));
   const hostPublicKeys = types.map((type, i) => keyPart(generateKey(hostKeyPaths[i], type)));
