@@ -35,7 +35,14 @@ export function buildPutFileScript(options: PutFileOptions): string {
     lines.push(`if ! ( ${command} ) >&2; then echo "validation failed: ${escapeForDoubleQuotes(options.validate)}" >&2; exit 3; fi`);
   }
   if (options.backup) {
-    lines.push('if [ -e "$dest" ]; then b="$dest.$(date +%Y%m%d%H%M%S)~"; cp -p "$dest" "$b"; echo "backup=$b"; fi');
+    // Two backups within one second must not overwrite each other: a counter keeps them apart.
+    lines.push(
+      'if [ -e "$dest" ]; then',
+      '  stamp=$(date +%Y%m%d%H%M%S); b="$dest.$stamp~"; n=0',
+      '  while [ -e "$b" ]; do n=$((n+1)); b="$dest.$stamp.$n~"; done',
+      '  cp -p "$dest" "$b"; echo "backup=$b"',
+      'fi',
+    );
   }
   if (options.validateInPlace !== undefined) {
     lines.push(
