@@ -10,7 +10,7 @@ const STATES = ['present', 'absent', 'latest'] as const;
 // reach apt-get's command line, so a name can never be read as an option.
 const SPEC = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 const specField = z.string().regex(SPEC, 'must be a Debian package name, optionally with =VERSION (e.g. nginx-light or nginx-light=1.22.1-9)');
-const namesField = z.union([specField.transform((s) => [s]), z.array(specField)], { error: 'must be a package name or a list of them' });
+const namesField = z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(specField, { error: 'must be a package name or a list of them' }));
 const secondsField = z
   .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)], { error: 'must be a whole number of seconds' });
 
