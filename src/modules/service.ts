@@ -1,0 +1,3 @@
+import { createServiceModule } from './lib/service-module.js';
+
+export const module = createServiceModule('service');
