@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
+import { runModule } from '../../src/engine/run-module.js';
+import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import { module as apt } from '../../src/modules/apt.js';
+import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+
+const HOST = 'mod-apt';
+let lab: LabStatus;
+let conn: Connection;
+
+async function run(args: Record<string, unknown>, check = false) {
+  const result = await runModule(conn, apt, args, { check });
+  if (result.failedChange) throw new Error(`${result.failedChange.summary}: ${result.failedChange.result.stderr}`);
+  if (result.plan.failed) throw new Error(result.plan.failed);
+  return result;
+}
+
+async function dpkgStatus(name: string): Promise<string> {
+  const result = await runOnLabHost(lab, HOST, `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${name}`);
+  return result.code === 0 ? result.stdout.trim() : 'unknown';
+}
+
+beforeAll(async () => {
+  lab = await ensureTestLab([HOST]);
+  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
+  await conn.connect();
+  await runOnLabHostOk(lab, HOST, 'apt-get update -q >/dev/null && apt-get remove -y -q hello jq libjq1 libonig5 >/dev/null 2>&1; mkdir -p /var/lib/apt/periodic && touch -d \'2 days ago\' /var/lib/apt/periodic/update-success-stamp', { timeoutMs: 120_000 });
+});
+
+afterAll(async () => {
+  await conn?.close();
+  await labDown([HOST]);
+});
+
+describe('apt on a lab host', () => {
+  it('installs in one call, converges, reports a manual removal in check mode without touching the host, and repairs it', async () => {
+    const args = { name: ['hello', 'jq'], update_cache: true, cache_valid_time: 3600 };
+    const first = await run(args);
+    expect(first.plan.changes).toHaveLength(1);
+    expect(first.plan.changes[0].summary).toMatch(/^install hello \(\d[^)]*\), jq \(\d[^)]*\) after refreshing the package lists \(2 days old\)$/);
+    expect(Number(await runOnLabHostOk(lab, HOST, 'echo $(( $(date +%s) - $(stat -c %Y /var/lib/apt/periodic/update-success-stamp) ))'))).toBeLessThan(300);
+    expect(await runOnLabHostOk(lab, HOST, 'hello && echo "{\\"a\\":1}" | jq .a')).toBe('Hello, world!\n1\n');
+
+    const again = await run(args);
+    expect(again.plan.changes).toEqual([]);
+
+    await runOnLabHostOk(lab, HOST, 'apt-get remove -y -q hello >/dev/null 2>&1');
+    const version = (await runOnLabHostOk(lab, HOST, "apt-cache policy hello | sed -n 's/  Candidate: //p'")).trim();
+    const checked = await run(args, true);
+    expect(checked.executed).toEqual([]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: `install hello (${version})`, from: 'absent', to: version }]);
+    expect(await dpkgStatus('hello')).toMatch(/^rc|^un|unknown/);
+
+    await run(args);
+    expect(await dpkgStatus('hello')).toBe(`ii ${version}`);
+  });
+
+  it('removes with autoremove in one call, then reports 0 changes', async () => {
+    expect(await dpkgStatus('libjq1')).toMatch(/^ii/);
+    const removed = await run({ name: 'jq', state: 'absent', autoremove: true });
+    expect(removed.plan.changes[0].summary).toMatch(/^remove jq \(/);
+    expect(await dpkgStatus('jq')).not.toMatch(/^ii/);
+    expect(await dpkgStatus('libjq1')).not.toMatch(/^ii/);
+    expect((await run({ name: 'jq', state: 'absent', autoremove: true })).plan.changes).toEqual([]);
+  });
+
+  it('waits for another dpkg holding the lock instead of failing', async () => {
+    await runOnLabHostOk(lab, HOST, 'apt-get remove -y -q hello >/dev/null 2>&1');
+    // apt's lock is an fcntl lock: hold it from python for 6 s in the background.
+    await runOnLabHostOk(lab, HOST, `nohup python3 -c "import fcntl,time; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, fcntl.LOCK_EX); open('/tmp/locked','w'); time.sleep(6)" >/dev/null 2>&1 & while [ ! -e /tmp/locked ]; do sleep 0.1; done; rm -f /tmp/locked`);
+    const started = Date.now();
+    await run({ name: 'hello', lock_timeout: 60 });
+    expect(Date.now() - started).toBeGreaterThan(3000);
+    expect(await dpkgStatus('hello')).toMatch(/^ii/);
+  });
+
+  it('rejects a name with shell text before anything reaches the host', async () => {
+    await expect(runModule(conn, apt, { name: "hello'; touch /tmp/pwned; '" }, { check: false })).rejects.toThrow(/Debian package name/);
+    expect((await runOnLabHost(lab, HOST, 'test -e /tmp/pwned')).code).toBe(1);
+  });
+});
