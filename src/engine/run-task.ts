@@ -57,7 +57,7 @@ export async function runTaskOnHost(
     const message = error instanceof TaskError ? error.message : `${(error as Error).message}`;
     outcomes = [{ status: 'failed', changes: [], registered: { failed: true, changed: false, msg: message }, error: message }];
   }
-  const result = summarize(baseResult, outcomes, looped);
+  const result = task.noLog ? hideOutput(summarize(baseResult, outcomes, looped)) : summarize(baseResult, outcomes, looped);
   if (task.register) host.registered[task.register] = registeredValue(outcomes, looped);
   for (const outcome of outcomes) if (outcome.facts) Object.assign(host.registered, outcome.facts);
   if (result.status === 'changed') for (const topic of task.notify) host.notified.add(topic);
@@ -217,5 +217,18 @@ function registeredValue(outcomes: ItemOutcome[], looped: boolean): Record<strin
     failed: outcomes.some((o) => o.status === 'failed'),
     skipped: outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped'),
     results: outcomes.map((o) => o.registered),
+  };
+}
+
+const HIDDEN = 'the output has been hidden due to the fact that no_log: true was specified for this result';
+
+/** no_log: true keeps the status and counts but shows nothing of the task's arguments or results. */
+function hideOutput(result: TaskResult): TaskResult {
+  return {
+    ...result,
+    changes: result.changes.map(() => ({ summary: HIDDEN })),
+    ...(result.error !== undefined ? { error: HIDDEN } : {}),
+    ...(result.msg !== undefined ? { msg: HIDDEN } : {}),
+    ...(result.items ? { items: result.items.map((item, index) => ({ label: String(index), status: item.status, changes: [] })) } : {}),
   };
 }

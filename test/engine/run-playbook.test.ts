@@ -181,3 +181,27 @@ describe('the engine over the local connection', () => {
     expect(warnings[0]).toMatch(/no hosts matched 'nosuchgroup'/);
   });
 });
+
+describe('no_log', () => {
+  it('hides the arguments and results of a task, keeping its status', async () => {
+    const inventory = write('nolog/inventory.ini', 'n1 ansible_connection=local\n');
+    const playbook = write(
+      'nolog/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/nolog-{{ item }}.txt", content: "token=SeCrEt-{{ item }}" }
+      loop: [a, b]
+      no_log: true
+    - command: sh -c 'echo SeCrEt-c >&2; exit 3'
+      no_log: true
+      ignore_errors: true
+`,
+    );
+    const { results } = await run(playbook, inventory);
+    const text = JSON.stringify(results.get('n1'));
+    expect(text).not.toContain('SeCrEt');
+    expect(text).not.toContain('nolog-a');
+    expect(results.get('n1')!.map((r) => r.status)).toEqual(['changed', 'failed']);
+  });
+});
