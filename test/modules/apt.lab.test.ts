@@ -49,7 +49,7 @@ describe('apt on a lab host', () => {
     const version = (await runOnLabHostOk(lab, HOST, "apt-cache policy hello | sed -n 's/  Candidate: //p'")).trim();
     const checked = await run(args, true);
     expect(checked.executed).toEqual([]);
-    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: `install hello (${version})`, from: 'absent', to: version }]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: `install hello (${version})`, from: 'hello absent', to: `hello ${version}` }]);
     expect(await dpkgStatus('hello')).toMatch(/^rc|^un|unknown/);
 
     await run(args);
