@@ -30,7 +30,11 @@ const optionsField = z
 const secretEnvField = z
   .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), z.union([z.string(), z.number()]).transform(String))
   .superRefine((env, ctx) => {
-    for (const [key, value] of Object.entries(env)) if (/[\n\r]/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} must be on one line`, path: [key] });
+    for (const [key, value] of Object.entries(env)) {
+      if (/[\n\r]/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} must be on one line`, path: [key] });
+      // uWSGI expands $(VAR), @(file) and %(option) inside config values; a secret must stay literal.
+      if (/[$@%]\(/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} contains $( @( or %( which uWSGI would expand; choose a value without them`, path: [key] });
+    }
   })
   // Values inside a map are not reached by secretArgs' own registration: register each one.
   .transform((env) => {

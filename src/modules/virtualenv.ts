@@ -194,7 +194,7 @@ function planInstall(args: Args, current: VenvState | undefined, ctx: PlanContex
     const req = current?.requirements;
     if (req?.status === 'nosource' && !ctx.check) return { failed: `requirements file ${args.requirements} does not exist on the host; put it there first (copy or template)` };
     if (req?.status !== 'ok') {
-      const found = !req ? 'not installed' : req.status === 'nosource' ? 'file not there yet' : req.unmet.length > 0 ? req.unmet.join(', ') : 'file changed since the last install';
+      const found = !req ? 'not installed' : req.status === 'nosource' ? 'file not there yet' : req.unmet.length > 0 ? req.unmet.join(', ') : req.recorded ? 'file changed since the last install' : 'not installed yet';
       items.push({ words: ['-r', args.requirements], label: `-r ${args.requirements}`, found });
     }
   }

@@ -28,7 +28,7 @@ export interface VenvState {
   virtualenvCommandFound?: boolean;
   /** Per requested package, in order; undefined when the checker could not run. */
   packages?: Array<{ status: ItemStatus; installed?: string }>;
-  requirements?: { status: ItemStatus; unmet: string[] };
+  requirements?: { status: ItemStatus; unmet: string[]; /** The marker holds a checksum from an earlier install. */ recorded: boolean };
 }
 
 export interface VenvProbeArgs {
@@ -100,7 +100,7 @@ export function parseVenvProbe(output: ProbeOutput, args: VenvProbeArgs): VenvSt
     });
     if (args.requirements !== undefined) {
       const unmet = readBase64Field(fields, 'req_unmet')?.toString('utf8') ?? '';
-      state.requirements = { status: (fields.get('req') ?? 'unknown') as ItemStatus, unmet: unmet ? unmet.split('\n') : [] };
+      state.requirements = { status: (fields.get('req') ?? 'unknown') as ItemStatus, unmet: unmet ? unmet.split('\n') : [], recorded: Boolean(fields.get('req_recorded')) };
     }
   }
   return state;

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
+import { runModule } from '../../src/engine/run-module.js';
+import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import { module as apt } from '../../src/modules/apt.js';
+import type { Change, ModuleDefinition } from '../../src/modules/types.js';
+import { module as vassal } from '../../src/modules/uwsgi_emperor_vassal.js';
+import { quote } from '../../src/remote/quote.js';
+import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+
+// Its own host: the virtualenv tests take mod-venv down when they finish, possibly while these run.
+const HOST = 'mod-uwsgi';
+const NAME = "hello app's $x";
+const APP_DIR = "/srv/hello app's $x";
+const FILE = `/etc/uwsgi-emperor/vassals/${NAME}.ini`;
+const SECRET = `pa$$ 'w"rd`;
+let lab: LabStatus;
+let conn: Connection;
+
+async function run(module: ModuleDefinition, args: Record<string, unknown>, check = false) {
+  const result = await runModule(conn, module, args, { check });
+  if (result.failedChange) throw new Error(`${result.failedChange.summary}: ${result.failedChange.result.stderr}`);
+  if (result.plan.failed) throw new Error(result.plan.failed);
+  return result;
+}
+
+/** What a person sees of changes: summary, from/to and diff (the put's content is written, never shown). */
+const shown = (changes: Change[]) => JSON.stringify(changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to, diff: c.diff })));
+const onHost = (command: string) => runOnLabHostOk(lab, HOST, command, { timeoutMs: 120_000 });
+
+/** GET / on the vassal's port from the host itself, retried while the emperor (re)starts it. */
+async function fetchPage(expected: (body: string | undefined) => boolean): Promise<string | undefined> {
+  let body: string | undefined;
+  for (let i = 0; i < 60; i++) {
+    const result = await runOnLabHost(lab, HOST, `python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9090/', timeout=2).read().decode())"`);
+    body = result.code === 0 ? result.stdout.trim() : undefined;
+    if (expected(body)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return body;
+}
+
+function args(secret = SECRET, processes = 1) {
+  return {
+    name: NAME,
+    options: {
+      plugins: 'python3',
+      'http-socket': ':9090',
+      chdir: APP_DIR,
+      module: 'app:application',
+      master: true,
+      processes,
+      uid: 'www-data',
+      gid: 'www-data',
+      vacuum: true,
+      env: ['GREETING=hi there', 'TZ=UTC'],
+    },
+    secret_env: { SHOP_DB_PASSWORD: secret },
+  };
+}
+
+beforeAll(async () => {
+  lab = await ensureTestLab([HOST]);
+  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
+  await conn.connect();
+  await run(apt, { name: ['uwsgi-emperor', 'uwsgi-plugin-python3'], update_cache: true, cache_valid_time: 3600 });
+  const app = [
+    'import os',
+    'def application(environ, start_response):',
+    "    start_response('200 OK', [('Content-Type', 'text/plain')])",
+    "    return [('%s %s' % (os.environ['GREETING'], os.environ['SHOP_DB_PASSWORD'])).encode()]",
+    '',
+  ].join('\n');
+  await onHost(`rm -f /etc/uwsgi-emperor/vassals/*.ini; mkdir -p ${quote(APP_DIR)} && printf '%s' ${quote(app)} > ${quote(`${APP_DIR}/app.py`)}`);
+});
+
+afterAll(async () => {
+  await conn?.close();
+  await labDown([HOST]);
+});
+
+describe('uwsgi_emperor_vassal on a lab host', () => {
+  it('deploys a vassal that answers HTTP with its env and secret, converges, and hides the secret in diffs', async () => {
+    const first = await run(vassal, args());
+    const put = first.plan.changes.find((c) => c.kind === 'put')!;
+    expect(put.summary).toBe(`create vassal ${NAME} (${FILE})`);
+    expect(shown(first.plan.changes)).not.toContain('rd');
+    expect(put.diff?.after).toContain('env = SHOP_DB_PASSWORD=********');
+    expect(put.diff?.after).toContain('env = GREETING=hi there\nenv = TZ=UTC\n');
+    expect(await fetchPage((b) => b !== undefined)).toBe(`hi there ${SECRET}`);
+    expect((await onHost(`stat -c %a ${quote(FILE)}`)).trim()).toBe('600');
+
+    expect((await run(vassal, args())).plan.changes).toEqual([]);
+  });
+
+  it('reports a hand edit in check mode with a masked diff and no write, then repairs it', async () => {
+    await expect(run(vassal, args('x $(HOME)'))).rejects.toThrow(/uWSGI would expand/);
+    await onHost(`sed -i 's/^processes = 1$/processes = 3/' ${quote(FILE)}`);
+    const before = await onHost(`sha256sum ${quote(FILE)}`);
+    const checked = await run(vassal, args(), true);
+    expect(checked.plan.changes).toHaveLength(1);
+    expect(checked.plan.changes[0]).toMatchObject({ summary: `update vassal ${NAME} (${FILE})`, from: 'other content', to: 'wanted content' });
+    const diff = checked.plan.changes[0].diff!;
+    expect(diff.before).toContain('processes = 3');
+    expect(diff.after).toContain('processes = 1');
+    expect(`${diff.before}${diff.after}`).not.toContain('rd');
+    expect(await onHost(`sha256sum ${quote(FILE)}`)).toBe(before);
+
+    await run(vassal, args());
+    expect((await onHost(`grep -c '^processes = 1$' ${quote(FILE)}`)).trim()).toBe('1');
+    expect((await run(vassal, args())).plan.changes).toEqual([]);
+  });
+
+  it('reloads the vassal when a secret changes, without showing either value', async () => {
+    const changed = await run(vassal, args('n3w $ecret%'));
+    expect(changed.plan.changes.map((c) => c.summary)).toEqual([`update vassal ${NAME} (${FILE}) (a secret_env value changed)`]);
+    expect(shown(changed.plan.changes)).not.toMatch(/n3w|rd/);
+    expect(await fetchPage((b) => b === 'hi there n3w $ecret%')).toBe('hi there n3w $ecret%');
+  });
+
+  it('starts a stopped emperor', async () => {
+    await onHost('systemctl stop uwsgi-emperor');
+    const checked = await run(vassal, args('n3w $ecret%'), true);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: 'start uwsgi-emperor', from: 'inactive', to: 'active' }]);
+    await run(vassal, args('n3w $ecret%'));
+    expect((await onHost('systemctl is-active uwsgi-emperor')).trim()).toBe('active');
+    expect(await fetchPage((b) => b !== undefined)).toBe('hi there n3w $ecret%');
+  });
+
+  it('removes the vassal with state absent and the emperor stops it', async () => {
+    expect((await run(vassal, { name: NAME, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`remove vassal ${NAME} (${FILE})`]);
+    expect((await runOnLabHost(lab, HOST, `test -e ${quote(FILE)}`)).code).toBe(1);
+    expect(await fetchPage((b) => b === undefined)).toBeUndefined();
+    expect((await run(vassal, { name: NAME, state: 'absent' })).plan.changes).toEqual([]);
+  });
+});
