@@ -51,16 +51,19 @@ const schema = z.object({
     .describe('Name of the vassal; its file is VASSALS_DIR/NAME.ini.'),
   state: z.enum(['present', 'absent'], { error: 'must be present or absent' }).default('present').describe('present: the vassal file exists with these options (the emperor starts or reloads it). absent: the file is removed (the emperor stops the vassal).'),
   options: optionsField.default({}).describe('uWSGI options, written in this order under [uwsgi]: any key (plugins, module, chdir, virtualenv, http-socket, socket, chmod-socket, processes, master, uid, gid, vacuum, max-requests, touch-reload, buffer-size...) to a value; a list repeats the key. true/false are written as true/false. Values are shown in diffs: put passwords in secret_env.'),
-  secret_env: secretEnvField.default({}).describe('Environment variables holding secrets (database passwords...), written as `env = NAME=value` lines. Their values are masked in every diff and summary, and the file gets mode 0600 unless mode is given.'),
+  secret_env: secretEnvField.default({}).describe('Environment variables holding secrets (database passwords...), written as `env = NAME=value` lines. Their values are masked in every diff and summary, and a new file gets group www-data (the group Debian\'s emperor runs as) and mode 0640 unless group/mode are given.'),
   vassals_dir: pathField.default('/etc/uwsgi-emperor/vassals').describe('The directory the emperor watches.'),
   owner: principalField.optional().describe('Owner of the vassal file (the emperor in tyrant mode runs the vassal as its owner). Default: root for a new file.'),
-  group: principalField.optional().describe('Group of the vassal file.'),
-  mode: modeField.optional().describe("Permissions of the vassal file. Default for a new file: '0644', or '0600' with secret_env."),
+  group: principalField.optional().describe('Group of the vassal file. Default for a new file with secret_env: www-data.'),
+  mode: modeField.optional().describe("Permissions of the vassal file. Default for a new file: '0644', or '0640' with secret_env."),
   emperor: boolField(true).describe('Make sure the emperor service is enabled and running (state present only).'),
   emperor_service: z.string().min(1).refine(noNewline('emperor_service'), 'must be on one line').default('uwsgi-emperor').describe('The emperor\'s systemd service (Debian package uwsgi-emperor).'),
 });
 
 type Args = z.infer<typeof schema>;
+
+/** The group Debian's uwsgi-emperor runs as (/etc/uwsgi-emperor/emperor.ini). */
+const EMPEROR_GROUP = 'www-data';
 
 interface VassalState {
   file: PathState;
@@ -118,9 +121,12 @@ function planPresent(args: Args, current: VassalState, ctx: PlanContext): Plan {
     notes.push(`${dirname(path)} does not exist yet`);
   }
   const content = renderVassalIni(args.name, args.options, args.secret_env);
-  const mode = args.mode ?? (current.file.type === 'absent' ? (secretNames.length > 0 ? '0600' : '0644') : undefined);
+  // Debian's emperor runs as www-data: a file holding secrets is root:www-data 0640, readable by it and nobody else.
+  const withSecrets = secretNames.length > 0 && current.file.type === 'absent';
+  const mode = args.mode ?? (current.file.type === 'absent' ? (secretNames.length > 0 ? '0640' : '0644') : undefined);
+  const group = args.group ?? (withSecrets ? EMPEROR_GROUP : undefined);
   const filePlan = planFileContent(
-    { path, content, owner: args.owner, group: args.group, mode, summary: current.file.type === 'absent' ? `create vassal ${args.name} (${path})` : `update vassal ${args.name} (${path})` },
+    { path, content, owner: args.owner, group, mode, summary: current.file.type === 'absent' ? `create vassal ${args.name} (${path})` : `update vassal ${args.name} (${path})` },
     { ...current.file, parent: 'directory' },
     ctx,
   );

@@ -88,7 +88,7 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
     expect(put.diff?.after).toContain('env = SHOP_DB_PASSWORD=********');
     expect(put.diff?.after).toContain('env = GREETING=hi there\nenv = TZ=UTC\n');
     expect(await fetchPage((b) => b !== undefined)).toBe(`hi there ${SECRET}`);
-    expect((await onHost(`stat -c %a ${quote(FILE)}`)).trim()).toBe('600');
+    expect((await onHost(`stat -c '%a %G' ${quote(FILE)}`)).trim()).toBe('640 www-data');
 
     expect((await run(vassal, args())).plan.changes).toEqual([]);
   });

@@ -33,7 +33,7 @@ describe('uwsgi_emperor_vassal: plan', () => {
   it('writes the ini in the given order, lists as repeated keys, secrets last, mode 0600', () => {
     const { changes } = plan({ options: OPTIONS, secret_env: { DB_PASSWORD: 's3cr3t!' } }, `${ABSENT_FILE}${RUNNING}`);
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ kind: 'put', path: FILE, content: INI, mode: '0600', summary: `create vassal shop_api (${FILE})`, from: 'absent', to: 'wanted content' });
+    expect(changes[0]).toMatchObject({ kind: 'put', path: FILE, content: INI, mode: '0640', group: 'www-data', summary: `create vassal shop_api (${FILE})`, from: 'absent', to: 'wanted content' });
     expect(changes[0].diff?.after).toBe(INI.replace('s3cr3t!', '********'));
     expect(maskSecrets('password s3cr3t! here')).toBe('password ******** here');
   });
