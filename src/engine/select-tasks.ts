@@ -1,4 +1,4 @@
-import { minimatch } from './glob.js';
+import { globToRegExp } from '../inventory/select-hosts.js';
 
 export interface TaskSelection {
   tags: string[];
@@ -21,5 +21,5 @@ export function isTaskSelected(taskTags: readonly string[], selection: TaskSelec
 /** --start-at-task matches a task name exactly or as a glob. */
 export function matchesTaskName(name: string | undefined, pattern: string): boolean {
   if (!name) return false;
-  return name === pattern || minimatch(name, pattern);
+  return name === pattern || globToRegExp(pattern).test(name);
 }

@@ -1,5 +1,5 @@
 import { isAlias, LineCounter, parseDocument, type Document, type Node as YamlNode, type ScalarTag, type Tags } from 'yaml';
-import { revealVaultValue } from '../vault/keyring.js';
+import { vaultYamlTag } from '../vault/yaml-tag.js';
 import { InventoryError } from './inventory-error.js';
 
 /** A parsed YAML file that can say where each node was written. */
@@ -77,17 +77,7 @@ function pyyamlTags(file: string) {
       } else out.push(tag);
     }
     out.push(
-      {
-        tag: '!vault',
-        resolve: (value: string, onError: (message: string) => void) => {
-          try {
-            return revealVaultValue(value, file);
-          } catch (error) {
-            onError((error as Error).message);
-            return '';
-          }
-        },
-      },
+      vaultYamlTag(file),
       // Ansible's "do not template this" marker; drover keeps the string as written.
       { tag: '!unsafe', resolve: (value: string) => value },
     );

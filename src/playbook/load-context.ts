@@ -1,3 +1,4 @@
+import { readYamlFile, YamlSyntaxError, type YamlFile } from './source.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import type { PlaybookProblem } from './errors.js';
 import type { RoleScope, TaskCommon } from './types.js';
@@ -34,4 +35,15 @@ export function createLoadContext(modules: Map<string, ModuleDefinition>, roleSe
     includeStack: [],
     roleStack: [],
   };
+}
+
+/** Reads a YAML file; a syntax error becomes a problem of the load (undefined is returned). */
+export function readYamlReporting(file: string, ctx: LoadContext): YamlFile | undefined {
+  try {
+    return readYamlFile(file);
+  } catch (error) {
+    if (!(error instanceof YamlSyntaxError)) throw error;
+    ctx.problems.push({ message: error.message, location: error.location });
+    return undefined;
+  }
 }

@@ -4,10 +4,10 @@ import type { ModuleDefinition } from '../modules/types.js';
 import { hasTemplate } from '../template/render.js';
 import { PlaybookError } from './errors.js';
 import { PLAY_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
-import { createLoadContext, type Inherited, type LoadContext } from './load-context.js';
+import { createLoadContext, readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 import { loadRoleEntry, readVarsFile } from './load-role.js';
 import { loadTaskList } from './load-tasks.js';
-import { readYamlFile, YamlSyntaxError, type YamlFile } from './source.js';
+import type { YamlFile } from './source.js';
 import { suggestName } from './suggest.js';
 import type { Play, Playbook, TaskNode } from './types.js';
 
@@ -35,16 +35,8 @@ function loadPlaybookFile(path: string, ctx: LoadContext, stack: string[]): Play
     ctx.problems.push({ message: `playbook imports itself: ${[...stack, path].join(' -> ')}`, location: { file: path, line: 1, column: 1 } });
     return [];
   }
-  let source: YamlFile;
-  try {
-    source = readYamlFile(path);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) {
-      ctx.problems.push({ message: error.message, location: error.location });
-      return [];
-    }
-    throw error;
-  }
+  const source = readYamlReporting(path, ctx);
+  if (!source) return [];
   if (!Array.isArray(source.value)) {
     ctx.problems.push({ message: 'a playbook must be a list of plays', location: source.locate(source.value), hint: `start each play with "- hosts: GROUP"` });
     return [];
@@ -192,15 +184,10 @@ function readVarsFiles(value: unknown, baseDir: string, source: YamlFile, raw: R
 }
 
 function readVarsFileAt(path: string, ctx: LoadContext): RawMap {
-  try {
-    const source = readYamlFile(path);
-    if (source.value === null) return {};
-    if (typeof source.value === 'object' && !Array.isArray(source.value)) return source.value as RawMap;
-    ctx.problems.push({ message: 'a vars file must be a map', location: source.locate(source.value) });
-  } catch (error) {
-    if (!(error instanceof YamlSyntaxError)) throw error;
-    ctx.problems.push({ message: error.message, location: error.location });
-  }
+  const source = readYamlReporting(path, ctx);
+  if (!source || source.value === null) return {};
+  if (typeof source.value === 'object' && !Array.isArray(source.value)) return source.value as RawMap;
+  ctx.problems.push({ message: 'a vars file must be a map', location: source.locate(source.value) });
   return {};
 }
 

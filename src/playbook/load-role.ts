@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readYamlFile, YamlSyntaxError, type SourceLocation, type YamlFile } from './source.js';
-import type { Inherited, LoadContext } from './load-context.js';
+import type { SourceLocation, YamlFile } from './source.js';
+import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 import { loadTasksFile } from './load-tasks.js';
 import type { RoleScope, TaskNode, TaskTree } from './types.js';
 
@@ -99,36 +99,20 @@ function findMain(dir: string): string | undefined {
 export function readVarsFile(dir: string, ctx: LoadContext): RawMap {
   const file = findMain(dir);
   if (!file) return {};
-  try {
-    const source = readYamlFile(file);
-    if (source.value === null) return {};
-    if (typeof source.value !== 'object' || Array.isArray(source.value)) {
-      ctx.problems.push({ message: 'a vars file must be a map of variable names to values', location: source.locate(source.value) });
-      return {};
-    }
-    return source.value as RawMap;
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) {
-      ctx.problems.push({ message: error.message, location: error.location });
-      return {};
-    }
-    throw error;
+  const source = readYamlReporting(file, ctx);
+  if (!source || source.value === null) return {};
+  if (typeof source.value !== 'object' || Array.isArray(source.value)) {
+    ctx.problems.push({ message: 'a vars file must be a map of variable names to values', location: source.locate(source.value) });
+    return {};
   }
+  return source.value as RawMap;
 }
 
 function readDependencies(dir: string, ctx: LoadContext): Array<{ entry: unknown; source: YamlFile; location: SourceLocation }> {
   const file = findMain(join(dir, 'meta'));
   if (!file) return [];
-  let source: YamlFile;
-  try {
-    source = readYamlFile(file);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) {
-      ctx.problems.push({ message: error.message, location: error.location });
-      return [];
-    }
-    throw error;
-  }
+  const source = readYamlReporting(file, ctx);
+  if (!source) return [];
   const meta = source.value as RawMap | null;
   const deps = meta && typeof meta === 'object' ? meta.dependencies : undefined;
   if (!Array.isArray(deps)) return [];

@@ -1,9 +1,9 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { hasTemplate } from '../template/render.js';
-import { readYamlFile, YamlSyntaxError, type SourceLocation, type YamlFile } from './source.js';
+import type { SourceLocation, YamlFile } from './source.js';
 import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, stripCollectionPrefix, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
-import type { Inherited, LoadContext } from './load-context.js';
+import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 import { parseFreeFormArgs, parseKeyValueArgs } from './parse-free-form.js';
 import { suggestName } from './suggest.js';
 import type { LoopControl, TaskNode, TaskTree } from './types.js';
@@ -35,16 +35,8 @@ export function loadTasksFile(file: string, inherited: Inherited, ctx: LoadConte
     ctx.problems.push({ message: `tasks file includes itself: ${[...ctx.includeStack, file].join(' -> ')}`, location: from ?? { file, line: 1, column: 1 } });
     return [];
   }
-  let source: YamlFile;
-  try {
-    source = readYamlFile(file);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) {
-      ctx.problems.push({ message: error.message, location: error.location });
-      return [];
-    }
-    throw error;
-  }
+  const source = readYamlReporting(file, ctx);
+  if (!source) return [];
   ctx.includeStack.push(file);
   try {
     return loadTaskList(source.value, source, { ...inherited, baseDir: dirname(file) }, ctx);

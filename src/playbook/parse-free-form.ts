@@ -1,36 +1,20 @@
+import { CommandSyntaxError, splitCommand } from '../modules/lib/split-command.js';
 import { parse as parseYamlScalar } from 'yaml';
 
-/** Splits `a=1 b="two words" c` into words, honouring single and double quotes. */
-export function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let quote: string | undefined;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quote) {
-      if (char === quote) quote = undefined;
-      else if (char === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
-      else current += char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += char;
-      inWord = true;
-    }
+/** Splits `a=1 b="two words" c` into words as a POSIX shell would (quotes, backslashes); undefined when quotes are unbalanced. */
+export function splitWords(text: string): string[] | undefined {
+  try {
+    return splitCommand(text);
+  } catch (error) {
+    if (error instanceof CommandSyntaxError) return undefined;
+    throw error;
   }
-  if (inWord) words.push(current);
-  return words;
 }
 
 /** Ansible's `module: key=value key2=value2` form. Values are read as YAML scalars (numbers, true/false). */
 export function parseKeyValueArgs(text: string): Record<string, unknown> | undefined {
   const words = splitWords(text);
+  if (!words) return undefined;
   const out: Record<string, unknown> = {};
   for (const word of words) {
     const at = word.indexOf('=');

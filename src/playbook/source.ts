@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { revealFileText, revealVaultValue } from '../vault/keyring.js';
+import { revealFileText } from '../vault/keyring.js';
+import { vaultYamlTag } from '../vault/yaml-tag.js';
 import { VaultError } from '../vault/vault-crypto.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 
@@ -49,7 +50,7 @@ export function readYamlFile(file: string): YamlFile {
 export function parseYamlText(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
   // YAML 1.1, as Ansible reads it: yes/no are booleans and 0644 is octal.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [vaultTag(file)], schema: 'yaml-1.1' });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [vaultYamlTag(file)], schema: 'yaml-1.1' });
   const firstError = doc.errors[0];
   if (firstError) {
     const offset = firstError.pos[0];
@@ -80,20 +81,6 @@ export function parseYamlText(file: string, text: string): YamlFile {
   };
 }
 
-/** `!vault |` values are decrypted as the file is read, and their plaintext is registered as a secret. */
-function vaultTag(file: string) {
-  return {
-    tag: '!vault',
-    resolve: (value: string, onError: (message: string) => void) => {
-      try {
-        return revealVaultValue(value, file);
-      } catch (error) {
-        onError((error as Error).message);
-        return '';
-      }
-    },
-  };
-}
 
 interface Walk {
   doc: Document;

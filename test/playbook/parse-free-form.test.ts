@@ -3,7 +3,8 @@ import { parseFreeFormArgs, parseKeyValueArgs, splitWords } from '../../src/play
 
 describe('free-form arguments', () => {
   it('splits words with quotes', () => {
-    expect(splitWords(`a "b c" 'd e' f\\ g`)).toEqual(['a', 'b c', 'd e', 'f\\', 'g']);
+    expect(splitWords(`a "b c" 'd e' f\\ g`)).toEqual(['a', 'b c', 'd e', 'f g']);
+    expect(splitWords(`a "unclosed`)).toBeUndefined();
   });
   it('reads key=value pairs as YAML scalars', () => {
     expect(parseKeyValueArgs('name=nginx state=present update_cache=true retries=3')).toEqual({ name: 'nginx', state: 'present', update_cache: true, retries: 3 });

@@ -16,14 +16,11 @@ import { createPlainOutput } from '../../report/plain-output.js';
 import { createStyle } from '../../report/output-style.js';
 import { buildRunReport } from '../../report/run-report.js';
 import { maskSecrets } from '../../secrets/mask.js';
-import { createConnector, type ConnectOptions } from '../connect.js';
+import { createConnector } from '../connect.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { parseExtraVars } from '../extra-vars.js';
-import { applyLabOverrides } from '../lab-overrides.js';
-import { loadInputs } from '../load-inputs.js';
 import { splitList } from '../options.js';
-import { configureVaultPassword } from '../vault-options.js';
-import { addRunOptions, type RunCommandOptions } from './run.js';
+import { addRunOptions, connectOptionsFrom, loadRunInputs, type RunCommandOptions } from './run.js';
 
 export interface DriftCommandOptions extends RunCommandOptions {
   stateDir?: string;
@@ -71,22 +68,13 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
   if (options.history) return showHistory(playbookPath, options);
   if (!playbookPath) throw new UsageError('missing the playbook: drover drift PLAYBOOK -i INVENTORY');
   if (options.inventory.length === 0) throw new UsageError('no inventory given: add -i INVENTORY (a file, a directory, or "host1,host2,")');
-  configureVaultPassword(options);
-  const inputs = await loadInputs(playbookPath, options.inventory);
-  if (options.lab) await applyLabOverrides(inputs.inventory);
+  const inputs = await loadRunInputs(playbookPath, options);
   if (options.syntaxCheck) {
     process.stdout.write(`playbook: ${inputs.playbook.file} (valid: ${inputs.playbook.plays.length} plays)\n`);
     return EXIT.ok;
   }
   const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
-  const connectOptions: ConnectOptions = {
-    hostKeyChecking: options.hostKeyChecking,
-    knownHostsFiles: options.knownHosts,
-    connectTimeoutMs: (options.connectTimeout ?? 10) * 1000,
-    commandTimeoutMs: (options.timeout ?? 3600) * 1000,
-    user: options.user,
-    privateKeyFile: options.privateKey,
-  };
+  const connectOptions = connectOptionsFrom(options);
   const startedAt = new Date();
   const outcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
     check: true,

@@ -99,9 +99,7 @@ export function playbookArgument(args: string[]): string {
 /** The whole of `drover run` / `drover check`; returns the exit code. */
 export async function executeRun(playbookPath: string, options: RunCommandOptions, mode: RunReport['mode'], signal: AbortSignal): Promise<number> {
   const style = createStyle(process.stdout);
-  configureVaultPassword(options);
-  const inputs: Inputs = await loadInputs(playbookPath, options.inventory);
-  if (options.lab) await applyLabOverrides(inputs.inventory);
+  const inputs = await loadRunInputs(playbookPath, options);
   if (options.syntaxCheck) {
     process.stdout.write(`playbook: ${inputs.playbook.file} (valid: ${inputs.playbook.plays.length} plays)\n`);
     return EXIT.ok;
@@ -115,14 +113,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
   }
   const extraVars = parseExtraVars(options.extraVars ?? []);
   const check = mode !== 'run' || Boolean(options.check);
-  const connectOptions: ConnectOptions = {
-    hostKeyChecking: options.hostKeyChecking,
-    knownHostsFiles: options.knownHosts,
-    connectTimeoutMs: (options.connectTimeout ?? 10) * 1000,
-    commandTimeoutMs: (options.timeout ?? 3600) * 1000,
-    user: options.user,
-    privateKeyFile: options.privateKey,
-  };
+  const connectOptions = connectOptionsFrom(options);
   const outputOptions = { diff: Boolean(options.diff) || mode !== 'run', verbosity: options.verbose, check, style, write: (t: string) => void process.stdout.write(t) };
   // A live view on a terminal; plain lines for CI logs and pipes.
   const output = process.stdout.isTTY && !process.env.CI ? createLiveOutput(outputOptions) : { ...createPlainOutput(outputOptions), finish: async () => {} };
@@ -159,6 +150,25 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     return EXIT.interrupted;
   }
   return exitCodeFor(outcome);
+}
+
+/** Vault password, playbook + inventory validation, and --lab: what run, check and drift do first. */
+export async function loadRunInputs(playbookPath: string, options: RunCommandOptions): Promise<Inputs> {
+  configureVaultPassword(options);
+  const inputs = await loadInputs(playbookPath, options.inventory);
+  if (options.lab) await applyLabOverrides(inputs.inventory);
+  return inputs;
+}
+
+export function connectOptionsFrom(options: RunCommandOptions): ConnectOptions {
+  return {
+    hostKeyChecking: options.hostKeyChecking,
+    knownHostsFiles: options.knownHosts,
+    connectTimeoutMs: (options.connectTimeout ?? 10) * 1000,
+    commandTimeoutMs: (options.timeout ?? 3600) * 1000,
+    user: options.user,
+    privateKeyFile: options.privateKey,
+  };
 }
 
 export function exitCodeFor(outcome: RunOutcome): number {
