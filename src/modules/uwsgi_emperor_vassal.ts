@@ -32,8 +32,8 @@ const secretEnvField = z
   .superRefine((env, ctx) => {
     for (const [key, value] of Object.entries(env)) {
       if (/[\n\r]/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} must be on one line`, path: [key] });
-      // uWSGI expands $(VAR), @(file) and %(option) inside config values; a secret must stay literal.
-      if (/[$@%]\(/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} contains $( @( or %( which uWSGI would expand; choose a value without them`, path: [key] });
+      // uWSGI expands $(VAR), @(file) and %-magic (%d, %(option); a lone % is dropped) in config values; a secret must stay literal.
+      if (/[$@]\(|%/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} contains %, $( or @( which uWSGI would expand; choose a value without them`, path: [key] });
     }
   })
   // Values inside a map are not reached by secretArgs' own registration: register each one.

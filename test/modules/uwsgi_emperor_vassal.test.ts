@@ -80,5 +80,6 @@ describe('uwsgi_emperor_vassal: plan', () => {
     expect(() => parseArgs(vassal, { name: 'a', options: { 'bad key': 1 } })).toThrow(/uWSGI option names/);
     expect(() => parseArgs(vassal, { name: 'a', options: { module: 'a\n[other]' } })).toThrow(/one line/);
     expect(() => parseArgs(vassal, { name: 'a', secret_env: { P: 'x$(HOME)' } })).toThrow(/uWSGI would expand/);
+    expect(() => parseArgs(vassal, { name: 'a', secret_env: { P: '100%' } })).toThrow(/uWSGI would expand/);
   });
 });
