@@ -39,14 +39,17 @@ export async function openLink(settings: ResolvedSshSettings, sources: AuthSourc
   const tried: string[] = [];
   return new Promise<SshClient>((resolve, reject) => {
     client.on('connect', () => client.setNoDelay(true));
-    client.once('ready', () => {
-      client.removeAllListeners('error');
-      resolve(client);
-    });
-    client.once('error', (error: Error & { level?: string; code?: string }) => {
+    const onLoginError = (error: Error & { level?: string; code?: string }) => {
       client.end();
       reject(describeFailure(settings, error, check.failure, tried));
+    };
+    client.once('ready', () => {
+      client.off('error', onLoginError);
+      // Until the connection watches the link, a late error must not become an uncaught exception.
+      client.on('error', () => {});
+      resolve(client);
     });
+    client.on('error', onLoginError);
     client.on('close', () => reject(new SshLinkError(settings.host, `${where(settings)} closed the connection during login`, true)));
     const pending = [...attempts];
     client.connect({
