@@ -11,7 +11,7 @@ export function promptSecretSync(question: string): string {
   try {
     fd = openSync('/dev/tty', 'r+');
   } catch {
-    throw new UsageError(`${question.trim()} — no terminal to ask on; use --vault-password-file FILE or DROVER_VAULT_PASSWORD_FILE`);
+    throw new UsageError(`a password is needed (${question.replace(/:\s*$/, '').trim()}) and there is no terminal to ask on; use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE`);
   }
   try {
     process.stderr.write(question);

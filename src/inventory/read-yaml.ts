@@ -1,5 +1,5 @@
 import { isAlias, LineCounter, parseDocument, type Document, type Node as YamlNode, type ScalarTag, type Tags } from 'yaml';
-import { vaultYamlTag } from '../vault/yaml-tag.js';
+import { VAULT_ERROR_PREFIX, vaultYamlTag } from '../vault/yaml-tag.js';
 import { InventoryError } from './inventory-error.js';
 
 /** A parsed YAML file that can say where each node was written. */
@@ -25,12 +25,15 @@ export function readYaml(file: string, text: string): YamlSource {
   const error = doc.errors[0];
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw new InventoryError(`YAML syntax error: ${error.message.split('\n')[0]}`, {
+    const vault = error.message.startsWith(VAULT_ERROR_PREFIX);
+    throw new InventoryError(vault ? error.message.split('\n')[0] : `YAML syntax error: ${error.message.split('\n')[0]}`, {
       file,
       line,
       column: col,
       text,
-      hint: 'fix the YAML at this position (indentation, a missing ":" or an unclosed quote are the usual causes)',
+      hint: vault
+        ? 'give the vault password with --vault-password-file FILE or DROVER_VAULT_PASSWORD_FILE (and check it is the one the value was encrypted with)'
+        : 'fix the YAML at this position (indentation, a missing ":" or an unclosed quote are the usual causes)',
       cause: error,
     });
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { revealFileText } from '../vault/keyring.js';
-import { vaultYamlTag } from '../vault/yaml-tag.js';
+import { VAULT_ERROR_PREFIX, vaultYamlTag } from '../vault/yaml-tag.js';
 import { VaultError } from '../vault/vault-crypto.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 
@@ -56,7 +56,8 @@ export function parseYamlText(file: string, text: string): YamlFile {
     const offset = firstError.pos[0];
     const { line, col } = lineCounter.linePos(offset);
     const location = { file, line, column: col };
-    throw new YamlSyntaxError(`YAML syntax error: ${firstError.message.split('\n')[0]}`, location, codeFrame(text, line, col));
+    const message = firstError.message.split('\n')[0];
+    throw new YamlSyntaxError(message.startsWith(VAULT_ERROR_PREFIX) ? message : `YAML syntax error: ${message}`, location, codeFrame(text, line, col));
   }
   const nodePositions = new WeakMap<object, number>();
   const keyPositions = new WeakMap<object, Map<string, number>>();

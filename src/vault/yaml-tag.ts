@@ -1,5 +1,8 @@
 import { revealVaultValue } from './keyring.js';
 
+/** Starts the message of a YAML error that is really a vault problem (readers word it differently). */
+export const VAULT_ERROR_PREFIX = 'vault: ';
+
 /**
  * The `!vault` YAML tag for a file being read: the value is decrypted as the file is parsed and
  * registered as a secret; a failure becomes a YAML error at the value's position.
@@ -11,7 +14,7 @@ export function vaultYamlTag(file: string) {
       try {
         return revealVaultValue(value, file);
       } catch (error) {
-        onError((error as Error).message);
+        onError(`${VAULT_ERROR_PREFIX}${(error as Error).message}`);
         return '';
       }
     },

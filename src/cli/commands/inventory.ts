@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { loadInventory, renderInventoryGraph, renderInventoryHost, renderInventoryList } from '../../inventory/index.js';
 import { UsageError } from '../exit-codes.js';
 import { collect } from '../options.js';
+import { configureVaultPassword } from '../vault-options.js';
+import { maskValue } from '../../secrets/mask.js';
 
 export function createInventoryCommand(): Command {
   return new Command('inventory')
@@ -9,7 +11,8 @@ export function createInventoryCommand(): Command {
     .requiredOption('-i, --inventory <path>', 'inventory file, directory or "host1,host2," (repeatable)', collect, [])
     .option('--list', 'every group and host, with host variables, as JSON')
     .option('--graph', 'the group tree')
-    .option('--host <name>', 'the variables of one host, as JSON')
+    .option('--host <name>', 'the variables of one host, as JSON (secrets masked)')
+    .option('--vault-password-file <file>', 'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)')
     .addHelpText(
       'after',
       `
@@ -18,15 +21,16 @@ Examples:
   drover inventory -i inventory --list
   drover inventory -i inventory/hosts.ini -i inventory/extra.yml --host backend1`,
     )
-    .action(async (options: { inventory: string[]; list?: boolean; graph?: boolean; host?: string }) => {
+    .action(async (options: { inventory: string[]; list?: boolean; graph?: boolean; host?: string; vaultPasswordFile?: string }) => {
+      configureVaultPassword(options);
       const chosen = [options.list, options.graph, options.host !== undefined].filter(Boolean).length;
       if (chosen !== 1) throw new UsageError('choose one of --list, --graph or --host NAME');
       const inventory = await loadInventory(options.inventory);
       if (options.graph) process.stdout.write(`${renderInventoryGraph(inventory).trimEnd()}\n`);
-      else if (options.list) process.stdout.write(`${JSON.stringify(renderInventoryList(inventory), null, 2)}\n`);
+      else if (options.list) process.stdout.write(`${JSON.stringify(maskValue(renderInventoryList(inventory)), null, 2)}\n`);
       else {
         if (!inventory.hasHost(options.host!)) throw new UsageError(`no host named '${options.host}' in the inventory`);
-        process.stdout.write(`${JSON.stringify(renderInventoryHost(inventory, options.host!), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(maskValue(renderInventoryHost(inventory, options.host!)), null, 2)}\n`);
       }
     });
 }
