@@ -1,5 +1,6 @@
 import { createConnection, settingsFromHostVars } from '../connection/index.js';
 import type { Connection } from '../connection/types.js';
+import { promptSecretSync } from './prompt-secret.js';
 
 export interface ConnectOptions {
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
@@ -12,5 +13,11 @@ export interface ConnectOptions {
 
 /** The engine's connection factory: inventory vars + command-line options -> a Connection. */
 export function createConnector(options: ConnectOptions): (host: string, vars: Record<string, unknown>) => Connection {
-  return (host, vars) => createConnection(settingsFromHostVars(host, vars, options));
+  // One passphrase prompt per key file, however many hosts use it.
+  const passphrases = new Map<string, string>();
+  const promptPassphrase = async (keyFile: string) => {
+    if (!passphrases.has(keyFile)) passphrases.set(keyFile, promptSecretSync(`Passphrase for ${keyFile}: `));
+    return passphrases.get(keyFile)!;
+  };
+  return (host, vars) => createConnection(settingsFromHostVars(host, vars, options), { promptPassphrase });
 }

@@ -6,8 +6,10 @@ import type { RunContext } from './run-context.js';
 export async function connectHost(run: RunContext, host: HostState): Promise<Connection> {
   if (host.connection) return host.connection;
   host.connecting ??= (async () => {
-    const conn = run.options.connect(host.name, host.inventoryVars);
+    let conn: Connection;
     try {
+      // A bad connection variable (ansible_port: abc) is this host's problem, not the run's.
+      conn = run.options.connect(host.name, host.inventoryVars);
       await conn.connect();
     } catch (error) {
       if (error instanceof UnreachableError) throw error;
