@@ -5,9 +5,12 @@
 const secrets = new Set<string>();
 export const MASK = '********';
 
+/** Registers a secret value; in a list or map (secret_env), every value inside is one. */
 export function registerSecret(value: unknown): void {
   if (typeof value === 'string' && value.length >= 3) secrets.add(value);
   else if (typeof value === 'number') registerSecret(String(value));
+  else if (Array.isArray(value)) value.forEach(registerSecret);
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach(registerSecret);
 }
 
 export function maskSecrets(text: string): string {
