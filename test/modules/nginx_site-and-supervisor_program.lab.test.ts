@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
+import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import { module as nginxSite } from '../../src/modules/nginx_site.js';
+import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import { applyOn, makeLabPrepareContext, runOn } from './lab-module-runner.js';
+
+// nginx_site and supervisor_program share this host (one file, so no two files boot or stop it at once).
+const HOST = 'mod-web';
+let lab: LabStatus;
+let conn: Connection;
+let templates: string;
+
+type HttpAnswer = { status: number; body: string } | 'refused';
+
+async function fetchOnce(port: number): Promise<HttpAnswer> {
+  try {
+    const response = await fetch(`http://${labAddress(lab, HOST)}:${port}/`, { signal: AbortSignal.timeout(5000) });
+    return { status: response.status, body: await response.text() };
+  } catch {
+    return 'refused';
+  }
+}
+
+/** `systemctl reload nginx` returns once the signal is sent: give the new workers up to 5 s to show `expected`. */
+async function httpGet(port: number, expected: HttpAnswer): Promise<HttpAnswer> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const answer = await fetchOnce(port);
+    if (JSON.stringify(answer) === JSON.stringify(expected) || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const STATIC_SITE = 'server {\n  listen 8080;\n  root /srv/static;\n}\n';
+
+beforeAll(async () => {
+  lab = await ensureTestLab([HOST]);
+  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
+  await conn.connect();
+  await runOnLabHostOk(lab, HOST, 'export DEBIAN_FRONTEND=noninteractive; (apt-get update -q && apt-get install -y -q nginx-light supervisor) >/dev/null 2>&1 || (apt-get update && apt-get install -y nginx-light supervisor)', { timeoutMs: 400_000 });
+  await runOnLabHostOk(lab, HOST, 'rm -f /etc/nginx/sites-enabled/static /etc/nginx/sites-available/static; ln -sf /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default; mkdir -p /srv/static && echo "static page" > /srv/static/index.html && systemctl restart nginx');
+  templates = mkdtempSync(join(tmpdir(), 'drover-nginx-'));
+  mkdirSync(join(templates, 'templates'));
+  writeFileSync(join(templates, 'templates', 'proxy.conf.mustache'), 'server {\n  listen {{ port }};\n  location / { proxy_pass http://127.0.0.1:{{ upstream_port }}; }\n}\n');
+}, 600_000);
+
+afterAll(async () => {
+  await conn?.close();
+  rmSync(templates, { recursive: true, force: true });
+  await labDown([HOST]);
+});
+
+describe('nginx_site on a lab host', () => {
+  it('serves a static site, converges, reports a hand edit in check mode only, and repairs it', async () => {
+    const args = { name: 'static', content: STATIC_SITE, remove_default: true };
+    const first = await applyOn(conn, nginxSite, args);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual([
+      'disable the default site (remove /etc/nginx/sites-enabled/default)',
+      'create /etc/nginx/sites-available/static and enable it (/etc/nginx/sites-enabled/static)',
+      'reload nginx',
+    ]);
+    expect(await httpGet(8080, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
+    expect((await runOnLabHost(lab, HOST, 'test -e /etc/nginx/sites-enabled/default')).code).toBe(1);
+    expect((await runOnLabHostOk(lab, HOST, 'readlink /etc/nginx/sites-enabled/static')).trim()).toBe('/etc/nginx/sites-available/static');
+
+    expect((await applyOn(conn, nginxSite, args)).plan.changes).toEqual([]);
+
+    await runOnLabHostOk(lab, HOST, "sed -i 's/listen 8080/listen 8090/' /etc/nginx/sites-available/static");
+    const edited = await runOnLabHostOk(lab, HOST, 'sha256sum /etc/nginx/sites-available/static');
+    const checked = await runOn(conn, nginxSite, args, { check: true });
+    expect(checked.executed).toEqual([]);
+    expect(checked.plan.changes.map((c) => c.summary)).toEqual(['update content of /etc/nginx/sites-available/static', 'reload nginx']);
+    expect(checked.plan.changes[0].diff).toEqual({ path: '/etc/nginx/sites-available/static', before: STATIC_SITE.replace('8080', '8090'), after: STATIC_SITE });
+    expect(await runOnLabHostOk(lab, HOST, 'sha256sum /etc/nginx/sites-available/static')).toBe(edited);
+
+    await applyOn(conn, nginxSite, args);
+    expect(await runOnLabHostOk(lab, HOST, 'cat /etc/nginx/sites-available/static')).toBe(STATIC_SITE);
+  });
+
+  it('proxies to the static site from a template rendered on the controller', async () => {
+    const prepare = makeLabPrepareContext(HOST, templates, { port: 8081, upstream_port: 8080 });
+    const first = await applyOn(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, { prepare });
+    expect(first.plan.changes.at(-1)?.summary).toBe('reload nginx');
+    expect(await httpGet(8081, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
+    expect((await applyOn(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, { prepare })).plan.changes).toEqual([]);
+  });
+
+  it('refuses an invalid site: the previous file is back, nginx is not reloaded and still serves', async () => {
+    const before = await runOnLabHostOk(lab, HOST, 'cat /etc/nginx/sites-available/static');
+    const broken = await runOn(conn, nginxSite, { name: 'static', content: 'server {\n  listen 8080;\n  no_such_directive on;\n}\n' });
+    expect(broken.failedChange?.result.stderr).toMatch(/unknown directive "no_such_directive"/);
+    expect(broken.executed.map((e) => e.summary)).toEqual(['update content of /etc/nginx/sites-available/static']);
+    expect(await runOnLabHostOk(lab, HOST, 'cat /etc/nginx/sites-available/static')).toBe(before);
+    expect(await httpGet(8080, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
+    await runOnLabHostOk(lab, HOST, 'nginx -t 2>&1');
+
+    // A broken NEW site leaves neither file nor link behind.
+    const fresh = await runOn(conn, nginxSite, { name: 'fresh', content: 'server { listen 8083; bogus; }\n' });
+    expect(fresh.failedChange).toBeDefined();
+    expect((await runOnLabHost(lab, HOST, 'ls -A /etc/nginx/sites-enabled /etc/nginx/sites-available')).stdout).not.toMatch(/fresh|drover/);
+    await runOnLabHostOk(lab, HOST, 'nginx -t 2>&1 && systemctl reload nginx');
+    expect(await httpGet(8081, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
+  });
+
+  it('takes a name with quotes, spaces and $ literally, and removes a site with state absent', async () => {
+    const name = `it's "$HOME" site`;
+    await applyOn(conn, nginxSite, { name, content: 'server { listen 8082; return 200 "quoted\\n"; }\n' });
+    expect(await httpGet(8082, { status: 200, body: 'quoted\n' })).toEqual({ status: 200, body: 'quoted\n' });
+    expect(await runOnLabHostOk(lab, HOST, 'ls /etc/nginx/sites-enabled/')).toContain(name);
+
+    const removed = await applyOn(conn, nginxSite, { name, state: 'absent' });
+    expect(removed.plan.changes.map((c) => c.summary)).toEqual([
+      `disable site ${name} (remove /etc/nginx/sites-enabled/${name})`,
+      `remove /etc/nginx/sites-available/${name}`,
+      'reload nginx',
+    ]);
+    expect(await httpGet(8082, 'refused')).toBe('refused');
+    expect(await runOnLabHostOk(lab, HOST, 'ls -A /etc/nginx/sites-available/ /etc/nginx/sites-enabled/')).not.toContain('site');
+    expect((await applyOn(conn, nginxSite, { name, state: 'absent' })).plan.changes).toEqual([]);
+  });
+});
