@@ -1,7 +1,6 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { quote } from '../remote/quote.js';
-import { registerSecret } from '../secrets/mask.js';
 import { probeContentFile } from './lib/content-module.js';
 import { buildServiceProbe, parseServiceFields, planServiceRunning, type ServiceState } from './lib/emperor-service.js';
 import { planFileContent } from './lib/file-content-plan.js';
@@ -35,11 +34,6 @@ const secretEnvField = z
       // uWSGI expands $(VAR), @(file) and %-magic (%d, %(option); a lone % is dropped) in config values; a secret must stay literal.
       if (/[$@]\(|%/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} contains %, $( or @( which uWSGI would expand; choose a value without them`, path: [key] });
     }
-  })
-  // Values inside a map are not reached by secretArgs' own registration: register each one.
-  .transform((env) => {
-    for (const value of Object.values(env)) registerSecret(value);
-    return env;
   });
 
 const schema = z.object({
