@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
-import { maskSecrets } from '../../src/secrets/mask.js';
 import { module as vassal } from '../../src/modules/uwsgi_emperor_vassal.js';
 import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
 
@@ -35,7 +34,6 @@ describe('uwsgi_emperor_vassal: plan', () => {
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ kind: 'put', path: FILE, content: INI, mode: '0640', group: 'www-data', summary: `create vassal shop_api (${FILE})`, from: 'absent', to: 'wanted content' });
     expect(changes[0].diff?.after).toBe(INI.replace('s3cr3t!', '********'));
-    expect(maskSecrets('password s3cr3t! here')).toBe('password ******** here');
   });
 
   it('changes nothing when the file and the emperor are right', () => {
