@@ -29,6 +29,6 @@ export async function runOn(conn: Connection, module: ModuleDefinition, args: un
 /** Like runOn, but a failed change fails the test too. */
 export async function applyOn(conn: Connection, module: ModuleDefinition, args: unknown, options: { check?: boolean; prepare?: PrepareContext } = {}): Promise<ModuleRunResult> {
   const result = await runOn(conn, module, args, options);
-  if (result.failedChange) throw new Error(`${result.failedChange.summary}: exit ${result.failedChange.result.code}: ${result.failedChange.result.stderr}`);
+  if (result.failedChange) throw new Error(`${result.failedChange.summary}: exit ${result.failedChange.result.code}: ${result.failedChange.result.stderr}${result.failedChange.result.stdout}`);
   return result;
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
 import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as nginxSite } from '../../src/modules/nginx_site.js';
+import { module as supervisorProgram } from '../../src/modules/supervisor_program.js';
 import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { applyOn, makeLabPrepareContext, runOn } from './lab-module-runner.js';
 
@@ -119,7 +120,101 @@ describe('nginx_site on a lab host', () => {
       'reload nginx',
     ]);
     expect(await httpGet(8082, 'refused')).toBe('refused');
-    expect(await runOnLabHostOk(lab, HOST, 'ls -A /etc/nginx/sites-available/ /etc/nginx/sites-enabled/')).not.toContain('site');
+    expect(await runOnLabHostOk(lab, HOST, 'ls -A /etc/nginx/sites-available/ /etc/nginx/sites-enabled/')).not.toContain(name);
     expect((await applyOn(conn, nginxSite, { name, state: 'absent' })).plan.changes).toEqual([]);
+  });
+});
+
+describe('supervisor_program on a lab host', () => {
+  const SECRET = `pa$$ "word" %x`;
+  const program = {
+    name: 'sleeper',
+    command: "sh -c 'while :; do sleep 1; done'",
+    numprocs: 2,
+    process_name: '%(program_name)s_%(process_num)02d',
+    startsecs: 1,
+    stopasgroup: true,
+    killasgroup: true,
+    environment: { SECRET },
+    state: 'started',
+  };
+
+  /** `supervisorctl status` lines as "process STATE", once no process is STARTING any more. */
+  async function statusOf(name: string): Promise<string[]> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const out = (await runOnLabHost(lab, HOST, `supervisorctl status '${name.replace(/'/g, `'\\''`)}:*'`)).stdout;
+      const lines = out.trim().split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '));
+      if (!out.includes('STARTING') || Date.now() > deadline) return lines;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+
+  it('runs two processes with a secret environment, converges, and reports a hand edit in check mode only', async () => {
+    const first = await applyOn(conn, supervisorProgram, program);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual(['create /etc/supervisor/conf.d/sleeper.conf', 'load program sleeper (supervisorctl update sleeper)']);
+    expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 RUNNING']);
+    expect(await runOnLabHostOk(lab, HOST, "tr '\\0' '\\n' < /proc/$(supervisorctl pid sleeper:sleeper_00)/environ | grep '^SECRET='")).toBe(`SECRET=${SECRET}\n`);
+    expect(await runOnLabHostOk(lab, HOST, 'stat -c %a /etc/supervisor/conf.d/sleeper.conf')).toBe('600\n');
+    expect(JSON.stringify(first.plan.changes.map((c) => ({ ...c, content: undefined })))).not.toContain('word');
+
+    expect((await applyOn(conn, supervisorProgram, program)).plan.changes).toEqual([]);
+
+    await runOnLabHostOk(lab, HOST, "sed -i 's/^numprocs=2$/numprocs=3/' /etc/supervisor/conf.d/sleeper.conf");
+    const edited = await runOnLabHostOk(lab, HOST, 'sha256sum /etc/supervisor/conf.d/sleeper.conf');
+    const checked = await runOn(conn, supervisorProgram, program, { check: true });
+    expect(checked.executed).toEqual([]);
+    expect(checked.plan.changes.map((c) => c.summary)).toEqual([
+      'update content of /etc/supervisor/conf.d/sleeper.conf',
+      'apply the changed configuration of sleeper (supervisorctl update sleeper restarts it)',
+    ]);
+    const diff = checked.plan.changes[0].diff!;
+    expect(diff.before).toContain('numprocs=3');
+    expect(diff.after).toContain('numprocs=2');
+    expect(diff.after).toContain('environment=SECRET="********"');
+    expect(JSON.stringify(diff)).not.toContain('word');
+    expect(await runOnLabHostOk(lab, HOST, 'sha256sum /etc/supervisor/conf.d/sleeper.conf')).toBe(edited);
+    expect(await statusOf('sleeper')).toHaveLength(2);
+
+    // A changed secret: the diff names the variable, never a value.
+    const rotated = await runOn(conn, supervisorProgram, { ...program, environment: { SECRET: 'new secret value' } }, { check: true });
+    expect(rotated.plan.changes[0].diff!.after).toContain('environment=SECRET="********(changed)"');
+    expect(JSON.stringify(rotated.plan.changes.map((c) => ({ ...c, content: undefined })))).not.toMatch(/word|new secret value/);
+
+    await applyOn(conn, supervisorProgram, program);
+    expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 RUNNING']);
+    expect((await applyOn(conn, supervisorProgram, program)).plan.changes).toEqual([]);
+  });
+
+  it('stops and starts the program, and a stop made by hand shows up in check mode', async () => {
+    const stopped = await applyOn(conn, supervisorProgram, { ...program, state: 'stopped' });
+    expect(stopped.plan.changes.map((c) => c.summary)).toEqual(['stop sleeper']);
+    expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 STOPPED', 'sleeper:sleeper_01 STOPPED']);
+    expect((await applyOn(conn, supervisorProgram, { ...program, state: 'stopped' })).plan.changes).toEqual([]);
+
+    await applyOn(conn, supervisorProgram, program);
+    await runOnLabHostOk(lab, HOST, 'supervisorctl stop sleeper:sleeper_01');
+    const checked = await runOn(conn, supervisorProgram, program, { check: true });
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: 'start sleeper', from: 'sleeper_00 RUNNING, sleeper_01 STOPPED', to: 'RUNNING' }]);
+    expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 STOPPED']);
+    await applyOn(conn, supervisorProgram, program);
+    expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 RUNNING']);
+  });
+
+  it('takes a name and a command with quotes and $ literally, and removes programs with state absent', async () => {
+    const name = `o'k$x`;
+    const marker = `/tmp/it's $HOME`;
+    const odd = { name, command: `sh -c 'echo "$0" > "$1"; exec sleep 1000' 'a $b' "${marker}"`, state: 'started' };
+    await applyOn(conn, supervisorProgram, odd);
+    expect(await statusOf(name)).toEqual([`${name} RUNNING`]);
+    expect(await runOnLabHostOk(lab, HOST, `cat "/tmp/it's \\$HOME"`)).toBe('a $b\n');
+
+    for (const target of [odd, program]) {
+      const removed = await applyOn(conn, supervisorProgram, { name: target.name, state: 'absent' });
+      expect(removed.plan.changes.map((c) => c.summary)).toEqual([`stop ${target.name}`, `remove /etc/supervisor/conf.d/${target.name}.conf`, `unload program ${target.name} (supervisorctl update ${target.name})`]);
+      expect((await runOnLabHost(lab, HOST, `supervisorctl status '${target.name.replace(/'/g, `'\\''`)}:*'`)).stdout).toMatch(/no such group/);
+      expect((await applyOn(conn, supervisorProgram, { name: target.name, state: 'absent' })).plan.changes).toEqual([]);
+    }
+    expect(await runOnLabHostOk(lab, HOST, 'ls -A /etc/supervisor/conf.d/')).toBe('');
   });
 });
