@@ -1,0 +1,136 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
+import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import { module as firewallRule } from '../../src/modules/firewall_rule.js';
+import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import { applyOn, makeLabPrepareContext, runOn } from './lab-module-runner.js';
+
+const DB = 'mod-fw1';
+const APP = 'mod-fw2';
+// Lab containers run without CAP_NET_ADMIN; nspawn grants it from a trusted settings file of the machine's name.
+const SETTINGS = (host: string) => `/run/systemd/nspawn/${host}.nspawn`;
+let lab: LabStatus;
+let conn: Connection;
+
+function prepare() {
+  return makeLabPrepareContext(DB, '/nonexistent', {
+    groups: { all: [DB, APP], backend: [APP] },
+    hostvars: { [DB]: { ansible_host: labAddress(lab, DB) }, [APP]: { ansible_host: labAddress(lab, APP) } },
+  });
+}
+
+const ACCEPT_APP = { name: 'db from backend', port: 5432, sources: ['backend'] };
+const DROP_OTHERS = { name: `db: it's $HOME`, port: 5432, action: 'drop' };
+
+const fw = (args: Record<string, unknown>, check = false) => applyOn(conn, firewallRule, args, { check, prepare: prepare() });
+
+/** Whether a TCP connection to the database port opens from the controller. */
+function reachableFromController(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: labAddress(lab, DB), port: 5432, timeout: 1500 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function reachableFromApp(): Promise<boolean> {
+  const probe = `python3 -c "import socket; socket.create_connection(('${labAddress(lab, DB)}', 5432), timeout=1.5)"`;
+  return (await runOnLabHost(lab, APP, probe)).code === 0;
+}
+
+beforeAll(async () => {
+  mkdirSync('/run/systemd/nspawn', { recursive: true });
+  for (const host of [DB, APP]) writeFileSync(SETTINGS(host), '[Exec]\nCapability=CAP_NET_ADMIN\n');
+  lab = await ensureTestLab([DB, APP]);
+  await Promise.all(
+    [DB, APP].map((host) => runOnLabHostOk(lab, host, 'export DEBIAN_FRONTEND=noninteractive; (apt-get update -q && apt-get install -y -q nftables) >/dev/null 2>&1 || (apt-get update && apt-get install -y nftables)', { timeoutMs: 400_000 })),
+  );
+  await runOnLabHostOk(lab, DB, 'nft delete table inet drover 2>/dev/null; rm -f /etc/nftables.d/drover.nft; systemctl disable nftables 2>/dev/null; systemctl stop fake-db 2>/dev/null; systemd-run --unit=fake-db python3 -m http.server 5432 --directory /tmp && for i in 1 2 3 4 5 6 7 8 9 10; do ss -ltn | grep -q :5432 && break; sleep 0.3; done');
+  conn = createConnection(settingsFromHostVars(DB, labConnectionVars(lab, DB), { hostKeyChecking: 'strict' }));
+  await conn.connect();
+}, 600_000);
+
+afterAll(async () => {
+  await conn?.close();
+  await labDown([DB, APP]);
+  for (const host of [DB, APP]) rmSync(SETTINGS(host), { force: true });
+});
+
+describe('firewall_rule on lab hosts', () => {
+  it('opens 5432 to the backend group only, converges, survives an nftables restart', async () => {
+    expect(await reachableFromController()).toBe(true);
+    const first = await fw(ACCEPT_APP);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual([
+      'create directory /etc/nftables.d',
+      "add rule 'db from backend' to /etc/nftables.d/drover.nft",
+      'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)',
+      'load /etc/nftables.d/drover.nft at boot (include it from /etc/nftables.conf)',
+      'enable the nftables service (loads /etc/nftables.conf at boot)',
+    ]);
+    expect(first.plan.changes[1].to).toBe(`accept tcp 5432 from ${labAddress(lab, APP)}`);
+    const second = await fw(DROP_OTHERS);
+    expect(second.plan.changes.map((c) => c.summary)).toEqual([`add rule '${DROP_OTHERS.name}' to /etc/nftables.d/drover.nft`, 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
+
+    expect(await reachableFromApp()).toBe(true);
+    expect(await reachableFromController()).toBe(false);
+    expect((await fw(ACCEPT_APP)).plan.changes).toEqual([]);
+    expect((await fw(DROP_OTHERS)).plan.changes).toEqual([]);
+
+    await runOnLabHostOk(lab, DB, 'systemctl restart nftables');
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain(`comment "${DROP_OTHERS.name}"`);
+    expect(await reachableFromApp()).toBe(true);
+    expect(await reachableFromController()).toBe(false);
+    expect((await fw(DROP_OTHERS)).plan.changes).toEqual([]);
+  });
+
+  it('reports a rule deleted by hand in check mode without touching the host, then restores it', async () => {
+    await runOnLabHostOk(lab, DB, `nft delete rule inet drover input handle $(nft -a list chain inet drover input | grep 'comment "db: it' | sed 's/.*# handle //')`);
+    expect(await reachableFromController()).toBe(true);
+    const checked = await fw(DROP_OTHERS, true);
+    expect(checked.executed).toEqual([]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
+      { summary: `load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction): the running rule '${DROP_OTHERS.name}' differs from it`, from: 'absent', to: 'drop tcp 5432 from anywhere' },
+    ]);
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).not.toContain('db: it');
+    expect((await fw(ACCEPT_APP, true)).plan.changes).toEqual([]);
+
+    await fw(DROP_OTHERS);
+    expect(await reachableFromController()).toBe(false);
+  });
+
+  it("refuses a rule set that cuts the controller's SSH access, unless it is allowed", async () => {
+    const before = await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover');
+    const dropSsh = await runModuleFailure({ name: 'no ssh', port: 22, action: 'drop' });
+    expect(dropSsh).toMatch(/refused: with this rule set the controller \(\d+\.\d+\.\d+\.\d+\) could no longer open SSH connections to port 22 \(rule 'no ssh' drops it\)/);
+    const closed = await runModuleFailure({ name: 'web', port: 80, policy: 'drop' });
+    expect(closed).toMatch(/the chain policy is drop and no rule accepts it/);
+    expect(await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover')).toBe(before);
+
+    // A drop on port 22 from some other network leaves the controller in.
+    await fw({ name: 'no ssh from elsewhere', port: 22, action: 'drop', sources: '192.0.2.0/24' });
+    expect((await runOnLabHostOk(lab, DB, 'echo still in'))).toBe('still in\n');
+    await fw({ name: 'no ssh from elsewhere', state: 'absent' });
+  });
+
+  it('removes rules with state absent', async () => {
+    const removed = await fw({ name: ACCEPT_APP.name, state: 'absent' });
+    expect(removed.plan.changes.map((c) => c.summary)).toEqual(["remove rule 'db from backend' from /etc/nftables.d/drover.nft", 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
+    expect(await reachableFromApp()).toBe(false);
+    await fw({ name: DROP_OTHERS.name, state: 'absent' });
+    expect(await reachableFromController()).toBe(true);
+    expect((await fw({ name: DROP_OTHERS.name, state: 'absent' })).plan.changes).toEqual([]);
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).not.toContain('comment');
+  });
+});
+
+async function runModuleFailure(args: Record<string, unknown>): Promise<string> {
+  const result = await runOn(conn, firewallRule, args, { prepare: prepare() }).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+  if (result === undefined) throw new Error(`expected ${args.name} to be refused`);
+  return result;
+}
