@@ -8,6 +8,15 @@ import { decryptText, isVaultText, VaultError } from './vault-crypto.js';
  */
 let password: string | undefined;
 let passwordSource: (() => string) | undefined;
+let decryption: 'on' | 'skip' = 'on';
+
+/** Shown instead of a vault value by commands that only need host names (drover lab). */
+export const UNDECRYPTED = '<vault-encrypted>';
+
+/** For commands that never use variable values: vault data is left encrypted, so no password is asked. */
+export function skipVaultDecryption(): void {
+  decryption = 'skip';
+}
 
 export function setVaultPassword(value: string): void {
   password = value;
@@ -36,6 +45,7 @@ export function readPasswordFile(file: string): string {
 
 /** Decrypts a vault value found in YAML (`!vault |` block) and registers it as a secret. */
 export function revealVaultValue(block: string, where: string): string {
+  if (decryption === 'skip') return UNDECRYPTED;
   const plaintext = decryptText(block, vaultPassword(where), where);
   registerSecret(plaintext);
   return plaintext;
@@ -43,7 +53,8 @@ export function revealVaultValue(block: string, where: string): string {
 
 /** A whole encrypted file's text, decrypted in memory only. */
 export function revealFileText(text: string, file: string): string {
-  return isVaultText(text) ? decryptText(text, vaultPassword(file), file) : text;
+  if (!isVaultText(text)) return text;
+  return decryption === 'skip' ? '' : decryptText(text, vaultPassword(file), file);
 }
 
 /** Replaces every `{ __vault__: block }` inside a parsed value by its plaintext. */

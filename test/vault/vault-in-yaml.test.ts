@@ -42,3 +42,15 @@ describe('vault values in YAML files', () => {
     }
   });
 });
+
+describe('commands that need only host names', () => {
+  it('leave vault values encrypted and ask for no password', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { runCli } = await import('../helpers/run-cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'drover-lab-vault-'));
+    writeFileSync(join(dir, 'hosts.yml'), `all:\n  hosts:\n    web1:\n      secret: !vault |\n${encryptText('x', 'pw').trimEnd().split('\n').map((l) => `        ${l}`).join('\n')}\n`);
+    const result = await runCli(['lab', 'status', '-i', join(dir, 'hosts.yml'), '--json']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).hosts.map((h: { name: string }) => h.name)).toEqual(['web1']);
+  });
+});

@@ -3,6 +3,7 @@ import { loadInventory } from '../../inventory/index.js';
 import { labDown, labStatus, labUp, listLabHosts, type LabStatus } from '../../lab/index.js';
 import { UsageError } from '../exit-codes.js';
 import { collect } from '../options.js';
+import { skipVaultDecryption } from '../../vault/keyring.js';
 
 interface LabCommandOptions {
   inventory: string[];
@@ -13,6 +14,8 @@ interface LabCommandOptions {
 
 /** Inventory host names (narrowed by --limit), in inventory order: the lab's hosts. */
 async function selectLabHosts(options: LabCommandOptions): Promise<string[]> {
+  // Only host names are needed: vault-encrypted values stay encrypted and no password is asked.
+  skipVaultDecryption();
   const inventory = await loadInventory(options.inventory);
   const names = options.limit ? inventory.selectHosts(options.limit) : inventory.hostNames();
   if (names.length === 0) {
