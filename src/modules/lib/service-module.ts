@@ -69,8 +69,9 @@ export function planService(args: ServiceArgs, current: UnitState): Plan {
       failed: `could not find the requested service ${name} on this host (systemd has no unit ${unit.id}); install the package that provides it, or write its unit file, in an earlier task`,
     };
   }
-  if (args.masked !== undefined && args.masked !== masked) {
-    changes.push({ kind: 'command', command: systemctl(args.masked ? 'mask' : 'unmask', name), summary: `${args.masked ? 'mask' : 'unmask'} ${name}`, from: masked ? 'masked' : 'unmasked', to: args.masked ? 'masked' : 'unmasked' });
+  // Unmask first and mask last: systemctl cannot disable a unit once it is masked.
+  if (args.masked === false && masked) {
+    changes.push({ kind: 'command', command: systemctl('unmask', name), summary: `unmask ${name}`, from: 'masked', to: 'unmasked' });
   }
   if (args.enabled !== undefined && canToggleEnabled(unit)) {
     const enabled = isEnabled(unit);
@@ -87,6 +88,9 @@ export function planService(args: ServiceArgs, current: UnitState): Plan {
   } else if (args.state === 'restarted' || args.state === 'reloaded') {
     const verb = !running ? 'start' : args.state === 'restarted' ? 'restart' : 'reload';
     changes.push({ kind: 'command', command: systemctl(verb, name, args.no_block), summary: `${verb} ${name}`, from, to: verb === 'start' ? 'started' : args.state });
+  }
+  if (args.masked === true && !masked) {
+    changes.push({ kind: 'command', command: systemctl('mask', name), summary: `mask ${name}`, from: 'unmasked', to: 'masked' });
   }
   return { changes, result };
 }
