@@ -119,6 +119,30 @@ describe('wait_for on this machine', () => {
     expect(parseWaitProbe(remote.stdout).result).toBe('unsupported');
   });
 
+  it('tests ports with nc when bash is not there', async (ctx) => {
+    const nc = spawnSync('sh', ['-c', 'command -v nc'], { encoding: 'utf8' }).stdout.trim();
+    if (!nc) ctx.skip();
+    const bin = join(dir, 'nc-bin');
+    spawnSync('sh', ['-c', `mkdir -p "$1" && for t in date sleep cat awk grep printf head timeout nc; do ln -sf "$(command -v $t)" "$1/$t"; done`, 'sh', bin]);
+    // Asynchronous, so that the listener in this process can answer while the probe runs.
+    const run = (script: string) =>
+      new Promise<string>((resolve) => {
+        const child = spawn('/bin/sh', ['-c', script], { env: { PATH: bin } });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+        child.on('close', () => resolve(out));
+      });
+    const server = await listen();
+    const condition = waitCondition(parseArgs(waitFor, { port: portOf(server), timeout: 3 }));
+    expect(parseWaitProbe(await run(buildWaitProbe(condition)))).toMatchObject({ result: 'ok', method: 'nc' });
+    const banner = waitCondition(parseArgs(waitFor, { port: portOf(server), timeout: 3, connect_timeout: 1, search_regex: 'OpenSSH_\\d' }));
+    expect(parseWaitProbe(await run(buildWaitProbe(banner)))).toMatchObject({ result: 'ok', method: 'nc' });
+    const wrongBanner = waitCondition(parseArgs(waitFor, { port: portOf(server), timeout: 1, connect_timeout: 1, search_regex: 'nginx' }));
+    expect(parseWaitProbe(await run(buildWaitProbe(wrongBanner)))).toMatchObject({ result: 'timeout', method: 'nc' });
+    await new Promise((resolve) => server.close(resolve));
+    expect(parseWaitProbe(await run(buildWaitProbe({ ...condition, timeout: 1 })))).toMatchObject({ result: 'timeout', method: 'nc' });
+  });
+
   it('waits for a path to appear, for a pattern in it, and for it to go', async () => {
     const path = join(dir, "app 'log' $1.txt");
     setTimeout(() => writeFileSync(path, 'starting\n'), 1000);
