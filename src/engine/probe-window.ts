@@ -53,7 +53,7 @@ export async function fetchProbes(
     if (!isTaskSelected(next.tags, ctx.run.options.selection)) continue;
     if (mentionsAny(next, produced)) break;
     const module = ctx.run.modules.get(next.module);
-    if (!module) break;
+    if (!module || module.probeAlone) break;
     if (next.module === 'set_fact' || next.module === 'meta') {
       if (next.module === 'meta') break;
       for (const name of Object.keys(typeof next.args === 'object' ? next.args : {})) produced.add(name);

@@ -23,6 +23,8 @@ export async function startContainer(options: { name: string; base: string; uppe
         '--register=no',
         '--keep-unit',
         `--network-namespace-path=/run/netns/${netns}`,
+        // Firewall rules (nft) need it; the host has its own network namespace, so it reaches no further.
+        '--capability=CAP_NET_ADMIN',
         '--boot',
         `--machine=${name}`,
         `--hostname=${name}`,

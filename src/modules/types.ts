@@ -110,6 +110,11 @@ export interface ModuleDefinition<Args = any, State = any> {
   secretArgs?: string[];
   /** Runs on the controller and may only read local files: resolves src/templates into content. */
   prepare?(args: Args, ctx: PrepareContext): Args | Promise<Args>;
+  /**
+   * The probe waits for something (wait_for): it must not run ahead of the tasks before it, so the
+   * engine never batches it with earlier tasks' probes.
+   */
+  probeAlone?: boolean;
   /** Read-only POSIX sh that prints the host's current state. Absent for controller-only modules. */
   probe?(args: Args): string;
   /** Turns the probe's output into the state plan() compares with. */

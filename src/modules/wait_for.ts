@@ -49,6 +49,7 @@ function timeoutMessage(args: Args, c: WaitCondition): string {
 
 export const module = defineModule<Args, WaitState>({
   name: 'wait_for',
+  probeAlone: true,
   summary: 'Wait until a TCP port opens or closes, or a file appears, disappears or contains a pattern.',
   description: [
     'Changes nothing: its probe polls on the managed host, read-only, every `sleep` seconds until the condition holds (the',

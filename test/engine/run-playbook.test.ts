@@ -18,10 +18,11 @@ function write(path: string, text: string): string {
   return full;
 }
 
-async function run(playbook: string, inventory: string, options: { check?: boolean; drift?: boolean; extraVars?: Record<string, unknown> } = {}): Promise<{ outcome: RunOutcome; results: Map<string, TaskResult[]>; warnings: string[] }> {
+async function run(playbook: string, inventory: string, options: { check?: boolean; drift?: boolean; extraVars?: Record<string, unknown> } = {}): Promise<{ outcome: RunOutcome; results: Map<string, TaskResult[]>; warnings: string[]; verbose: string[] }> {
   const modules = await loadModules();
   const results = new Map<string, TaskResult[]>();
   const warnings: string[] = [];
+  const verbose: string[] = [];
   const outcome = await runPlaybook(loadPlaybook(playbook, modules), await loadInventory([inventory]), modules, {
     check: options.check ?? false,
     drift: options.drift ?? false,
@@ -34,9 +35,10 @@ async function run(playbook: string, inventory: string, options: { check?: boole
     events: {
       hostResult: (host, result) => results.set(host, [...(results.get(host) ?? []), result]),
       warning: (message) => warnings.push(message),
+      verbose: (level, host, message) => verbose.push(`${level} ${host} ${message}`),
     },
   });
-  return { outcome, results, warnings };
+  return { outcome, results, warnings, verbose };
 }
 
 beforeAll(() => {
@@ -203,5 +205,25 @@ describe('no_log', () => {
     expect(text).not.toContain('SeCrEt');
     expect(text).not.toContain('nolog-a');
     expect(results.get('n1')!.map((r) => r.status)).toEqual(['changed', 'failed']);
+  });
+});
+
+describe('a waiting probe', () => {
+  it('is not run ahead of the tasks before it', async () => {
+    const inventory = write('wait/inventory.ini', 'w1 ansible_connection=local\n');
+    const flag = join(dir, 'wait-flag');
+    const playbook = write(
+      'wait/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "${flag}", content: ready }
+    - wait_for: { path: "${flag}", timeout: 2 }
+`,
+    );
+    const { outcome, verbose } = await run(playbook, inventory);
+    expect(outcome.hosts.get('w1')!.stats.failed).toBe(0);
+    // The copy's probe went alone; the wait ran by itself after the file was written.
+    expect(verbose.filter((line) => line.includes('probing'))).toEqual(['2 w1 probing 1 task invocation(s) in one exec', '2 w1 probing 1 task invocation(s) in one exec']);
   });
 });
