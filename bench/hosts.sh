@@ -93,7 +93,12 @@ stop_hosts() {
   for ns in $(ip netns list | awk '{print $1}' | grep "^$NS_PREFIX[0-9]*$" || true); do
     # Kill anything still running in the namespace (sessions of killed sshds), then delete it; its veth goes with it.
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+    ip link del "dbv${ns#$NS_PREFIX}" 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
+  done
+  # Deleting a namespace frees its veth asynchronously; delete the host ends now so a new run can reuse the names.
+  for link in $(ip -o link show type veth | awk -F'[ :@]+' '{print $2}' | grep '^dbv[0-9]*$' || true); do
+    ip link del "$link" 2>/dev/null || true
   done
   ip link del "$BRIDGE" 2>/dev/null || true
 }
