@@ -53,11 +53,12 @@ export async function writeHostFiles(options: {
   await put(upper, 'etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
   // No DNS in the lab: names resolve through /etc/hosts, apt goes through the proxy by address.
   await put(upper, 'etc/resolv.conf', '# drover lab: no DNS server; lab hosts are named in /etc/hosts\n');
-  // Timeouts and retries: a request the cache drops must fail and be retried, never hang apt for good.
+  // No pipelining (a dropped pipelined request left apt waiting forever on a half-closed connection),
+  // and timeouts with retries, so a request the cache drops fails and is tried again.
   await put(
     upper,
     'etc/apt/apt.conf.d/01drover-lab-proxy',
-    `Acquire::http::Proxy "http://${options.aptProxyAddress}:${APT_CACHE_PORT}";\nAcquire::http::Timeout "30";\nAcquire::Retries "3";\n`,
+    `Acquire::http::Proxy "http://${options.aptProxyAddress}:${APT_CACHE_PORT}";\nAcquire::http::Timeout "30";\nAcquire::http::Pipeline-Depth "0";\nAcquire::Retries "3";\n`,
   );
   await put(upper, 'etc/apt/sources.list.d/debian.sources', renderAptSources(options.mirrors));
   await mkdir(join(upper, 'root', '.ssh'), { recursive: true, mode: 0o700 });
