@@ -1,5 +1,5 @@
 // Writes bench/RESULTS.md from the samples of bench/run.js. `node bench/results.js` rebuilds it (and the chart) from bench/results.json.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize } from './stats.js';
@@ -7,6 +7,12 @@ import { writeChart } from './chart.js';
 
 const s = (ms) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
 const ratio = (a, b) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}x`);
+
+function loadLine(samples) {
+  const loads = samples.map((x) => x.load1).filter((x) => x !== undefined);
+  if (!loads.length) return [];
+  return [`- 1-minute load average when samples ended: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} (the machine is shared; ${loads.length} samples)`];
+}
 
 export function writeResults(file, { machine, playbook, runs, ansibleRuns, samples, notes }) {
   const t = summarize(samples);
@@ -18,7 +24,8 @@ export function writeResults(file, { machine, playbook, runs, ansibleRuns, sampl
     '## Machine', '',
     `- ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB memory, kernel ${machine.kernel}`,
     `- Node ${machine.node}; ${machine.ssh}; ${machine.ansible}`,
-    `- drover commit ${machine.commit}; \`ulimit -n\` ${machine.ulimitN} (no change was needed)`, '',
+    `- drover commit ${machine.commit}; \`ulimit -n\` ${machine.ulimitN} (no change was needed)`,
+    ...loadLine(samples), '',
     '## Converged re-run (nothing to change)', '',
     '| hosts | floor (ssh true) | drover | drover / floor | remote execs per host | drover peak RSS | ansible-playbook | ansible / drover |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|'];
@@ -35,6 +42,9 @@ export function writeResults(file, { machine, playbook, runs, ansibleRuns, sampl
   }
   lines.push('', '![wall time against host count](chart.svg)', '');
   if (notes?.length) lines.push('## Notes', '', ...notes.map((x) => `- ${x}`), '');
+  // Hand-written reading of a run (targets met or missed, causes), kept beside the generated tables.
+  const analysis = join(dirname(file), 'analysis.md');
+  if (existsSync(analysis)) lines.push(readFileSync(analysis, 'utf8'));
   writeFileSync(file, lines.join('\n'));
 }
 

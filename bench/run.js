@@ -5,7 +5,7 @@
 // Writes bench/RESULTS.md, bench/results.json and bench/chart.svg. Must run as root (namespaces).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { cpus, totalmem, release } from 'node:os';
+import { cpus, totalmem, release, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeChart } from './chart.js';
@@ -121,7 +121,7 @@ async function measure(label, n, fn, count, sink) {
   for (let i = 0; i < count; i++) {
     const r = await fn();
     console.log(`${label} n=${n} run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s${r.execsMax !== undefined ? ` execs/host ${r.execsMax}` : ''}${r.rssKb ? ` rss ${(r.rssKb / 1024).toFixed(0)} MB` : ''}`);
-    sink.push({ label, n, ...r });
+    sink.push({ label, n, ...r, load1: loadavg()[0] });
   }
 }
 
