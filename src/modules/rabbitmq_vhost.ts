@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { buildCtlCommand, buildRabbitProbe, describeRabbitUnavailable, parseRabbitProbe, rabbitNameField, rabbitmqNodeField, type RabbitState } from './lib/rabbitmq-ctl.js';
+import { defineModule } from './types.js';
+
+const schema = z.object({
+  name: rabbitNameField('vhost').describe('Name of the virtual host (alias: vhost), e.g. localhost_my_project or /shop.'),
+  vhost: rabbitNameField('vhost').optional().describe('Alias of name.'),
+  state: z.enum(['present', 'absent'], { error: 'must be present or absent' }).default('present').describe('present: the vhost exists. absent: it is deleted, with every queue, exchange and permission in it.'),
+  node: rabbitmqNodeField,
+}).superRefine((args, ctx) => {
+  if (args.vhost !== undefined && args.vhost !== args.name) ctx.addIssue({ code: 'custom', message: 'give the vhost once: name and vhost are the same parameter', path: ['vhost'] });
+});
+
+type Args = z.infer<typeof schema>;
+
+export const module = defineModule<Args, RabbitState>({
+  name: 'rabbitmq_vhost',
+  summary: 'A RabbitMQ virtual host, present or absent.',
+  description: [
+    'Adds or deletes a virtual host with rabbitmqctl (add_vhost / delete_vhost, as the guides do by hand). The probe is',
+    'one read-only `rabbitmqctl export_definitions`, so a vhost that exists is not a change. The task runs as root (the',
+    'Erlang cookie of the broker is root\'s and rabbitmq\'s only).',
+  ].join(' '),
+  schema: schema as unknown as z.ZodType<Args>,
+  examples: [
+    { title: 'The application\'s vhost', yaml: `- rabbitmq_vhost:\n    name: localhost_my_project` },
+    { title: 'Remove a vhost and everything in it', yaml: `- rabbitmq_vhost:\n    name: old_project\n    state: absent` },
+  ],
+  probe(args) {
+    return buildRabbitProbe(args.node);
+  },
+  parse(output) {
+    return parseRabbitProbe(output.stdout);
+  },
+  plan(args, current, ctx) {
+    const unavailable = current.status !== 'ok';
+    if (unavailable && !ctx.check) return { changes: [], failed: describeRabbitUnavailable(current, ctx.host) };
+    const exists = current.vhosts.has(args.name);
+    if (args.state === 'absent') {
+      if (!exists) return { changes: [] };
+      return { changes: [{ kind: 'command', command: buildCtlCommand(args.node, [{ verb: 'delete_vhost', args: [args.name] }]), cwd: '/', summary: `delete vhost ${args.name}`, from: 'present', to: 'absent' }] };
+    }
+    if (exists) return { changes: [] };
+    const note = unavailable ? ` (${describeRabbitUnavailable(current, ctx.host).split(':')[0]})` : '';
+    return { changes: [{ kind: 'command', command: buildCtlCommand(args.node, [{ verb: 'add_vhost', args: [args.name] }]), cwd: '/', summary: `add vhost ${args.name}${note}`, from: 'absent', to: 'present' }] };
+  },
+});
