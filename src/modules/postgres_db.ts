@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { parseSettingEntries, settingKey, settingsField, storedSettingText, type SettingValue } from './lib/pg-settings.js';
 import { buildPsqlProbe, decodeHex, describeUnavailable, hexOf, hexText, parsePsqlProbe, pgConnectionFields, pgNameField, psqlChange, quoteIdent, quoteLiteral, type PgProbe } from './lib/pg-sql.js';
+import { checkNameAliases, pickName } from './lib/name-alias.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const localeField = z.string().min(1).regex(/^[^\0'\n]+$/, 'must be a locale name such as C.UTF-8 or en_US.UTF-8');
 
 const schema = z
   .object({
-    name: pgNameField('database').describe('Name of the database (alias: db). Any text: quoted for SQL.'),
+    name: pgNameField('database').optional().describe('Name of the database (required; alias: db). Any text: quoted for SQL.'),
     db: pgNameField('database').optional().describe('Alias of name.'),
     owner: pgNameField('role').optional().describe('Role that owns the database (created with postgres_user first). Omitted: the creating user at creation, then left as it is.'),
     encoding: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be an encoding name such as UTF8').optional().describe('Character encoding, e.g. UTF8. Set at creation only: a different encoding on an existing database fails the task (PostgreSQL cannot convert it).'),
@@ -23,8 +24,9 @@ const schema = z
     ...pgConnectionFields,
   })
   .superRefine((args, ctx) => {
-    if (args.db !== undefined && args.db !== args.name) ctx.addIssue({ code: 'custom', message: 'give the database once: name and db are the same parameter', path: ['db'] });
-  });
+    checkNameAliases(args, ['db'], 'database', ctx);
+  })
+  .transform((args) => ({ ...args, name: pickName(args, ['db']) }));
 
 type Args = z.infer<typeof schema>;
 

@@ -3,11 +3,12 @@ import { buildPasswordSql, describePassword } from './lib/pg-password-sql.js';
 import { verifyPostgresPassword } from './lib/pg-password.js';
 import { ATTRIBUTE_NAMES, ROLE_ATTRIBUTES, attributeWord, roleAttributesField, type RoleAttribute, type RoleAttributes } from './lib/pg-role-attributes.js';
 import { buildPsqlProbe, describeUnavailable, hexText, parsePsqlProbe, pgConnectionFields, pgNameField, psqlChange, quoteIdent, type PgProbe } from './lib/pg-sql.js';
+import { checkNameAliases, pickName } from './lib/name-alias.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const schema = z
   .object({
-    name: pgNameField('role').describe('Name of the role (alias: user). Any text: quotes, spaces and $ are quoted for SQL.'),
+    name: pgNameField('role').optional().describe('Name of the role (required; alias: user). Any text: quotes, spaces and $ are quoted for SQL.'),
     user: pgNameField('role').optional().describe('Alias of name.'),
     password: z
       .string({ error: 'must be a string (quote numbers in YAML)' })
@@ -24,9 +25,10 @@ const schema = z
     ...pgConnectionFields,
   })
   .superRefine((args, ctx) => {
-    if (args.user !== undefined && args.user !== args.name) ctx.addIssue({ code: 'custom', message: 'give the role once: name and user are the same parameter', path: ['user'] });
+    checkNameAliases(args, ['user'], 'role', ctx);
     if (args.attributes !== undefined && args.role_attr_flags !== undefined) ctx.addIssue({ code: 'custom', message: 'give attributes once: attributes and role_attr_flags are the same parameter', path: ['role_attr_flags'] });
-  });
+  })
+  .transform((args) => ({ ...args, name: pickName(args, ['user']) }));
 
 type Args = z.infer<typeof schema>;
 

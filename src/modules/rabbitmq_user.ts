@@ -11,6 +11,7 @@ import {
   type RabbitPermission,
   type RabbitState,
 } from './lib/rabbitmq-ctl.js';
+import { checkNameAliases, pickName } from './lib/name-alias.js';
 import { defineModule, type Change, type CommandChange } from './types.js';
 
 const privField = (what: string) => z.string({ error: 'must be a regular expression (a string)' }).default('.*').describe(`Regular expression of the resources the user may ${what}; ".*" is all, "" or "^$" none.`);
@@ -26,9 +27,11 @@ const tagsField = z
   .union([z.string(), z.array(z.string())], { error: 'must be a list of tags or a comma-separated string' })
   .transform((value) => [...new Set((Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter((t) => t !== ''))].sort());
 
+const NAME_ALIASES = ['user', 'username'];
+
 const schema = z
   .object({
-    name: rabbitNameField('user').describe('Name of the user (aliases: user, username).'),
+    name: rabbitNameField('user').optional().describe('Name of the user (required; aliases: user, username).'),
     user: rabbitNameField('user').optional().describe('Alias of name (Ansible\'s name for it).'),
     username: rabbitNameField('user').optional().describe('Alias of name.'),
     password: z
@@ -45,13 +48,12 @@ const schema = z
     node: rabbitmqNodeField,
   })
   .superRefine((args, ctx) => {
-    for (const alias of ['user', 'username'] as const) {
-      if (args[alias] !== undefined && args[alias] !== args.name) ctx.addIssue({ code: 'custom', message: `give the user once: name and ${alias} are the same parameter`, path: [alias] });
-    }
+    checkNameAliases(args, NAME_ALIASES, 'user', ctx);
     const vhosts = (args.permissions ?? []).map((p) => p.vhost);
     const twice = vhosts.find((v, i) => vhosts.indexOf(v) !== i);
     if (twice !== undefined) ctx.addIssue({ code: 'custom', message: `vhost ${twice} is listed twice in permissions: merge the entries`, path: ['permissions'] });
-  });
+  })
+  .transform((args) => ({ ...args, name: pickName(args, NAME_ALIASES) }));
 
 type Args = z.infer<typeof schema>;
 

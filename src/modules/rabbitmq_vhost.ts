@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { buildCtlCommand, buildRabbitProbe, describeRabbitUnavailable, parseRabbitProbe, rabbitNameField, rabbitmqNodeField, type RabbitState } from './lib/rabbitmq-ctl.js';
+import { checkNameAliases, pickName } from './lib/name-alias.js';
 import { defineModule } from './types.js';
 
 const schema = z.object({
-  name: rabbitNameField('vhost').describe('Name of the virtual host (alias: vhost), e.g. localhost_my_project or /shop.'),
+  name: rabbitNameField('vhost').optional().describe('Name of the virtual host (required; alias: vhost), e.g. localhost_my_project or /shop.'),
   vhost: rabbitNameField('vhost').optional().describe('Alias of name.'),
   state: z.enum(['present', 'absent'], { error: 'must be present or absent' }).default('present').describe('present: the vhost exists. absent: it is deleted, with every queue, exchange and permission in it.'),
   node: rabbitmqNodeField,
 }).superRefine((args, ctx) => {
-  if (args.vhost !== undefined && args.vhost !== args.name) ctx.addIssue({ code: 'custom', message: 'give the vhost once: name and vhost are the same parameter', path: ['vhost'] });
-});
+  checkNameAliases(args, ['vhost'], 'vhost', ctx);
+}).transform((args) => ({ ...args, name: pickName(args, ['vhost']) }));
 
 type Args = z.infer<typeof schema>;
 

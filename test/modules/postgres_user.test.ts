@@ -124,6 +124,11 @@ describe('postgres_user: arguments', () => {
     expect(() => parseArgs(postgresUser, { name: 'a', password: 12345 })).toThrow(/quote numbers/);
   });
 
+  it('takes the name from user, and requires one', () => {
+    expect(parseArgs(postgresUser, { user: 'shop' }).name).toBe('shop');
+    expect(() => parseArgs(postgresUser, { password: 'x' })).toThrow(/name is required: the role to manage \(or user\)/);
+  });
+
   it('lists the password as a secret', () => {
     expect(postgresUser.secretArgs).toEqual(['password']);
   });

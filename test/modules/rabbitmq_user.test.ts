@@ -110,6 +110,12 @@ describe('rabbitmq_user: arguments', () => {
     expect(() => parseArgs(rabbitmqUser, { name: 'a', permissions: [{ vhost: '/' }, { vhost: '/' }] })).toThrow(/vhost \/ is listed twice/);
     expect(() => parseArgs(rabbitmqUser, { name: 'a', user: 'b' })).toThrow(/name and user are the same parameter/);
   });
+
+  it("takes the name from Ansible's user or username, and requires one", () => {
+    expect(parseArgs(rabbitmqUser, { user: 'shop' }).name).toBe('shop');
+    expect(parseArgs(rabbitmqUser, { username: 'shop' }).name).toBe('shop');
+    expect(() => parseArgs(rabbitmqUser, { password: 'pw1' })).toThrow(/name is required: the user to manage \(or user, username\)/);
+  });
 });
 
 describe('rabbitmq_user: the probe in a real shell', () => {
