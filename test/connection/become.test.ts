@@ -51,7 +51,8 @@ describe('become over SSH', () => {
     expect((error as Error).message).toContain('rejected the become password');
     expect((error as Error).message).not.toContain('wrong');
     // pam_unix waits about 2 s after a failure; drover gives up at sudo's second prompt.
-    expect(Date.now() - started).toBeLessThan(6000);
+    // Not the command timeout (an hour): the handshake gave up by itself.
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect((await connection.exec('id -un')).stdout).toBe('drvbec15\n');
   });
 

@@ -19,7 +19,8 @@ describe('the --on-drift command', () => {
   it('is stopped with everything it started when it runs past the timeout', async () => {
     const started = Date.now();
     const result = await runDriftHook('sleep 30; true', join(dir, 'r.json'), {}, 500);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Stopped, not waited for (30 s).
+    expect(Date.now() - started).toBeLessThan(25_000);
     expect(result.exitCode).toBeNull();
     expect(result.error).toBe('did not finish within 1 s');
   });

@@ -90,7 +90,8 @@ describe('drover lab on real Debian containers', () => {
     const pids = LAB_TEST_HOSTS.map(nspawnPid);
     const started = Date.now();
     const again = await labUp(LAB_TEST_HOSTS);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // A no-op: far from a boot (the same nspawn processes are checked below).
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect(again.hosts).toEqual(status.hosts);
     expect(LAB_TEST_HOSTS.map(nspawnPid)).toEqual(pids);
     expect((await runOnLabHostOk(status, A, 'cat /run/drover-lab-marker')).trim()).toBe('kept');
