@@ -24,18 +24,25 @@ const work = '/tmp/drover-bench';
 const hostsScript = join(root, 'bench/hosts.sh');
 
 let hostsUp = false;
+/** Children still running, stopped on Ctrl-C before the hosts are torn down. */
+const children = new Set();
+function track(child) {
+  children.add(child);
+  child.on('close', () => children.delete(child));
+  return child;
+}
 function tearDown() {
   if (hostsUp) spawnSync('sh', [hostsScript, 'down'], { stdio: 'inherit' });
   hostsUp = false;
 }
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { tearDown(); process.exit(130); });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { for (const c of children) c.kill('SIGKILL'); tearDown(); process.exit(130); });
 
 /** Runs a command, returning wall ms, exit code, output and peak RSS (KB, from /usr/bin/time). */
 function timeCommand(argv, env = {}) {
   const rss = join(work, 'rss');
   return new Promise((done) => {
     const start = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rss, ...argv], { env: { ...process.env, ...env }, cwd: root });
+    const child = track(spawn('/usr/bin/time', ['-f', '%M', '-o', rss, ...argv], { env: { ...process.env, ...env }, cwd: root }));
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
@@ -51,8 +58,8 @@ function timeCommand(argv, env = {}) {
 async function timeFloor(addresses) {
   const start = process.hrtime.bigint();
   const codes = await Promise.all(addresses.map((ip) => new Promise((done) => {
-    const c = spawn('ssh', ['-o', 'ControlMaster=no', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${work}/known_hosts`, '-i', `${work}/client_key`, `root@${ip}`, 'true'], { stdio: 'ignore' });
+    const c = track(spawn('ssh', ['-o', 'ControlMaster=no', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
+      '-o', `UserKnownHostsFile=${work}/known_hosts`, '-i', `${work}/client_key`, `root@${ip}`, 'true'], { stdio: 'ignore' }));
     c.on('close', done);
   })));
   const failed = codes.filter((c) => c !== 0).length;
