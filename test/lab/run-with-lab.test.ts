@@ -13,6 +13,8 @@ describe('drover run --lab', () => {
   let dir: string;
   beforeAll(async () => {
     status = await ensureTestLab();
+    // The test hosts may have run this before (a kept lab): start from a host without the file.
+    for (const host of [A, B]) await runOnLabHostOk(status, host, 'rm -f /etc/drover-lab-run.conf');
     dir = mkdtempSync(join(tmpdir(), 'drover-run-lab-'));
     // Addresses that lead nowhere (TEST-NET-1) and a user the lab does not have: --lab must replace them.
     writeFileSync(join(dir, 'hosts.ini'), `[web]\n${A} ansible_host=192.0.2.10 ansible_user=deploy app_port=8080\n${B} ansible_host=192.0.2.11 ansible_user=deploy app_port=8081\n`);
