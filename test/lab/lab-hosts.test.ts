@@ -105,7 +105,8 @@ describe('drover lab on real Debian containers', () => {
 
     // A host that powers off boots again on the next up, on its kept overlay.
     await runOnLabHostOk(withExtra, EXTRA, 'echo kept > /root/keep-me');
-    await runOnLabHost(withExtra, EXTRA, 'systemctl poweroff');
+    // --no-block: the session ends before sshd does; a session cut by the shutdown would leave ssh waiting.
+    await runOnLabHost(withExtra, EXTRA, 'systemctl poweroff --no-block', { timeoutMs: 15_000 });
     await expect.poll(async () => (await labStatus([EXTRA])).hosts[0].state, { timeout: 20_000, interval: 200 }).toBe('stopped');
     const again = await labUp([...LAB_TEST_HOSTS, EXTRA]);
     expect(labAddress(again, EXTRA)).toBe(extraAddress);
