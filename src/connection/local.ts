@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { BecomeHandshake, wrapBecome } from './become.js';
+import { execKeepingSecretsOffCommandLine } from './secret-command.js';
 import { CommandTimeoutError, type Connection, type ExecOptions, type ExecResult } from './types.js';
 
 /** Runs commands on the controller itself through /bin/sh (ansible_connection: local). */
@@ -15,6 +16,10 @@ export class LocalConnection implements Connection {
   async close(): Promise<void> {}
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return execKeepingSecretsOffCommandLine(this.host, command, options, (line, lineOptions) => this.execLine(line, lineOptions));
+  }
+
+  private execLine(command: string, options: ExecOptions): Promise<ExecResult> {
     this.execCount++;
     const become = options.become;
     const needsSudo = become !== undefined && (become.user ?? 'root') !== this.currentUser;

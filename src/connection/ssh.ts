@@ -4,6 +4,7 @@ import { withRemoteDeadline } from './remote-deadline.js';
 import { forwardThrough, resolveJumpHosts } from './proxy-jump.js';
 import type { AuthSources } from './ssh-auth.js';
 import { runOnChannel } from './ssh-exec.js';
+import { execKeepingSecretsOffCommandLine } from './secret-command.js';
 import { openLink, SshLinkError, type SshClient } from './ssh-link.js';
 import { resolveSshSettings, type ResolvedSshSettings } from './ssh-settings.js';
 import { UnreachableError, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult } from './types.js';
@@ -56,6 +57,10 @@ export class SshConnection implements Connection {
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return execKeepingSecretsOffCommandLine(this.host, command, options, (line, lineOptions) => this.execLine(line, lineOptions));
+  }
+
+  private execLine(command: string, options: ExecOptions): Promise<ExecResult> {
     const client = this.links.at(-1);
     const resolved = this.resolved;
     if (!client || !resolved) return Promise.reject(new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`));
