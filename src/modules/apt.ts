@@ -111,7 +111,8 @@ function planInstall(args: Raw, specs: string[], current: AptState, refreshDue: 
     if (installed !== undefined && wanted === undefined) continue; // latest, but apt knows no candidate: keep what is there
     if (wanted === undefined) unknown.push(name);
     const to = wanted ?? (refreshDue ? 'version known after apt-get update' : 'unknown to apt');
-    if (installed === undefined) steps.push({ spec, verb: 'install', item: `${name} (${to})`, from: 'absent', to });
+    // A version apt does not know yet is said once, in from → to, not after every name.
+    if (installed === undefined) steps.push({ spec, verb: 'install', item: wanted === undefined ? name : `${name} (${to})`, from: 'absent', to });
     else steps.push({ spec, verb: pin === undefined ? 'upgrade' : 'change', item: `${name} (${installed} → ${to})`, from: installed, to });
   }
   if (unknown.length > 0 && !refreshDue && !ctx.check) {
@@ -203,9 +204,14 @@ function describeSteps(steps: PackageStep[]): string {
   return [...byVerb].map(([verb, items]) => `${verb} ${items.join(', ')}`).join('; ');
 }
 
-/** One package: "absent" → "1.22.1-9". Several: each as "name version". */
+/** One package: "absent" → "1.22.1-9". Several: each as "name version", or the one value they share ("absent"). */
 function fromTo(steps: PackageStep[], asked: number): { from: string; to: string } {
   if (steps.length === 1 && asked === 1) return { from: steps[0].from, to: steps[0].to };
   const name = (s: PackageStep) => packageName(s.spec);
-  return { from: steps.map((s) => `${name(s)} ${s.from}`).join(', '), to: steps.map((s) => `${name(s)} ${s.to}`).join(', ') };
+  const side = (pick: (s: PackageStep) => string) => {
+    const values = steps.map(pick);
+    if (steps.length > 1 && values.every((v) => v === values[0])) return values[0];
+    return steps.map((s) => `${name(s)} ${pick(s)}`).join(', ');
+  };
+  return { from: side((s) => s.from), to: side((s) => s.to) };
 }

@@ -63,7 +63,8 @@ describe('apt: plan', () => {
     expect(change.command.match(/apt-get install/g)).toHaveLength(1);
     expect(change.command).toMatch(/-- nginx-light vim$/);
     expect(change.summary).toBe('install nginx-light (1.22.1-9+deb12u11), vim (2:9.0.1378-2)');
-    expect(change.from).toBe('nginx-light absent, vim absent');
+    expect(change.from).toBe('absent');
+    expect(change.to).toBe('nginx-light 1.22.1-9+deb12u11, vim 2:9.0.1378-2');
   });
 
   it('changes nothing when every package is installed, however old the lists are', () => {
@@ -79,8 +80,14 @@ describe('apt: plan', () => {
 
   it('fails with a hint when apt does not know a package and no refresh is due; check mode plans it anyway', () => {
     expect(plan({ name: 'ghost' }).failed).toBe('apt does not know ghost on web1: check the name, or add update_cache: true to refresh the package lists first');
-    expect(plan({ name: 'ghost' }, true).changes[0].summary).toBe('install ghost (unknown to apt)');
+    expect(plan({ name: 'ghost' }, true).changes[0]).toMatchObject({ summary: 'install ghost', to: 'unknown to apt' });
     expect(only({ name: 'ghost', update_cache: true }).to).toBe('version known after apt-get update');
+    // Versions unknown before the refresh are said once, not after every name.
+    expect(only({ name: ['ghost', 'phantom'], update_cache: true })).toMatchObject({
+      summary: 'install ghost, phantom after refreshing the package lists (25 h old)',
+      from: 'absent',
+      to: 'version known after apt-get update',
+    });
   });
 
   it('upgrades to the candidate with state latest, and pins a version with state present', () => {
