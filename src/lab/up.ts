@@ -14,6 +14,7 @@ import { assertHostTools, assertRoot } from './preflight.js';
 import { syncRemoteHostsBlock } from './remote-hosts.js';
 import { ensureLabKey, generateHostKey, readHostKey, writeKnownHosts } from './ssh-keys.js';
 import { probeSsh, waitForSsh } from './ssh-probe.js';
+import { warmAptCache } from './warm-apt-cache.js';
 import { readLabState, writeLabState, type LabState } from './state-file.js';
 import { statusFromState } from './status.js';
 import { resolveSubnet, type LabSubnet } from './subnet.js';
@@ -169,6 +170,11 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
     }),
   );
 
+  const fresh = toStart.filter((name) => !restarted.includes(name));
+  if (fresh.length > 0) {
+    await warmAptCache(paths.aptCacheDir, state.hosts[fresh[0]], { key: paths.key, knownHosts: paths.knownHosts }, log);
+  }
+
   // Hosts that were already running learn the names of the new ones.
   if (toStart.length > 0) {
     await Promise.all(
@@ -183,7 +189,6 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
   await save();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (running.length) log(`already running: ${running.join(', ')}`);
-  const fresh = toStart.filter((name) => !restarted.includes(name));
   if (restarted.length) log(`restarted ${restarted.join(', ')} on their kept overlays`);
   if (fresh.length) log(`started ${fresh.join(', ')}`);
   log(toStart.length ? `lab up took ${seconds} s` : 'nothing to start');
