@@ -156,7 +156,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
 export async function loadRunInputs(playbookPath: string, options: RunCommandOptions): Promise<Inputs> {
   configureVaultPassword(options);
   const inputs = await loadInputs(playbookPath, options.inventory);
-  if (options.lab) await applyLabOverrides(inputs.inventory);
+  if (options.lab) await applyLabOverrides(inputs.inventory, (message) => process.stderr.write(`[WARNING]: ${message}\n`));
   return inputs;
 }
 
