@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyseDrift, recordDriftRun, saveDriftRun } from '../../src/drift/analyse-drift.js';
 import { renderDriftHtml } from '../../src/drift/render-html.js';
 import { registerSecret } from '../../src/secrets/mask.js';
+import { CHROMIUM, haveChromium, withChromiumPage } from '../helpers/chromium.js';
 import { drifted, ok, syntheticReport, unverifiable } from './synthetic-report.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'drover-drift-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -67,20 +67,11 @@ describe('the drift HTML page', () => {
     expect(html).not.toMatch(/@import|url\(/);
   });
 
-  const browserTest = existsSync(CHROMIUM) ? it : it.skip;
-  if (!existsSync(CHROMIUM)) console.warn(`skipping the browser test of the drift page: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+  const browserTest = haveChromium() ? it : it.skip;
+  if (!haveChromium()) console.warn(`skipping the browser test of the drift page: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
   browserTest('shows the drifted rows in headless Chromium, and a diff opens on click', async () => {
-    const { chromium } = await import('playwright-core');
-    const profile = mkdtempSync(join(tmpdir(), 'drover-chromium-'));
-    // A fresh profile directory: playwright passes it to Chromium as --user-data-dir.
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage();
+    await withChromiumPage(async (page) => {
       const requests: string[] = [];
       page.on('request', (request) => requests.push(request.url()));
       await page.goto(pathToFileURL(file).href);
@@ -108,9 +99,6 @@ describe('the drift HTML page', () => {
       expect(await page.locator('tr.row:not(.drifted)').isVisible()).toBe(false);
       expect(await drifted.first().isVisible()).toBe(true);
       expect(requests.every((url) => url.startsWith('file:'))).toBe(true);
-    } finally {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
+    });
   });
 });
