@@ -32,9 +32,8 @@ export function becomeKey(task: { become?: boolean; becomeUser?: string }, playC
 
 /**
  * Fetches the probe answers of a task and of the tasks after it in ONE remote exec, so that a
- * converged play costs one round trip per host. The window ends where a later task depends on
- * something an earlier one in the window produces (a registered result or set_fact), where the
- * become user changes, or at an include/rescue boundary. Any applied change empties the cache.
+ * converged play costs one round trip per host. Any applied change empties the cache (the engine
+ * then re-probes the window in the same exec as the change; see applyChangeThenProbe).
  */
 export async function fetchProbes(
   ctx: PlayContext,
@@ -43,6 +42,30 @@ export async function fetchProbes(
   upcoming: readonly (TaskNode | 'barrier')[],
   become: BecomeOptions | undefined,
 ): Promise<void> {
+  const requests = await collectProbeWindow(ctx, host, first, upcoming);
+  const conn = await connectHost(ctx.run, host);
+  const { script, nonce } = buildProbeBatch(requests);
+  ctx.run.options.events.verbose?.(2, host.name, `probing ${requests.length} task invocation(s) in one exec`);
+  ctx.run.options.events.verbose?.(4, host.name, `probe script:\n${script}`);
+  const result = await conn.exec(script, { become, timeoutMs: ctx.run.options.commandTimeoutMs });
+  const answers = splitProbeBatch(requests, nonce, result.stdout);
+  for (const [answerKey, answer] of answers) host.probeCache.set(answerKey, answer);
+  if (!answers.has(requests[0].key)) {
+    throw new Error(`the probe of this task returned no answer (exit ${result.code}): ${result.stderr.trim().slice(0, 500)}`);
+  }
+}
+
+/**
+ * The probes to send with a task's own (first.requests): those of the tasks after it, up to where
+ * a later task depends on something an earlier one in the window produces (a registered result or
+ * set_fact), where the become user changes, or at an include/rescue boundary.
+ */
+export async function collectProbeWindow(
+  ctx: PlayContext,
+  host: HostState,
+  first: { task: TaskNode; requests: ProbeRequest[] },
+  upcoming: readonly (TaskNode | 'barrier')[],
+): Promise<ProbeRequest[]> {
   const requests = [...first.requests];
   const produced = new Set<string>();
   if (first.task.register) produced.add(first.task.register);
@@ -72,16 +95,7 @@ export async function fetchProbes(
       break;
     }
   }
-  const conn = await connectHost(ctx.run, host);
-  const { script, nonce } = buildProbeBatch(requests);
-  ctx.run.options.events.verbose?.(2, host.name, `probing ${requests.length} task invocation(s) in one exec`);
-  ctx.run.options.events.verbose?.(4, host.name, `probe script:\n${script}`);
-  const result = await conn.exec(script, { become, timeoutMs: ctx.run.options.commandTimeoutMs });
-  const answers = splitProbeBatch(requests, nonce, result.stdout);
-  for (const [answerKey, answer] of answers) host.probeCache.set(answerKey, answer);
-  if (!answers.has(requests[0].key)) {
-    throw new Error(`the probe of this task returned no answer (exit ${result.code}): ${result.stderr.trim().slice(0, 500)}`);
-  }
+  return requests;
 }
 
 /** Conservative dependency check: does the task's text mention any of these variable names? */

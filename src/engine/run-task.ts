@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BecomeOptions, ExecResult } from '../connection/types.js';
 import { UnreachableError } from '../connection/types.js';
-import type { ModuleDefinition, Plan } from '../modules/types.js';
+import type { Change, ModuleDefinition, Plan } from '../modules/types.js';
 import type { TaskNode } from '../playbook/types.js';
 import { evaluateCondition } from '../template/expression.js';
-import { applyChange } from './apply-change.js';
+import { applyChange, applyChangeThenProbe } from './apply-change.js';
 import { connectHost } from './connect-host.js';
 import type { ReportedChange, TaskResult, TaskStatus } from './events.js';
 import type { HostState } from './host-state.js';
 import { prepareInvocations, withTaskContext, type Invocation } from './prepare-invocations.js';
-import { fetchProbes } from './probe-window.js';
+import { collectProbeWindow, fetchProbes } from './probe-window.js';
 import type { PlayContext } from './run-context.js';
 import { formatLocation, TaskError } from './task-error.js';
 import { buildTaskVars } from './task-vars.js';
@@ -48,8 +48,10 @@ export async function runTaskOnHost(
     const prepared = await prepareInvocations(task, module, vars, { host: host.name, check: ctx.run.options.check });
     looped = prepared.looped;
     outcomes = [];
+    const last = prepared.invocations.at(-1);
     for (const invocation of prepared.invocations) {
-      outcomes.push({ ...(await runInvocation(ctx, host, task, module, invocation, upcoming, become)), label: invocation.label });
+      const scope: InvocationScope = { ctx, host, task, module, upcoming, become, last: invocation === last };
+      outcomes.push({ ...(await runInvocation(scope, invocation)), label: invocation.label });
       if (outcomes[outcomes.length - 1].status === 'failed' && !looped) break;
     }
   } catch (error) {
@@ -65,20 +67,26 @@ export async function runTaskOnHost(
   return result;
 }
 
-async function runInvocation(
-  ctx: PlayContext,
-  host: HostState,
-  task: TaskNode,
-  module: ModuleDefinition,
-  invocation: Invocation,
-  upcoming: readonly (TaskNode | 'barrier')[],
-  become: BecomeOptions | undefined,
-): Promise<ItemOutcome> {
+/** What running one invocation of a task needs to know about its task, host and play. */
+interface InvocationScope {
+  ctx: PlayContext;
+  host: HostState;
+  task: TaskNode;
+  module: ModuleDefinition;
+  /** The tasks after this one in its section, for batching probes. */
+  upcoming: readonly (TaskNode | 'barrier')[];
+  become: BecomeOptions | undefined;
+  /** The task's last (or only) invocation: the next probes belong to the tasks after it. */
+  last: boolean;
+}
+
+async function runInvocation(scope: InvocationScope, invocation: Invocation): Promise<ItemOutcome> {
+  const { task } = scope;
   if (invocation.skipped) return { status: 'skipped', changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, skipReason: 'condition is false' };
   const retries = task.until !== undefined ? Math.max(1, task.retries ?? 3) : 1;
   let outcome: ItemOutcome | undefined;
   for (let attempt = 1; attempt <= retries; attempt++) {
-    outcome = await attemptInvocation(ctx, host, task, module, invocation, upcoming, become);
+    outcome = await attemptInvocation(scope, invocation);
     if (task.until === undefined) break;
     const vars = { ...invocation.vars, ...(task.register ? { [task.register]: outcome.registered } : {}) };
     const done = await withTaskContext(task, async () => evaluateCondition(task.until, vars));
@@ -88,21 +96,14 @@ async function runInvocation(
       outcome = { ...outcome, status: 'failed', error: `'until' condition still false after ${retries} attempts` };
       break;
     }
-    if (ctx.run.options.check) break;
+    if (scope.ctx.run.options.check) break;
     await sleep((task.delay ?? 5) * 1000);
   }
   return outcome!;
 }
 
-async function attemptInvocation(
-  ctx: PlayContext,
-  host: HostState,
-  task: TaskNode,
-  module: ModuleDefinition,
-  invocation: Invocation,
-  upcoming: readonly (TaskNode | 'barrier')[],
-  become: BecomeOptions | undefined,
-): Promise<ItemOutcome> {
+async function attemptInvocation(scope: InvocationScope, invocation: Invocation): Promise<ItemOutcome> {
+  const { ctx, host, task, module, upcoming, become } = scope;
   const options = ctx.run.options;
   let current: unknown;
   if (module.probe) {
@@ -133,10 +134,18 @@ async function attemptInvocation(
 
   const conn = await connectHost(ctx.run, host);
   let last: ExecResult | undefined;
-  for (const change of plan.changes) {
+  for (const [index, change] of plan.changes.entries()) {
     host.probeCache.clear();
     options.events.verbose?.(3, host.name, `apply: ${change.summary}${change.kind === 'command' ? `\n  $ ${change.command}` : ` (put ${change.path})`}`);
-    last = await applyChange(conn, change, { become, timeoutMs: options.commandTimeoutMs });
+    const probes = scope.last && index === plan.changes.length - 1 && canProbeAfter(change) ? await collectProbeWindow(ctx, host, { task, requests: [] }, upcoming) : [];
+    if (probes.length > 0) {
+      options.events.verbose?.(2, host.name, `probing ${probes.length} task invocation(s) in the same exec`);
+      const applied = await applyChangeThenProbe(conn, change, probes, { become, timeoutMs: options.commandTimeoutMs });
+      for (const [key, answer] of applied.answers) host.probeCache.set(key, answer);
+      last = applied.result;
+    } else {
+      last = await applyChange(conn, change, { become, timeoutMs: options.commandTimeoutMs });
+    }
     if (last.code !== 0) {
       const error = `${change.summary}: exit ${last.code}${last.stderr.trim() ? `: ${last.stderr.trim().slice(0, 2000)}` : ''}`;
       return evaluateOutcome(task, invocation, {
@@ -148,6 +157,11 @@ async function attemptInvocation(
     }
   }
   return evaluateOutcome(task, invocation, { status: 'changed', changes, registered: { ...registered, ...(last ? execFields(last) : {}), changed: true }, msg });
+}
+
+/** A change that runs as the task's own user, so the next tasks' probes can share its exec. */
+function canProbeAfter(change: Change): boolean {
+  return change.kind === 'put' || change.user === undefined;
 }
 
 /** changed_when and failed_when, evaluated with the task's own result under its register name. */

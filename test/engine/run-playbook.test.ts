@@ -53,6 +53,8 @@ describe('the engine over the local connection', () => {
     const playbook = write('batch/play.yml', `- hosts: web\n  gather_facts: false\n  tasks:\n${tasks.replace(/\{\{ (\d+) \}\}/g, '$1')}`);
     const first = await run(playbook, inventory);
     expect(first.outcome.hosts.get('h1')!.stats.changed).toBe(12);
+    // Cold: one exec probes all twelve, then each change carries the probes of the tasks after it.
+    expect(first.outcome.hosts.get('h1')!.execCount).toBe(13);
     const second = await run(playbook, inventory);
     for (const name of ['h1', 'h2']) {
       const host = second.outcome.hosts.get(name)!;
@@ -60,6 +62,30 @@ describe('the engine over the local connection', () => {
       expect(host.stats.ok).toBe(12);
       expect(host.execCount).toBe(1);
     }
+  });
+
+  it('probes the tasks after a change in the same exec, after the change, leaving its output as it was', async () => {
+    const inventory = write('fused/inventory.ini', 'z1 ansible_connection=local\n');
+    const playbook = write(
+      'fused/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/fused/list.txt", content: "a\\n" }
+    - lineinfile: { path: "{{ root }}/fused/list.txt", line: a }
+    - command: printf 'no newline'
+      register: said
+    - copy: { dest: "{{ root }}/fused/other.txt", content: x }
+    - copy: { dest: "{{ root }}/fused/said.txt", content: "{{ said.stdout }}|{{ said.stderr }}|{{ said.rc }}" }
+`,
+    );
+    const first = await run(playbook, inventory);
+    // The lineinfile probe ran after the copy (in its exec), so it found the line already there.
+    expect(first.results.get('z1')!.map((r) => r.status)).toEqual(['changed', 'ok', 'changed', 'changed', 'changed']);
+    expect(readFileSync(join(dir, 'fused/list.txt'), 'utf8')).toBe('a\n');
+    expect(readFileSync(join(dir, 'fused/said.txt'), 'utf8')).toBe('no newline||0');
+    const second = await run(playbook, inventory);
+    expect(second.outcome.hosts.get('z1')!.stats).toMatchObject({ changed: 1, ok: 5 }); // only the command
   });
 
   it('gathers facts in one more exec and templates can use them', async () => {
