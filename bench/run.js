@@ -70,7 +70,9 @@ async function timeFloor(addresses) {
 function droverArgs(n, extra) {
   return ['node', join(root, 'bin/drover.js'), 'run', playbook, '-i', `${work}/inventory.yml`, '-u', 'root',
     '--private-key', `${work}/client_key`, '--known-hosts', `${work}/known_hosts`, '--forks', String(n),
-    '--report', `${work}/report.json`, ...extra];
+    // -T 30: the floor's OpenSSH waits as long as a login takes; drover's default 10 s connect
+    // timeout gave up on a few of 500 hosts logging in at once on a busy 2-core machine.
+    '-T', '30', '--report', `${work}/report.json`, ...extra];
 }
 
 async function timeDrover(n, extra) {
