@@ -2,23 +2,38 @@
  * Secret values known to this run (vault values, module parameters declared secret). Every
  * output path passes text through maskSecrets() before it is shown or written.
  */
-const secrets = new Set<string>();
+// Each secret maps to its renderings, longest first.
+const secrets = new Map<string, string[]>();
 export const MASK = '********';
 
 /** Registers a secret value; in a list or map (secret_env), every value inside is one. */
 export function registerSecret(value: unknown): void {
-  if (typeof value === 'string' && value.length >= 3) secrets.add(value);
-  else if (typeof value === 'number') registerSecret(String(value));
+  if (typeof value === 'string' && value.length >= 3) {
+    if (!secrets.has(value)) secrets.set(value, renderings(value));
+  } else if (typeof value === 'number') registerSecret(String(value));
   else if (Array.isArray(value)) value.forEach(registerSecret);
   else if (value !== null && typeof value === 'object') Object.values(value).forEach(registerSecret);
 }
 
+/** How quoting rewrites a secret: quote()'s single quotes ' -> '\'', a backslash before \ " $ ` in double quotes, a JSON string. */
+const ENCODINGS: Array<(text: string) => string> = [
+  (text) => text.replace(/'/g, `'\\''`),
+  (text) => text.replace(/[\\"$`]/g, '\\$&'),
+  (text) => JSON.stringify(text).slice(1, -1),
+];
+
 /**
- * The forms a secret takes in text drover builds: as it is, inside single quotes (quote() turns ' into '\''),
- * and inside double quotes or JSON (a backslash before \ " $ `).
+ * The forms a secret takes in text drover builds: as it is, and through up to three quotings in a
+ * row (a quoted command line inside a registered result printed as JSON inside a report).
  */
 function renderings(secret: string): string[] {
-  return [...new Set([secret, secret.replace(/'/g, `'\\''`), secret.replace(/[\\"$`]/g, '\\$&')])];
+  let level = [secret];
+  const forms = new Set(level);
+  for (let depth = 0; depth < 3; depth++) {
+    level = level.flatMap((form) => ENCODINGS.map((encode) => encode(form))).filter((form) => !forms.has(form));
+    level.forEach((form) => forms.add(form));
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
 }
 
 /** The runs of a secret between quote and escape characters, long enough to tell it apart. */
@@ -30,10 +45,22 @@ export function maskSecrets(text: string): string {
   if (secrets.size === 0 || !text) return text;
   let out = text;
   // Longest first, so a secret that contains another is masked whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    for (const form of renderings(secret)) out = out.split(form).join(MASK);
+  for (const [, forms] of [...secrets].sort(([a], [b]) => b.length - a.length)) {
+    for (const form of forms) out = out.split(form).join(MASK);
   }
   return out;
+}
+
+/** Where registered secrets sit in text, in any of their quoted forms: [start, end) of each. */
+export function secretSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  if (!text) return spans;
+  for (const forms of secrets.values()) {
+    for (const form of forms) {
+      for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) spans.push([at, at + form.length]);
+    }
+  }
+  return spans;
 }
 
 /**
@@ -42,8 +69,8 @@ export function maskSecrets(text: string): string {
  */
 export function containsSecret(text: string): boolean {
   if (secrets.size === 0 || !text) return false;
-  for (const secret of secrets) {
-    if (renderings(secret).some((form) => text.includes(form))) return true;
+  for (const [secret, forms] of secrets) {
+    if (forms.some((form) => text.includes(form))) return true;
     const parts = fragments(secret);
     if (parts.length > 0 && parts.some((part) => part !== secret) && parts.every((part) => text.includes(part))) return true;
   }

@@ -39,3 +39,13 @@ describe('maskSecrets with quoted secrets', () => {
     expect(maskSecrets(`x="${secret.replace(/[\\"$`]/g, '\\$&')}"`)).toBe('x="********"');
   });
 });
+
+describe('maskSecrets with a secret quoted several times over', () => {
+  it('masks a quoted command line inside JSON, as a registered result prints it', () => {
+    const secret = `nested-6 'q' "d" \\ $x`;
+    registerSecret(secret);
+    const shown = JSON.stringify({ msg: `run: /bin/echo ${quote(secret)}` });
+    expect(maskSecrets(shown)).toBe(JSON.stringify({ msg: `run: /bin/echo '********'` }));
+    expect(maskSecrets(JSON.stringify({ inner: shown }))).not.toContain('nested-6');
+  });
+});
