@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { quote } from '../remote/quote.js';
 import { buildGuardProbe, parseGuards, planGuardedCommand, summarizeCommand, type GuardState } from './lib/command-plan.js';
 import { boolField } from './lib/schema-fields.js';
+import { shellInvocation } from './lib/shell-invocation.js';
 import { defineModule } from './types.js';
 
 const schema = z.object({
@@ -43,7 +43,7 @@ export const module = defineModule<Args, GuardState | undefined>({
       guards,
       {
         kind: 'command',
-        command: `${quote(args.executable ?? '/bin/sh')} -c ${quote(args.cmd)}`,
+        command: shellInvocation(args.executable ?? '/bin/sh', args.cmd),
         cwd: args.chdir,
         stdin: args.stdin === undefined ? undefined : args.stdin_add_newline ? `${args.stdin}\n` : args.stdin,
         summary: `run: ${summarizeCommand(args.cmd)}`,

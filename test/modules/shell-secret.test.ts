@@ -1,0 +1,52 @@
+/** A shell script that holds a secret is no process's argument: it reaches the shell in a here-document. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { shellInvocation } from '../../src/modules/lib/shell-invocation.js';
+import { module as shell } from '../../src/modules/shell.js';
+import { registerSecret } from '../../src/secrets/mask.js';
+import { apply } from './helpers.js';
+
+const SECRET = `shell-secret-${process.pid}`;
+
+function commandLines(): string[] {
+  const lines: string[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      lines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    } catch {}
+  }
+  return lines;
+}
+
+describe('shell with a secret in its script', () => {
+  it('hands a script without a secret to -c as before', () => {
+    expect(shellInvocation('/bin/sh', 'echo hi')).toBe(`/bin/sh -c 'echo hi'`);
+  });
+
+  it('puts a script with a secret in a here-document whose end marker the script does not contain', () => {
+    registerSecret(SECRET);
+    const script = `echo ${SECRET}\nDROVER_SCRIPT_END\n`;
+    expect(shellInvocation('/bin/bash', script)).toBe(`/bin/bash /dev/fd/3 3<<'DROVER_SCRIPT_END_'\n${script}DROVER_SCRIPT_END_`);
+  });
+
+  it('runs it with its executable, stdin and exit code, and no process ever shows the secret', async () => {
+    registerSecret(SECRET);
+    const seen = new Set<string>();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const line of commandLines()) seen.add(line);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const cmd = `[[ -n "$BASH_VERSION" ]] || exit 9\nread -r line\ns='${SECRET}'\necho "$line ${'$'}{#s}"\nsleep 1\nexit 0`;
+    const result = await apply(shell, { cmd, executable: '/bin/bash', stdin: 'from stdin' }).finally(async () => {
+      sampling = false;
+      await sampler;
+    });
+    expect(result.executed[0].result).toMatchObject({ code: 0, stdout: `from stdin ${SECRET.length}\n` });
+    expect([...seen].some((line) => line.includes('/bin/bash /dev/fd/3'))).toBe(true);
+    expect([...seen].filter((line) => line.includes(SECRET))).toEqual([]);
+  });
+});
