@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { registerSecret } from '../secrets/mask.js';
 import { decryptText, isVaultText, VaultError } from './vault-crypto.js';
 
@@ -51,10 +52,33 @@ export function revealVaultValue(block: string, where: string): string {
   return plaintext;
 }
 
-/** A whole encrypted file's text, decrypted in memory only. */
+/** A whole encrypted file's text, decrypted in memory only; the strings it holds become secrets. */
 export function revealFileText(text: string, file: string): string {
   if (!isVaultText(text)) return text;
-  return decryption === 'skip' ? '' : decryptText(text, vaultPassword(file), file);
+  if (decryption === 'skip') return '';
+  const plaintext = decryptText(text, vaultPassword(file), file);
+  registerStringLeaves(plaintext);
+  return plaintext;
+}
+
+/**
+ * Every string value of a decrypted YAML file is a secret, however deep. Keys, numbers and
+ * booleans are not: masking every "5432" or "true" in the output would hide more than it protects.
+ * Text that is not YAML (an INI inventory) registers nothing here; its reader reports errors.
+ */
+function registerStringLeaves(plaintext: string): void {
+  let value: unknown;
+  try {
+    value = parse(plaintext, { schema: 'yaml-1.1', customTags: [{ tag: '!vault', resolve: () => '' }] });
+  } catch {
+    return;
+  }
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') registerSecret(node);
+    else if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') Object.values(node).forEach(visit);
+  };
+  visit(value);
 }
 
 /** Replaces every `{ __vault__: block }` inside a parsed value by its plaintext. */

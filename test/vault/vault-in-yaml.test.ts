@@ -23,10 +23,11 @@ describe('vault values in YAML files', () => {
     expect(maskSecrets('password is Canary-42-secret.')).toBe('password is ********.');
   });
 
-  it('decrypts a wholly encrypted file in memory', () => {
+  it('decrypts a wholly encrypted file in memory, and masks the strings it holds, not its numbers', () => {
     const file = join(dir, 'vault.yml');
-    writeFileSync(file, encryptText('rabbit_password: Other-Canary-7\n', 'correct horse'));
-    expect(readYamlFile(file).value).toEqual({ rabbit_password: 'Other-Canary-7' });
+    writeFileSync(file, encryptText('rabbit_password: Other-Canary-7\nusers:\n  - { name: ops, token: Nested-Canary-8 }\nport: 5672\n', 'correct horse'));
+    expect(readYamlFile(file).value).toEqual({ rabbit_password: 'Other-Canary-7', users: [{ name: 'ops', token: 'Nested-Canary-8' }], port: 5672 });
+    expect(maskSecrets('Other-Canary-7 and Nested-Canary-8 on 5672')).toBe('******** and ******** on 5672');
   });
 
   it('reports a value encrypted with another password with its file and line', () => {
