@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { BecomeError, type ConnectionSettings } from '../../src/connection/types.js';
 import { createUser, sshTarget, startSshd, type TestSshd } from '../helpers/sshd.js';
+import { commandLines } from '../helpers/command-lines.js';
 
 let sshd: TestSshd;
 const cleanups: Array<() => void> = [];
@@ -98,13 +98,3 @@ describe('become over SSH', () => {
   });
 });
 
-function commandLines(): string[] {
-  const lines: string[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      lines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
-    } catch {}
-  }
-  return lines;
-}

@@ -1,5 +1,5 @@
 /** A command line holding a registered secret runs from a private temp file, never as the exec line. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
 import { SecretStagingError } from '../../src/connection/secret-command.js';
@@ -8,6 +8,7 @@ import { CommandTimeoutError, type Connection, type ConnectionSettings, type Exe
 import { quote } from '../../src/remote/quote.js';
 import { registerSecret } from '../../src/secrets/mask.js';
 import { createUser, sshTarget, startSshd, type TestSshd } from '../helpers/sshd.js';
+import { commandLines } from '../helpers/command-lines.js';
 
 let sshd: TestSshd;
 const cleanups: Array<() => void> = [];
@@ -37,17 +38,6 @@ async function connectAs(settings: Partial<ConnectionSettings>): Promise<SshConn
   return connection;
 }
 
-/** Every process command line on this machine (the test sshd shares its PID namespace). */
-function commandLines(): string[] {
-  const lines: string[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      lines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
-    } catch {}
-  }
-  return lines;
-}
 
 /** Runs one exec while sampling every process command line every few ms. */
 async function execSampled(connection: Connection, command: string, options: ExecOptions = {}) {

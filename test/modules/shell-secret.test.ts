@@ -1,23 +1,13 @@
 /** A shell script that holds a secret is no process's argument: it reaches the shell in a here-document. */
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shellInvocation } from '../../src/modules/lib/shell-invocation.js';
 import { module as shell } from '../../src/modules/shell.js';
 import { registerSecret } from '../../src/secrets/mask.js';
 import { apply } from './helpers.js';
+import { commandLines } from '../helpers/command-lines.js';
 
 const SECRET = `shell-secret-${process.pid}`;
 
-function commandLines(): string[] {
-  const lines: string[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      lines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
-    } catch {}
-  }
-  return lines;
-}
 
 describe('shell with a secret in its script', () => {
   it('hands a script without a secret to -c as before', () => {
