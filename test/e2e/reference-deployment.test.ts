@@ -77,11 +77,13 @@ describe('npm run demo: the reference deployment on lab hosts', () => {
   });
 
   it('runs the worker under supervisor, consuming from the RabbitMQ vhost', async () => {
-    expect(await onHost(lab, 'backoffice', 'supervisorctl status shop-worker')).toMatch(/^shop-worker\s+RUNNING\s+pid \d+/);
-    const connections = await onHost(lab, 'db1', 'rabbitmqctl -q list_connections -p shop user vhost peer_host state');
-    expect(connections).toContain(`shop\tshop\t${labAddress(lab, 'backoffice')}\trunning`);
-    const consumers = await onHost(lab, 'db1', 'rabbitmqctl -q list_consumers -p shop queue_name active');
-    expect(consumers).toMatch(/^orders\s+true$/m);
+    // supervisor says STARTING until the program has run for startsecs (5 s): the deploy may be fresher.
+    const poll = { timeout: 60_000, interval: 1000 };
+    await expect.poll(() => onHost(lab, 'backoffice', 'supervisorctl status shop-worker || true'), poll).toMatch(/^shop-worker\s+RUNNING\s+pid \d+/);
+    await expect
+      .poll(() => onHost(lab, 'db1', 'rabbitmqctl -q list_connections -p shop user vhost peer_host state'), poll)
+      .toContain(`shop\tshop\t${labAddress(lab, 'backoffice')}\trunning`);
+    await expect.poll(() => onHost(lab, 'db1', 'rabbitmqctl -q list_consumers -p shop queue_name active'), poll).toMatch(/^orders\s+true$/m);
   });
 
   it("lets backend1 reach PostgreSQL on db1, but not a machine outside backend and backoffice", async () => {
