@@ -7,6 +7,8 @@ import { runTool } from './run-tool.js';
 import { probePort } from './ssh-probe.js';
 
 export const APT_CACHE_PORT = 3142;
+/** How long apt-cacher-ng serves a cached package index without asking the mirror again. */
+export const INDEX_FRESH_SECONDS = 3600;
 
 /** "http://deb.debian.org/debian" -> "deb.debian.org/debian", the form apt-cacher-ng matches requests by. */
 function hostAndPath(uri: string): string {
@@ -27,6 +29,10 @@ function renderConfig(dir: string, address: string, mirrors: AptMirrors): string
     `Remap-debrep: file:deb_mirror*.gz /debian ${hostAndPath(mirrors.debian)} ; file:backends_debian`,
     'ExThreshold: 4',
     'FollowIndexFileRemoval: 1',
+    // Hosts asking for an index while apt-cacher-ng refreshes it from the mirror can get a
+    // truncated answer that leaves apt waiting forever. An index is refreshed at most hourly,
+    // and `lab up` refreshes the indexes from one new host before the others ask (warm-apt-cache.ts).
+    `FreshIndexMaxAge: ${INDEX_FRESH_SECONDS}`,
   ];
   if (mirrors.security) {
     lines.push(

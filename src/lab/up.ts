@@ -172,7 +172,7 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
 
   const fresh = toStart.filter((name) => !restarted.includes(name));
   if (fresh.length > 0) {
-    await warmAptCache(paths.aptCacheDir, state.hosts[fresh[0]], { key: paths.key, knownHosts: paths.knownHosts }, log);
+    await warmAptCache(state.hosts[fresh[0]], { key: paths.key, knownHosts: paths.knownHosts }, log);
   }
 
   // Hosts that were already running learn the names of the new ones.
