@@ -2,6 +2,7 @@
 # Light benchmark hosts: each one a network namespace with its own sshd and a private tmpfs on /srv.
 #   bench/hosts.sh up N DIR     start N hosts; writes DIR/{inventory.yml,hosts.txt,known_hosts,client_key}
 #   bench/hosts.sh reset DIR    empty every host's /srv (cold state), without SSH
+#   bench/hosts.sh seed DIR     copy host 1's /srv to every other host (converged state), without SSH
 #   bench/hosts.sh down DIR     stop the sshds, delete namespaces, veths and the bridge
 # Names (drbench*) and the subnet (10.88.0.0/16) are distinct from the lab's (drover-lab*, 10.77.0.0/24).
 set -eu
@@ -10,7 +11,7 @@ BRIDGE=drbench0
 BRIDGE_IP=10.88.0.1
 NS_PREFIX=drbench-
 
-cmd=${1:?usage: hosts.sh up N DIR | reset DIR | down DIR}
+cmd=${1:?usage: hosts.sh up N DIR | reset DIR | seed DIR | down DIR}
 
 # Host i (1-based) gets 10.88.A.B with B in 10..209, so 500 hosts fit in A = 0..2.
 address_of() {
@@ -84,6 +85,19 @@ reset_hosts() {
   done
 }
 
+# Setting up a converged state is not what is measured: copying it costs no SSH exec per host.
+seed_hosts() {
+  first=/run/sshd-${NS_PREFIX}1.pid
+  [ -e "$first" ] || { echo "no host 1 to copy from" >&2; exit 1; }
+  archive=$(mktemp)
+  nsenter -t "$(cat "$first")" -m tar -C /srv -cpf - . > "$archive"
+  for pidfile in /run/sshd-$NS_PREFIX*.pid; do
+    [ "$pidfile" = "$first" ] && continue
+    nsenter -t "$(cat "$pidfile")" -m sh -c 'rm -rf /srv/* /srv/.[!.]* 2>/dev/null; tar -C /srv -xpf -' < "$archive"
+  done
+  rm -f "$archive"
+}
+
 stop_hosts() {
   for pidfile in /run/sshd-$NS_PREFIX*.pid; do
     [ -e "$pidfile" ] || continue
@@ -111,6 +125,7 @@ case "$cmd" in
     start_hosts "$n" "$dir" || { stop_hosts; exit 1; }
     ;;
   reset) reset_hosts ;;
+  seed) seed_hosts ;;
   down) stop_hosts ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

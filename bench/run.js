@@ -2,6 +2,8 @@
 // Env: BENCH_SIZES=1,10,50,200,500  BENCH_RUNS=3  BENCH_ANSIBLE_MAX_HOSTS=50  BENCH_ANSIBLE_RUNS=(BENCH_RUNS)
 //      BENCH_COLD_RUNS=(BENCH_RUNS): runs of drover's cold apply and check mode
 //      BENCH_ANSIBLE_MODES=cold,check,converged  BENCH_PLAYBOOK=bench/playbooks/files.yml
+//      BENCH_COLD_MAX_HOSTS=(no limit): largest size at which drover's cold apply is timed
+//      BENCH_APPEND=1: keep the samples of other sizes from the previous bench/results.json
 // Writes bench/RESULTS.md, bench/results.json and bench/chart.svg. Must run as root (namespaces).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -18,6 +20,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const ansibleMax = Number(process.env.BENCH_ANSIBLE_MAX_HOSTS ?? 50);
 const ansibleRuns = Number(process.env.BENCH_ANSIBLE_RUNS ?? runs);
 const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? runs);
+const coldMax = Number(process.env.BENCH_COLD_MAX_HOSTS ?? Infinity);
+const append = process.env.BENCH_APPEND === '1';
 const ansibleModes = listOf(process.env.BENCH_ANSIBLE_MODES, 'cold,check,converged');
 const playbook = resolve(root, process.env.BENCH_PLAYBOOK ?? 'bench/playbooks/files.yml');
 const work = '/tmp/drover-bench';
@@ -138,8 +142,10 @@ async function main() {
   mkdirSync(work, { recursive: true });
   const ansibleVersion = findAnsible();
   const machine = describeMachine(ansibleVersion);
-  const samples = [];
-  const notes = [];
+  const previous = append && existsSync(join(root, 'bench/results.json')) ? JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) : undefined;
+  const samples = previous ? previous.samples.filter((s) => !sizes.includes(s.n)) : [];
+  const notes = previous ? [...previous.notes.filter((n) => !n.startsWith('ansible-playbook was not run above')), `Sizes ${[...new Set(samples.map((s) => s.n))].join(', ')} come from the previous run (${previous.machine.date}); this run (${new Date().toISOString()}) measured ${sizes.join(', ')}.`] : [];
+  if (Number.isFinite(coldMax) && sizes.some((m) => m > coldMax)) notes.push(`drover's cold apply was not timed above ${coldMax} hosts (BENCH_COLD_MAX_HOSTS).`);
   if (!ansibleVersion) notes.push('ansible-playbook could not be installed: ansible was skipped.');
   for (const n of sizes) {
     console.log(`\n== ${n} hosts`);
@@ -148,11 +154,19 @@ async function main() {
     if (up.status !== 0) throw new Error(`hosts.sh up ${n} failed`);
     const addresses = readFileSync(`${work}/hosts.txt`, 'utf8').trim().split('\n');
     await measure('floor', n, () => timeFloor(addresses), runs, samples);
-    // Cold runs: every host's /srv emptied before each run.
-    await timeDrover(n, []);
-    await measure('drover converged', n, () => timeDrover(n, []), runs, samples);
+    // Converge host 1 with drover, then copy its /srv to the others: the converged state of n hosts
+    // without n cold applies (on this machine one exec costs tens of ms of fork and exec).
+    resetHosts();
+    await timeDrover(1, ['--limit', 'h1']);
+    spawnSync('sh', [hostsScript, 'seed', work], { stdio: 'inherit' });
+    await measure('drover converged', n, async () => {
+      const r = await timeDrover(n, []);
+      if (r.changed !== 0) throw new Error(`the converged run changed ${r.changed} task(s): the hosts were not converged`);
+      return r;
+    }, runs, samples);
     await measure('drover check (cold)', n, async () => { resetHosts(); return timeDrover(n, ['--check']); }, coldRuns, samples);
-    await measure('drover apply (cold)', n, async () => { resetHosts(); return timeDrover(n, []); }, coldRuns, samples);
+    // Cold runs: every host's /srv emptied before each run.
+    if (n <= coldMax) await measure('drover apply (cold)', n, async () => { resetHosts(); return timeDrover(n, []); }, coldRuns, samples);
     if (ansibleVersion && n <= ansibleMax) {
       if (ansibleModes.includes('converged')) {
         resetHosts();
