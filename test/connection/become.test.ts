@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { BecomeError, type ConnectionSettings } from '../../src/connection/types.js';
 import { createUser, sshTarget, startSshd, type TestSshd } from '../helpers/sshd.js';
-import { commandLines } from '../helpers/command-lines.js';
+import { whileSampling } from '../helpers/command-lines.js';
 
 let sshd: TestSshd;
 const cleanups: Array<() => void> = [];
@@ -76,22 +76,13 @@ describe('become over SSH', () => {
   it('never puts the sudo password or stdin secrets on a command line', async () => {
     const connection = await connectAs({ user: 'drvbec15' });
     const stdinSecret = `stdin-secret-${process.pid}`;
-    const seen = new Set<string>();
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        for (const line of commandLines()) seen.add(line);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    })();
-    const result = await connection.exec('read -r line; sleep 1; printf %s "$line" | wc -c', {
-      become: { password: SUDO_PASSWORD },
-      stdin: `${stdinSecret}\n`,
-    });
-    sampling = false;
-    await sampler;
+    const { result, seen: all } = await whileSampling(() =>
+      connection.exec('read -r line; sleep 1; printf %s "$line" | wc -c', {
+        become: { password: SUDO_PASSWORD },
+        stdin: `${stdinSecret}\n`,
+      }),
+    );
     expect(result.stdout.trim()).toBe(String(stdinSecret.length));
-    const all = [...seen];
     // The sampler did see the command running, so the check below is not vacuous.
     expect(all.some((line) => line.includes('sleep 1'))).toBe(true);
     expect(all.filter((line) => line.includes(stdinSecret) || line.includes('s3cret'))).toEqual([]);

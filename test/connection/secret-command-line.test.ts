@@ -8,7 +8,7 @@ import { CommandTimeoutError, type Connection, type ConnectionSettings, type Exe
 import { quote } from '../../src/remote/quote.js';
 import { registerSecret } from '../../src/secrets/mask.js';
 import { createUser, sshTarget, startSshd, type TestSshd } from '../helpers/sshd.js';
-import { commandLines } from '../helpers/command-lines.js';
+import { whileSampling } from '../helpers/command-lines.js';
 
 let sshd: TestSshd;
 const cleanups: Array<() => void> = [];
@@ -41,20 +41,7 @@ async function connectAs(settings: Partial<ConnectionSettings>): Promise<SshConn
 
 /** Runs one exec while sampling every process command line every few ms. */
 async function execSampled(connection: Connection, command: string, options: ExecOptions = {}) {
-  const seen = new Set<string>();
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      for (const line of commandLines()) seen.add(line);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
-  try {
-    return { result: await connection.exec(command, options), seen: [...seen] };
-  } finally {
-    sampling = false;
-    await sampler;
-  }
+  return whileSampling(() => connection.exec(command, options));
 }
 
 /**

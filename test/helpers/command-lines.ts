@@ -11,3 +11,21 @@ export function commandLines(): string[] {
   }
   return lines;
 }
+
+/** Runs work while sampling every process command line every few ms; returns its result and every line seen. */
+export async function whileSampling<T>(work: () => Promise<T>): Promise<{ result: T; seen: string[] }> {
+  const seen = new Set<string>();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      for (const line of commandLines()) seen.add(line);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  try {
+    return { result: await work(), seen: [...seen] };
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+}

@@ -4,7 +4,7 @@ import { shellInvocation } from '../../src/modules/lib/shell-invocation.js';
 import { module as shell } from '../../src/modules/shell.js';
 import { registerSecret } from '../../src/secrets/mask.js';
 import { apply } from './helpers.js';
-import { commandLines } from '../helpers/command-lines.js';
+import { whileSampling } from '../helpers/command-lines.js';
 
 const SECRET = `shell-secret-${process.pid}`;
 
@@ -22,21 +22,10 @@ describe('shell with a secret in its script', () => {
 
   it('runs it with its executable, stdin and exit code, and no process ever shows the secret', async () => {
     registerSecret(SECRET);
-    const seen = new Set<string>();
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        for (const line of commandLines()) seen.add(line);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    })();
     const cmd = `[[ -n "$BASH_VERSION" ]] || exit 9\nread -r line\ns='${SECRET}'\necho "$line ${'$'}{#s}"\nsleep 1\nexit 0`;
-    const result = await apply(shell, { cmd, executable: '/bin/bash', stdin: 'from stdin' }).finally(async () => {
-      sampling = false;
-      await sampler;
-    });
+    const { result, seen } = await whileSampling(() => apply(shell, { cmd, executable: '/bin/bash', stdin: 'from stdin' }));
     expect(result.executed[0].result).toMatchObject({ code: 0, stdout: `from stdin ${SECRET.length}\n` });
-    expect([...seen].some((line) => line.includes('/bin/bash /dev/fd/3'))).toBe(true);
-    expect([...seen].filter((line) => line.includes(SECRET))).toEqual([]);
+    expect(seen.some((line) => line.includes('/bin/bash /dev/fd/3'))).toBe(true);
+    expect(seen.filter((line) => line.includes(SECRET))).toEqual([]);
   });
 });
