@@ -8,17 +8,13 @@ import { module as postgresUser } from '../../src/modules/postgres_user.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import { applyOn } from './lab-module-runner.js';
 
 const HOST = 'mod-pg';
 let lab: LabStatus;
 let conn: Connection;
 
-async function run(module: ModuleDefinition, args: Record<string, unknown>, check = false) {
-  const result = await runModule(conn, module, args, { check });
-  if (result.failedChange) throw new Error(`${result.failedChange.summary}: ${result.failedChange.result.stderr}`);
-  if (result.plan.failed) throw new Error(result.plan.failed);
-  return result;
-}
+const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) => applyOn(conn, module, args, { check });
 
 /** SQL as the postgres superuser, the script on stdin. */
 function superSql(sql: string): Promise<string> {

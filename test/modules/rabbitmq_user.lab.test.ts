@@ -1,24 +1,19 @@
 /** rabbitmq_vhost and rabbitmq_user against RabbitMQ (bookworm: 3.10) on a lab host (one install for both modules). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
-import { runModule } from '../../src/engine/run-module.js';
 import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as rabbitmqUser } from '../../src/modules/rabbitmq_user.js';
 import { module as rabbitmqVhost } from '../../src/modules/rabbitmq_vhost.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import { applyOn } from './lab-module-runner.js';
 
 const HOST = 'mod-mq';
 let lab: LabStatus;
 let conn: Connection;
 
-async function run(module: ModuleDefinition, args: Record<string, unknown>, check = false) {
-  const result = await runModule(conn, module, args, { check });
-  if (result.failedChange) throw new Error(`${result.failedChange.summary}: ${result.failedChange.result.stderr}`);
-  if (result.plan.failed) throw new Error(result.plan.failed);
-  return result;
-}
+const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) => applyOn(conn, module, args, { check });
 
 /** The real rabbitmqctl, not Debian's /usr/sbin wrapper (which re-parses its arguments through a shell). */
 const RABBITMQCTL = 'cd /var/lib/rabbitmq && runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmqctl -q';

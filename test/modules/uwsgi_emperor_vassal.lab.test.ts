@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
-import { runModule } from '../../src/engine/run-module.js';
 import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as apt } from '../../src/modules/apt.js';
 import type { Change, ModuleDefinition } from '../../src/modules/types.js';
 import { module as vassal } from '../../src/modules/uwsgi_emperor_vassal.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import { applyOn } from './lab-module-runner.js';
 
 // Its own host: the virtualenv tests take mod-venv down when they finish, possibly while these run.
 const HOST = 'mod-uwsgi';
@@ -17,12 +17,7 @@ const SECRET = `pa$$ 'w"rd`;
 let lab: LabStatus;
 let conn: Connection;
 
-async function run(module: ModuleDefinition, args: Record<string, unknown>, check = false) {
-  const result = await runModule(conn, module, args, { check });
-  if (result.failedChange) throw new Error(`${result.failedChange.summary}: ${result.failedChange.result.stderr}`);
-  if (result.plan.failed) throw new Error(result.plan.failed);
-  return result;
-}
+const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) => applyOn(conn, module, args, { check });
 
 /** What a person sees of changes: summary, from/to and diff (the put's content is written, never shown). */
 const shown = (changes: Change[]) => JSON.stringify(changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to, diff: c.diff })));

@@ -2,13 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
-import { runModule } from '../../src/engine/run-module.js';
 import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as apt } from '../../src/modules/apt.js';
 import { module as virtualenv } from '../../src/modules/virtualenv.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import { applyOn } from './lab-module-runner.js';
 
 const HOST = 'mod-venv';
 const APP = fileURLToPath(new URL('../../app', import.meta.url));
@@ -19,12 +19,7 @@ const OFFLINE = `--no-index --no-build-isolation --find-links ${WHEELS}`;
 let lab: LabStatus;
 let conn: Connection;
 
-async function run(module: ModuleDefinition, args: Record<string, unknown>, check = false) {
-  const result = await runModule(conn, module, args, { check });
-  if (result.failedChange) throw new Error(`${result.failedChange.summary}: ${result.failedChange.result.stderr}`);
-  if (result.plan.failed) throw new Error(result.plan.failed);
-  return result;
-}
+const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) => applyOn(conn, module, args, { check });
 
 const onHost = (command: string) => runOnLabHostOk(lab, HOST, command, { timeoutMs: 180_000 });
 const venvPython = (code: string) => onHost(`${quote(`${VENV}/bin/python`)} -c ${quote(code)}`);
