@@ -1,7 +1,9 @@
 /** The read-only probe of one path on a host, and its parsed form. */
 import type { ProbeOutput } from '../types.js';
 import { quote } from '../../remote/quote.js';
-import { decodeText, emitBase64, parseProbeFields, ProbeFormatError, readBase64Field } from './probe-fields.js';
+import { posix } from 'node:path';
+import { createHash } from 'node:crypto';
+import { decodeText, emitBase64, emitFileBase64, parseProbeFields, ProbeFormatError, readBase64Field } from './probe-fields.js';
 
 export type PathType = 'file' | 'directory' | 'link' | 'other' | 'absent';
 
@@ -49,39 +51,55 @@ export interface PathState {
   sameFileId?: string;
 }
 
-const TYPE_TESTS = `if [ -d "$p" ]; then echo directory; elif [ -f "$p" ]; then echo file; elif [ -e "$p" ]; then echo other; else echo absent; fi`;
+/** Sh setting VAR to the type of "$p" with test builtins only: no subshell, no external command. */
+function setTypeOf(variable: string, links: boolean): string {
+  const link = links ? `if [ -L "$p" ]; then ${variable}=link; el` : '';
+  return `${link}if [ -d "$p" ]; then ${variable}=directory; elif [ -f "$p" ]; then ${variable}=file; elif [ -e "$p" ]; then ${variable}=other; else ${variable}=absent; fi`;
+}
 
-/** POSIX sh that prints the state of PATH in the probe-fields format; exits 0 when PATH is missing. */
+/**
+ * POSIX sh that prints the state of PATH in the probe-fields format; exits 0 when PATH is missing.
+ * Every external command costs a process on the host, and a converged run is made of probes, so
+ * the script spends them sparingly: types come from test builtins, the parent directory is worked
+ * out here, and fetched content is hashed by the controller instead of by sha256sum.
+ */
 export function buildPathProbe(path: string, options: PathProbeOptions = {}): string {
   const lines = [
     `p=${quote(path)}`,
-    `if [ -L "$p" ]; then t=link; else t=$(${TYPE_TESTS}); fi`,
-    `f=$(${TYPE_TESTS})`,
+    setTypeOf('t', true),
+    setTypeOf('f', false),
     'echo "type=$t"; echo "ftype=$f"',
     `if [ "$t" = link ]; then ${emitBase64('target64', 'readlink -n -- "$p"')}; fi`,
   ];
   const statFlag = options.follow ? '-L ' : '';
   const statWhen = options.follow ? '[ "$f" != absent ]' : '[ "$t" != absent ]';
-  lines.push(
-    `if ${statWhen}; then stat ${statFlag}--printf 'mode=%a\\nowner=%U\\nuid=%u\\ngroup=%G\\ngid=%g\\nsize=%s\\nid=%d:%i\\n' -- "$p" || echo staterr=1; fi`,
-  );
+  const statFormat = "'size=%s\\nmode=%a\\nowner=%U\\nuid=%u\\ngroup=%G\\ngid=%g\\nid=%d:%i\\n'";
+  // With a size limit on fetched content, the size is kept in $sz for the limit test below.
+  const sizeLimited = options.contentLimit !== undefined && Number.isFinite(options.contentLimit);
+  if (sizeLimited && options.follow) {
+    lines.push(
+      `sz=; if ${statWhen}; then if st=$(stat ${statFlag}--printf ${statFormat} -- "$p"); then printf '%s\\n' "$st"; sz=\${st#size=}; sz=\${sz%%[!0-9]*}; else echo staterr=1; fi; fi`,
+    );
+  } else {
+    lines.push(`if ${statWhen}; then stat ${statFlag}--printf ${statFormat} -- "$p" || echo staterr=1; fi`);
+    if (sizeLimited) lines.push(`sz=; if [ "$f" = file ]; then sz=$(stat -L -c %s -- "$p"); fi`);
+  }
   if (options.checksum || options.contentLimit !== undefined) {
-    const body: string[] = [];
-    if (options.checksum) body.push(`printf 'sha256=%s\\n' "$(sha256sum < "$p" | cut -d' ' -f1)"`);
-    if (options.contentLimit !== undefined) {
-      const fetch = emitBase64('content64', 'cat -- "$p"');
-      body.push(
-        Number.isFinite(options.contentLimit)
-          ? `if [ "$(stat -L -c %s -- "$p")" -le ${Math.floor(options.contentLimit)} ]; then ${fetch}; else echo omitted=1; fi`
-          : fetch,
-      );
+    const hashOnHost = `printf 'sha256='; sha256sum < "$p" || echo`;
+    let body: string;
+    if (options.contentLimit === undefined) body = hashOnHost;
+    else {
+      const fetch = emitFileBase64('content64', '"$p"');
+      const whenTooBig = options.checksum ? `echo omitted=1; ${hashOnHost}` : 'echo omitted=1';
+      body = sizeLimited ? `if [ "\${sz:-0}" -le ${Math.floor(options.contentLimit)} ]; then ${fetch}; else ${whenTooBig}; fi` : fetch;
     }
-    lines.push(`if [ "$f" = file ]; then if [ -r "$p" ]; then ${body.join('; ')}; else echo unreadable=1; fi; fi`);
+    lines.push(`if [ "$f" = file ]; then if [ -r "$p" ]; then ${body}; else echo unreadable=1; fi; fi`);
   }
   if (options.parent) {
-    lines.push(`d=$(dirname -- "$p"); if [ -d "$d" ]; then echo parent=directory; elif [ -e "$d" ]; then echo parent=other; else echo parent=absent; fi`);
+    lines.push(`d=${quote(posix.dirname(path))}; if [ -d "$d" ]; then echo parent=directory; elif [ -e "$d" ]; then echo parent=other; else echo parent=absent; fi`);
   }
-  if (options.realPath) lines.push(`if [ "$f" != absent ]; then ${emitBase64('real64', 'readlink -n -f -- "$p"')}; fi`);
+  // Only a symlink can resolve elsewhere, as far as the callers care (they follow a final link).
+  if (options.realPath) lines.push(`if [ "$t" = link ] && [ "$f" != absent ]; then ${emitBase64('real64', 'readlink -n -f -- "$p"')}; fi`);
   if (options.recurse) {
     const { owner, group, mode } = options.recurse;
     const count = (test: string) => `"$(find "$p" ${test} -print 2>/dev/null | head -n 1 | wc -l)"`;
@@ -119,8 +137,9 @@ export function parsePathState(output: ProbeOutput): PathState {
   state.gid = fields.get('gid');
   if (fields.has('size')) state.size = Number(fields.get('size'));
   state.fileId = fields.get('id');
-  state.sha256 = fields.get('sha256');
   state.content = readBase64Field(fields, 'content64');
+  // sha256sum prints "HASH  -"; fetched content is hashed here rather than on the host.
+  state.sha256 = fields.get('sha256')?.split(' ')[0] ?? (state.content && createHash('sha256').update(state.content).digest('hex'));
   if (fields.get('omitted') === '1') state.contentOmitted = true;
   if (fields.get('unreadable') === '1') state.unreadable = true;
   const parent = fields.get('parent') as PathType | undefined;

@@ -25,7 +25,12 @@ export function readBase64Field(fields: Map<string, string>, key: string): Buffe
 
 /** Sh that prints `KEY=<base64 of COMMAND's stdout>` on one line (no trailing newline inside). */
 export function emitBase64(key: string, command: string): string {
-  return `printf '%s=' ${key}; ${command} | base64 | tr -d '\\n'; echo`;
+  return `printf '%s=' ${key}; ${command} | base64 -w0; echo`;
+}
+
+/** Sh that prints `KEY=<base64 of the file at PATH_EXPR>` on one line, with one process. */
+export function emitFileBase64(key: string, pathExpr: string): string {
+  return `printf '%s=' ${key}; base64 -w0 < ${pathExpr}; echo`;
 }
 
 /** Text when the bytes are valid UTF-8 without NUL bytes; undefined for binary content. */
