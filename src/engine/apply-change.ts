@@ -8,7 +8,16 @@ import { buildProbeBatch, splitProbeBatch, type ProbeRequest } from './probe-bat
 export interface ApplyOptions {
   /** The task's become settings; a change's own `user` overrides the user. */
   become?: BecomeOptions;
+  /** Per change: a group of changes in one exec gets this much for each of them. */
   timeoutMs?: number;
+}
+
+/** What executing a group of changes did: one result per change that ran, in order. */
+export interface GroupResult {
+  /** The changes that ran; after a failure, the failed one is the last and the rest did not run. */
+  results: ExecResult[];
+  /** The probes' answers, when they were sent and every change succeeded. */
+  answers: Map<string, ProbeOutput>;
 }
 
 /** Executes one planned change on the host. This is the only place that changes a host. */
@@ -18,32 +27,88 @@ export async function applyChange(conn: Connection, change: Change, options: App
 }
 
 /**
- * Executes a change and, in the same exec and only when it succeeded, the probes of the tasks
- * after it: a cold run then costs one round trip per change instead of two. The change's own
- * stdout, stderr and exit status come back as they would from applyChange.
+ * Splits a task's changes into groups that can each run in one exec: same user, and at most one
+ * change reading stdin (a put's content, or a command's input), since a group has one stdin.
  */
-export async function applyChangeThenProbe(
-  conn: Connection,
-  change: Change,
-  probes: ProbeRequest[],
-  options: ApplyOptions = {},
-): Promise<{ result: ExecResult; answers: Map<string, ProbeOutput> }> {
-  const { line, stdin, become } = changeLine(change, options);
-  const marker = `@@drover-applied-${randomBytes(8).toString('hex')}@@`;
-  const batch = buildProbeBatch(probes);
-  const script = [
-    `( ${line}\n)`,
-    'drover_rc=$?',
-    `printf '\\n%s\\n' '${marker}'`,
-    // Probe noise on stderr would read as the change's own.
-    `[ "$drover_rc" -eq 0 ] && ( ${batch.script}\n) </dev/null 2>/dev/null`,
-    'exit "$drover_rc"',
-  ].join('\n');
-  const raw = await conn.exec(script, { stdin, become, timeoutMs: options.timeoutMs });
-  const at = raw.stdout.lastIndexOf(`\n${marker}\n`);
-  if (at === -1) return { result: raw, answers: new Map() };
-  const probeStdout = raw.stdout.slice(at + marker.length + 2);
-  return { result: { ...raw, stdout: raw.stdout.slice(0, at) }, answers: splitProbeBatch(probes, batch.nonce, probeStdout) };
+export function groupChanges(changes: readonly Change[], options: ApplyOptions = {}): Change[][] {
+  const groups: Change[][] = [];
+  let userOfGroup: string | undefined;
+  let stdinTaken = false;
+  for (const change of changes) {
+    const { stdin, become } = changeLine(change, options);
+    const user = become?.user ?? '';
+    const group = groups.at(-1);
+    if (group && user === userOfGroup && !(stdin !== undefined && stdinTaken)) {
+      group.push(change);
+      stdinTaken ||= stdin !== undefined;
+      continue;
+    }
+    groups.push([change]);
+    userOfGroup = user;
+    stdinTaken = stdin !== undefined;
+  }
+  return groups;
+}
+
+/**
+ * Executes a group of changes (see groupChanges) in one exec, in order, stopping at the first
+ * that fails; then, in the same exec and only when all succeeded, the probes of the tasks after
+ * them, so a cold run costs one round trip per task instead of one per change plus one per probe.
+ * Each change's own stdout, stderr and exit status come back as they would from applyChange.
+ */
+export async function applyChanges(conn: Connection, changes: readonly Change[], probes: ProbeRequest[], options: ApplyOptions = {}): Promise<GroupResult> {
+  if (changes.length === 0) throw new Error('applyChanges needs at least one change');
+  const lines = changes.map((change) => changeLine(change, options));
+  const timeoutMs = options.timeoutMs === undefined ? undefined : options.timeoutMs * changes.length;
+  if (changes.length === 1 && probes.length === 0) {
+    return { results: [await conn.exec(lines[0].line, { stdin: lines[0].stdin, become: lines[0].become, timeoutMs })], answers: new Map() };
+  }
+  const nonce = randomBytes(8).toString('hex');
+  const marker = (index: number) => `@@drover-change-${nonce}-${index}@@`;
+  const script: string[] = [];
+  lines.forEach(({ line, stdin }, index) => {
+    script.push(
+      `( ${line}\n)${stdin === undefined ? ' </dev/null' : ''}`,
+      'drover_rc=$?',
+      // The markers close this change's output on both streams and carry its status.
+      `printf '\\n%s %s\\n' '${marker(index)}' "$drover_rc"`,
+      `printf '\\n%s\\n' '${marker(index)}' >&2`,
+      '[ "$drover_rc" -eq 0 ] || exit "$drover_rc"',
+    );
+  });
+  const batch = probes.length > 0 ? buildProbeBatch(probes) : undefined;
+  // Probe noise on stderr would read as a change's own.
+  if (batch) script.push(`( ${batch.script}\n) </dev/null 2>/dev/null`);
+  script.push('exit 0');
+  const stdin = lines.find((l) => l.stdin !== undefined)?.stdin;
+  const raw = await conn.exec(script.join('\n'), { stdin, become: lines[0].become, timeoutMs });
+  return splitGroupOutput(raw, changes.length, marker, batch && { probes, nonce: batch.nonce });
+}
+
+function splitGroupOutput(
+  raw: ExecResult,
+  count: number,
+  marker: (index: number) => string,
+  batch: { probes: ProbeRequest[]; nonce: string } | undefined,
+): GroupResult {
+  const results: ExecResult[] = [];
+  let stdout = raw.stdout;
+  let stderr = raw.stderr;
+  for (let index = 0; index < count; index++) {
+    const out = new RegExp(`\\n${marker(index)} (\\d+)\\n`).exec(stdout);
+    const errAt = stderr.indexOf(`\n${marker(index)}\n`);
+    if (!out) {
+      // The exec ended inside this change (killed, or the shell itself failed): it gets the rest.
+      results.push({ ...raw, stdout, stderr: errAt === -1 ? stderr : stderr.slice(0, errAt), code: raw.code === 0 ? 1 : raw.code });
+      return { results, answers: new Map() };
+    }
+    const code = Number(out[1]);
+    results.push({ stdout: stdout.slice(0, out.index), stderr: errAt === -1 ? stderr : stderr.slice(0, errAt), code });
+    stdout = stdout.slice(out.index + out[0].length);
+    stderr = errAt === -1 ? '' : stderr.slice(errAt + marker(index).length + 2);
+    if (code !== 0) return { results, answers: new Map() };
+  }
+  return { results, answers: batch ? splitProbeBatch(batch.probes, batch.nonce, stdout) : new Map() };
 }
 
 function changeLine(change: Change, options: ApplyOptions): { line: string; stdin?: string | Buffer; become?: BecomeOptions } {

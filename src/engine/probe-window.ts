@@ -33,7 +33,7 @@ export function becomeKey(task: { become?: boolean; becomeUser?: string }, playC
 /**
  * Fetches the probe answers of a task and of the tasks after it in ONE remote exec, so that a
  * converged play costs one round trip per host. Any applied change empties the cache (the engine
- * then re-probes the window in the same exec as the change; see applyChangeThenProbe).
+ * then re-probes the window in the same exec as the change; see applyChanges).
  */
 export async function fetchProbes(
   ctx: PlayContext,

@@ -4,7 +4,7 @@ import { UnreachableError } from '../connection/types.js';
 import type { Change, ModuleDefinition, Plan } from '../modules/types.js';
 import type { TaskNode } from '../playbook/types.js';
 import { evaluateCondition } from '../template/expression.js';
-import { applyChange, applyChangeThenProbe } from './apply-change.js';
+import { applyChanges, groupChanges } from './apply-change.js';
 import { connectHost } from './connect-host.js';
 import type { ReportedChange, TaskResult, TaskStatus } from './events.js';
 import type { HostState } from './host-state.js';
@@ -133,27 +133,31 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
   }
 
   const conn = await connectHost(ctx.run, host);
+  const groups = groupChanges(plan.changes, { become });
   let last: ExecResult | undefined;
-  for (const [index, change] of plan.changes.entries()) {
+  let applied = 0;
+  for (const [index, group] of groups.entries()) {
     host.probeCache.clear();
-    options.events.verbose?.(3, host.name, `apply: ${change.summary}${change.kind === 'command' ? `\n  $ ${change.command}` : ` (put ${change.path})`}`);
-    const probes = scope.last && index === plan.changes.length - 1 && canProbeAfter(change) ? await collectProbeWindow(ctx, host, { task, requests: [] }, upcoming) : [];
-    if (probes.length > 0) {
-      options.events.verbose?.(2, host.name, `probing ${probes.length} task invocation(s) in the same exec`);
-      const applied = await applyChangeThenProbe(conn, change, probes, { become, timeoutMs: options.commandTimeoutMs });
-      for (const [key, answer] of applied.answers) host.probeCache.set(key, answer);
-      last = applied.result;
-    } else {
-      last = await applyChange(conn, change, { become, timeoutMs: options.commandTimeoutMs });
+    for (const change of group) {
+      options.events.verbose?.(3, host.name, `apply: ${change.summary}${change.kind === 'command' ? `\n  $ ${change.command}` : ` (put ${change.path})`}`);
     }
-    if (last.code !== 0) {
-      const error = `${change.summary}: exit ${last.code}${last.stderr.trim() ? `: ${last.stderr.trim().slice(0, 2000)}` : ''}`;
-      return evaluateOutcome(task, invocation, {
-        status: 'failed',
-        changes,
-        registered: { ...registered, ...execFields(last), changed: true, failed: true, msg: error },
-        error,
-      });
+    const lastChange = group[group.length - 1];
+    const probes = scope.last && index === groups.length - 1 && canProbeAfter(lastChange) ? await collectProbeWindow(ctx, host, { task, requests: [] }, upcoming) : [];
+    if (probes.length > 0) options.events.verbose?.(2, host.name, `probing ${probes.length} task invocation(s) in the same exec`);
+    const outcome = await applyChanges(conn, group, probes, { become, timeoutMs: options.commandTimeoutMs });
+    for (const [key, answer] of outcome.answers) host.probeCache.set(key, answer);
+    for (const result of outcome.results) {
+      const change = plan.changes[applied++];
+      last = result;
+      if (result.code !== 0) {
+        const error = `${change.summary}: exit ${result.code}${result.stderr.trim() ? `: ${result.stderr.trim().slice(0, 2000)}` : ''}`;
+        return evaluateOutcome(task, invocation, {
+          status: 'failed',
+          changes,
+          registered: { ...registered, ...execFields(result), changed: true, failed: true, msg: error },
+          error,
+        });
+      }
     }
   }
   return evaluateOutcome(task, invocation, { status: 'changed', changes, registered: { ...registered, ...(last ? execFields(last) : {}), changed: true }, msg });

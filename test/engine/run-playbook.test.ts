@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,29 @@ describe('the engine over the local connection', () => {
     expect(readFileSync(join(dir, 'fused/said.txt'), 'utf8')).toBe('no newline||0');
     const second = await run(playbook, inventory);
     expect(second.outcome.hosts.get('z1')!.stats).toMatchObject({ changed: 1, ok: 5 }); // only the command
+  });
+
+  it('applies all the changes of a task in one exec, and stops the task at the first that fails', async () => {
+    const inventory = write('grouped/inventory.ini', 'g1 ansible_connection=local\n');
+    const playbook = write(
+      'grouped/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/grouped/ok", state: directory, mode: "0700" }
+    - file: { path: "{{ root }}/grouped/bad", state: directory, owner: no-such-user-here, mode: "0700" }
+`,
+    );
+    const { outcome, results } = await run(playbook, inventory);
+    const [created, failed] = results.get('g1')!;
+    expect(created.changes.map((c) => c.summary)).toEqual([`create directory ${dir}/grouped/ok`, `set mode of ${dir}/grouped/ok to 0700`]);
+    expect(statSync(join(dir, 'grouped/ok')).mode & 0o777).toBe(0o700);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/^set owner of .*\/grouped\/bad to no-such-user-here: exit 1: chown: invalid user/);
+    // mkdir ran, chown failed, so chmod never ran.
+    expect(statSync(join(dir, 'grouped/bad')).mode & 0o777).not.toBe(0o700);
+    // One exec probes both tasks; each task's changes then take one exec.
+    expect(outcome.hosts.get('g1')!.execCount).toBe(3);
   });
 
   it('gathers facts in one more exec and templates can use them', async () => {
