@@ -4,7 +4,7 @@ import { applyChange } from './apply-change.js';
 
 export interface ModuleRunResult {
   plan: Plan;
-  /** One entry per executed change, in order; empty in check mode. */
+  /** One entry per executed change (upkeep first), in order; empty in check mode. */
   executed: Array<{ summary: string; result: ExecResult }>;
   /** The first change that exited non-zero, if any (later changes were not run). */
   failedChange?: { summary: string; result: ExecResult };
@@ -34,7 +34,8 @@ export async function planAndApply<A>(
   const plan = module.plan(args, current, { host: conn.host, check: options.check });
   const executed: ModuleRunResult['executed'] = [];
   if (options.check || plan.failed || plan.skipReason) return { plan, executed };
-  for (const change of plan.changes) {
+  // Upkeep (a package list refresh) runs first, as in a playbook run, and is executed but never a change.
+  for (const change of [...(plan.upkeep ?? []), ...plan.changes]) {
     const result = await applyChange(conn, change, { become: options.become });
     executed.push({ summary: change.summary, result });
     if (result.code !== 0) return { plan, executed, failedChange: { summary: change.summary, result } };

@@ -122,9 +122,10 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
   if (plan.facts) return { status: 'ok', changes: [], registered: { ...registered, ansible_facts: plan.facts }, facts: plan.facts };
   if (plan.skipReason) return { status: 'skipped', changes: [], registered: { ...registered, skipped: true, skip_reason: plan.skipReason }, skipReason: plan.skipReason };
   const msg = typeof plan.result?.msg === 'string' ? plan.result.msg : undefined;
-  if (plan.changes.length === 0) return evaluateOutcome(task, invocation, { status: 'ok', changes, registered, msg });
-
   const runForReal = !options.check || (task.checkMode === false && !options.drift);
+  const upkeep = runForReal ? (plan.upkeep ?? []) : [];
+  if (plan.changes.length === 0 && upkeep.length === 0) return evaluateOutcome(task, invocation, { status: 'ok', changes, registered, msg });
+
   if (!runForReal) {
     if (plan.unverifiable) {
       return { status: 'skipped', changes, registered: { ...registered, skipped: true, unverifiable: true }, unverifiable: true, skipReason: 'cannot be verified in check mode' };
@@ -133,7 +134,8 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
   }
 
   const conn = await connectHost(ctx.run, host);
-  const groups = groupChanges(plan.changes, { become });
+  const toRun: Change[] = [...upkeep, ...plan.changes];
+  const groups = groupChanges(toRun, { become });
   let last: ExecResult | undefined;
   let applied = 0;
   for (const [index, group] of groups.entries()) {
@@ -147,20 +149,21 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
     const outcome = await applyChanges(conn, group, probes, { become, timeoutMs: options.commandTimeoutMs });
     for (const [key, answer] of outcome.answers) host.probeCache.set(key, answer);
     for (const result of outcome.results) {
-      const change = plan.changes[applied++];
+      const change = toRun[applied++];
       last = result;
       if (result.code !== 0) {
         const error = `${change.summary}: exit ${result.code}${result.stderr.trim() ? `: ${result.stderr.trim().slice(0, 2000)}` : ''}`;
         return evaluateOutcome(task, invocation, {
           status: 'failed',
           changes,
-          registered: { ...registered, ...execFields(result), changed: true, failed: true, msg: error },
+          registered: { ...registered, ...execFields(result), changed: applied > upkeep.length, failed: true, msg: error },
           error,
         });
       }
     }
   }
-  return evaluateOutcome(task, invocation, { status: 'changed', changes, registered: { ...registered, ...(last ? execFields(last) : {}), changed: true }, msg });
+  const changed = plan.changes.length > 0;
+  return evaluateOutcome(task, invocation, { status: changed ? 'changed' : 'ok', changes, registered: { ...registered, ...(last ? execFields(last) : {}), changed }, msg });
 }
 
 /** A change that runs as the task's own user, so the next tasks' probes can share its exec. */

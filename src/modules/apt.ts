@@ -3,7 +3,7 @@ import { buildAutoremoveCommand, buildInstallCommand, buildRefreshCommand, build
 import { buildAptProbe, describeAge, isInstalledStatus, packageName, parseAptProbe, type AptState } from './lib/apt-probe.js';
 import { optionalBoolField } from './lib/optional-bool-field.js';
 import { boolField } from './lib/schema-fields.js';
-import { defineModule, type Change, type Plan, type PlanContext } from './types.js';
+import { defineModule, type Change, type CommandChange, type Plan, type PlanContext } from './types.js';
 
 const STATES = ['present', 'absent', 'latest'] as const;
 // Debian package names (policy 5.6.1), an optional :arch and an optional =version. Nothing else can
@@ -163,22 +163,18 @@ function planRemove(args: Raw, names: string[], current: AptState): Plan {
 
 /** A task without names: refresh the lists and/or autoremove. */
 function planWithoutNames(args: Raw, current: AptState, refreshDue: boolean, ctx: PlanContext): Plan {
-  const changes: Change[] = [];
   const orphans = planAutoremove(args, current);
-  // A refresh alone changes nothing that is configured: a real run does it (reported, as Ansible
-  // does), check mode and drift runs do not count it as a difference.
-  if (refreshDue && ctx.check) {
-    return { changes: orphans ? [orphans] : [], result: { msg: `the package lists are ${describeAge(current.cacheAge)}; a real run refreshes them` } };
-  }
-  if (refreshDue) {
-    changes.push({
-      kind: 'command',
-      command: withAptEnv(buildRefreshCommand(commandOptions(args))),
-      summary: `refresh the package lists (${describeAge(current.cacheAge)})`,
-    });
-  }
-  if (orphans) changes.push(orphans);
-  return { changes };
+  const changes = orphans ? [orphans] : [];
+  if (!refreshDue) return { changes };
+  // A refresh changes nothing that is configured: a real run does it as upkeep, never as a change,
+  // so a converged play stays at 0 changed and drift never reports stale lists.
+  if (ctx.check) return { changes, result: { msg: `the package lists are ${describeAge(current.cacheAge)}; a real run refreshes them` } };
+  const refresh: CommandChange = {
+    kind: 'command',
+    command: withAptEnv(buildRefreshCommand(commandOptions(args))),
+    summary: `refresh the package lists (${describeAge(current.cacheAge)})`,
+  };
+  return { changes, upkeep: [refresh], result: { msg: `refreshed the package lists (they were ${describeAge(current.cacheAge)})`, cache_updated: true } };
 }
 
 function planAutoremove(args: Raw, current: AptState): Change | undefined {

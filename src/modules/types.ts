@@ -57,6 +57,11 @@ export interface Plan {
   changes: Change[];
   /** Values merged into the task's registered result (e.g. debug's msg, stat results). */
   result?: Record<string, unknown>;
+  /**
+   * Commands a real run executes that change nothing configured, such as refreshing apt's package
+   * lists. They run before the changes, never in check or drift mode, and never count as changes.
+   */
+  upkeep?: CommandChange[];
   /** The probe cannot tell whether running the task would change anything (command without guards). */
   unverifiable?: boolean;
   /** The task is skipped on this host (e.g. a `creates` guard already holds); the reason is shown. */

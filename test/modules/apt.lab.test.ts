@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
 import { runModule } from '../../src/engine/run-module.js';
 import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as apt } from '../../src/modules/apt.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const HOST = 'mod-apt';
 let lab: LabStatus;
@@ -73,6 +77,27 @@ describe('apt on a lab host', () => {
     await run({ name: 'hello', lock_timeout: 60 });
     expect(Date.now() - started).toBeGreaterThan(3000);
     expect(await dpkgStatus('hello')).toMatch(/^ii/);
+  });
+
+  it('refreshes the package lists in a playbook run without counting a change, and check mode leaves them alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drover-apt-refresh-'));
+    writeFileSync(join(dir, 'hosts.ini'), `${HOST}\n`);
+    writeFileSync(join(dir, 'refresh.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - apt: { update_cache: true, cache_valid_time: 3600 }\n');
+    const stampAge = async () => Number(await runOnLabHostOk(lab, HOST, 'echo $(( $(date +%s) - $(stat -c %Y /var/lib/apt/periodic/update-success-stamp) ))'));
+    const cli = (command: string, report: string) => runCli([command, join(dir, 'refresh.yml'), '-i', join(dir, 'hosts.ini'), '--lab', '--report', join(dir, report)]);
+    const changedIn = (report: string) => JSON.parse(readFileSync(join(dir, report), 'utf8')).hosts[HOST].changed;
+
+    await runOnLabHostOk(lab, HOST, "touch -d '2 days ago' /var/lib/apt/periodic/update-success-stamp");
+    const checked = await cli('check', 'check.json');
+    expect(checked.code).toBe(0);
+    expect(changedIn('check.json')).toBe(0);
+    expect(await stampAge()).toBeGreaterThan(86_400);
+
+    const refreshed = await cli('run', 'run.json');
+    expect(refreshed.code).toBe(0);
+    expect(changedIn('run.json')).toBe(0);
+    expect(refreshed.stdout).toMatch(new RegExp(`${HOST}\\s*: ok=1 +changed=0`));
+    expect(await stampAge()).toBeLessThan(300);
   });
 
   it('rejects a name with shell text before anything reaches the host', async () => {

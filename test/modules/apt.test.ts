@@ -118,14 +118,18 @@ describe('apt: plan', () => {
     expect(only({ name: 'python3', autoremove: true })).toMatchObject({ summary: 'autoremove unused packages: libfoo1', to: 'absent' });
   });
 
-  it('a refresh-only task refreshes in a real run and is no change in check mode', () => {
-    expect(only({ update_cache: true })).toMatchObject({ summary: 'refresh the package lists (25 h old)' });
+  it('a refresh-only task refreshes in a real run as upkeep, never as a change, and not at all in check mode', () => {
+    const real = plan({ update_cache: true });
+    expect(real.changes).toEqual([]);
+    expect(real.upkeep?.map((c) => c.summary)).toEqual(['refresh the package lists (25 h old)']);
+    expect(real.upkeep?.[0].command).toMatch(/apt-get .*update/);
     const checked = plan({ update_cache: true }, true);
     expect(checked.changes).toEqual([]);
+    expect(checked.upkeep).toBeUndefined();
     expect(checked.result?.msg).toMatch(/25 h old; a real run refreshes them/);
-    expect(plan({ update_cache: true, cache_valid_time: 100000 }).changes).toEqual([]);
+    expect(plan({ update_cache: true, cache_valid_time: 100000 }).upkeep).toBeUndefined();
     const never = apt.parse!({ stdout: '', code: 0 }, parseArgs(apt, { update_cache: true }));
-    expect(plan({ update_cache: true, cache_valid_time: 100000 }, false, never).changes[0].summary).toBe('refresh the package lists (never refreshed)');
+    expect(plan({ update_cache: true, cache_valid_time: 100000 }, false, never).upkeep?.[0].summary).toBe('refresh the package lists (never refreshed)');
   });
 
   it('rejects names that are not Debian package names, so nothing can reach apt-get as an option or shell text', () => {
