@@ -1,5 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
 import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
@@ -26,10 +28,10 @@ const DROP_OTHERS = { name: `db: it's $HOME`, port: 5432, action: 'drop' };
 
 const fw = (args: Record<string, unknown>, check = false) => applyOn(conn, firewallRule, args, { check, prepare: prepare() });
 
-/** Whether a TCP connection to the database port opens from the controller. */
-function reachableFromController(): Promise<boolean> {
+/** Whether a TCP connection to a port of DB (the database port unless told) opens from the controller. */
+function reachableFromController(port = 5432): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: labAddress(lab, DB), port: 5432, timeout: 1500 });
+    const socket = connect({ host: labAddress(lab, DB), port, timeout: 1500 });
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
     socket.once('error', () => resolve(false));
@@ -123,6 +125,76 @@ describe('firewall_rule on lab hosts', () => {
     expect(await reachableFromController()).toBe(true);
     expect((await fw({ name: DROP_OTHERS.name, state: 'absent' })).plan.changes).toEqual([]);
     expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).not.toContain('comment');
+  });
+});
+
+// A table and rule of someone else's, one with the same comment as a drover rule.
+const HAND_MADE = 'table ip hand_made {\n\tchain input {\n\t\ttype filter hook input priority 10; policy accept;\n\t\ttcp dport 9999 accept comment "db from backend"\n\t}\n}\n';
+const foreignRules = () => runOnLabHostOk(lab, DB, "nft -a list table ip hand_made; nft list tables | grep -v '^table inet drover$'");
+
+describe('firewall_rule next to rules it does not own', () => {
+  it('adds, changes and removes its rules without touching a table made by hand', async () => {
+    await runOnLabHostOk(lab, DB, 'nft -f -', { input: HAND_MADE });
+    const before = await foreignRules();
+    expect(before).toContain('tcp dport 9999 accept comment "db from backend"');
+    const rule = { name: 'https from backend', port: 8443, sources: ['backend'] };
+
+    expect((await fw(rule)).plan.changes.map((c) => c.summary)).toEqual(["add rule 'https from backend' to /etc/nftables.d/drover.nft", 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain('tcp dport 8443 accept comment "https from backend"');
+    expect(await foreignRules()).toBe(before);
+
+    expect((await fw({ ...rule, port: 8444 })).plan.changes.map((c) => c.summary)).toEqual(["update rule 'https from backend' in /etc/nftables.d/drover.nft", 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain('tcp dport 8444 accept comment "https from backend"');
+    expect(await foreignRules()).toBe(before);
+
+    // The foreign rule has the name of a drover rule that is gone: drover neither reports nor removes it.
+    expect((await fw({ name: ACCEPT_APP.name, state: 'absent' })).plan.changes).toEqual([]);
+    await fw({ name: rule.name, state: 'absent' });
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).not.toContain('https from backend');
+    expect(await foreignRules()).toBe(before);
+    await runOnLabHostOk(lab, DB, 'nft delete table ip hand_made');
+  });
+});
+
+describe('firewall_rule with force', () => {
+  // drover comes in on a second sshd port, so forcing a drop of that port leaves the test's own SSH (port 22) open.
+  const PORT = 2222;
+  let second: Connection;
+  let knownHostsDir: string;
+
+  beforeAll(async () => {
+    await runOnLabHostOk(lab, DB, `printf 'Port 22\\nPort ${PORT}\\n' > /etc/ssh/sshd_config.d/two-ports.conf && systemctl restart ssh && for i in $(seq 1 30); do ss -ltn | grep -q ':${PORT} ' && break; sleep 0.3; done; ss -ltn | grep -q ':${PORT} '`);
+    knownHostsDir = mkdtempSync(join(tmpdir(), 'drover-fw-known-'));
+    const address = labAddress(lab, DB);
+    const entries = readFileSync(lab.knownHosts, 'utf8').split('\n').filter((line) => line.split(' ')[0].split(',').includes(address));
+    writeFileSync(join(knownHostsDir, 'known_hosts'), entries.map((line) => line.replace(/^\S+/, `[${address}]:${PORT}`)).join('\n') + '\n');
+    const vars = { ...labConnectionVars(lab, DB), ansible_port: PORT, drover_known_hosts_file: join(knownHostsDir, 'known_hosts') };
+    second = createConnection(settingsFromHostVars(DB, vars, { hostKeyChecking: 'strict' }));
+    await second.connect();
+  });
+
+  afterAll(async () => {
+    await second?.close();
+    if (knownHostsDir) rmSync(knownHostsDir, { recursive: true, force: true });
+  });
+
+  it("applies a rule set that cuts the controller's SSH port only with force: true, and takes it back", async () => {
+    const dropSsh = { name: 'no ssh on the second port', port: PORT, action: 'drop' };
+    const before = await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover');
+    const refused = await runOn(second, firewallRule, dropSsh, { prepare: prepare() }).then(() => 'applied', (error: Error) => error.message);
+    expect(refused).toMatch(new RegExp(`refused: .*could no longer open SSH connections to port ${PORT} \\(rule 'no ssh on the second port' drops it\\)`));
+    expect(await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover')).toBe(before);
+    expect(await reachableFromController(PORT)).toBe(true);
+
+    const forced = await applyOn(second, firewallRule, { ...dropSsh, force: true }, { prepare: prepare() });
+    expect(forced.plan.changes.map((c) => c.summary)).toEqual([`add rule '${dropSsh.name}' to /etc/nftables.d/drover.nft`, 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
+    expect(await reachableFromController(PORT)).toBe(false);
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain(`tcp dport ${PORT} drop comment "${dropSsh.name}"`);
+    // The open session is established traffic, which the chain still accepts.
+    expect((await second.exec('echo still in')).stdout).toBe('still in\n');
+
+    await applyOn(second, firewallRule, { name: dropSsh.name, state: 'absent' }, { prepare: prepare() });
+    expect(await reachableFromController(PORT)).toBe(true);
   });
 });
 

@@ -107,6 +107,20 @@ describe('nginx_site on a lab host', () => {
     expect(await httpGet(8081, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
   });
 
+  it('takes a site down with enabled: false, keeping its file, and brings it back', async () => {
+    const args = { name: 'static', content: STATIC_SITE, enabled: false };
+    const disabled = await applyOn(conn, nginxSite, args);
+    expect(disabled.plan.changes.map((c) => c.summary)).toEqual(['disable site static (remove /etc/nginx/sites-enabled/static)', 'reload nginx']);
+    expect(await httpGet(8080, 'refused')).toBe('refused');
+    expect((await runOnLabHost(lab, HOST, 'test -e /etc/nginx/sites-enabled/static || test -L /etc/nginx/sites-enabled/static')).code).toBe(1);
+    expect(await runOnLabHostOk(lab, HOST, 'cat /etc/nginx/sites-available/static')).toBe(STATIC_SITE);
+    expect((await applyOn(conn, nginxSite, args)).plan.changes).toEqual([]);
+
+    const enabled = await applyOn(conn, nginxSite, { ...args, enabled: true });
+    expect(enabled.plan.changes.map((c) => c.summary)).toEqual(['enable site static (link /etc/nginx/sites-enabled/static to /etc/nginx/sites-available/static), checked with nginx -t', 'reload nginx']);
+    expect(await httpGet(8080, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
+  });
+
   it('takes a name with quotes, spaces and $ literally, and removes a site with state absent', async () => {
     const name = `it's "$HOME" site`;
     await applyOn(conn, nginxSite, { name, content: 'server { listen 8082; return 200 "quoted\\n"; }\n' });
@@ -199,6 +213,51 @@ describe('supervisor_program on a lab host', () => {
     expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 STOPPED']);
     await applyOn(conn, supervisorProgram, program);
     expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 RUNNING']);
+  });
+
+  it('restarts the program on every run with state restarted, and only in effect outside check mode', async () => {
+    const ticker = { name: 'ticker', command: "sh -c 'while :; do sleep 1; done'", startsecs: 1, state: 'started' };
+    const pidOf = async () => (await runOnLabHostOk(lab, HOST, 'supervisorctl pid ticker:ticker')).trim();
+    await applyOn(conn, supervisorProgram, ticker);
+    expect(await statusOf('ticker')).toEqual(['ticker RUNNING']);
+    const pids = [await pidOf()];
+    for (let run = 0; run < 2; run++) {
+      const restarted = await applyOn(conn, supervisorProgram, { ...ticker, state: 'restarted' });
+      expect(restarted.plan.changes.map((c) => c.summary)).toEqual(['restart ticker']);
+      expect(restarted.executed).toHaveLength(1);
+      expect(await statusOf('ticker')).toEqual(['ticker RUNNING']);
+      pids.push(await pidOf());
+    }
+    expect(new Set(pids).size).toBe(3);
+    expect(pids.every((pid) => /^\d+$/.test(pid))).toBe(true);
+
+    const checked = await runOn(conn, supervisorProgram, { ...ticker, state: 'restarted' }, { check: true });
+    expect(checked.plan.changes.map((c) => c.summary)).toEqual(['restart ticker']);
+    expect(checked.executed).toEqual([]);
+    expect(await pidOf()).toBe(pids[2]);
+  });
+
+  it('with state present writes and loads the program, lets autostart decide, and never starts a stopped one', async () => {
+    const idle = { name: 'idle', command: 'sleep 1000', startsecs: 1, autostart: false, state: 'present' };
+    const first = await applyOn(conn, supervisorProgram, idle);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual(['create /etc/supervisor/conf.d/idle.conf', 'load program idle (supervisorctl update idle)']);
+    expect(await runOnLabHostOk(lab, HOST, 'cat /etc/supervisor/conf.d/idle.conf')).toContain('command=sleep 1000');
+    expect(await statusOf('idle')).toEqual(['idle STOPPED']);
+    expect((await applyOn(conn, supervisorProgram, idle)).plan.changes).toEqual([]);
+
+    // autostart on: the changed configuration is loaded and supervisor starts it.
+    const autostarted = await applyOn(conn, supervisorProgram, { ...idle, autostart: true });
+    expect(autostarted.plan.changes.map((c) => c.summary)).toEqual(['update content of /etc/supervisor/conf.d/idle.conf', 'apply the changed configuration of idle (supervisorctl update idle restarts it)']);
+    expect(await statusOf('idle')).toEqual(['idle RUNNING']);
+
+    // Stopped by hand: present is not started, so it stays stopped.
+    await runOnLabHostOk(lab, HOST, 'supervisorctl stop idle:idle ticker:ticker');
+    for (const name of ['idle', 'ticker']) {
+      const args = name === 'idle' ? { ...idle, autostart: true } : { name, command: "sh -c 'while :; do sleep 1; done'", startsecs: 1, state: 'present' };
+      expect((await applyOn(conn, supervisorProgram, args)).plan.changes).toEqual([]);
+      expect(await statusOf(name)).toEqual([`${name} STOPPED`]);
+    }
+    for (const name of ['idle', 'ticker']) await applyOn(conn, supervisorProgram, { name, state: 'absent' });
   });
 
   it('takes a name and a command with quotes and $ literally, and removes programs with state absent', async () => {

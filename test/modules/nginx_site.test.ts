@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { module as nginxSite } from '../../src/modules/nginx_site.js';
+import { RELOAD_NGINX } from '../../src/modules/lib/nginx-site-scripts.js';
 import type { PathState } from '../../src/modules/lib/path-probe.js';
 import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
 import { ABSENT, fileState, planWith } from './helpers.js';
@@ -43,6 +44,21 @@ describe('nginx_site plan', () => {
       'reload nginx',
     ]);
     expect(plan.changes[1]).toMatchObject({ from: 'absent', to: 'link to /etc/nginx/sites-available/app' });
+  });
+
+  it('with enabled: false removes only the link, keeps the file, and reloads; nothing to do once unlinked', () => {
+    const linked = state({ file: present, link: link('/etc/nginx/sites-available/app') });
+    const plan = planWith(nginxSite, { name: 'app', content: SITE, enabled: false }, linked);
+    expect(plan.changes).toEqual([
+      { kind: 'command', command: 'rm -f -- /etc/nginx/sites-enabled/app', summary: 'disable site app (remove /etc/nginx/sites-enabled/app)', from: 'link to /etc/nginx/sites-available/app', to: 'absent' },
+      { kind: 'command', command: RELOAD_NGINX, summary: 'reload nginx' },
+    ]);
+    expect(planWith(nginxSite, { name: 'app', content: SITE, enabled: false }, state({ file: present })).changes).toEqual([]);
+
+    // A new disabled site: the file is written without a link and without nginx -t (nginx does not load it).
+    const fresh = planWith(nginxSite, { name: 'app', content: SITE, enabled: false }, state());
+    expect(fresh.changes.map((c) => c.summary)).toEqual(['create /etc/nginx/sites-available/app', 'reload nginx']);
+    expect(fresh.changes[0]).toMatchObject({ kind: 'put', path: '/etc/nginx/sites-available/app', validateInPlace: undefined });
   });
 
   it('quotes a name with quotes, spaces and $ in every command', () => {

@@ -45,6 +45,7 @@ afterAll(async () => {
 });
 
 const PASSWORD = 's3cret pass';
+const ODD_PASSWORD = `pa'ss "$HOME" $(touch /tmp/pwned) \\`;
 
 describe('postgres_user on a lab host', () => {
   const args = { name: 'shop', password: PASSWORD, attributes: 'CREATEDB,NOSUPERUSER', conn_limit: 5 };
@@ -94,7 +95,7 @@ describe('postgres_user on a lab host', () => {
 
   it('handles a role name and password with quotes, spaces and $ without injection', async () => {
     const name = 'we"ird $name';
-    const password = `pa'ss "$HOME" $(touch /tmp/pwned) \\`;
+    const password = ODD_PASSWORD;
     const weird = { name, password };
     expect((await run(postgresUser, weird)).plan.changes.map((c) => c.summary)).toEqual(['create role we"ird $name (LOGIN) with a password']);
     expect(await loginAndQuery(name, password, 'SELECT current_user')).toMatchObject({ code: 0, stdout: 'we"ird $name\n' });
@@ -155,6 +156,24 @@ describe('postgres_db on a lab host', () => {
   it('refuses to "change" the encoding of an existing database', async () => {
     const result = await runModule(conn, postgresDb, { ...args, encoding: 'LATIN1' }, { check: false });
     expect(result.plan.failed).toMatch(/exists with encoding UTF8, not LATIN1/);
+  });
+
+  it('creates a database whose name and owner have quotes, spaces and $, without injection, then drops it', async () => {
+    const owner = 'we"ird $name';
+    const name = `it's "$db" $(touch /tmp/pwned)`;
+    const odd = { name, owner, settings: { timezone: 'UTC', default_transaction_isolation: 'repeatable read' } };
+    expect((await run(postgresDb, odd)).plan.changes.map((c) => c.summary)).toEqual([
+      `create database ${name} (owner ${owner}), settings timezone=UTC, default_transaction_isolation=repeatable read`,
+    ]);
+    expect(await superSql(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}';`)).toBe(`${owner}\n`);
+    const seen = await loginAndQuery(owner, ODD_PASSWORD, "SELECT current_database() || '|' || current_setting('TimeZone') || '|' || current_setting('default_transaction_isolation')", name);
+    expect(seen).toMatchObject({ code: 0, stdout: `${name}|UTC|repeatable read\n` });
+    expect((await run(postgresDb, odd)).plan.changes).toEqual([]);
+    expect((await runOnLabHost(lab, HOST, 'test -e /tmp/pwned')).code).toBe(1);
+
+    expect((await run(postgresDb, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`drop database ${name}`]);
+    expect(await superSql(`SELECT count(*) FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}';`)).toBe('0\n');
+    expect((await run(postgresDb, { name, state: 'absent' })).plan.changes).toEqual([]);
   });
 
   it('drops the database and the roles with state absent', async () => {

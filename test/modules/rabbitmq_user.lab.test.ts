@@ -69,6 +69,19 @@ describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
     expect((await runOnLabHost(lab, HOST, 'test -e /tmp/pwned')).code).toBe(1);
   });
 
+  it('reports a vhost deleted by hand in check mode only, then adds it back', async () => {
+    await ctl(`delete_vhost -- ${quote(VHOST)}`);
+    const checked = await run(rabbitmqVhost, { name: VHOST }, true);
+    expect(checked.executed).toEqual([]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: `add vhost ${VHOST}`, from: 'absent', to: 'present' }]);
+    expect((await run(rabbitmqVhost, { name: ODD_VHOST }, true)).plan.changes).toEqual([]);
+    expect(await vhosts()).toEqual(['/', ODD_VHOST].sort());
+
+    expect((await run(rabbitmqVhost, { name: VHOST })).plan.changes.map((c) => c.summary)).toEqual([`add vhost ${VHOST}`]);
+    expect(await vhosts()).toEqual(['/', VHOST, ODD_VHOST].sort());
+    expect((await run(rabbitmqVhost, { name: VHOST })).plan.changes).toEqual([]);
+  });
+
   it('adds a user that authenticates with its password, with its tags and exact permissions, and converges', async () => {
     const first = await run(rabbitmqUser, USER);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([

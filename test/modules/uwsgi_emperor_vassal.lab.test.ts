@@ -128,4 +128,25 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
     expect(await fetchPage((b) => b === undefined)).toBeUndefined();
     expect((await run(vassal, { name: NAME, state: 'absent' })).plan.changes).toEqual([]);
   });
+
+  it('writes into a custom vassals_dir that the emperor watches, and refuses one that does not exist', async () => {
+    const dir = '/srv/uwsgi-vassals';
+    const file = `${dir}/${NAME}.ini`;
+    await onHost(`mkdir -p ${dir} && sed -i 's|^emperor = .*|emperor = ${dir}|' /etc/uwsgi-emperor/emperor.ini && grep -qx 'emperor = ${dir}' /etc/uwsgi-emperor/emperor.ini && systemctl restart uwsgi-emperor`);
+    const custom = { ...args(), vassals_dir: dir };
+    const first = await run(vassal, custom);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual([`create vassal ${NAME} (${file})`]);
+    expect((await onHost(`stat -c '%a %G' ${quote(file)}`)).trim()).toBe('640 www-data');
+    expect((await runOnLabHost(lab, HOST, `test -e ${quote(FILE)}`)).code).toBe(1);
+    expect(await fetchPage((b) => b !== undefined)).toBe(`hi there ${SECRET}`);
+    expect((await run(vassal, custom)).plan.changes).toEqual([]);
+    // The vassal of the default directory is another file.
+    expect((await run(vassal, args(), true)).plan.changes.map((c) => c.summary)).toEqual([`create vassal ${NAME} (${FILE})`]);
+
+    await expect(run(vassal, { ...custom, vassals_dir: '/srv/no such dir' })).rejects.toThrow(/\/srv\/no such dir does not exist: install uwsgi-emperor \(apt\) first, or set vassals_dir/);
+
+    expect((await run(vassal, { name: NAME, vassals_dir: dir, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`remove vassal ${NAME} (${file})`]);
+    expect((await runOnLabHost(lab, HOST, `test -e ${quote(file)}`)).code).toBe(1);
+    expect(await fetchPage((b) => b === undefined)).toBeUndefined();
+  });
 });
