@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { MASK } from '../secrets/mask.js';
 import {
   buildCtlCommand,
-  buildRabbitProbe,
-  describeRabbitUnavailable,
-  parseRabbitProbe,
+  checkRabbitAvailable,
   rabbitNameField,
+  rabbitStateProbe,
   rabbitmqNodeField,
   verifyRabbitPassword,
   type RabbitPermission,
@@ -111,24 +110,16 @@ export const module = defineModule<Args, RabbitState>({
     },
     { title: 'Remove the default guest user', yaml: `- rabbitmq_user:\n    name: guest\n    state: absent` },
   ],
-  probe(args) {
-    return buildRabbitProbe(args.node);
-  },
-  parse(output) {
-    return parseRabbitProbe(output.stdout);
-  },
+  ...rabbitStateProbe,
   plan(args, current, ctx) {
-    const unavailable = current.status !== 'ok';
-    if (unavailable && !ctx.check) return { changes: [], failed: describeRabbitUnavailable(current, ctx.host) };
+    const broker = checkRabbitAvailable(current, ctx);
+    if (broker.failed) return { changes: [], failed: broker.failed };
     const user = current.users.get(args.name);
     if (args.state === 'absent') {
       if (!user) return { changes: [] };
       return { changes: [{ kind: 'command', command: ctl(args, { verb: 'delete_user', args: [args.name] }), cwd: '/', summary: `delete user ${args.name}`, from: 'present', to: 'absent' }] };
     }
-    if (!user) {
-      const note = unavailable ? ` (${describeRabbitUnavailable(current, ctx.host).split(':')[0]})` : '';
-      return { changes: [planCreate(args, note)] };
-    }
+    if (!user) return { changes: [planCreate(args, broker.note)] };
     return { changes: planUpdate(args, user.passwordHash === '' ? undefined : user, user.tags, current.permissions.get(args.name) ?? new Map()) };
   },
 });

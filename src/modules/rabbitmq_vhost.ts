@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buildCtlCommand, buildRabbitProbe, describeRabbitUnavailable, parseRabbitProbe, rabbitNameField, rabbitmqNodeField, type RabbitState } from './lib/rabbitmq-ctl.js';
+import { buildCtlCommand, checkRabbitAvailable, rabbitNameField, rabbitmqNodeField, rabbitStateProbe, type RabbitState } from './lib/rabbitmq-ctl.js';
 import { checkNameAliases, pickName } from './lib/name-alias.js';
 import { defineModule } from './types.js';
 
@@ -27,22 +27,16 @@ export const module = defineModule<Args, RabbitState>({
     { title: 'The application\'s vhost', yaml: `- rabbitmq_vhost:\n    name: localhost_my_project` },
     { title: 'Remove a vhost and everything in it', yaml: `- rabbitmq_vhost:\n    name: old_project\n    state: absent` },
   ],
-  probe(args) {
-    return buildRabbitProbe(args.node);
-  },
-  parse(output) {
-    return parseRabbitProbe(output.stdout);
-  },
+  ...rabbitStateProbe,
   plan(args, current, ctx) {
-    const unavailable = current.status !== 'ok';
-    if (unavailable && !ctx.check) return { changes: [], failed: describeRabbitUnavailable(current, ctx.host) };
+    const broker = checkRabbitAvailable(current, ctx);
+    if (broker.failed) return { changes: [], failed: broker.failed };
     const exists = current.vhosts.has(args.name);
     if (args.state === 'absent') {
       if (!exists) return { changes: [] };
       return { changes: [{ kind: 'command', command: buildCtlCommand(args.node, [{ verb: 'delete_vhost', args: [args.name] }]), cwd: '/', summary: `delete vhost ${args.name}`, from: 'present', to: 'absent' }] };
     }
     if (exists) return { changes: [] };
-    const note = unavailable ? ` (${describeRabbitUnavailable(current, ctx.host).split(':')[0]})` : '';
-    return { changes: [{ kind: 'command', command: buildCtlCommand(args.node, [{ verb: 'add_vhost', args: [args.name] }]), cwd: '/', summary: `add vhost ${args.name}${note}`, from: 'absent', to: 'present' }] };
+        return { changes: [{ kind: 'command', command: buildCtlCommand(args.node, [{ verb: 'add_vhost', args: [args.name] }]), cwd: '/', summary: `add vhost ${args.name}${broker.note}`, from: 'absent', to: 'present' }] };
   },
 });

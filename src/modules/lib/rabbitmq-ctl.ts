@@ -145,3 +145,19 @@ export function describeRabbitUnavailable(state: RabbitState, host: string): str
   if (state.status === 'missing') return `rabbitmqctl is not installed on ${host}: install rabbitmq-server (apt) before this task`;
   return `cannot reach RabbitMQ on ${host}${state.error ? ` (${state.error})` : ''}: check that rabbitmq-server is running (and node, if given) and that the task runs as root`;
 }
+
+/** The probe and parse every RabbitMQ module shares: one export_definitions call. */
+export const rabbitStateProbe = {
+  probe: (args: { node?: string }): string => buildRabbitProbe(args.node),
+  parse: (output: { stdout: string }): RabbitState => parseRabbitProbe(output.stdout),
+};
+
+/**
+ * Whether a plan can go on with this broker state: a real run fails on an unavailable broker;
+ * check mode plans on, with a note for the summaries (an earlier task may install the broker).
+ */
+export function checkRabbitAvailable(state: RabbitState, ctx: { host: string; check: boolean }): { failed?: string; note: string } {
+  if (state.status === 'ok') return { note: '' };
+  const reason = describeRabbitUnavailable(state, ctx.host);
+  return ctx.check ? { note: ` (${reason.split(':')[0]})` } : { failed: reason, note: '' };
+}
