@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { quote } from '../../remote/quote.js';
-import type { Change, FileDiff, Plan, PlanContext } from '../types.js';
+import type { Change, FileDiff, Plan, PlanContext, PutChange } from '../types.js';
 import { planAttributeChanges, type WantedAttributes } from './attribute-plan.js';
 import { resolveMode } from './file-mode.js';
 import { decodeText } from './probe-fields.js';
@@ -51,15 +51,8 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
         return { changes: [], failed: `directory ${parent} does not exist on the host; create it first (file: path=${parent} state=directory)` };
       }
     }
-    const mode = target.mode === undefined ? undefined : resolveMode(target.mode, '0644', false);
     changes.push({
-      kind: 'put',
-      path,
-      content: target.content,
-      owner: target.owner,
-      group: target.group,
-      mode,
-      validate: target.validate,
+      ...putContent(path, target, '0644'),
       summary: `${target.summary ?? `create ${path}`}${!ctx.check || current.parent === 'directory' || target.createParents ? '' : ` (directory ${dirname(path)} does not exist yet)`}`,
       from: 'absent',
       to: `sha256:${wantedHash.slice(0, 12)}`,
@@ -69,17 +62,10 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
   }
 
   if (current.sha256 !== wantedHash) {
-    const mode = target.mode === undefined ? undefined : resolveMode(target.mode, current.mode, false);
     const note = current.contentOmitted ? ` (previous content not shown: larger than ${DIFF_CONTENT_LIMIT / 1024} KiB)` : '';
     changes.push({
-      kind: 'put',
-      path,
-      content: target.content,
-      owner: target.owner,
-      group: target.group,
-      mode,
+      ...putContent(path, target, current.mode),
       backup: target.backup,
-      validate: target.validate,
       summary: `${target.summary ?? `update content of ${path}`}${note}`,
       from: current.sha256 ? `sha256:${current.sha256.slice(0, 12)}` : undefined,
       to: `sha256:${wantedHash.slice(0, 12)}`,
@@ -88,6 +74,12 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
     return { changes };
   }
   return { changes: planAttributeChanges(path, target, current) };
+}
+
+/** The put of the wanted content with its attributes; a symbolic mode applies to the mode it replaces. */
+function putContent(path: string, target: ContentTarget, modeNow: string | undefined): Omit<PutChange, 'summary'> {
+  const mode = target.mode === undefined ? undefined : resolveMode(target.mode, modeNow, false);
+  return { kind: 'put', path, content: target.content, owner: target.owner, group: target.group, mode, validate: target.validate };
 }
 
 /** A before/after text diff, or undefined when either side is binary. */
