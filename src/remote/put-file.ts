@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { quote } from './quote.js';
 
 export interface PutFileOptions {
@@ -21,7 +22,8 @@ export function buildPutFileScript(options: PutFileOptions): string {
   const lines = [
     'set -e',
     `dest=${dest}`,
-    'dir=$(dirname "$dest")',
+    // Worked out here rather than by dirname on the host: one process fewer per put.
+    `dir=${quote(posix.dirname(options.path))}`,
     'tmp=$(mktemp "$dir/.drover.XXXXXX")',
     `trap 'rm -f "$tmp"' EXIT`,
     'cat > "$tmp"',
