@@ -9,6 +9,10 @@ export interface ConnectOptions {
   commandTimeoutMs: number;
   user?: string;
   privateKeyFile?: string;
+  /** Login password for hosts with no ansible_password (--ask-pass). */
+  password?: string;
+  /** Extra connection attempts after network failures, with backoff (--connect-retries). */
+  connectRetries?: number;
 }
 
 /** The engine's connection factory: inventory vars + command-line options -> a Connection. */

@@ -17,3 +17,9 @@ export function positiveInteger(value: string): number {
 export function splitList(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
 }
+
+export function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isInteger(number) || number < 0) throw new InvalidArgumentError('expected a whole number of 0 or more');
+  return number;
+}

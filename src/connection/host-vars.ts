@@ -9,6 +9,8 @@ export interface ConnectionCliOptions {
   commandTimeoutMs?: number;
   privateKeyFile?: string;
   user?: string;
+  /** Login password for hosts that set no ansible_password (--ask-pass). */
+  password?: string;
   connectRetries?: number;
 }
 
@@ -17,6 +19,47 @@ export class ConnectionSettingsError extends Error {
 }
 
 const SSH_TRANSPORTS = new Set(['ssh', 'smart', 'paramiko', 'paramiko_ssh']);
+
+/**
+ * The host variables needed to log in to a host. The engine resolves exactly these (templates
+ * rendered, play vars, vars_files and extra vars applied) before it opens the host's connection.
+ */
+export const LOGIN_VAR_NAMES = [
+  'ansible_connection',
+  'ansible_host',
+  'ansible_ssh_host',
+  'ansible_port',
+  'ansible_ssh_port',
+  'ansible_user',
+  'ansible_ssh_user',
+  'ansible_ssh_private_key_file',
+  'ansible_private_key_file',
+  'ansible_password',
+  'ansible_ssh_pass',
+  'ansible_ssh_password',
+  'ansible_ssh_common_args',
+  'ansible_ssh_extra_args',
+  'ansible_ssh_timeout',
+  'ansible_timeout',
+  'drover_known_hosts_file',
+  'drover_proxy_jump',
+  'drover_connect_retries',
+] as const;
+
+/** The become variables, resolved per task (a task or play may set them), never at login. */
+export const BECOME_VAR_NAMES = {
+  become: ['ansible_become'],
+  user: ['ansible_become_user'],
+  password: ['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass'],
+} as const;
+
+/** Variables whose values are passwords: registered as secrets once resolved. */
+export const PASSWORD_VAR_NAMES: ReadonlySet<string> = new Set([
+  'ansible_password',
+  'ansible_ssh_pass',
+  'ansible_ssh_password',
+  ...BECOME_VAR_NAMES.password,
+]);
 
 /**
  * Maps a host's Ansible inventory variables to connection settings. A host named localhost is still
@@ -47,6 +90,7 @@ export function settingsFromHostVars(host: string, vars: Record<string, unknown>
   }
   const timeoutSeconds = text('ansible_ssh_timeout', 'ansible_timeout');
   const knownHostsFile = text('drover_known_hosts_file');
+  const retriesText = text('drover_connect_retries');
   const becomeFound = read('ansible_become');
 
   const settings: ConnectionSettings = {
@@ -56,13 +100,13 @@ export function settingsFromHostVars(host: string, vars: Record<string, unknown>
     port,
     user: text('ansible_user', 'ansible_ssh_user') ?? cli.user,
     privateKeyFile: text('ansible_ssh_private_key_file', 'ansible_private_key_file') ?? cli.privateKeyFile,
-    password: text('ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password'),
+    password: text('ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password') ?? cli.password,
     knownHostsFiles: [...(knownHostsFile ? [knownHostsFile] : []), ...(cli.knownHostsFiles ?? [])],
     hostKeyChecking: cli.hostKeyChecking ?? 'strict',
     proxyJump: text('drover_proxy_jump') ?? proxyJumpFromArgs(text('ansible_ssh_common_args'), text('ansible_ssh_extra_args')),
     connectTimeoutMs: timeoutSeconds !== undefined ? seconds(host, timeoutSeconds) : cli.connectTimeoutMs,
     commandTimeoutMs: cli.commandTimeoutMs,
-    connectRetries: cli.connectRetries,
+    connectRetries: retriesText !== undefined ? retryCount(host, retriesText) : cli.connectRetries,
     become: becomeFound ? toBoolean(host, becomeFound.name, becomeFound.value) : undefined,
     becomeUser: text('ansible_become_user'),
     becomePassword: text('ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass'),
@@ -84,6 +128,14 @@ function seconds(host: string, value: string): number {
   const number = Number(value);
   if (!(number > 0)) throw new ConnectionSettingsError(`host ${host}: ansible_timeout "${value}" must be a positive number of seconds`);
   return number * 1000;
+}
+
+function retryCount(host: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) {
+    throw new ConnectionSettingsError(`host ${host}: drover_connect_retries "${value}" must be a whole number of 0 or more`);
+  }
+  return number;
 }
 
 function toBoolean(host: string, name: string, value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { BecomeHandshake, wrapBecome } from './become.js';
 import { execKeepingSecretsOffCommandLine } from './secret-command.js';
@@ -25,7 +25,8 @@ export class LocalConnection implements Connection {
     const needsSudo = become !== undefined && (become.user ?? 'root') !== this.currentUser;
     const line = needsSudo ? wrapBecome(command, become) : command;
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // Its own process group, so a timeout stops everything the command started, not just /bin/sh.
+      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const stdout: Buffer[] = [];
       let stderr = '';
       let settled = false;
@@ -33,7 +34,7 @@ export class LocalConnection implements Connection {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        child.kill('SIGKILL');
+        killProcessGroup(child);
         reject(error);
       };
       const timer = options.timeoutMs
@@ -63,5 +64,15 @@ export class LocalConnection implements Connection {
       });
       if (!handshake) writeStdin();
     });
+  }
+}
+
+/** SIGKILLs the child's whole process group (the child leads it: it was spawned detached). */
+function killProcessGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // The group is already gone, or (after sudo) holds processes we may not signal: kill what we can.
+    child.kill('SIGKILL');
   }
 }

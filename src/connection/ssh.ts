@@ -12,6 +12,7 @@ import { UnreachableError, type Connection, type ConnectionSettings, type ExecOp
 /** OpenSSH's default MaxSessions: more parallel channels on one connection would be refused. */
 export const MAX_CHANNELS_PER_CONNECTION = 10;
 const RETRY_BASE_DELAY_MS = 500;
+const RETRY_MAX_DELAY_MS = 8_000;
 
 export interface SshConnectionOptions extends AuthSources {
   /** ~/.ssh/config when omitted. */
@@ -49,7 +50,7 @@ export class SshConnection implements Connection {
       } catch (error) {
         const retryable = error instanceof SshLinkError && error.retryable;
         if (!retryable || attempt >= resolved.connectRetries) throw toUnreachable(this.host, error);
-        await delay(RETRY_BASE_DELAY_MS * 2 ** attempt);
+        await delay(retryDelayMs(attempt));
       }
     }
     this.resolved = resolved;
@@ -151,6 +152,11 @@ export class SshConnection implements Connection {
 function toUnreachable(host: string, error: unknown): UnreachableError {
   if (error instanceof UnreachableError) return error;
   return new UnreachableError(host, (error as Error).message, { cause: error });
+}
+
+/** Backoff before connection attempt `attempt + 2`: 0.5 s, 1 s, 2 s, 4 s, then 8 s each time. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(RETRY_BASE_DELAY_MS * 2 ** attempt, RETRY_MAX_DELAY_MS);
 }
 
 function delay(ms: number): Promise<void> {

@@ -43,7 +43,7 @@ export async function fetchProbes(
   become: BecomeOptions | undefined,
 ): Promise<void> {
   const requests = await collectProbeWindow(ctx, host, first, upcoming);
-  const conn = await connectHost(ctx.run, host);
+  const conn = await connectHost(ctx, host);
   const { script, nonce } = buildProbeBatch(requests);
   ctx.run.options.events.verbose?.(2, host.name, `probing ${requests.length} task invocation(s) in one exec`);
   ctx.run.options.events.verbose?.(4, host.name, `probe script:\n${script}`);

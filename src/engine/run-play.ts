@@ -106,7 +106,7 @@ async function gatherFacts(ctx: PlayRun, hosts: HostState[]): Promise<void> {
     pending.map((host) =>
       ctx.limit(async () => {
         try {
-          const conn = await connectHost(ctx.run, host);
+          const conn = await connectHost(ctx, host);
           const result = await conn.exec(FACTS_SCRIPT, { timeoutMs: ctx.run.options.commandTimeoutMs });
           host.facts = parseFacts(result.stdout);
           record(ctx, host, { task: 'Gathering Facts', module: 'setup', status: 'ok', changes: [] }, false);

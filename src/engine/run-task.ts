@@ -13,6 +13,7 @@ import { collectProbeWindow, fetchProbes } from './probe-window.js';
 import type { PlayContext } from './run-context.js';
 import { formatLocation, TaskError } from './task-error.js';
 import { buildTaskVars } from './task-vars.js';
+import { resolveBecome } from './resolve-become.js';
 
 /** What one invocation (a task, or one loop item) did. */
 interface ItemOutcome {
@@ -39,12 +40,12 @@ export async function runTaskOnHost(
   handler = false,
 ): Promise<TaskResult> {
   const module = ctx.run.modules.get(task.module)!;
-  const become = becomeFor(ctx, host, task);
   const baseResult = { task: task.name ?? task.module, module: task.module, handler, location: formatLocation(task.location) };
   let outcomes: ItemOutcome[];
   let looped = false;
   try {
     const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, task);
+    const become = resolveBecome(ctx, host.name, task, vars);
     const prepared = await prepareInvocations(task, module, vars, { host: host.name, check: ctx.run.options.check });
     looped = prepared.looped;
     outcomes = [];
@@ -133,7 +134,7 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
     return { status: 'changed', changes, registered: { ...registered, changed: true }, msg };
   }
 
-  const conn = await connectHost(ctx.run, host);
+  const conn = await connectHost(ctx, host);
   const toRun: Change[] = [...upkeep, ...plan.changes];
   const groups = groupChanges(toRun, { become });
   let last: ExecResult | undefined;
@@ -194,19 +195,6 @@ function execFields(result: ExecResult): Record<string, unknown> {
   const stdout = result.stdout.replace(/\n$/, '');
   const stderr = result.stderr.replace(/\n$/, '');
   return { rc: result.code, stdout, stderr, stdout_lines: stdout === '' ? [] : stdout.split('\n'), stderr_lines: stderr === '' ? [] : stderr.split('\n') };
-}
-
-function becomeFor(ctx: PlayContext, host: HostState, task: TaskNode): BecomeOptions | undefined {
-  const vars = host.inventoryVars;
-  const become = task.become ?? ctx.play.become ?? truthy(vars.ansible_become);
-  if (!become) return undefined;
-  const user = task.becomeUser ?? ctx.play.becomeUser ?? (vars.ansible_become_user as string | undefined) ?? 'root';
-  const password = (vars.ansible_become_password ?? vars.ansible_become_pass) as string | undefined;
-  return { user, password: password === undefined ? undefined : String(password) };
-}
-
-function truthy(value: unknown): boolean {
-  return value === true || value === 'true' || value === 'yes' || value === 'True';
 }
 
 function summarize(base: Omit<TaskResult, 'status' | 'changes'>, outcomes: ItemOutcome[], looped: boolean): TaskResult {

@@ -23,6 +23,8 @@ export interface TestSshd {
   authorize(publicKeyLine: string): void;
   /** Kills every process in the namespace (sshd and its sessions), as if the host died. */
   kill(): void;
+  /** Starts sshd again in the namespace (after kill()), as when a host comes back up. */
+  startDaemon(): Promise<void>;
   /** Takes the namespace's link down: packets vanish, as on a network partition. */
   cutNetwork(): void;
   stop(): void;
@@ -119,12 +121,16 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   nsIp(['link', 'set', inner, 'up']);
   nsIp(['link', 'set', 'lo', 'up']);
 
-  run('ip', ['netns', 'exec', namespace, '/usr/sbin/sshd', '-f', configPath, '-E', join(dir, 'sshd.log')]);
-  const deadline = Date.now() + 10_000;
-  while (!existsSync(pidFile)) {
-    if (Date.now() > deadline) throw new Error(`sshd in ${namespace} did not start: ${safeRead(join(dir, 'sshd.log'))}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const startDaemon = async () => {
+    rmSync(pidFile, { force: true });
+    run('ip', ['netns', 'exec', namespace, '/usr/sbin/sshd', '-f', configPath, '-E', join(dir, 'sshd.log')]);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(pidFile)) {
+      if (Date.now() > deadline) throw new Error(`sshd in ${namespace} did not start: ${safeRead(join(dir, 'sshd.log'))}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await startDaemon();
 
   return {
     namespace,
@@ -138,6 +144,7 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
     dir,
     authorize: (line) => appendFileSync(authorizedKeys, `${line.trim()}\n`),
     kill: () => killNamespace(namespace),
+    startDaemon,
     cutNetwork: () => quiet('ip', ['netns', 'exec', namespace, 'ip', 'link', 'set', inner, 'down']),
     stop: () => {
       removeNetwork(namespace, outer, options.peerNamespace);

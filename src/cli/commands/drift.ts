@@ -17,6 +17,7 @@ import { createStyle } from '../../report/output-style.js';
 import { buildRunReport } from '../../report/run-report.js';
 import { maskSecrets } from '../../secrets/mask.js';
 import { createConnector } from '../connect.js';
+import { askConnectionPasswords } from '../ask-passwords.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { splitList } from '../options.js';
@@ -74,7 +75,8 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
     return EXIT.ok;
   }
   const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
-  const connectOptions = connectOptionsFrom(options);
+  const passwords = askConnectionPasswords(options);
+  const connectOptions = connectOptionsFrom(options, passwords);
   const startedAt = new Date();
   const outcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
     check: true,
@@ -89,6 +91,7 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
     events: progressEvents(options.verbose),
     signal,
     commandTimeoutMs: connectOptions.commandTimeoutMs,
+    becomePassword: passwords.becomePassword,
     limit: options.limit,
   });
   const runReport = buildRunReport(outcome, { playbook: inputs.playbook.file, mode: 'drift', startedAt, durationMs: Date.now() - startedAt.getTime() });

@@ -8,7 +8,8 @@ import { createStyle } from '../../report/output-style.js';
 import { EXIT } from '../exit-codes.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { loadInputs, type Inputs } from '../load-inputs.js';
-import { collect, increase, positiveInteger, splitList } from '../options.js';
+import { collect, increase, nonNegativeInteger, positiveInteger, splitList } from '../options.js';
+import { askConnectionPasswords, type AskedPasswords } from '../ask-passwords.js';
 import { createConnector, type ConnectOptions } from '../connect.js';
 import { applyLabOverrides } from '../lab-overrides.js';
 import { configureVaultPassword } from '../vault-options.js';
@@ -40,6 +41,9 @@ export interface RunCommandOptions {
   privateKey?: string;
   vaultPasswordFile?: string;
   askVaultPass?: boolean;
+  askPass?: boolean;
+  askBecomePass?: boolean;
+  connectRetries?: number;
 }
 
 /** Adds the options shared by run, check and drift. */
@@ -59,7 +63,10 @@ export function addRunOptions(command: Command): Command {
     .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', collect)
     .option('-u, --user <user>', 'SSH user when the inventory sets none')
     .option('--private-key <file>', 'SSH private key when the inventory sets none')
+    .option('-k, --ask-pass', 'ask for the SSH login password (for hosts without ansible_password)')
+    .option('-K, --ask-become-pass', 'ask for the sudo password (for hosts without ansible_become_password)')
     .option('-T, --connect-timeout <seconds>', 'SSH connect timeout', positiveInteger, 10)
+    .option('--connect-retries <n>', 'retry a failed SSH connect n times, with backoff (network failures only)', nonNegativeInteger)
     .option('--timeout <seconds>', 'per-command timeout', positiveInteger, 3600)
     .option('--vault-password-file <file>', 'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)')
     .option('--ask-vault-pass', 'ask for the vault password before starting')
@@ -113,7 +120,8 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
   }
   const extraVars = parseExtraVars(options.extraVars ?? []);
   const check = mode !== 'run' || Boolean(options.check);
-  const connectOptions = connectOptionsFrom(options);
+  const passwords = askConnectionPasswords(options);
+  const connectOptions = connectOptionsFrom(options, passwords);
   const outputOptions = { diff: Boolean(options.diff) || mode !== 'run', verbosity: options.verbose, check, style, write: (t: string) => void process.stdout.write(t) };
   // A live view on a terminal; plain lines for CI logs and pipes.
   const output = process.stdout.isTTY && !process.env.CI ? createLiveOutput(outputOptions) : { ...createPlainOutput(outputOptions), finish: async () => {} };
@@ -132,6 +140,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     events: output,
     signal,
     commandTimeoutMs: connectOptions.commandTimeoutMs,
+    becomePassword: passwords.becomePassword,
     limit: options.limit,
   });
   await output.finish();
@@ -160,7 +169,7 @@ export async function loadRunInputs(playbookPath: string, options: RunCommandOpt
   return inputs;
 }
 
-export function connectOptionsFrom(options: RunCommandOptions): ConnectOptions {
+export function connectOptionsFrom(options: RunCommandOptions, passwords: AskedPasswords = {}): ConnectOptions {
   return {
     hostKeyChecking: options.hostKeyChecking,
     knownHostsFiles: options.knownHosts,
@@ -168,6 +177,8 @@ export function connectOptionsFrom(options: RunCommandOptions): ConnectOptions {
     commandTimeoutMs: (options.timeout ?? 3600) * 1000,
     user: options.user,
     privateKeyFile: options.privateKey,
+    password: passwords.password,
+    connectRetries: options.connectRetries,
   };
 }
 

@@ -1,0 +1,34 @@
+import { BECOME_VAR_NAMES } from '../connection/host-vars.js';
+import type { BecomeOptions } from '../connection/types.js';
+import type { TaskNode } from '../playbook/types.js';
+import { renderString } from '../template/render.js';
+import { renderConnectionVar } from './connection-vars.js';
+import type { PlayContext } from './run-context.js';
+
+/**
+ * Whether and how a task becomes another user. `become`/`become_user` on the task, then the play,
+ * then the ansible_become* variables as the task sees them (inventory, play vars, vars_files, task
+ * vars, extra vars; templates rendered, so a vault variable can hold the password). Without an
+ * ansible_become_password the password given with --ask-become-pass applies.
+ */
+export function resolveBecome(ctx: PlayContext, host: string, task: TaskNode, vars: Record<string, unknown>): BecomeOptions | undefined {
+  const read = (names: readonly string[]): unknown => {
+    for (const name of names) {
+      const value = vars[name];
+      if (value !== undefined && value !== null) return renderConnectionVar(host, name, value, vars);
+    }
+    return undefined;
+  };
+  const become = task.become ?? ctx.play.become ?? isTrue(read(BECOME_VAR_NAMES.become));
+  if (!become) return undefined;
+  const keyword = task.becomeUser ?? ctx.play.becomeUser;
+  const user = keyword !== undefined ? renderString(keyword, vars) : (read(BECOME_VAR_NAMES.user) ?? 'root');
+  const password = read(BECOME_VAR_NAMES.password) ?? ctx.run.options.becomePassword;
+  return { user: String(user), password: password === undefined ? undefined : String(password) };
+}
+
+function isTrue(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  return typeof value === 'string' && ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
+}
