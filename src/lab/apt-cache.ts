@@ -16,7 +16,7 @@ function hostAndPath(uri: string): string {
 }
 
 /** A private apt-cacher-ng config: its own cache, logs and pid file in the state dir, Debian mapped to the machine's mirror. */
-function renderConfig(dir: string, address: string, mirrors: AptMirrors): string {
+export function renderAptCacheConfig(dir: string, address: string, mirrors: AptMirrors): string {
   const lines = [
     `CacheDir: ${join(dir, 'cache')}`,
     `LogDir: ${join(dir, 'log')}`,
@@ -42,6 +42,11 @@ function renderConfig(dir: string, address: string, mirrors: AptMirrors): string
   return lines.join('\n') + '\n';
 }
 
+/** Where apt-cacher-ng sends Debian requests: the machine's own mirror. */
+export function renderAptBackends(mirrors: AptMirrors): string {
+  return `${mirrors.debian}/\n`;
+}
+
 /** Starts apt-cacher-ng on the bridge address (port 3142) unless the recorded one still answers. */
 export async function ensureAptCache(
   stateDir: string,
@@ -52,9 +57,9 @@ export async function ensureAptCache(
   const confDir = join(stateDir, 'conf');
   if (recordedPid && isProcessAlive(recordedPid) && (await probePort(address, APT_CACHE_PORT, 1000))) return recordedPid;
   for (const sub of ['conf', 'cache', 'log', 'run']) await mkdir(join(stateDir, sub), { recursive: true });
-  await writeFile(join(confDir, 'acng.conf'), renderConfig(stateDir, address, mirrors));
+  await writeFile(join(confDir, 'acng.conf'), renderAptCacheConfig(stateDir, address, mirrors));
   // Without this file apt-cacher-ng sends Debian requests to a public mirror of its own choosing.
-  await writeFile(join(confDir, 'backends_debian'), `${mirrors.debian}/\n`);
+  await writeFile(join(confDir, 'backends_debian'), renderAptBackends(mirrors));
   await rm(join(stateDir, 'run', 'pid'), { force: true });
   await runTool('apt-cacher-ng', ['-c', confDir]);
   const deadline = Date.now() + 10_000;

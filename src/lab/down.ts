@@ -1,10 +1,10 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { stopAptCache } from './apt-cache.js';
 import { baseImagePath } from './base-image.js';
 import { stopContainer } from './container.js';
 import { withLabLock } from './lock.js';
-import { BRIDGE_NAME, listNetns, netnsName, removeHostNetwork, removeLink, vethName } from './network.js';
-import { hostPaths, resolveLabPaths } from './paths.js';
+import { isLinkOnBridge, listNetns, NETNS_PREFIX, netnsName, removeHostNetwork, removeLink, resolveBridgeName, vethName } from './network.js';
+import { hostPaths, resolveLabPaths, type LabPaths } from './paths.js';
 import { assertRoot } from './preflight.js';
 import { syncRemoteHostsBlock } from './remote-hosts.js';
 import { probeSsh } from './ssh-probe.js';
@@ -41,9 +41,10 @@ export async function labDown(hostNames?: string[], options: { log?: LabLog } = 
 
     const remaining = Object.values(state.hosts);
     if (remaining.length === 0) {
-      await sweepEverything(paths.imagesDir);
+      const bridge = state.bridge?.name ?? resolveBridgeName();
+      await sweepEverything(paths, bridge);
       await stopAptCache(paths.aptCacheDir, state.aptCache?.pid);
-      await removeLink(state.bridge?.name ?? BRIDGE_NAME);
+      await removeLink(bridge);
       delete state.aptCache;
       delete state.bridge;
       delete state.subnet;
@@ -61,12 +62,26 @@ export async function labDown(hostNames?: string[], options: { log?: LabLog } = 
   });
 }
 
-/** With no host left, anything that still looks like the lab's (a lost state file) is removed too. */
-async function sweepEverything(imagesDir: string): Promise<void> {
-  for (const { pid, machine } of await findLabNspawnPids(baseImagePath(imagesDir))) {
+/**
+ * With no host left, anything that still looks like this lab's (a lost state file) is removed too:
+ * a namespace whose veth is on this lab's bridge, or whose host still has a dir in this state dir.
+ * Another lab (its own DROVER_LAB_DIR and bridge) may run beside this one; its hosts are left alone.
+ */
+async function sweepEverything(paths: LabPaths, bridge: string): Promise<void> {
+  for (const { pid, machine } of await findLabNspawnPids(baseImagePath(paths.imagesDir))) {
     if (machine) await stopContainer(pid, machine);
   }
   for (const ns of await listNetns()) {
-    if (ns.startsWith('drover-lab-')) await removeHostNetwork(ns, vethName(ns.slice('drover-lab-'.length)));
+    if (!ns.startsWith(NETNS_PREFIX)) continue;
+    const host = ns.slice(NETNS_PREFIX.length);
+    const veth = vethName(host);
+    if ((await isLinkOnBridge(veth, bridge)) || (await exists(hostPaths(paths, host).dir))) await removeHostNetwork(ns, veth);
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

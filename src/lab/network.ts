@@ -1,11 +1,23 @@
 import { createHash } from 'node:crypto';
+import { LabError } from './errors.js';
 import { runTool } from './run-tool.js';
 
-export const BRIDGE_NAME = 'drover-lab0';
+export const DEFAULT_BRIDGE = 'drover-lab0';
+export const NETNS_PREFIX = 'drover-lab-';
+
+/** The bridge to use: env DROVER_LAB_BRIDGE, or the default. A second lab (own DROVER_LAB_DIR) needs its own. */
+export function resolveBridgeName(): string {
+  const name = process.env.DROVER_LAB_BRIDGE || DEFAULT_BRIDGE;
+  // Linux limits interface names to 15 bytes.
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name)) {
+    throw new LabError(`lab bridge name "${name}" is not an interface name (1 to 15 letters, digits, "_", "." or "-"); fix env DROVER_LAB_BRIDGE`);
+  }
+  return name;
+}
 
 /** Namespace of one host: the file /run/netns/NAME. */
 export function netnsName(host: string): string {
-  return `drover-lab-${host}`;
+  return `${NETNS_PREFIX}${host}`;
 }
 
 /** Controller end of a host's veth pair; interface names are limited to 15 bytes, so it is hashed. */
@@ -16,6 +28,12 @@ export function vethName(host: string): string {
 export async function linkExists(name: string): Promise<boolean> {
   const result = await runTool('ip', ['link', 'show', 'dev', name], { allowFailure: true });
   return result.code === 0;
+}
+
+/** True when the link exists and is a port of the bridge. */
+export async function isLinkOnBridge(link: string, bridge: string): Promise<boolean> {
+  const result = await runTool('ip', ['-o', 'link', 'show', 'dev', link], { allowFailure: true });
+  return result.code === 0 && result.stdout.includes(` master ${bridge} `);
 }
 
 export async function listNetns(): Promise<string[]> {

@@ -8,7 +8,7 @@ import { LabError } from './errors.js';
 import { replaceHostsBlockInUpper, writeHostFiles } from './host-files.js';
 import { assertLabHostNames } from './host-names.js';
 import { withLabLock } from './lock.js';
-import { BRIDGE_NAME, createHostNetwork, ensureBridge, netnsName, removeHostNetwork, vethName } from './network.js';
+import { createHostNetwork, ensureBridge, netnsName, removeHostNetwork, resolveBridgeName, vethName } from './network.js';
 import { hostPaths, resolveLabPaths, type LabPaths } from './paths.js';
 import { assertHostTools, assertRoot } from './preflight.js';
 import { syncRemoteHostsBlock } from './remote-hosts.js';
@@ -84,10 +84,11 @@ export async function labUp(hostNames: string[], options: { subnet?: string; log
   await assertHostTools();
   const paths = resolveLabPaths();
   const subnet = resolveSubnet(options.subnet);
-  return withLabLock(paths.lockFile, log, () => bringUp(paths, subnet, hostNames, log));
+  const bridge = resolveBridgeName();
+  return withLabLock(paths.lockFile, log, () => bringUp(paths, subnet, bridge, hostNames, log));
 }
 
-async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], log: LabLog): Promise<LabStatus> {
+async function bringUp(paths: LabPaths, subnet: LabSubnet, bridge: string, hostNames: string[], log: LabLog): Promise<LabStatus> {
   const started = Date.now();
   const state = await readLabState(paths.stateFile);
   const save = stateSaver(paths.stateFile, state);
@@ -96,15 +97,20 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
       `the lab already runs on subnet ${state.subnet}, not ${subnet.cidr}; take it down first with \`drover lab down\` or use --subnet ${state.subnet}`,
     );
   }
+  if (state.bridge && state.bridge.name !== bridge && Object.keys(state.hosts).length > 0) {
+    throw new LabError(
+      `the lab already runs on bridge ${state.bridge.name}, not ${bridge}; take it down first with \`drover lab down\` or set DROVER_LAB_BRIDGE=${state.bridge.name}`,
+    );
+  }
   const mirrors = await readAptMirrors();
   await ensureLabKey(paths.key);
   const base = await ensureBaseImage(paths.imagesDir, mirrors, log);
 
   state.subnet = subnet.cidr;
-  state.bridge = { name: BRIDGE_NAME, address: subnet.bridgeAddress, prefix: subnet.prefix };
+  state.bridge = { name: bridge, address: subnet.bridgeAddress, prefix: subnet.prefix };
   state.aptCache = { ...state.aptCache, address: subnet.bridgeAddress };
   await save();
-  await ensureBridge(BRIDGE_NAME, subnet.bridgeAddress, subnet.prefix);
+  await ensureBridge(bridge, subnet.bridgeAddress, subnet.prefix);
   state.aptCache.pid = await ensureAptCache(paths.aptCacheDir, subnet.bridgeAddress, mirrors, state.aptCache.pid);
   await save();
 
@@ -154,7 +160,7 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, hostNames: string[], 
       await createHostNetwork({
         netns: record.netns,
         veth: record.veth,
-        bridge: BRIDGE_NAME,
+        bridge,
         address: record.address,
         prefix: subnet.prefix,
         gateway: subnet.bridgeAddress,

@@ -2,6 +2,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { labSshArgs, labUp, type LabStatus } from '../../src/lab/index.js';
+import { netnsName, vethName } from '../../src/lab/network.js';
+import { commandLines } from './command-lines.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -90,6 +92,34 @@ export function findLabLeftovers(): string[] {
   for (const line of processes) {
     const [pid, command] = line.trim().split(/\s+/);
     if (command?.endsWith('systemd-nspawn') || command?.endsWith('apt-cacher-ng')) leftovers.push(`process ${pid} ${command}`);
+  }
+  return leftovers;
+}
+
+/** One lab instance: its state dir, bridge and hosts (a second lab can run beside the shared one). */
+export interface LabInstance {
+  stateDir: string;
+  bridge: string;
+  hosts: string[];
+}
+
+/** What one lab instance leaves on this machine after its whole-lab `lab down`: should be nothing. */
+export function findLabInstanceLeftovers(instance: LabInstance): string[] {
+  const leftovers: string[] = [];
+  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]);
+  for (const host of instance.hosts) {
+    if (netns.includes(netnsName(host))) leftovers.push(`network namespace ${netnsName(host)}`);
+  }
+  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(': ')[1]?.split('@')[0] ?? '');
+  for (const link of [instance.bridge, ...instance.hosts.map(vethName)]) {
+    if (links.includes(link)) leftovers.push(`link ${link}`);
+  }
+  for (const line of commandLines()) {
+    const nspawn = line.split(' ')[0]?.endsWith('systemd-nspawn') && instance.hosts.some((h) => line.includes(`--machine=${h} `));
+    const aptCache = line.split(' ')[0]?.endsWith('apt-cacher-ng') && line.includes(instance.stateDir);
+    if (nspawn || aptCache) leftovers.push(`process ${line.trim()}`);
   }
   return leftovers;
 }

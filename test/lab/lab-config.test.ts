@@ -1,11 +1,12 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readAptMirrors } from '../../src/lab/apt-mirror.js';
 import { assertLabHostNames } from '../../src/lab/host-names.js';
 import { labConnectionVars, LabError } from '../../src/lab/index.js';
 import { assertHostTools } from '../../src/lab/preflight.js';
+import { DEFAULT_BRIDGE, resolveBridgeName } from '../../src/lab/network.js';
 import { parseSubnet } from '../../src/lab/subnet.js';
 
 async function aptDir(files: Record<string, string>): Promise<string> {
@@ -64,6 +65,29 @@ describe('lab subnet', () => {
   it('rejects what is not a subnet, naming the option', () => {
     expect(() => parseSubnet('10.88.5.0')).toThrow(/--subnet or env DROVER_LAB_SUBNET/);
     expect(() => parseSubnet('300.1.1.0/24')).toThrow(LabError);
+  });
+});
+
+describe('lab bridge name', () => {
+  const saved = process.env.DROVER_LAB_BRIDGE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DROVER_LAB_BRIDGE;
+    else process.env.DROVER_LAB_BRIDGE = saved;
+  });
+
+  it('is drover-lab0 unless DROVER_LAB_BRIDGE names another', () => {
+    delete process.env.DROVER_LAB_BRIDGE;
+    expect(resolveBridgeName()).toBe(DEFAULT_BRIDGE);
+    expect(DEFAULT_BRIDGE).toBe('drover-lab0');
+    process.env.DROVER_LAB_BRIDGE = 'lab-br1';
+    expect(resolveBridgeName()).toBe('lab-br1');
+  });
+
+  it('rejects what cannot be an interface name, naming the variable', () => {
+    process.env.DROVER_LAB_BRIDGE = 'a-bridge-name-too-long';
+    expect(() => resolveBridgeName()).toThrow(/fix env DROVER_LAB_BRIDGE/);
+    process.env.DROVER_LAB_BRIDGE = 'bad name';
+    expect(() => resolveBridgeName()).toThrow(LabError);
   });
 });
 

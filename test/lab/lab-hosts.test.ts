@@ -143,6 +143,7 @@ describe('drover lab on real Debian containers', () => {
   });
 
   // Taking the whole lab down would pull it from under other test files when the global setup provides it.
+  // test/lab/lab-instance.test.ts checks a whole-lab down on a second lab in every run.
   it.skipIf(providedLabStatus() !== undefined)('takes the whole lab down, leaving no namespace, link or process behind', async () => {
     await labDown();
     expect(findLabLeftovers()).toEqual([]);

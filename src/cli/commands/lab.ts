@@ -125,7 +125,7 @@ Examples:
   drover lab down
 
 Needs root and: apt-get install -y debootstrap systemd-container apt-cacher-ng openssh-client iproute2
-State (base image, keys, overlays): /var/lib/drover-lab, or env DROVER_LAB_DIR.`,
+State (base image, keys, overlays): /var/lib/drover-lab, or env DROVER_LAB_DIR; bridge drover-lab0, or env DROVER_LAB_BRIDGE.`,
     );
 }
 
