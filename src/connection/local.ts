@@ -25,7 +25,9 @@ export class LocalConnection implements Connection {
     const needsSudo = become !== undefined && (become.user ?? 'root') !== this.currentUser;
     const line = needsSudo ? wrapBecome(command, become) : command;
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // Its own process group: Ctrl-C in the terminal reaches drover only, which lets running work
+      // finish (as it does over SSH) instead of the command being killed half-way.
+      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const stdout: Buffer[] = [];
       let stderr = '';
       let settled = false;
