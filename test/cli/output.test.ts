@@ -84,3 +84,13 @@ describe('output without a terminal', () => {
     expect(readRecap(result.stdout).solo).toMatchObject({ ok: 0, failed: 1 });
   });
 });
+
+describe('key=value arguments holding a template', () => {
+  it('print the rendered value, with nothing on stderr (no YAML reader warning)', async () => {
+    writeFileSync(join(dir, 'kv.yml'), '- hosts: all\n  gather_facts: false\n  vars:\n    x: [1, 2]\n    name: shop\n  tasks:\n    - debug: msg="{{ name }}"\n    - debug: msg={{name}}\n');
+    const result = await runCli(['run', join(dir, 'kv.yml'), '-i', join(dir, 'hosts.ini')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.match(/^ok: \[solo\] => shop$/gm)).toHaveLength(2);
+  });
+});
