@@ -25,7 +25,8 @@ export class LocalConnection implements Connection {
     const needsSudo = become !== undefined && (become.user ?? 'root') !== this.currentUser;
     const line = needsSudo ? wrapBecome(command, become) : command;
     return new Promise((resolve, reject) => {
-      // Its own process group, so a timeout stops everything the command started, not just /bin/sh.
+      // Its own process group: a timeout stops everything the command started, not just /bin/sh,
+      // and Ctrl-C in the terminal reaches drover only, which lets running work finish.
       const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const stdout: Buffer[] = [];
       let stderr = '';

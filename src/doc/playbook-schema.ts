@@ -1,5 +1,6 @@
 import type { ModuleDefinition } from '../modules/types.js';
-import { BLOCK_KEYWORDS, PLAY_KEYWORDS } from '../playbook/keywords.js';
+import { BLOCK_KEYWORDS, COLLECTION_PREFIXES, PLAY_KEYWORDS } from '../playbook/keywords.js';
+import { allowTemplatedValues, rejectUnknownArguments } from './module-args-schema.js';
 import { moduleJsonSchema } from './render-module-doc.js';
 
 const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
@@ -33,12 +34,17 @@ const taskKeywords: Record<string, object> = {
 /** JSON Schema for playbooks, built from the module schemas, for editors (YAML language server). */
 export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): object {
   const moduleProps: Record<string, object> = {};
+  const moduleDefs: Record<string, object> = {};
   for (const module of [...modules.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    const args = moduleJsonSchema(module);
+    const args = rejectUnknownArguments(allowTemplatedValues(moduleJsonSchema(module) as Record<string, unknown>));
     const forms: object[] = [args];
     if (module.freeForm) forms.push({ type: 'string' });
     else forms.push({ type: 'string', description: 'key=value form' });
-    moduleProps[module.name] = { description: module.summary, anyOf: forms };
+    moduleDefs[`module.${module.name}`] = { anyOf: forms };
+    const ref = { description: module.summary, $ref: `#/$defs/module.${module.name}` };
+    moduleProps[module.name] = ref;
+    // `ansible.builtin.copy` is the same module as `copy` (see stripCollectionPrefix).
+    for (const prefix of COLLECTION_PREFIXES) moduleProps[`${prefix}${module.name}`] = ref;
   }
   const taskList = { type: 'array', items: { $ref: '#/$defs/task' } };
   return {
@@ -47,6 +53,7 @@ export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): obj
     type: 'array',
     items: { $ref: '#/$defs/play' },
     $defs: {
+      ...moduleDefs,
       play: {
         type: 'object',
         properties: {

@@ -18,10 +18,22 @@ interface JsonSchema {
 /** A module's arguments as JSON Schema (input side: what a playbook may write). */
 export function moduleJsonSchema(module: ModuleDefinition): JsonSchema {
   try {
-    return z.toJSONSchema(module.schema, { unrepresentable: 'any', io: 'input' }) as JsonSchema;
+    return z.toJSONSchema(module.schema, { unrepresentable: 'any', io: 'input', override: acceptPreprocessedString }) as JsonSchema;
   } catch {
     return {};
   }
+}
+
+/**
+ * The modules' z.preprocess fields turn a string into a list (`name: nginx`, `groups: "a,b"`), but
+ * zod describes only the list; a string is valid input too.
+ */
+function acceptPreprocessedString(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; in?: { _zod?: { def?: { type?: string } } } } } })._zod?.def;
+  if (def?.type !== 'pipe' || def.in?._zod?.def?.type !== 'transform' || ctx.jsonSchema.type !== 'array') return;
+  const list = { ...ctx.jsonSchema };
+  for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+  ctx.jsonSchema.anyOf = [{ type: 'string' }, list];
 }
 
 export interface ParameterDoc {

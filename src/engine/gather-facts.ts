@@ -25,7 +25,13 @@ export const FACTS_SCRIPT = [
 const FAMILIES: Record<string, string> = {
   debian: 'Debian', ubuntu: 'Debian', raspbian: 'Debian', linuxmint: 'Debian',
   rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat',
-  alpine: 'Alpine', arch: 'Archlinux', sles: 'Suse', opensuse: 'Suse',
+  alpine: 'Alpine', arch: 'Archlinux', sles: 'Suse', suse: 'Suse', opensuse: 'Suse', 'opensuse-leap': 'Suse', 'opensuse-tumbleweed': 'Suse',
+};
+
+/** Ansible's spelling of ansible_distribution where it is not the os-release ID capitalized. */
+const DISTRIBUTIONS: Record<string, string> = {
+  rhel: 'RedHat', centos: 'CentOS', almalinux: 'AlmaLinux', arch: 'Archlinux', sles: 'SLES',
+  opensuse: 'openSUSE', 'opensuse-leap': 'openSUSE Leap', 'opensuse-tumbleweed': 'openSUSE Tumbleweed', linuxmint: 'Linux Mint',
 };
 
 export function parseFacts(stdout: string): Record<string, unknown> {
@@ -34,8 +40,9 @@ export function parseFacts(stdout: string): Record<string, unknown> {
     const at = line.indexOf('=');
     if (at > 0) raw[line.slice(0, at)] = line.slice(at + 1).trim();
   }
-  const distribution = raw.os_id ? (raw.os_id === 'debian' ? 'Debian' : capitalize(raw.os_id)) : raw.system;
-  const family = FAMILIES[raw.os_id ?? ''] ?? FAMILIES[(raw.os_like ?? '').split(' ')[0]] ?? distribution;
+  const distribution = raw.os_id ? (DISTRIBUTIONS[raw.os_id] ?? capitalize(raw.os_id)) : raw.system;
+  const likes = (raw.os_like ?? '').split(/\s+/).filter(Boolean);
+  const family = [raw.os_id ?? '', ...likes].map((id) => FAMILIES[id]).find(Boolean) ?? distribution;
   const memMb = raw.mem_kb ? Math.round(Number(raw.mem_kb) / 1024) : undefined;
   return {
     ansible_hostname: raw.hostname?.split('.')[0],

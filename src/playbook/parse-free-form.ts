@@ -41,8 +41,14 @@ export function parseFreeFormArgs(text: string, freeFormKey: string, optionNames
   return out;
 }
 
+/**
+ * A value that YAML would read as a collection, alias, tag or block (`{{ x }}`, `[a]`, `*ref`) stays
+ * the text itself; parsing it would build a collection (and make the yaml library warn on stderr).
+ */
+const NOT_A_PLAIN_SCALAR = /^[[{*&!|>%@`]/;
+
 function readScalar(text: string): unknown {
-  if (text === '') return '';
+  if (text === '' || NOT_A_PLAIN_SCALAR.test(text)) return text;
   try {
     const value = parseYamlScalar(text);
     return typeof value === 'object' && value !== null ? text : value;

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,52 @@ describe('exit codes, as ansible-playbook', () => {
     expect((await runCli(['run', 'x.yml', '-i', 'inv', '--no-such-option'])).code).toBe(5);
     expect((await runCli(['run', 'x.yml'])).code).toBe(5);
     expect((await runCli(['run', 'x.yml', '-i', 'inv', '--forks', 'zero'])).code).toBe(5);
+  });
+});
+
+describe('exit 1 for any other error', () => {
+  it('1 when the vault password file cannot be read, before anything runs', async () => {
+    const marker = join(dir, 'out', 'vault-ran');
+    const inv = write('vault.ini', 'h1 ansible_connection=local\n');
+    const play = write('vault.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n`);
+    const result = await runCli(['run', play, '-i', inv, '--vault-password-file', join(dir, 'no-such-password-file')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`ERROR: vault: cannot read the vault password file ${join(dir, 'no-such-password-file')}`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('1 when the report cannot be written, after the run and its recap', async () => {
+    const inv = write('report.ini', 'h1 ansible_connection=local\n');
+    const play = write('report.yml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=fine\n');
+    const result = await runCli(['run', play, '-i', inv, '--report', join(dir, 'no-such-dir', 'run.json')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/h1\s+: ok=1\s+changed=0/);
+    expect(result.stderr).toContain(join(dir, 'no-such-dir', 'run.json'));
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('exit 99 when interrupted', () => {
+  it('lets the running task finish, starts nothing new, prints the recap', async () => {
+    const started = join(dir, 'out', 'slow-started');
+    const finished = join(dir, 'out', 'slow-finished');
+    const next = join(dir, 'out', 'next-ran');
+    const inv = write('sigint.ini', 'h1 ansible_connection=local\nh2 ansible_connection=local\n');
+    const play = write(
+      'sigint.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: slow\n      shell: touch ${started}-{{ inventory_hostname }}; sleep 1; touch ${finished}-{{ inventory_hostname }}\n    - name: next\n      command: touch ${next}-{{ inventory_hostname }}\n`,
+    );
+    const result = await runCli(['run', play, '-i', inv], { interruptWhen: (stdout) => stdout.includes('TASK [slow]') && existsSync(`${started}-h1`) && existsSync(`${started}-h2`) });
+    expect(result.code, result.stdout + result.stderr).toBe(99);
+    expect(result.stderr).toContain('interrupt: letting running tasks finish');
+    expect(result.stderr).toContain('interrupted: running tasks were allowed to finish; nothing new was started');
+    for (const host of ['h1', 'h2']) {
+      expect(existsSync(`${finished}-${host}`)).toBe(true);
+      expect(existsSync(`${next}-${host}`)).toBe(false);
+    }
+    expect(result.stdout).not.toContain('TASK [next]');
+    expect(result.stdout).toMatch(/PLAY RECAP \*+\nh1\s+: ok=1\s+changed=1[^\n]*\nh2\s+: ok=1\s+changed=1/);
   });
 });
 

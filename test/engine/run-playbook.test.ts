@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
 import type { TaskResult } from '../../src/engine/events.js';
+import { FACTS_SCRIPT, parseFacts } from '../../src/engine/gather-facts.js';
 import { runPlaybook, type RunOutcome } from '../../src/engine/run-playbook.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { loadModules } from '../../src/modules/registry.js';
@@ -134,6 +135,53 @@ describe('the engine over the local connection', () => {
     );
     await run(playbook, join(dir, 'prec/inventory'), { extraVars: { g: 'extra' } });
     expect(readFileSync(join(dir, 'prec.txt'), 'utf8')).toBe('role_default group_all group_web host play task set_fact extra');
+  });
+
+  it("applies README's full precedence: role defaults < group vars (all, parent, child) < host vars < facts < play vars < vars_files < role vars < role params < block vars < task vars < registered and set_fact < extra vars", async () => {
+    // Each level defines the variable named after it and every variable of the levels above it,
+    // so each variable must come out as the name of its own level: the highest that sets it.
+    const levels = ['role_default', 'group_all', 'group_parent', 'group_child', 'host', 'play', 'vars_files', 'role_vars', 'role_params', 'block', 'task', 'set_fact', 'extra'];
+    const varsOf = (level: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ ...Object.fromEntries(levels.slice(levels.indexOf(level)).map((l) => [`v_${l}`, level])), ...extra });
+    // Facts sit between host vars and play vars; a registered result sits with set_fact.
+    const below = (level: string, upTo: string) => levels.indexOf(level) <= levels.indexOf(upTo);
+    const extras = (level: string) => ({
+      ...(below(level, 'host') ? { ansible_system: level } : {}),
+      ...(below(level, 'play') ? { ansible_user_id: level } : {}),
+      ...(below(level, 'task') ? { v_registered: { stdout: level } } : {}),
+    });
+    const file = (level: string) => varsOf(level, extras(level));
+    write('fullprec/inventory/hosts.ini', '[child]\nq1 ansible_connection=local\n\n[parent:children]\nchild\n');
+    write('fullprec/inventory/group_vars/all.yml', file('group_all'));
+    write('fullprec/inventory/group_vars/parent.yml', file('group_parent'));
+    write('fullprec/inventory/group_vars/child.yml', file('group_child'));
+    write('fullprec/inventory/host_vars/q1.yml', file('host'));
+    write('fullprec/roles/r/defaults/main.yml', file('role_default'));
+    write('fullprec/roles/r/vars/main.yml', file('role_vars'));
+    write('fullprec/vars/common.yml', file('vars_files'));
+    const shown = [...levels.map((l) => `{{ v_${l} }}`), '{{ ansible_system }}', '{{ ansible_user_id }}', '{{ v_registered.stdout }}'].join(' ');
+    write(
+      'fullprec/roles/r/tasks/main.yml',
+      `- block:\n    - name: write what the task sees\n      copy:\n        dest: "{{ root }}/fullprec.txt"\n        content: "${shown}"\n      vars: ${file('task')}\n  vars: ${file('block')}\n`,
+    );
+    const playbook = write(
+      'fullprec/play.yml',
+      `- hosts: child
+  gather_facts: true
+  vars: ${file('play')}
+  vars_files: [vars/common.yml]
+  pre_tasks:
+    - set_fact: ${varsOf('set_fact')}
+    - name: register
+      command: echo registered
+      register: v_registered
+  roles:
+    - { role: r, vars: ${file('role_params')} }
+`,
+    );
+    await run(playbook, join(dir, 'fullprec/inventory'), { extraVars: JSON.parse(varsOf('extra')) });
+    const facts = parseFacts((await new LocalConnection('q1').exec(FACTS_SCRIPT)).stdout);
+    expect(readFileSync(join(dir, 'fullprec.txt'), 'utf8').split(' ')).toEqual([...levels, facts.ansible_system, 'play', 'registered']);
   });
 
   it('fails a task that uses an undefined variable, naming the variable, task and file', async () => {

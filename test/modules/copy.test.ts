@@ -6,13 +6,9 @@ import { buildProbeBatch, splitProbeBatch } from '../../src/engine/probe-batch.j
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as copy } from '../../src/modules/copy.js';
 import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
-import { ABSENT, apply, conn, FIXTURES, fileState, makeTempDir, planWith } from './helpers.js';
+import { ABSENT, apply, conn, FIXTURES, fileState, fileWithContent, makeTempDir, planWith } from './helpers.js';
 
 const DAEMON_GID = Number(execFileSync('getent', ['group', 'daemon'], { encoding: 'utf8' }).split(':')[2]);
-
-function onHost(content: string, extra: Parameters<typeof fileState>[0] = {}) {
-  return fileState({ sha256: sha256Hex(content), content: Buffer.from(content), ...extra });
-}
 
 describe('copy: plan from probed state', () => {
   it('creates a missing file with a diff from empty', () => {
@@ -21,22 +17,22 @@ describe('copy: plan from probed state', () => {
   });
 
   it('changes nothing when content and attributes match', () => {
-    expect(planWith(copy, { dest: '/etc/a', content: 'x=1\n', mode: '0644', owner: 'root' }, onHost('x=1\n')).changes).toEqual([]);
+    expect(planWith(copy, { dest: '/etc/a', content: 'x=1\n', mode: '0644', owner: 'root' }, fileWithContent('x=1\n')).changes).toEqual([]);
   });
 
   it('puts the new content with a before/after diff, keeping a missing trailing newline as given', () => {
-    const [change] = planWith(copy, { dest: '/etc/a', content: 'x=2' }, onHost('x=1\n')).changes;
+    const [change] = planWith(copy, { dest: '/etc/a', content: 'x=2' }, fileWithContent('x=1\n')).changes;
     expect(change).toMatchObject({ kind: 'put', summary: 'update content of /etc/a', content: 'x=2', diff: { before: 'x=1\n', after: 'x=2' } });
   });
 
   it('fixes attributes alone with chmod/chown when the content matches', () => {
-    const changes = planWith(copy, { dest: '/etc/a', content: 'x', mode: '0600', group: 'daemon' }, onHost('x')).changes;
+    const changes = planWith(copy, { dest: '/etc/a', content: 'x', mode: '0600', group: 'daemon' }, fileWithContent('x')).changes;
     expect(changes.map((c) => c.kind)).toEqual(['command', 'command']);
     expect(changes.map((c) => c.summary)).toEqual(['set group of /etc/a to daemon', 'set mode of /etc/a to 0600']);
   });
 
   it('leaves an existing file alone with force: no', () => {
-    expect(planWith(copy, { dest: '/etc/a', content: 'new', force: 'no' }, onHost('old')).changes).toEqual([]);
+    expect(planWith(copy, { dest: '/etc/a', content: 'new', force: 'no' }, fileWithContent('old')).changes).toEqual([]);
   });
 
   it('fails on a directory and on a missing parent directory (outside check mode)', () => {

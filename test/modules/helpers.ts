@@ -7,6 +7,7 @@ import Mustache from 'mustache';
 import { afterEach } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
 import { parseArgs, runModule, type ModuleRunResult } from '../../src/engine/run-module.js';
+import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
 import type { PathState } from '../../src/modules/lib/path-probe.js';
 import type { ModuleDefinition, PrepareContext } from '../../src/modules/types.js';
 
@@ -50,6 +51,19 @@ export async function apply(module: ModuleDefinition, args: unknown, options: { 
 /** Plans from hand-written probed state (the fixture tests). */
 export function planWith<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S, check = false) {
   return module.plan(parseArgs(module, raw), state, { host: 'h', check });
+}
+
+/** Prepares on the controller with these variables, then plans from hand-written probed state (no host). */
+export async function planPrepared<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S, options: { vars?: Record<string, unknown>; check?: boolean } = {}) {
+  const prepare = { ...makePrepareContext(options.vars), check: options.check ?? false };
+  const args = parseArgs(module, raw);
+  const prepared = module.prepare ? await module.prepare(args, prepare) : args;
+  return module.plan(prepared, state, { host: 'h', check: options.check ?? false });
+}
+
+/** A regular file on the host holding this content, as the content probe reports it. */
+export function fileWithContent(content: string, overrides: Partial<PathState> = {}): PathState {
+  return fileState({ sha256: sha256Hex(content), content: Buffer.from(content), ...overrides });
 }
 
 export function fileState(overrides: Partial<PathState> = {}): PathState {

@@ -2,10 +2,39 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { module as template } from '../../src/modules/template.js';
-import { apply, makeTempDir } from './helpers.js';
+import { ABSENT, apply, fileWithContent, makeTempDir, planPrepared } from './helpers.js';
 
 const vars = { port: 8080, name: "shop.example 'test' $x", aliases: ['a', 'b'] };
 const expected = `server {\n  listen 8080;\n  server_name shop.example 'test' $x;\n  alias a;\n  alias b;\n}\n`;
+
+describe('template: plan from probed state', () => {
+  const args = { src: 'site.conf.mustache', dest: '/etc/nginx/site.conf', mode: '0644', owner: 'root', group: 'root' };
+
+  it('creates a missing file with the rendered text, diffed from empty', async () => {
+    const plan = await planPrepared(template, args, ABSENT, { vars });
+    expect(plan.changes).toHaveLength(1);
+    expect(plan.changes[0]).toMatchObject({ kind: 'put', summary: 'create /etc/nginx/site.conf', path: '/etc/nginx/site.conf', content: expected, mode: '0644', diff: { path: '/etc/nginx/site.conf', before: '', after: expected } });
+    expect(plan.result).toEqual({ dest: '/etc/nginx/site.conf' });
+  });
+
+  it('changes nothing when the host already has the rendered text and attributes', async () => {
+    expect((await planPrepared(template, args, fileWithContent(expected), { vars })).changes).toEqual([]);
+  });
+
+  it('replaces content that differs, with a before/after diff of exactly that change', async () => {
+    const onHost = expected.replace('listen 8080;', 'listen 80;');
+    const [change, ...rest] = (await planPrepared(template, args, fileWithContent(onHost), { vars })).changes;
+    expect(rest).toEqual([]);
+    expect(change).toMatchObject({ kind: 'put', summary: 'update content of /etc/nginx/site.conf', content: expected, diff: { before: onHost, after: expected } });
+  });
+
+  it('fixes only the mode when the content matches, with no diff', async () => {
+    const [change, ...rest] = (await planPrepared(template, args, fileWithContent(expected, { mode: '0600' }), { vars })).changes;
+    expect(rest).toEqual([]);
+    expect(change).toMatchObject({ kind: 'command', from: '0600', to: '0644' });
+    expect(change.diff).toBeUndefined();
+  });
+});
 
 describe('template on this machine', () => {
   it('renders on the controller, writes, converges, and shows drift in check mode', async () => {

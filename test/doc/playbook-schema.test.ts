@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPlaybookSchema } from '../../src/doc/playbook-schema.js';
+import { loadModules } from '../../src/modules/registry.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Playbooks and task files the repo ships or uses as valid fixtures. */
+const PLAYBOOKS = ['playbooks/site.yml', 'playbooks/drift-schedule.yml', 'test/fixtures/local-site/site.yml', 'test/fixtures/drift-site/site.yml'];
+const TASK_FILES = [
+  ...readdirSync(join(ROOT, 'roles')).map((role) => `roles/${role}/tasks/main.yml`),
+  ...readdirSync(join(ROOT, 'test/fixtures/local-site/roles')).map((role) => `test/fixtures/local-site/roles/${role}/tasks/main.yml`),
+];
+
+/** Reads YAML as drover does (YAML 1.1: yes/no are booleans, 0644 is octal). */
+const readYaml = (path: string): unknown => parse(readFileSync(join(ROOT, path), 'utf8'), { version: '1.1' });
+
+let validatePlaybook: (data: unknown) => boolean;
+let validateTasks: (data: unknown) => boolean;
+let lastErrors: () => unknown;
+
+beforeAll(async () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  ajv.addSchema({ ...buildPlaybookSchema(await loadModules()), $id: 'drover-playbook' });
+  const playbook = ajv.getSchema('drover-playbook')!;
+  const tasks = ajv.compile({ type: 'array', items: { $ref: 'drover-playbook#/$defs/task' } });
+  validatePlaybook = (data) => playbook(data) as boolean;
+  validateTasks = (data) => tasks(data) as boolean;
+  lastErrors = () => playbook.errors ?? tasks.errors;
+});
+
+describe('drover schema validates real playbooks', () => {
+  it.each(PLAYBOOKS)('accepts %s', (path) => {
+    const ok = validatePlaybook(readYaml(path));
+    expect(ok, JSON.stringify(lastErrors(), null, 2)).toBe(true);
+  });
+
+  it.each(TASK_FILES)('accepts the task file %s', (path) => {
+    const ok = validateTasks(readYaml(path));
+    expect(ok, JSON.stringify(lastErrors(), null, 2)).toBe(true);
+  });
+
+  it('accepts modules written with a collection prefix, as drover runs them', () => {
+    const play = [{ hosts: 'all', tasks: [{ 'ansible.builtin.copy': { dest: '/tmp/x', content: 'y' } }, { 'ansible.builtin.debug': 'msg=hi' }, { 'ansible.posix.command': 'true' }] }];
+    expect(validatePlaybook(play), JSON.stringify(lastErrors(), null, 2)).toBe(true);
+  });
+
+  it('rejects an unknown module', () => {
+    expect(validatePlaybook([{ hosts: 'all', tasks: [{ name: 'typo', cpoy: { dest: '/tmp/x', content: 'y' } }] }])).toBe(false);
+    expect(validatePlaybook([{ hosts: 'all', tasks: [{ 'ansible.builtin.cpoy': { dest: '/tmp/x' } }] }])).toBe(false);
+  });
+
+  it('rejects a module argument of the wrong type and an unknown argument', () => {
+    expect(validatePlaybook([{ hosts: 'all', tasks: [{ copy: { dest: ['/tmp/x'], content: 'y' } }] }])).toBe(false);
+    expect(validatePlaybook([{ hosts: 'all', tasks: [{ 'ansible.builtin.copy': { dest: '/tmp/x', contnet: 'y' } }] }])).toBe(false);
+    expect(validatePlaybook([{ hosts: 'all', tasks: [{ debug: { msg: 'x', verbosity: 'high' } }] }])).toBe(false);
+  });
+
+  it('rejects an unknown play keyword', () => {
+    expect(validatePlaybook([{ hosts: 'all', taks: [] }])).toBe(false);
+  });
+});
