@@ -13,6 +13,7 @@ import { createConnector, type ConnectOptions } from '../connect.js';
 import { applyLabOverrides } from '../lab-overrides.js';
 import { configureVaultPassword } from '../vault-options.js';
 import { listHosts, listTags, listTasks } from '../list-playbook.js';
+import { limitHosts } from '../../inventory/index.js';
 
 export interface RunCommandOptions {
   inventory: string[];
@@ -104,6 +105,8 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     process.stdout.write(`playbook: ${inputs.playbook.file} (valid: ${inputs.playbook.plays.length} plays)\n`);
     return EXIT.ok;
   }
+  // Before any output starts: a --limit that matches nothing ends the command (NoHostsError).
+  limitHosts(inputs.inventory, options.limit);
   const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
   if (options.listHosts || options.listTasks || options.listTags) {
     if (options.listHosts) process.stdout.write(listHosts(inputs, options.limit));
