@@ -177,6 +177,6 @@ export function connectOptionsFrom(options: RunCommandOptions): ConnectOptions {
 export function exitCodeFor(outcome: RunOutcome): number {
   const hosts = [...outcome.hosts.values()];
   if (hosts.some((h) => h.stats.failed > 0)) return EXIT.hostFailed;
-  if (hosts.some((h) => h.unreachable)) return EXIT.hostUnreachable;
+  if (hosts.some((h) => h.stats.unreachable > 0)) return EXIT.hostUnreachable;
   return EXIT.ok;
 }
