@@ -72,6 +72,8 @@ async function runBatch(ctx: PlayRun, batch: HostState[]): Promise<void> {
       }
     }
     await flushHandlers(ctx, batch);
+    for (const host of batch) if (host.failed) ctx.endedHosts.add(host.name);
+    ctx.fatal ??= findFatalFailure(play, batch);
     if (ctx.ended || ctx.fatal || run.interrupted()) break;
   }
 }

@@ -151,6 +151,27 @@ describe('any_errors_fatal', () => {
     expect(lines('fatal-forced', 'after.log')).toEqual([]);
   });
 
+  it('counts a handler that fails', async () => {
+    await run(
+      'fatal-handler',
+      `- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  pre_tasks:
+    - shell: echo {{ inventory_hostname }}
+      notify: break h1
+  tasks:
+    - shell: echo {{ inventory_hostname }} >> {{ out }}/tasks.log
+  handlers:
+    - name: break h1
+      fail: msg=broken
+      when: inventory_hostname == 'h1'
+`,
+      LOCAL_HOSTS('h1', 'h2'),
+    );
+    expect(lines('fatal-handler', 'tasks.log')).toEqual([]);
+  });
+
   it('does not end the play for a failure that a rescue handled', async () => {
     await run(
       'fatal-rescued',
