@@ -1,9 +1,10 @@
 import type { TaskTree } from '../playbook/types.js';
 import { isTaskSelected, type TaskSelection } from '../engine/select-tasks.js';
 import type { Inputs } from './load-inputs.js';
+import { limitHosts } from '../inventory/index.js';
 
 export function listHosts(inputs: Inputs, limit?: string): string {
-  const limited = limit ? new Set(inputs.inventory.selectHosts(limit)) : undefined;
+  const limited = limitHosts(inputs.inventory, limit);
   const lines = [`playbook: ${inputs.playbook.file}`];
   for (const play of inputs.playbook.plays) {
     const hosts = inputs.inventory.selectHosts(play.hosts).filter((h) => !limited || limited.has(h));

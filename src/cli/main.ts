@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { InventoryError } from '../inventory/index.js';
+import { InventoryError, NoHostsError } from '../inventory/index.js';
 import { PlaybookError } from '../playbook/errors.js';
 import { YamlSyntaxError } from '../playbook/source.js';
 import { maskSecrets } from '../secrets/mask.js';
@@ -100,6 +100,11 @@ function reportError(error: unknown): number {
   if (error instanceof InventoryError) {
     print(`ERROR: inventory: ${error.message}`);
     return EXIT.invalidInput;
+  }
+  if (error instanceof NoHostsError) {
+    // ansible-playbook exits 1 here too: nothing was run.
+    print(`ERROR: ${error.message}`);
+    return EXIT.error;
   }
   if (error instanceof VaultError) {
     print(`ERROR: vault: ${error.message}`);

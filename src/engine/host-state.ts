@@ -28,6 +28,17 @@ export class HostState {
     readonly inventoryVars: Record<string, unknown>,
   ) {}
 
+  /** meta: clear_host_errors: the host takes part again; its recap counts stay as they were. */
+  clearErrors(): void {
+    this.failed = false;
+    if (this.unreachable) {
+      this.unreachable = false;
+      this.unreachableReason = undefined;
+      // A failed connect is cached: the next task must try again.
+      if (!this.connection) this.connecting = undefined;
+    }
+  }
+
   /** A host still taking part in the play. */
   get active(): boolean {
     return !this.failed && !this.unreachable;

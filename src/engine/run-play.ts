@@ -17,55 +17,79 @@ import { isTaskSelected, matchesTaskName } from './select-tasks.js';
 import { formatLocation, TaskError } from './task-error.js';
 import { buildTaskVars } from './task-vars.js';
 import { withTaskContext } from './prepare-invocations.js';
+import { findEmptyBatch, findFatalFailure, type PlayAbort } from './play-failures.js';
 
 type Leaves = Array<TaskNode | 'barrier'>;
 
 interface PlayRun extends PlayContext {
   /** Where each leaf task sits in its section's flattened order, for probe look-ahead. */
   positions: Map<number, { leaves: Leaves; index: number }>;
+  /** Hosts done with the play: meta end_host, or a failure outside any block's rescue. */
   endedHosts: Set<string>;
+  /** Set when any_errors_fatal or max_fail_percentage ended the play: its hosts count as failed. */
+  fatal?: string;
+  /** Bumped by meta clear_host_errors, so an always section does not bring a cleared failure back. */
+  errorsCleared: number;
   limit: ReturnType<typeof pLimit>;
 }
 
-/** Runs one play over its hosts: serial batches, facts, sections with handler flushes. */
-export async function runPlay(run: RunContext, play: Play, hostNames: string[]): Promise<void> {
+/**
+ * Runs one play over its hosts: serial batches, facts, sections with handler flushes.
+ * Returns why the play was aborted, if it was: then the run stops too.
+ */
+export async function runPlay(run: RunContext, play: Play, hostNames: string[]): Promise<PlayAbort | undefined> {
   run.options.events.playStart?.({ name: play.name, hosts: hostNames });
-  for (const batch of splitSerial(hostNames, play.serial)) {
-    if (run.interrupted()) return;
-    const ctx: PlayRun = { run, play, playHosts: batch, announced: new Set(), ended: false, positions: new Map(), endedHosts: new Set(), limit: pLimit(Math.max(1, run.options.forks)) };
-    const hosts = () => batch.map((name) => run.hosts.get(name)!).filter((h) => h.active && !ctx.endedHosts.has(h.name));
-    if (play.gatherFacts) await gatherFacts(ctx, hosts());
-    for (const section of play.sections) {
-      indexLeaves(ctx, section);
-      if (play.strategy === 'free') {
-        await Promise.all(hosts().map((host) => ctx.limit(() => runNodes(ctx, host, section))));
-      } else {
-        for (const node of section) {
-          if (ctx.ended || run.interrupted()) break;
-          await Promise.all(hosts().map((host) => ctx.limit(() => runNode(ctx, host, node, true))));
-          if (stopForFailures(ctx, batch)) break;
-        }
+  const batches = splitSerial(hostNames, play.serial);
+  for (const [index, batch] of batches.entries()) {
+    if (run.interrupted()) return undefined;
+    const ctx: PlayRun = { run, play, playHosts: batch, announced: new Set(), ended: false, positions: new Map(), endedHosts: new Set(), errorsCleared: 0, limit: pLimit(Math.max(1, run.options.forks)) };
+    await runBatch(ctx, batch.map((name) => run.hosts.get(name)!));
+    // meta: end_play ends the remaining batches too, but not the run.
+    if (ctx.ended) return undefined;
+    const reason = ctx.fatal ?? findEmptyBatch(batch.map((name) => run.hosts.get(name)!));
+    if (reason) return { reason, fatal: ctx.fatal !== undefined, skippedBatches: batches.length - index - 1, skippedHosts: batches.slice(index + 1).flat() };
+  }
+  return undefined;
+}
+
+async function runBatch(ctx: PlayRun, batch: HostState[]): Promise<void> {
+  const { run, play } = ctx;
+  const hosts = () => batch.filter((h) => isRunning(ctx, h));
+  if (play.gatherFacts) {
+    await gatherFacts(ctx, hosts());
+    ctx.fatal = findFatalFailure(play, batch);
+  }
+  for (const section of play.sections) {
+    indexLeaves(ctx, section);
+    if (play.strategy === 'free') {
+      await Promise.all(hosts().map((host) => ctx.limit(() => runFreeSection(ctx, host, section, batch))));
+    } else {
+      for (const node of section) {
+        if (ctx.ended || ctx.fatal || run.interrupted()) break;
+        await Promise.all(hosts().map((host) => ctx.limit(() => runNode(ctx, host, node, true))));
+        for (const host of batch) if (host.failed) ctx.endedHosts.add(host.name);
+        ctx.fatal = findFatalFailure(play, batch);
       }
-      await flushHandlers(ctx, batch.map((name) => run.hosts.get(name)!));
-      if (ctx.ended || run.interrupted() || stopForFailures(ctx, batch)) break;
     }
-    if (play.anyErrorsFatal && batch.some((name) => run.hosts.get(name)!.failed)) return;
+    await flushHandlers(ctx, batch);
+    for (const host of batch) if (host.failed) ctx.endedHosts.add(host.name);
+    ctx.fatal ??= findFatalFailure(play, batch);
+    if (ctx.ended || ctx.fatal || run.interrupted()) break;
   }
 }
 
-function stopForFailures(ctx: PlayRun, batch: string[]): boolean {
-  const failed = batch.filter((name) => ctx.run.hosts.get(name)!.failed).length;
-  if (failed === 0) return false;
-  if (ctx.play.anyErrorsFatal) {
-    for (const name of batch) ctx.endedHosts.add(name);
-    return true;
+/** The free strategy: this host goes through the section without waiting for the others. */
+async function runFreeSection(ctx: PlayRun, host: HostState, section: TaskTree[], batch: HostState[]): Promise<void> {
+  for (const node of section) {
+    if (!isRunning(ctx, host) || ctx.ended || ctx.run.interrupted()) return;
+    await runNode(ctx, host, node, false);
+    if (host.failed) ctx.endedHosts.add(host.name);
+    ctx.fatal ??= findFatalFailure(ctx.play, batch);
   }
-  if (ctx.play.maxFailPercentage !== undefined && (failed / batch.length) * 100 > ctx.play.maxFailPercentage) {
-    ctx.run.options.events.warning?.(`${failed} of ${batch.length} hosts failed, above max_fail_percentage ${ctx.play.maxFailPercentage}: stopping the play`);
-    for (const name of batch) ctx.endedHosts.add(name);
-    return true;
-  }
-  return false;
+}
+
+function isRunning(ctx: PlayRun, host: HostState): boolean {
+  return host.active && !ctx.endedHosts.has(host.name) && ctx.fatal === undefined;
 }
 
 /** Ansible's serial: a number, a percentage, or a list of them (the last one repeats). */
@@ -120,13 +144,13 @@ async function gatherFacts(ctx: PlayRun, hosts: HostState[]): Promise<void> {
 
 async function runNodes(ctx: PlayRun, host: HostState, nodes: TaskTree[]): Promise<void> {
   for (const node of nodes) {
-    if (!host.active || ctx.ended || ctx.endedHosts.has(host.name) || ctx.run.interrupted()) return;
+    if (!host.active || ctx.ended || ctx.fatal || ctx.endedHosts.has(host.name) || ctx.run.interrupted()) return;
     await runNode(ctx, host, node, false);
   }
 }
 
 async function runNode(ctx: PlayRun, host: HostState, node: TaskTree, topLevel: boolean): Promise<void> {
-  if (!host.active || ctx.ended || ctx.endedHosts.has(host.name) || ctx.run.interrupted()) return;
+  if (!host.active || ctx.ended || ctx.fatal || ctx.endedHosts.has(host.name) || ctx.run.interrupted()) return;
   if (node.kind === 'block') return runBlock(ctx, host, node);
   if (node.kind === 'include') return runInclude(ctx, host, node);
   if (!isTaskSelected(node.tags, ctx.run.options.selection)) return;
@@ -157,9 +181,10 @@ async function runBlock(ctx: PlayRun, host: HostState, block: import('../playboo
   }
   if (!host.unreachable && block.always.length > 0) {
     const failedBefore = host.failed;
+    const cleared = ctx.errorsCleared;
     host.failed = false;
     await runNodes(ctx, host, block.always);
-    host.failed = host.failed || failedBefore;
+    host.failed = host.failed || (failedBefore && cleared === ctx.errorsCleared);
   }
 }
 
@@ -203,8 +228,20 @@ async function runMeta(ctx: PlayRun, host: HostState, task: TaskNode, topLevel: 
     }
     return;
   }
+  try {
+    const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, task);
+    if (!(await withTaskContext(task, async () => evaluateCondition(task.when, vars)))) return;
+  } catch (error) {
+    record(ctx, host, { task: task.name ?? `meta: ${action}`, module: 'meta', status: 'failed', changes: [], error: (error as Error).message, location: formatLocation(task.location) }, false);
+    return;
+  }
   if (action === 'end_play') ctx.ended = true;
   else if (action === 'end_host') ctx.endedHosts.add(host.name);
+  else if (action === 'clear_host_errors') {
+    // As in Ansible: a host that failed inside a block goes on with the play; one that failed outside takes part again from the next play.
+    for (const name of ctx.playHosts) ctx.run.hosts.get(name)!.clearErrors();
+    ctx.errorsCleared++;
+  }
 }
 
 /** Runs notified handlers once each, in the order they are defined, on the hosts that notified them. */
@@ -212,7 +249,7 @@ export async function flushHandlers(ctx: PlayRun, candidates: HostState[]): Prom
   for (const handler of ctx.play.handlers) {
     const topics = [handler.name ?? '', ...handler.listen];
     const hosts = candidates.filter(
-      (host) => (host.active || (ctx.run.options.forceHandlers || ctx.play.forceHandlers) && !host.unreachable) && topics.some((t) => host.notified.has(t)),
+      (host) => ((host.active && !ctx.fatal) || ((ctx.run.options.forceHandlers || ctx.play.forceHandlers) && !host.unreachable)) && topics.some((t) => host.notified.has(t)),
     );
     if (hosts.length === 0) continue;
     announce(ctx, handler, true, hosts.map((h) => h.name));

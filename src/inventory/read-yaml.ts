@@ -1,4 +1,5 @@
-import { isAlias, LineCounter, parseDocument, type Document, type Node as YamlNode, type ScalarTag, type Tags } from 'yaml';
+import { isAlias, LineCounter, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
+import { correctPyyamlTags } from '../playbook/pyyaml-tags.js';
 import { VAULT_ERROR_PREFIX, vaultYamlTag } from '../vault/yaml-tag.js';
 import { InventoryError } from './inventory-error.js';
 
@@ -59,26 +60,10 @@ export function readYaml(file: string, text: string): YamlSource {
   };
 }
 
-const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-const PYYAML_INT_TIME = /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/;
-
-/** The yaml package's YAML 1.1 tags, corrected where PyYAML reads differently (`y`/`n` stay strings). */
+/** PyYAML's reading of YAML 1.1, plus the tags Ansible inventories use. */
 function pyyamlTags(file: string) {
   return (tags: Tags): Tags => {
-    const out: Tags = [];
-    for (const tag of tags) {
-      if (typeof tag !== 'object') {
-        out.push(tag);
-        continue;
-      }
-      if (tag.tag === 'tag:yaml.org,2002:timestamp') continue;
-      if (tag.tag === 'tag:yaml.org,2002:bool' && 'test' in tag && tag.test) {
-        out.push({ ...(tag as ScalarTag), test: tag.identify?.(true) ? PYYAML_TRUE : PYYAML_FALSE } as ScalarTag);
-      } else if (tag.tag === 'tag:yaml.org,2002:int' && 'format' in tag && tag.format === 'TIME') {
-        out.push({ ...(tag as ScalarTag), test: PYYAML_INT_TIME } as ScalarTag);
-      } else out.push(tag);
-    }
+    const out = correctPyyamlTags(tags);
     out.push(
       vaultYamlTag(file),
       // Ansible's "do not template this" marker; drover keeps the string as written.

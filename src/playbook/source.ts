@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { revealFileText } from '../vault/keyring.js';
 import { VAULT_ERROR_PREFIX, vaultYamlTag } from '../vault/yaml-tag.js';
 import { VaultError } from '../vault/vault-crypto.js';
+import { correctPyyamlTags } from './pyyaml-tags.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 
 /** Where something was written: file, 1-based line and column. */
@@ -49,8 +50,8 @@ export function readYamlFile(file: string): YamlFile {
 
 export function parseYamlText(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
-  // YAML 1.1, as Ansible reads it: yes/no are booleans and 0644 is octal.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: [vaultYamlTag(file)], schema: 'yaml-1.1' });
+  // YAML 1.1, as Ansible reads it: yes/no are booleans (y/n are not) and 0644 is octal.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: (tags) => [...correctPyyamlTags(tags), vaultYamlTag(file)], schema: 'yaml-1.1' });
   const firstError = doc.errors[0];
   if (firstError) {
     const offset = firstError.pos[0];

@@ -1,51 +1,22 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalConnection } from '../../src/connection/local.js';
-import type { TaskResult } from '../../src/engine/events.js';
 import { FACTS_SCRIPT, parseFacts } from '../../src/engine/gather-facts.js';
-import { runPlaybook, type RunOutcome } from '../../src/engine/run-playbook.js';
-import { loadInventory } from '../../src/inventory/index.js';
-import { loadModules } from '../../src/modules/registry.js';
-import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import { LocalConnection } from '../../src/connection/local.js';
+import { createTempProject, runEngine, type EngineRunOptions, type TempProject } from '../helpers/run-engine.js';
 
+let project: TempProject;
 let dir: string;
 
-function write(path: string, text: string): string {
-  const full = join(dir, path);
-  mkdirSync(dirname(full), { recursive: true });
-  writeFileSync(full, text);
-  return full;
-}
-
-async function run(playbook: string, inventory: string, options: { check?: boolean; drift?: boolean; extraVars?: Record<string, unknown> } = {}): Promise<{ outcome: RunOutcome; results: Map<string, TaskResult[]>; warnings: string[]; verbose: string[] }> {
-  const modules = await loadModules();
-  const results = new Map<string, TaskResult[]>();
-  const warnings: string[] = [];
-  const verbose: string[] = [];
-  const outcome = await runPlaybook(loadPlaybook(playbook, modules), await loadInventory([inventory]), modules, {
-    check: options.check ?? false,
-    drift: options.drift ?? false,
-    diff: true,
-    forks: 10,
-    selection: { tags: [], skipTags: [] },
-    forceHandlers: false,
-    extraVars: { root: dir, ...options.extraVars },
-    connect: (host) => new LocalConnection(host),
-    events: {
-      hostResult: (host, result) => results.set(host, [...(results.get(host) ?? []), result]),
-      warning: (message) => warnings.push(message),
-      verbose: (level, host, message) => verbose.push(`${level} ${host} ${message}`),
-    },
-  });
-  return { outcome, results, warnings, verbose };
-}
+const write = (path: string, text: string): string => project.write(path, text);
+/** Every playbook here writes under {{ root }}, the test's temporary directory. */
+const run = (playbook: string, inventory: string, options: EngineRunOptions = {}) => runEngine(playbook, inventory, { ...options, extraVars: { root: dir, ...options.extraVars } });
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'drover-engine-'));
+  project = createTempProject('drover-engine-');
+  dir = project.dir;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => project.remove());
 
 describe('the engine over the local connection', () => {
   it('probes a converged play in one remote exec per host, however many tasks it has', async () => {

@@ -140,4 +140,9 @@ describe('YAML as Ansible reads it', () => {
     const { parseYamlText } = await import('../../src/playbook/source.js');
     expect(parseYamlText('x.yml', 'become: yes\nmode: 0644\nport: 8080\n').value).toEqual({ become: true, mode: '0644', port: 8080 });
   });
+
+  it('keeps y and n as strings, as PyYAML does', async () => {
+    const { parseYamlText } = await import('../../src/playbook/source.js');
+    expect(parseYamlText('x.yml', 'loop: [x, y, n, Y, N]\nflags: [on, Off]\n').value).toEqual({ loop: ['x', 'y', 'n', 'Y', 'N'], flags: [true, false] });
+  });
 });

@@ -14,6 +14,7 @@ import { createConnector, type ConnectOptions } from '../connect.js';
 import { applyLabOverrides } from '../lab-overrides.js';
 import { configureVaultPassword } from '../vault-options.js';
 import { listHosts, listTags, listTasks } from '../list-playbook.js';
+import { limitHosts } from '../../inventory/index.js';
 
 export interface RunCommandOptions {
   inventory: string[];
@@ -111,6 +112,8 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     process.stdout.write(`playbook: ${inputs.playbook.file} (valid: ${inputs.playbook.plays.length} plays)\n`);
     return EXIT.ok;
   }
+  // Before any output starts: a --limit that matches nothing ends the command (NoHostsError).
+  limitHosts(inputs.inventory, options.limit);
   const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
   if (options.listHosts || options.listTasks || options.listTags) {
     if (options.listHosts) process.stdout.write(listHosts(inputs, options.limit));
@@ -185,6 +188,6 @@ export function connectOptionsFrom(options: RunCommandOptions, passwords: AskedP
 export function exitCodeFor(outcome: RunOutcome): number {
   const hosts = [...outcome.hosts.values()];
   if (hosts.some((h) => h.stats.failed > 0)) return EXIT.hostFailed;
-  if (hosts.some((h) => h.unreachable)) return EXIT.hostUnreachable;
+  if (hosts.some((h) => h.stats.unreachable > 0)) return EXIT.hostUnreachable;
   return EXIT.ok;
 }
