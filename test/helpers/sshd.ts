@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SshConnectionOptions } from '../../src/connection/ssh.js';
@@ -86,6 +86,9 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   const authorizedKeys = join(dir, 'authorized_keys');
   writeFileSync(authorizedKeys, `${readFileSync(`${clientKeyPath}.pub`, 'utf8').trim()}\n`, { mode: 0o644 });
 
+  const rootHome = join(dir, 'root-home');
+  mkdirSync(rootHome, { mode: 0o700 });
+  for (const file of ['bashrc', 'profile']) copyFileSync(`/usr/share/base-files/dot.${file}`, join(rootHome, `.${file}`));
   const pidFile = join(dir, 'sshd.pid');
   // sshd keeps the first value it reads for an option, so extra lines go first.
   const config = [
@@ -103,6 +106,11 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
     'KbdInteractiveAuthentication no',
     'AllowTcpForwarding yes',
     'LogLevel VERBOSE',
+    // root's shell starts in a home of its own, holding what a fresh Debian root has: this
+    // machine's /root/.bashrc may run anything on every login (pyenv init: 170 processes and a
+    // lock that a killed session leaves behind, stalling every later login for a minute).
+    'Match User root',
+    `  SetEnv HOME=${rootHome}`,
   ];
   const configPath = join(dir, 'sshd_config');
   writeFileSync(configPath, `${config.join('\n')}\n`);
