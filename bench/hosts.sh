@@ -10,6 +10,7 @@ set -eu
 BRIDGE=drbench0
 BRIDGE_IP=10.88.0.1
 NS_PREFIX=drbench-
+ROOT_DOTFILES='cp /usr/share/base-files/dot.bashrc /root/.bashrc && cp /usr/share/base-files/dot.profile /root/.profile'
 
 cmd=${1:?usage: hosts.sh up N DIR | reset DIR | seed DIR | down DIR}
 
@@ -59,8 +60,11 @@ EOF
     ip -n "$ns" addr add "$ip4/16" dev host0
     ip -n "$ns" link set host0 up
     ip -n "$ns" link set lo up
+    # /root is private too and holds what a fresh Debian root has (base-files' dot files): the
+    # controller's own /root/.bashrc (here it runs pyenv init, over 170 processes per login) must
+    # not run on every exec of every host.
     ip netns exec "$ns" unshare --mount --propagation private sh -c \
-      "mount -t tmpfs -o size=16m none /srv && exec /usr/sbin/sshd -f '$dir/sshd_config' -o ListenAddress=$ip4 -o PidFile=/run/sshd-$ns.pid"
+      "mount -t tmpfs -o size=16m none /srv && mount -t tmpfs -o size=1m,mode=0700 none /root && $ROOT_DOTFILES && exec /usr/sbin/sshd -f '$dir/sshd_config' -o ListenAddress=$ip4 -o PidFile=/run/sshd-$ns.pid"
     echo "$ip4" >> "$dir/hosts.txt"
     echo "$ip4 $key" >> "$dir/known_hosts"
     printf '    h%s:\n      ansible_host: %s\n' "$i" "$ip4" >> "$dir/inventory.yml"
