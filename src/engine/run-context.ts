@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Aborted on Ctrl-C: running tasks finish, nothing new starts. */
   signal?: AbortSignal;
   commandTimeoutMs?: number;
+  /** The -v count, for modules that print only above a level (debug's verbosity). */
+  verbosity?: number;
   /** sudo password for hosts and tasks with no ansible_become_password (--ask-become-pass). */
   becomePassword?: string;
 }

@@ -122,7 +122,7 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
     host.probeCache.delete(invocation.key);
     current = module.parse ? module.parse(probe, invocation.args) : probe;
   }
-  const plan: Plan = module.plan(invocation.args, current, { host: host.name, check: options.check });
+  const plan: Plan = module.plan(invocation.args, current, { host: host.name, check: options.check, verbosity: options.verbosity ?? 0 });
   const changes: ReportedChange[] = plan.changes.map((change) => ({ summary: change.summary, from: change.from, to: change.to, diff: change.diff }));
   const registered: Record<string, unknown> = { changed: false, failed: false, ...(plan.result ?? {}) };
   if (invocation.label !== undefined) registered.item = invocation.item;

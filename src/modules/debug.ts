@@ -25,7 +25,9 @@ export const module = defineModule<Args, undefined>({
     const value = lookupPath([ctx.vars], args.var);
     return { ...args, resolved: isMissing(value) ? `VARIABLE IS NOT DEFINED: ${args.var}` : value };
   },
-  plan(args) {
+  plan(args, _current, ctx) {
+    // As in Ansible: below its verbosity the task is skipped, and prints nothing.
+    if (args.verbosity > (ctx.verbosity ?? 0)) return { changes: [], skipReason: `verbosity threshold not met (needs -${'v'.repeat(args.verbosity)})` };
     const shown = args.var !== undefined ? { [args.var]: args.resolved } : args.msg ?? 'Hello world!';
     return { changes: [], result: { msg: typeof shown === 'string' ? shown : JSON.stringify(shown, null, 2) } };
   },

@@ -92,6 +92,8 @@ export interface PrepareContext {
 export interface PlanContext {
   host: string;
   check: boolean;
+  /** The -v count of the run (0 when not given). */
+  verbosity?: number;
 }
 
 export interface ModuleExample {

@@ -21,6 +21,14 @@ describe('debug: plan', () => {
     expect(plan.result).toEqual({ msg: shown });
   });
 
+  it('is skipped below its verbosity, as in Ansible, and prints from that -v level on', async () => {
+    const quiet = await planPrepared(debug, { msg: 'details', verbosity: 2 }, undefined, { vars, verbosity: 1 });
+    expect(quiet.result).toBeUndefined();
+    expect(quiet.skipReason).toBe('verbosity threshold not met (needs -vv)');
+    const loud = await planPrepared(debug, { msg: 'details', verbosity: 2 }, undefined, { vars, verbosity: 2 });
+    expect(loud.result).toEqual({ msg: 'details' });
+  });
+
   it('changes nothing in check mode either', async () => {
     expect((await planPrepared(debug, { msg: 'x' }, undefined, { vars, check: true })).changes).toEqual([]);
   });

@@ -54,11 +54,11 @@ export function planWith<S>(module: ModuleDefinition<any, S>, raw: unknown, stat
 }
 
 /** Prepares on the controller with these variables, then plans from hand-written probed state (no host). */
-export async function planPrepared<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S, options: { vars?: Record<string, unknown>; check?: boolean } = {}) {
+export async function planPrepared<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S, options: { vars?: Record<string, unknown>; check?: boolean; verbosity?: number } = {}) {
   const prepare = { ...makePrepareContext(options.vars), check: options.check ?? false };
   const args = parseArgs(module, raw);
   const prepared = module.prepare ? await module.prepare(args, prepare) : args;
-  return module.plan(prepared, state, { host: 'h', check: options.check ?? false });
+  return module.plan(prepared, state, { host: 'h', check: options.check ?? false, verbosity: options.verbosity ?? 0 });
 }
 
 /** A regular file on the host holding this content, as the content probe reports it. */

@@ -92,6 +92,7 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
     signal,
     commandTimeoutMs: connectOptions.commandTimeoutMs,
     becomePassword: passwords.becomePassword,
+    verbosity: options.verbose,
     limit: options.limit,
   });
   const runReport = buildRunReport(outcome, { playbook: inputs.playbook.file, mode: 'drift', startedAt, durationMs: Date.now() - startedAt.getTime() });

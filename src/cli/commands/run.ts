@@ -144,6 +144,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     signal,
     commandTimeoutMs: connectOptions.commandTimeoutMs,
     becomePassword: passwords.becomePassword,
+    verbosity: options.verbose,
     limit: options.limit,
   });
   await output.finish();
