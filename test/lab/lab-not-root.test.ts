@@ -4,9 +4,13 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
 
-/** Runs the drover CLI as the unprivileged user nobody. */
+/**
+ * Runs the drover CLI as the unprivileged user nobody. It keeps one capability, reading any file,
+ * because the checkout may sit in a directory only root can enter (a fresh clone in mktemp -d).
+ */
 function runCliAsNobody(args: string[]) {
-  const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, BIN, ...args], {
+  const readAnyFile = ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
+  const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...readAnyFile, process.execPath, BIN, ...args], {
     encoding: 'utf8',
     cwd: '/',
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' },
