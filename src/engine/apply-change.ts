@@ -60,9 +60,7 @@ export async function applyChanges(conn: Connection, changes: readonly Change[],
   if (changes.length === 0) throw new Error('applyChanges needs at least one change');
   const lines = changes.map((change) => changeLine(change, options));
   const timeoutMs = options.timeoutMs === undefined ? undefined : options.timeoutMs * changes.length;
-  if (changes.length === 1 && probes.length === 0) {
-    return { results: [await conn.exec(lines[0].line, { stdin: lines[0].stdin, become: lines[0].become, timeoutMs })], answers: new Map() };
-  }
+  if (changes.length === 1 && probes.length === 0) return { results: [await applyChange(conn, changes[0], options)], answers: new Map() };
   const nonce = randomBytes(8).toString('hex');
   const marker = (index: number) => `@@drover-change-${nonce}-${index}@@`;
   const script: string[] = [];
