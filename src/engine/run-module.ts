@@ -1,6 +1,6 @@
 import type { Connection, BecomeOptions, ExecResult } from '../connection/types.js';
 import type { ModuleDefinition, Plan, PrepareContext, ProbeOutput } from '../modules/types.js';
-import { applyChange } from './apply-change.js';
+import { applyChanges, groupChanges } from './apply-change.js';
 
 export interface ModuleRunResult {
   plan: Plan;
@@ -35,10 +35,15 @@ export async function planAndApply<A>(
   const executed: ModuleRunResult['executed'] = [];
   if (options.check || plan.failed || plan.skipReason) return { plan, executed };
   // Upkeep (a package list refresh) runs first, as in a playbook run, and is executed but never a change.
-  for (const change of [...(plan.upkeep ?? []), ...plan.changes]) {
-    const result = await applyChange(conn, change, { become: options.become });
-    executed.push({ summary: change.summary, result });
-    if (result.code !== 0) return { plan, executed, failedChange: { summary: change.summary, result } };
+  const toRun = [...(plan.upkeep ?? []), ...plan.changes];
+  // Grouped into as few execs as the engine uses, so tests see what a playbook run does.
+  for (const group of groupChanges(toRun, { become: options.become })) {
+    const { results } = await applyChanges(conn, group, [], { become: options.become });
+    for (const result of results) {
+      const { summary } = toRun[executed.length];
+      executed.push({ summary, result });
+      if (result.code !== 0) return { plan, executed, failedChange: { summary, result } };
+    }
   }
   return { plan, executed };
 }
