@@ -1,32 +1,18 @@
 import { z } from 'zod';
 import { editBlock } from './lib/block-edit.js';
 import { fileAttributeFields } from './lib/content-module.js';
-import { translatePythonRegex } from './lib/line-edit.js';
 import { parsePathState, type PathState } from './lib/path-probe.js';
 import { boolField } from './lib/schema-fields.js';
+import { anchorField, checkPathAndAnchor, pathAliasFields, resolvePath, translateAnchor } from './lib/text-edit-fields.js';
 import { planTextEdit, probeTextFile } from './lib/text-edit-module.js';
 import { defineModule } from './types.js';
 
 export const DEFAULT_MARKER = '# {mark} DROVER MANAGED BLOCK';
 const ANSIBLE_MARKER = '# {mark} ANSIBLE MANAGED BLOCK';
 
-function isRegex(value: string): boolean {
-  try {
-    new RegExp(translatePythonRegex(value));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const anchorField = (edge: 'EOF' | 'BOF') => z.string().refine((value) => value === edge || isRegex(value), 'is not a valid regular expression (JavaScript syntax)');
-
 const schema = z
   .object({
-    path: z.string().min(1).optional().describe('The file to edit (aliases: dest, destfile, name).'),
-    dest: z.string().min(1).optional().describe('Alias of path.'),
-    destfile: z.string().min(1).optional().describe('Alias of path.'),
-    name: z.string().min(1).optional().describe('Alias of path.'),
+    ...pathAliasFields,
     block: z.string().default('').describe('The text between the markers (alias: content). An empty block removes the marked block.'),
     content: z.string().optional().describe('Alias of block.'),
     marker: z
@@ -43,16 +29,13 @@ const schema = z
     ...fileAttributeFields,
   })
   .superRefine((args, ctx) => {
-    const paths = [args.path, args.dest, args.destfile, args.name].filter((v) => v !== undefined);
-    if (paths.length === 0) ctx.addIssue({ code: 'custom', message: 'path is required (or its alias dest)', path: ['path'] });
-    if (paths.length > 1) ctx.addIssue({ code: 'custom', message: 'give the path once: path, dest, destfile and name are the same parameter', path: ['path'] });
-    if (args.insertafter !== undefined && args.insertbefore !== undefined) ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
+    checkPathAndAnchor(args, ctx);
     if (args.content !== undefined && args.block !== '') ctx.addIssue({ code: 'custom', message: 'give block once (content is its alias)', path: ['block'] });
   });
 
 /** The aliases are separate schema keys (so unknown-parameter checks know them); they are merged here. */
 function resolveAliases({ dest, destfile, name, content, ...rest }: Raw) {
-  return { ...rest, path: (rest.path ?? dest ?? destfile ?? name)!, block: content ?? rest.block };
+  return { ...rest, path: resolvePath({ path: rest.path, dest, destfile, name }), block: content ?? rest.block };
 }
 
 
@@ -97,8 +80,8 @@ export const module = defineModule<Raw, PathState>({
           markerBegin: markerLine(marker, args.marker_begin),
           markerEnd: markerLine(marker, args.marker_end),
           legacyMarkers: args.marker === undefined ? { begin: markerLine(ANSIBLE_MARKER, args.marker_begin), end: markerLine(ANSIBLE_MARKER, args.marker_end) } : undefined,
-          insertAfter: args.insertafter === undefined || args.insertafter === 'EOF' ? args.insertafter : translatePythonRegex(args.insertafter),
-          insertBefore: args.insertbefore === undefined || args.insertbefore === 'BOF' ? args.insertbefore : translatePythonRegex(args.insertbefore),
+          insertAfter: translateAnchor(args.insertafter, 'EOF'),
+          insertBefore: translateAnchor(args.insertbefore, 'BOF'),
         }),
       removing,
     );

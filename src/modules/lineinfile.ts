@@ -3,27 +3,13 @@ import { fileAttributeFields } from './lib/content-module.js';
 import { editLine, translatePythonRegex } from './lib/line-edit.js';
 import { parsePathState, type PathState } from './lib/path-probe.js';
 import { boolField } from './lib/schema-fields.js';
+import { anchorField, checkPathAndAnchor, pathAliasFields, regexField, resolvePath, translateAnchor } from './lib/text-edit-fields.js';
 import { planTextEdit, probeTextFile } from './lib/text-edit-module.js';
 import { defineModule } from './types.js';
 
-function isRegex(value: string): boolean {
-  try {
-    new RegExp(translatePythonRegex(value));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const regexField = z.string().refine(isRegex, 'is not a valid regular expression (JavaScript syntax)');
-const anchorField = (edge: 'EOF' | 'BOF') => z.string().refine((value) => value === edge || isRegex(value), 'is not a valid regular expression (JavaScript syntax)');
-
 const schema = z
   .object({
-    path: z.string().min(1).optional().describe('The file to edit (aliases: dest, destfile, name).'),
-    dest: z.string().min(1).optional().describe('Alias of path.'),
-    destfile: z.string().min(1).optional().describe('Alias of path.'),
-    name: z.string().min(1).optional().describe('Alias of path.'),
+    ...pathAliasFields,
     line: z.string().optional().describe('The line to ensure (state present); with backrefs it may use \\1 or \\g<name> from regexp.'),
     value: z.string().optional().describe('Alias of line.'),
     regexp: regexField.optional().describe('Regular expression (JavaScript syntax) matched against each line without its line ending. present: the last matching line is replaced; absent: every matching line is removed.'),
@@ -37,13 +23,10 @@ const schema = z
     ...fileAttributeFields,
   })
   .superRefine((args, ctx) => {
-    const paths = [args.path, args.dest, args.destfile, args.name].filter((v) => v !== undefined);
-    if (paths.length === 0) ctx.addIssue({ code: 'custom', message: 'path is required (or its alias dest)', path: ['path'] });
-    if (paths.length > 1) ctx.addIssue({ code: 'custom', message: 'give the path once: path, dest, destfile and name are the same parameter', path: ['path'] });
+    checkPathAndAnchor(args, ctx);
     if (args.line !== undefined && args.value !== undefined) ctx.addIssue({ code: 'custom', message: 'give line once (value is its alias)', path: ['line'] });
     const line = args.line ?? args.value;
     if (args.regexp !== undefined && args.search_string !== undefined) ctx.addIssue({ code: 'custom', message: 'give regexp or search_string, not both', path: ['regexp'] });
-    if (args.insertafter !== undefined && args.insertbefore !== undefined) ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
     if (args.state === 'present' && line === undefined) ctx.addIssue({ code: 'custom', message: 'state present needs line', path: ['line'] });
     if (line !== undefined && /[\r\n]/.test(line)) ctx.addIssue({ code: 'custom', message: 'line must be a single line (no newline); use blockinfile for several lines', path: ['line'] });
     if (args.state === 'absent' && line === undefined && args.regexp === undefined && args.search_string === undefined) {
@@ -54,7 +37,7 @@ const schema = z
 
 /** The aliases are separate schema keys (so unknown-parameter checks know them); they are merged here. */
 function resolveAliases({ dest, destfile, name, value, ...rest }: Raw) {
-  return { ...rest, path: (rest.path ?? dest ?? destfile ?? name)!, line: rest.line ?? value };
+  return { ...rest, path: resolvePath({ path: rest.path, dest, destfile, name }), line: rest.line ?? value };
 }
 
 
@@ -93,8 +76,8 @@ export const module = defineModule<Raw, PathState>({
           line: args.line,
           regexp,
           searchString: args.search_string,
-          insertAfter: args.insertafter === undefined || args.insertafter === 'EOF' ? args.insertafter : translatePythonRegex(args.insertafter),
-          insertBefore: args.insertbefore === undefined || args.insertbefore === 'BOF' ? args.insertbefore : translatePythonRegex(args.insertbefore),
+          insertAfter: translateAnchor(args.insertafter, 'EOF'),
+          insertBefore: translateAnchor(args.insertbefore, 'BOF'),
           backrefs: args.backrefs,
           firstMatch: args.firstmatch,
         }),
