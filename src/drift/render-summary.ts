@@ -3,6 +3,7 @@ import { maskSecrets } from '../secrets/mask.js';
 import type { DriftReport } from './build-drift-report.js';
 import { describeSince, shortLocation } from './format.js';
 import type { DriftResource } from './types.js';
+import { colourDiff } from '../report/colour-diff.js';
 
 /** The human summary printed on stdout: drifted hosts with from → to and diffs, then one final line. */
 export function renderDriftSummary(report: DriftReport, style: ChalkInstance): string {
@@ -68,10 +69,3 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
-function colourDiff(patch: string, style: ChalkInstance): string {
-  return patch
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((text) => (text.startsWith('+') && !text.startsWith('+++') ? style.green(text) : text.startsWith('-') && !text.startsWith('---') ? style.red(text) : text.startsWith('@@') ? style.cyan(text) : text))
-    .join('\n');
-}

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { EngineEvents, HostStats, TaskResult } from '../engine/events.js';
 import { maskSecrets } from '../secrets/mask.js';
 import { renderUnifiedDiff } from './render-diff.js';
+import { colourDiff } from './colour-diff.js';
 
 export interface OutputOptions {
   diff: boolean;
@@ -78,13 +79,6 @@ export function describeResult(host: string, result: TaskResult, options: Pick<O
   return out;
 }
 
-function colourDiff(patch: string, style: ChalkInstance): string {
-  return patch
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((text) => (text.startsWith('+') && !text.startsWith('+++') ? style.green(text) : text.startsWith('-') && !text.startsWith('---') ? style.red(text) : text.startsWith('@@') ? style.cyan(text) : text))
-    .join('\n');
-}
 
 /** PLAY RECAP: one line per host with Ansible's counters. */
 export function renderRecap(rows: Array<{ host: string; stats: HostStats }>, style: ChalkInstance): string {
