@@ -3,6 +3,7 @@ import type { TaskNode, TaskTree } from '../playbook/types.js';
 import { connectHost } from './connect-host.js';
 import type { HostState } from './host-state.js';
 import { prepareInvocations } from './prepare-invocations.js';
+import { resolveBecome } from './resolve-become.js';
 import { buildProbeBatch, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
 import type { PlayContext } from './run-context.js';
 import { isTaskSelected } from './select-tasks.js';
@@ -25,9 +26,9 @@ export function flattenLeaves(nodes: TaskTree[], out: Array<TaskNode | 'barrier'
   return out;
 }
 
-export function becomeKey(task: { become?: boolean; becomeUser?: string }, playContext: PlayContext): string {
-  const become = task.become ?? playContext.play.become ?? false;
-  return become ? `sudo:${task.becomeUser ?? playContext.play.becomeUser ?? 'root'}` : 'login';
+/** Probes share one exec only when they run as the same user with the same become password. */
+function sameBecome(a: BecomeOptions | undefined, b: BecomeOptions | undefined): boolean {
+  return a?.user === b?.user && a?.password === b?.password;
 }
 
 /**
@@ -42,7 +43,7 @@ export async function fetchProbes(
   upcoming: readonly (TaskNode | 'barrier')[],
   become: BecomeOptions | undefined,
 ): Promise<void> {
-  const requests = await collectProbeWindow(ctx, host, first, upcoming);
+  const requests = await collectProbeWindow(ctx, host, first, upcoming, become);
   const conn = await connectHost(ctx, host);
   const { script, nonce } = buildProbeBatch(requests);
   ctx.run.options.events.verbose?.(2, host.name, `probing ${requests.length} task invocation(s) in one exec`);
@@ -58,21 +59,21 @@ export async function fetchProbes(
 /**
  * The probes to send with a task's own (first.requests): those of the tasks after it, up to where
  * a later task depends on something an earlier one in the window produces (a registered result or
- * set_fact), where the become user changes, or at an include/rescue boundary.
+ * set_fact), at a task whose probe would run as another user (become resolved with its own
+ * variables, as it will be when it runs), or at an include/rescue boundary.
  */
 export async function collectProbeWindow(
   ctx: PlayContext,
   host: HostState,
   first: { task: TaskNode; requests: ProbeRequest[] },
   upcoming: readonly (TaskNode | 'barrier')[],
+  become: BecomeOptions | undefined,
 ): Promise<ProbeRequest[]> {
   const requests = [...first.requests];
   const produced = new Set<string>();
   if (first.task.register) produced.add(first.task.register);
-  const key = becomeKey(first.task, ctx);
   for (const next of upcoming) {
     if (requests.length >= MAX_BATCH || next === 'barrier') break;
-    if (becomeKey(next, ctx) !== key) break;
     if (!isTaskSelected(next.tags, ctx.run.options.selection)) continue;
     if (mentionsAny(next, produced)) break;
     const module = ctx.run.modules.get(next.module);
@@ -86,6 +87,7 @@ export async function collectProbeWindow(
     if (!module.probe) continue;
     try {
       const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, next);
+      if (!sameBecome(resolveBecome(ctx, host.name, next, vars), become)) break;
       const prepared = await prepareInvocations(next, module, vars, { host: host.name, check: ctx.run.options.check });
       for (const invocation of prepared.invocations) {
         if (!invocation.skipped && !host.probeCache.has(invocation.key)) requests.push({ key: invocation.key, script: module.probe(invocation.args) });

@@ -152,7 +152,7 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
       options.events.verbose?.(3, host.name, `apply: ${change.summary}${change.kind === 'command' ? `\n  $ ${change.command}` : ` (put ${change.path})`}`);
     }
     const lastChange = group[group.length - 1];
-    const probes = scope.last && index === groups.length - 1 && canProbeAfter(lastChange) ? await collectProbeWindow(ctx, host, { task, requests: [] }, upcoming) : [];
+    const probes = scope.last && index === groups.length - 1 && canProbeAfter(lastChange) ? await collectProbeWindow(ctx, host, { task, requests: [] }, upcoming, become) : [];
     if (probes.length > 0) options.events.verbose?.(2, host.name, `probing ${probes.length} task invocation(s) in the same exec`);
     const outcome = await applyChanges(conn, group, probes, { become, timeoutMs: options.commandTimeoutMs });
     for (const [key, answer] of outcome.answers) host.probeCache.set(key, answer);

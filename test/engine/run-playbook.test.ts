@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACTS_SCRIPT, parseFacts } from '../../src/engine/gather-facts.js';
@@ -293,5 +293,40 @@ describe('a waiting probe', () => {
     expect(outcome.hosts.get('w1')!.stats.failed).toBe(0);
     // The copy's probe went alone; the wait ran by itself after the file was written.
     expect(verbose.filter((line) => line.includes('probing'))).toEqual(['2 w1 probing 1 task invocation(s) in one exec', '2 w1 probing 1 task invocation(s) in one exec']);
+  });
+});
+
+describe('batched probes and become', () => {
+  it("sends a task's probe as its own become user, set in its vars, not with the tasks before it", async () => {
+    const inventory = write('probe-user/inventory.ini', 'u1 ansible_connection=local\n');
+    // Only root can look inside: a probe sent as nobody cannot see the file that is already right.
+    const hidden = join(dir, 'probe-user', 'root-only');
+    mkdirSync(hidden, { mode: 0o700 });
+    writeFileSync(join(hidden, 'f.txt'), 'same\n');
+    chmodSync(dir, 0o755);
+    const playbook = write(
+      'probe-user/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/probe-user/a.txt", content: "a\\n" }
+    - name: as nobody
+      vars: { ansible_become: true, ansible_become_user: nobody }
+      copy: { dest: "${hidden}/f.txt", content: "same\\n" }
+    - name: as root again
+      copy: { dest: "${hidden}/f.txt", content: "same\\n" }
+`,
+    );
+    const { results, verbose } = await run(playbook, inventory, { check: true });
+    const [first, asNobody, asRoot] = results.get('u1')!;
+    expect(first.status).toBe('changed');
+    // Sent with the first task's probe (as root), it would have found the file as wanted: ok.
+    expect(asNobody.status).toBe('changed');
+    expect(asRoot.status).toBe('ok');
+    expect(verbose.filter((line) => line.includes('probing'))).toEqual([
+      '2 u1 probing 1 task invocation(s) in one exec',
+      '2 u1 probing 1 task invocation(s) in one exec',
+      '2 u1 probing 1 task invocation(s) in one exec',
+    ]);
   });
 });
