@@ -51,6 +51,24 @@ export interface PathState {
   sameFileId?: string;
 }
 
+/** The path's state is unknown: a directory on the way to it cannot be searched by the probing user. */
+export class PathDeniedError extends Error {
+  constructor(readonly directory: string) {
+    super(
+      `permission denied: this task's user cannot look inside ${directory}, so what is there is unknown. Run the task as a user who can (become: true, or another become_user)`,
+    );
+    this.name = 'PathDeniedError';
+  }
+}
+
+/** The directories above an absolute path, outermost first, without / (which everyone can search). */
+function ancestorsOf(path: string): string[] {
+  if (!path.startsWith('/')) return [];
+  const out: string[] = [];
+  for (let dir = posix.dirname(posix.normalize(path)); dir !== '/' && dir !== '.'; dir = posix.dirname(dir)) out.unshift(dir);
+  return out;
+}
+
 /** Sh setting VAR to the type of "$p" with test builtins only: no subshell, no external command. */
 function setTypeOf(variable: string, links: boolean): string {
   const link = links ? `if [ -L "$p" ]; then ${variable}=link; el` : '';
@@ -69,6 +87,10 @@ export function buildPathProbe(path: string, options: PathProbeOptions = {}): st
     setTypeOf('t', true),
     setTypeOf('f', false),
     'echo "type=$t"; echo "ftype=$f"',
+    // A path under a directory the user may not search looks absent; say which directory instead.
+    ...(ancestorsOf(path).length > 0
+      ? [`if [ "$t" = absent ]; then for a in ${ancestorsOf(path).map(quote).join(' ')}; do [ -d "$a" ] || break; [ -x "$a" ] || { ${emitBase64('denied64', 'printf %s "$a"')}; break; }; done; fi`]
+      : []),
     `if [ "$t" = link ]; then ${emitBase64('target64', 'readlink -n -- "$p"')}; fi`,
   ];
   const statFlag = options.follow ? '-L ' : '';
@@ -118,7 +140,10 @@ export function buildPathProbe(path: string, options: PathProbeOptions = {}): st
 
 const TYPES = new Set<PathType>(['file', 'directory', 'link', 'other', 'absent']);
 
-/** Parses a path probe's output. Throws ProbeFormatError when the output is not a path probe's. */
+/**
+ * Parses a path probe's output. Throws ProbeFormatError when the output is not a path probe's, and
+ * PathDeniedError when the probing user could not see whether the path is there.
+ */
 export function parsePathState(output: ProbeOutput): PathState {
   const fields = parseProbeFields(output.stdout);
   const type = fields.get('type') as PathType | undefined;
@@ -126,6 +151,8 @@ export function parsePathState(output: ProbeOutput): PathState {
   if (output.code !== 0 || !type || !TYPES.has(type) || !followedType || !TYPES.has(followedType)) {
     throw new ProbeFormatError(`unexpected probe output (exit ${output.code}): ${output.stdout.slice(0, 200)}`);
   }
+  const denied = readBase64Field(fields, 'denied64');
+  if (denied) throw new PathDeniedError(denied.toString('utf8'));
   const state: PathState = { type, followedType };
   const text = (key: string) => readBase64Field(fields, key)?.toString('utf8');
   state.linkTarget = text('target64');
