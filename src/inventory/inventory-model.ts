@@ -62,6 +62,12 @@ export class InventoryModel implements Inventory {
     return { ...vars };
   }
 
+  ownHostVars(name: string): Record<string, unknown> {
+    let vars: Record<string, unknown> = { ...this.data.hosts.get(name)?.vars };
+    for (const layer of this.layers) vars = { ...vars, ...layer.hosts.get(name) };
+    return { ...vars, ...this.overrides.get(name) };
+  }
+
   groupsMap(): Record<string, string[]> {
     if (!this.groupsCache) {
       const map: Record<string, string[]> = {};

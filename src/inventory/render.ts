@@ -2,13 +2,14 @@ import type { Inventory } from './types.js';
 
 /**
  * Like `ansible-inventory --list`: `_meta.hostvars` with each host's merged variables, and one
- * entry per group with its direct hosts, child groups and own variables (empty parts left out).
+ * entry per group with its direct hosts and child groups (empty parts left out). With export, as
+ * with `--export`: each group's own variables, and each host's own instead of the merged ones.
  */
-export function renderInventoryList(inv: Inventory): object {
+export function renderInventoryList(inv: Inventory, options: { export?: boolean } = {}): object {
   const out: Record<string, unknown> = {};
   const hostvars: Record<string, unknown> = {};
   for (const host of inv.hostNames()) {
-    const vars = inv.hostVars(host);
+    const vars = options.export ? inv.ownHostVars(host) : inv.hostVars(host);
     if (Object.keys(vars).length > 0) hostvars[host] = vars;
   }
   out._meta = { hostvars };
@@ -16,7 +17,7 @@ export function renderInventoryList(inv: Inventory): object {
     const entry: Record<string, unknown> = {};
     const hosts = group === 'all' ? [] : inv.directHosts(group);
     const children = inv.childGroups(group);
-    const vars = inv.groupVars(group);
+    const vars = options.export ? inv.groupVars(group) : {};
     if (hosts.length > 0) entry.hosts = hosts;
     if (children.length > 0) entry.children = children;
     if (Object.keys(vars).length > 0) entry.vars = vars;

@@ -8,6 +8,8 @@ export interface Inventory {
   hasHost(name: string): boolean;
   /** The host's inventory variables merged with Ansible's precedence (no magic variables). */
   hostVars(name: string): Record<string, unknown>;
+  /** The host's own variables (inline and host_vars/ files), without what its groups give it. */
+  ownHostVars(name: string): Record<string, unknown>;
   /** Every group the host is in, ancestors and "all" included, in the order their vars apply. */
   groupsOf(name: string): string[];
   /** Ansible's `groups` variable: group name -> hosts in it or its descendants, in inventory order. */

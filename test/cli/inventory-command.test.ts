@@ -51,6 +51,9 @@ describe('drover inventory --list', () => {
     expect(list.db.hosts).toEqual(['db1']);
     expect(list.prod.children).toEqual(['web', 'db']);
     expect(list.prod.hosts).toBeUndefined();
+    // As ansible-inventory: group variables show only with --export (they are merged into hostvars).
+    expect(list.web.vars).toBeUndefined();
+    expect(list.all.vars).toBeUndefined();
   });
 
   it('gives every host its merged variables in _meta.hostvars, with group_vars, host_vars and precedence applied', () => {
@@ -61,6 +64,30 @@ describe('drover inventory --list', () => {
     expect(list._meta.hostvars.db1).toMatchObject({ role: 'primary', env: 'production' });
     expect(list._meta.hostvars.db1.workers).toBeUndefined();
     expect(list._meta.hostvars.loner).toMatchObject({ env: 'none', ntp: 'ntp.example.com' });
+  });
+});
+
+describe('drover inventory --list --export', () => {
+  it("gives groups their own variables and hosts only theirs, as ansible-inventory --export does", async () => {
+    const result = await inventoryCli('--list', '--export');
+    expect(result.code, result.stderr).toBe(0);
+    const exported = JSON.parse(result.stdout);
+    expect(exported.all).toEqual({ children: ['ungrouped', 'prod'], vars: { ntp: 'ntp.example.com', env: 'none' } });
+    expect(exported.web).toEqual({ hosts: ['web1', 'web2'], vars: { http_port: 80, workers: 4 } });
+    // [prod:vars] in the file, then group_vars/prod.yml over it.
+    expect(exported.prod).toEqual({ children: ['web', 'db'], vars: { env: 'production' } });
+    expect(exported._meta.hostvars).toEqual({
+      loner: { ansible_connection: 'local' },
+      web1: { ansible_connection: 'local', http_port: 8080 },
+      web2: { ansible_connection: 'local' },
+      db1: { ansible_connection: 'local', role: 'primary' },
+    });
+  });
+
+  it('is refused without --list', async () => {
+    const result = await inventoryCli('--graph', '--export');
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('--export goes with --list');
   });
 });
 

@@ -12,11 +12,18 @@ export interface TerminalResult {
 
 /**
  * Runs the built drover CLI on a pseudo-terminal (util-linux `script`), as a user at a terminal
- * would, typing each answer when its prompt appears. Plain output (CI=1), no colours.
+ * would, typing each answer when its prompt appears. Plain output (CI=1), no colours. The terminal
+ * has no size unless columns is given (then it is columns x 40, as a sized terminal window).
  */
-export function runCliOnTerminal(args: string[], answers: Array<{ prompt: string; type: string }>, env: Record<string, string> = {}): Promise<TerminalResult> {
+export function runCliOnTerminal(
+  args: string[],
+  answers: Array<{ prompt: string; type: string }>,
+  env: Record<string, string> = {},
+  options: { columns?: number } = {},
+): Promise<TerminalResult> {
   return new Promise((resolve, reject) => {
-    const command = quoteArgs([process.execPath, BIN, ...args]);
+    const size = options.columns ? `stty cols ${options.columns} rows 40; exec ` : '';
+    const command = size + quoteArgs([process.execPath, BIN, ...args]);
     const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
       env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -39,9 +39,10 @@ describe('rendering like ansible-inventory', () => {
     );
   });
 
-  it('--list gives _meta.hostvars and group entries with hosts, children and vars', async () => {
+  it('--list gives _meta.hostvars and group entries with hosts and children; --export adds group vars', async () => {
     const inv = await loadInventory([join(FIXTURES, 'site')]);
-    const list = renderInventoryList(inv) as Record<string, any>;
+    expect((renderInventoryList(inv) as Record<string, any>).web).toEqual({ hosts: ['web1', 'web2', 'web3'] });
+    const list = renderInventoryList(inv, { export: true }) as Record<string, any>;
     expect(list._meta.hostvars.db1).toEqual({ ansible_host: '10.0.0.21', ansible_user: 'postgres', ansible_port: 5432, role: 'primary' });
     // cache is written under all: in 02-extra.yml; the INI groups join "all" only once every file is read, as in Ansible.
     expect(list.all).toEqual({ children: ['ungrouped', 'cache', 'web', 'db', 'monitor'], vars: { ansible_user: 'deploy' } });

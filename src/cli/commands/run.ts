@@ -126,8 +126,10 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
   const passwords = askConnectionPasswords(options);
   const connectOptions = connectOptionsFrom(options, passwords);
   const outputOptions = { diff: Boolean(options.diff) || mode !== 'run', verbosity: options.verbose, check, style, write: (t: string) => void process.stdout.write(t) };
-  // A live view on a terminal; plain lines for CI logs and pipes.
-  const output = process.stdout.isTTY && !process.env.CI ? createLiveOutput(outputOptions) : { ...createPlainOutput(outputOptions), finish: async () => {} };
+  // A live view on a terminal; plain lines for CI logs, pipes, and terminals that report no width
+  // (a pty nobody sized, as under `script`), where the view would wrap after every character.
+  const live = process.stdout.isTTY && !process.env.CI && (process.stdout.columns ?? 0) > 0;
+  const output = live ? createLiveOutput(outputOptions) : { ...createPlainOutput(outputOptions), finish: async () => {} };
   for (const warning of inputs.inventory.warnings()) output.warning?.(`inventory: ${warning}`);
   const startedAt = new Date();
   const outcome: RunOutcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
