@@ -38,13 +38,3 @@ function readBanner(address: string, port: number, timeoutMs: number, wantData: 
     socket.connect(port, address);
   });
 }
-
-/** Polls until sshd answers on the address, or the time is up. */
-export async function waitForSsh(address: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probeSsh(address, 1000)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  return false;
-}

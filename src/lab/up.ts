@@ -13,7 +13,8 @@ import { hostPaths, resolveLabPaths, type LabPaths } from './paths.js';
 import { assertHostTools, assertRoot } from './preflight.js';
 import { syncRemoteHostsBlock } from './remote-hosts.js';
 import { ensureLabKey, generateHostKey, readHostKey, writeKnownHosts } from './ssh-keys.js';
-import { probeSsh, waitForSsh } from './ssh-probe.js';
+import { probeSsh } from './ssh-probe.js';
+import { waitForBoot } from './wait-for-boot.js';
 import { warmAptCache } from './warm-apt-cache.js';
 import { readLabState, writeLabState, type LabState } from './state-file.js';
 import { statusFromState } from './status.js';
@@ -167,10 +168,10 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, bridge: string, hostN
       });
       record.pid = await startContainer({ name, base, upper: files.upper, netns: record.netns, log: files.log });
       await save();
-      if (!(await waitForSsh(record.address, BOOT_TIMEOUT_MS))) {
-        const why = (await isContainerProcess(record.pid, name)) ? 'sshd did not answer' : 'the container exited';
+      const why = await waitForBoot({ name, pid: record.pid, address: record.address }, BOOT_TIMEOUT_MS);
+      if (why) {
         throw new LabError(
-          `lab host ${name} did not come up within ${BOOT_TIMEOUT_MS / 1000} s (${why}). Its console log ${files.log} ends with:\n${await tailOfLog(files.log)}\nRun \`drover lab down\` to clean up.`,
+          `lab host ${name} did not come up: ${why}. Its console log ${files.log} ends with:\n${await tailOfLog(files.log)}\nRun \`drover lab down\` to clean up.`,
         );
       }
     }),

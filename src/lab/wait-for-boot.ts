@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { isContainerProcess } from './container.js';
+import { runTool } from './run-tool.js';
+import { probeSsh } from './ssh-probe.js';
+
+/** States of `systemctl is-system-running` once the boot is over. */
+const BOOTED = new Set(['running', 'degraded', 'maintenance']);
+
+/** The container's PID 1 (systemd): the child of its systemd-nspawn process. */
+async function findContainerInit(nspawnPid: number): Promise<number | undefined> {
+  const children = await readFile(`/proc/${nspawnPid}/task/${nspawnPid}/children`, 'utf8').catch(() => '');
+  const first = Number(children.trim().split(/\s+/)[0]);
+  return first > 0 ? first : undefined;
+}
+
+/** Runs systemctl inside the container (its mount and PID namespaces), so no ssh is needed. */
+async function systemctlInside(init: number, args: string[]): Promise<string | undefined> {
+  const result = await runTool('nsenter', ['-t', String(init), '-m', '-p', '--', 'systemctl', ...args], { allowFailure: true, timeoutMs: 5000 }).catch(
+    () => undefined,
+  );
+  return result?.stdout.trim() || undefined;
+}
+
+/**
+ * Waits until the host's sshd answers. Returns undefined then, or why it will not: the container
+ * exited, or systemd finished booting and sshd still does not answer (no point waiting out the
+ * timeout), or the time ran out.
+ */
+export async function waitForBoot(host: { name: string; pid: number; address: string }, timeoutMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let bootedAt: number | undefined;
+  while (Date.now() < deadline) {
+    if (await probeSsh(host.address, 1000)) return undefined;
+    if (!(await isContainerProcess(host.pid, host.name))) return 'the container exited';
+    const init = await findContainerInit(host.pid);
+    const state = init ? await systemctlInside(init, ['is-system-running']) : undefined;
+    if (init && state && BOOTED.has(state)) {
+      // A booted system has started sshd; give its listener a moment before giving up.
+      bootedAt ??= Date.now();
+      if (Date.now() - bootedAt > 3000) {
+        const ssh = (await systemctlInside(init, ['is-active', 'ssh.service'])) ?? 'unknown';
+        return `systemd finished booting (${state}), but sshd does not answer (ssh.service is ${ssh})`;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return `sshd did not answer within ${Math.round(timeoutMs / 1000)} s`;
+}
