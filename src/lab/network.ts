@@ -59,6 +59,18 @@ export async function removeLink(name: string): Promise<void> {
 }
 
 /** A namespace with loopback and eth0 (the far end of a veth on the bridge), addressed and routed. */
+/**
+ * The MAC of a host's eth0, fixed by its address (locally administered, 02:64 then the four octets).
+ * A host that comes back at an address keeps its MAC, so the neighbour entries the controller and
+ * the other hosts cached for that address stay right; with a random MAC every new boot waited out
+ * stale ARP entries (up to a minute and a half before sshd could be reached).
+ */
+export function macForAddress(address: string): string {
+  const octets = address.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) throw new Error(`not an IPv4 address: ${address}`);
+  return ['02', '64', ...octets.map((o) => o.toString(16).padStart(2, '0'))].join(':');
+}
+
 export async function createHostNetwork(options: {
   netns: string;
   veth: string;
@@ -70,7 +82,7 @@ export async function createHostNetwork(options: {
   const { netns, veth, bridge, address, prefix, gateway } = options;
   await removeHostNetwork(netns, veth);
   await runTool('ip', ['netns', 'add', netns]);
-  await runTool('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+  await runTool('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', macForAddress(address), 'netns', netns]);
   await runTool('ip', ['link', 'set', veth, 'master', bridge]);
   await runTool('ip', ['link', 'set', veth, 'up']);
   await runTool('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);

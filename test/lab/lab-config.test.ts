@@ -6,7 +6,7 @@ import { readAptMirrors } from '../../src/lab/apt-mirror.js';
 import { assertLabHostNames } from '../../src/lab/host-names.js';
 import { labConnectionVars, LabError } from '../../src/lab/index.js';
 import { assertHostTools } from '../../src/lab/preflight.js';
-import { DEFAULT_BRIDGE, resolveBridgeName } from '../../src/lab/network.js';
+import { DEFAULT_BRIDGE, macForAddress, resolveBridgeName } from '../../src/lab/network.js';
 import { parseSubnet } from '../../src/lab/subnet.js';
 
 async function aptDir(files: Record<string, string>): Promise<string> {
@@ -131,5 +131,14 @@ describe('labConnectionVars', () => {
 
   it('tells how to start a host that is not in the lab', () => {
     expect(() => labConnectionVars(status, 'db1')).toThrow(/drover lab up -i INVENTORY --limit db1/);
+  });
+});
+
+describe('macForAddress', () => {
+  it('gives each address its own locally administered unicast MAC, the same every time', () => {
+    expect(macForAddress('10.77.0.8')).toBe('02:64:0a:4d:00:08');
+    expect(macForAddress('192.168.255.254')).toBe('02:64:c0:a8:ff:fe');
+    expect(macForAddress('10.77.0.9')).not.toBe(macForAddress('10.77.0.8'));
+    expect(() => macForAddress('10.77.0')).toThrow('not an IPv4 address: 10.77.0');
   });
 });

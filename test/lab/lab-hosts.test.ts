@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labStatus, labUp, resolveLabPaths, type LabStatus } from '../../src/lab/index.js';
-import { vethName } from '../../src/lab/network.js';
+import { macForAddress, vethName } from '../../src/lab/network.js';
 import { parseSubnet } from '../../src/lab/subnet.js';
 import { ensureTestLab, findLabLeftovers, LAB_TEST_HOSTS, labAddress, providedLabStatus, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 
@@ -104,6 +104,9 @@ describe('drover lab on real Debian containers', () => {
     const extraAddress = labAddress(withExtra, EXTRA);
     expect((await runOnLabHostOk(withExtra, A, `getent hosts ${EXTRA}`)).split(/\s+/)[0]).toBe(extraAddress);
     expect((await runOnLabHostOk(withExtra, EXTRA, `getent hosts ${A}`)).split(/\s+/)[0]).toBe(labAddress(withExtra, A));
+    // Its MAC follows from its address, so neighbour entries cached for that address stay right when it comes back.
+    const mac = macForAddress(extraAddress);
+    expect((await runOnLabHostOk(withExtra, EXTRA, 'ip -br link show dev eth0')).split(/\s+/)[2]).toBe(mac);
 
     // A host that powers off boots again on the next up, on its kept overlay.
     await runOnLabHostOk(withExtra, EXTRA, 'echo kept > /root/keep-me');
@@ -113,6 +116,7 @@ describe('drover lab on real Debian containers', () => {
     const again = await labUp([...LAB_TEST_HOSTS, EXTRA]);
     expect(labAddress(again, EXTRA)).toBe(extraAddress);
     expect((await runOnLabHostOk(again, EXTRA, 'cat /root/keep-me')).trim()).toBe('kept');
+    expect((await runOnLabHostOk(again, EXTRA, 'ip -br link show dev eth0')).split(/\s+/)[2]).toBe(mac);
     const pid = nspawnPid(EXTRA);
 
     await labDown([EXTRA]);
