@@ -23,26 +23,28 @@ async function systemctlInside(init: number, args: string[]): Promise<string | u
 
 /**
  * Waits until the host's sshd answers. Returns undefined then, or why it will not: the container
- * exited, or systemd finished booting and sshd still does not answer (no point waiting out the
- * timeout), or the time ran out.
+ * exited, or systemd finished booting without sshd running (no point waiting out the timeout), or
+ * the time ran out (a running sshd the network does not reach yet is waited for).
  */
 export async function waitForBoot(host: { name: string; pid: number; address: string }, timeoutMs: number): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   let bootedAt: number | undefined;
+  let sshState: string | undefined;
   while (Date.now() < deadline) {
     if (await probeSsh(host.address, 1000)) return undefined;
     if (!(await isContainerProcess(host.pid, host.name))) return 'the container exited';
     const init = await findContainerInit(host.pid);
     const state = init ? await systemctlInside(init, ['is-system-running']) : undefined;
     if (init && state && BOOTED.has(state)) {
-      // A booted system has started sshd; give its listener a moment before giving up.
       bootedAt ??= Date.now();
-      if (Date.now() - bootedAt > 3000) {
-        const ssh = (await systemctlInside(init, ['is-active', 'ssh.service'])) ?? 'unknown';
-        return `systemd finished booting (${state}), but sshd does not answer (ssh.service is ${ssh})`;
+      sshState = (await systemctlInside(init, ['is-active', 'ssh.service'])) ?? 'unknown';
+      // A booted system that is not running sshd will not start it; a moment's grace for a restart.
+      if (!['active', 'activating', 'reloading'].includes(sshState) && Date.now() - bootedAt > 3000) {
+        return `systemd finished booting (${state}), but sshd is not running (ssh.service is ${sshState})`;
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  return `sshd did not answer within ${Math.round(timeoutMs / 1000)} s`;
+  const seconds = Math.round(timeoutMs / 1000);
+  return sshState ? `sshd did not answer within ${seconds} s (ssh.service is ${sshState})` : `sshd did not answer within ${seconds} s`;
 }

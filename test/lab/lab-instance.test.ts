@@ -148,7 +148,7 @@ describe('a second lab with its own state dir, bridge and subnet', () => {
     expect(failed.code).toBe(1);
     // Found out as soon as the host has booted, not after the boot timeout.
     expect(failed.stderr).toMatch(
-      new RegExp(`lab host ${BROKEN} did not come up: systemd finished booting \\(\\w+\\), but sshd does not answer \\(ssh\\.service is inactive\\)`),
+      new RegExp(`lab host ${BROKEN} did not come up: systemd finished booting \\(\\w+\\), but sshd is not running \\(ssh\\.service is inactive\\)`),
     );
     expect(failed.stderr).toContain('Run `drover lab down` to clean up.');
     // What the failed up left: the broken host's container still runs, next to the good host.
