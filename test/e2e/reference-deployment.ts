@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { labStatus, type LabStatus } from '../../src/lab/index.js';
 import type { RunReport } from '../../src/report/run-report.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
 import { runOnLabHostOk } from '../helpers/lab.js';
+import { runProcess } from '../helpers/run-process.js';
 
 /** Helpers for the end-to-end tests of the reference deployment (inventory/, playbooks/site.yml). */
 
@@ -20,17 +20,10 @@ export interface Timed<T> {
 }
 
 /** `npm run demo`, exactly as the README says, from the repository root. */
-export function runDemo(): Promise<Timed<CliResult>> {
+export async function runDemo(): Promise<Timed<CliResult>> {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'demo'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ result: { code: code ?? 1, stdout, stderr }, seconds: (Date.now() - started) / 1000 }));
-  });
+  const result = await runProcess('npm', ['run', 'demo'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  return { result, seconds: (Date.now() - started) / 1000 };
 }
 
 /** drover run|check|drift of site.yml on the lab hosts of inventory/, with the demo vault password. */

@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { labSshArgs, labUp, type LabStatus } from '../../src/lab/index.js';
 import { netnsName, vethName } from '../../src/lab/network.js';
 import { commandLines } from './command-lines.js';
+import { runProcess, type ProcessResult } from './run-process.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -36,11 +37,7 @@ export function labAddress(status: LabStatus, host: string): string {
   return found.address;
 }
 
-export interface LabSshResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type LabSshResult = ProcessResult;
 
 /**
  * Runs a shell command as root on a lab host with the system ssh client, the lab key and the lab
@@ -53,23 +50,7 @@ export function runOnLabHost(
   options: { input?: string; timeoutMs?: number; knownHosts?: string } = {},
 ): Promise<LabSshResult> {
   const args = [...labSshArgs(status.key, options.knownHosts ?? status.knownHosts), `root@${labAddress(status, host)}`, command];
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 255, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  return runProcess('ssh', args, { input: options.input, timeoutMs: options.timeoutMs ?? 60_000, failCode: 255 });
 }
 
 /** Like runOnLabHost, but fails with the command's output when it exits non-zero. */

@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runProcess, type ProcessResult } from './run-process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = ProcessResult;
 
 export interface CliOptions {
   cwd?: string;
@@ -21,35 +18,34 @@ export interface CliOptions {
 }
 
 /** Runs the built drover CLI as a user would, without a terminal and without colours (unless env says otherwise). */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: Boolean(options.interruptWhen), // its own process group, like a terminal's foreground job
-    });
-    let stdout = '';
-    let stderr = '';
-    // Checked on every output chunk and every 20 ms, for conditions outside the output (files).
-    let interrupted = !options.interruptWhen;
-    const watch = setInterval(() => interruptIfDue(), 20);
-    const interruptIfDue = () => {
-      if (interrupted || !options.interruptWhen!(stdout)) return;
-      interrupted = true;
-      clearInterval(watch);
-      process.kill(-child.pid!, 'SIGINT');
-    };
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      interruptIfDue();
-    });
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(watch);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const { interruptWhen } = options;
+  let interrupted = false;
+  let watch: NodeJS.Timeout | undefined;
+  // Checked on every output chunk and every 20 ms, for conditions outside the output (files).
+  const interruptIfDue = (child: ChildProcess, stdout: string) => {
+    if (interrupted || !interruptWhen!(stdout)) return;
+    interrupted = true;
+    clearInterval(watch);
+    process.kill(-child.pid!, 'SIGINT');
+  };
+  let output = '';
+  const running = runProcess(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    input: options.input,
+    detached: Boolean(interruptWhen), // its own process group, like a terminal's foreground job
+    onStart: interruptWhen ? (child) => (watch = setInterval(() => interruptIfDue(child, output), 20)) : undefined,
+    onStdout: interruptWhen
+      ? (child, stdout) => {
+          output = stdout;
+          interruptIfDue(child, stdout);
+        }
+      : undefined,
   });
+  try {
+    return await running;
+  } finally {
+    clearInterval(watch);
+  }
 }
