@@ -10,8 +10,22 @@ export interface LockOptions {
   waitLimitMs?: number;
 }
 
+/** When the process started (clock ticks since boot, /proc/PID/stat field 22); undefined when it is gone. */
+async function readStartTime(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+/** Whether the process that wrote "PID START" still runs: same PID, and not a later process given that PID. */
+async function isHolderAlive(pid: number, startTime: string | undefined): Promise<boolean> {
+  if (!isProcessAlive(pid)) return false;
+  return startTime === undefined || (await readStartTime(pid)) === startTime;
+}
+
 /**
- * Takes a pid-file lock, waiting while a live process holds it and taking over from a dead one.
+ * Takes a pid-file lock, waiting while a live process holds it and taking over from a dead one
+ * (the file holds the PID and its start time, so a PID reused after a crash does not count).
  * Returns the release function.
  */
 export async function acquireLock(lockFile: string, options: LockOptions): Promise<() => Promise<void>> {
@@ -22,13 +36,14 @@ export async function acquireLock(lockFile: string, options: LockOptions): Promi
   for (;;) {
     try {
       const handle = await open(lockFile, 'wx');
-      await handle.writeFile(String(process.pid));
+      await handle.writeFile(`${process.pid} ${(await readStartTime(process.pid)) ?? ''}`.trim());
       await handle.close();
       return () => rm(lockFile, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-      if (!holder || !isProcessAlive(holder)) {
+      const [pid, startTime] = (await readFile(lockFile, 'utf8').catch(() => '')).trim().split(' ');
+      const holder = Number(pid);
+      if (!holder || !(await isHolderAlive(holder, startTime))) {
         await rm(lockFile, { force: true });
         continue;
       }

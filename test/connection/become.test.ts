@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshConnection } from '../../src/connection/ssh.js';
+import type { SshConnection } from '../../src/connection/ssh.js';
 import { BecomeError, type ConnectionSettings } from '../../src/connection/types.js';
-import { createUser, sshTarget, startSshd, type TestSshd } from '../helpers/sshd.js';
+import { connectToSshd, createUser, startSshd, type TestSshd } from '../helpers/sshd.js';
 import { whileSampling } from '../helpers/command-lines.js';
 
 let sshd: TestSshd;
@@ -21,11 +21,7 @@ afterAll(() => {
 });
 
 async function connectAs(settings: Partial<ConnectionSettings>): Promise<SshConnection> {
-  const target = sshTarget(sshd, settings);
-  const connection = new SshConnection(target.settings, target.options);
-  await connection.connect();
-  cleanups.unshift(() => void connection.close());
-  return connection;
+  return connectToSshd(sshd, settings, cleanups);
 }
 
 describe('become over SSH', () => {

@@ -1,9 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshConnection } from '../../src/connection/ssh.js';
+import type { SshConnection } from '../../src/connection/ssh.js';
 import { quote, sh } from '../../src/remote/quote.js';
-import { createUser, sshTarget, startSshd, type TestSshd } from '../helpers/sshd.js';
+import { connectToSshd, createUser, startSshd, type TestSshd } from '../helpers/sshd.js';
 
 let sshd: TestSshd;
 const cleanups: Array<() => void> = [];
@@ -46,11 +46,7 @@ afterAll(() => {
 });
 
 async function connectAs(user: string): Promise<SshConnection> {
-  const target = sshTarget(sshd, { user });
-  const connection = new SshConnection(target.settings, target.options);
-  await connection.connect();
-  cleanups.unshift(() => void connection.close());
-  return connection;
+  return connectToSshd(sshd, { user }, cleanups);
 }
 
 describe('quote() over SSH', () => {

@@ -3,11 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
 import { SecretStagingError } from '../../src/connection/secret-command.js';
-import { SshConnection } from '../../src/connection/ssh.js';
+import type { SshConnection } from '../../src/connection/ssh.js';
 import { CommandTimeoutError, type Connection, type ConnectionSettings, type ExecOptions } from '../../src/connection/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { registerSecret } from '../../src/secrets/mask.js';
-import { createUser, sshTarget, startSshd, type TestSshd } from '../helpers/sshd.js';
+import { connectToSshd, createUser, startSshd, type TestSshd } from '../helpers/sshd.js';
 import { whileSampling } from '../helpers/command-lines.js';
 
 let sshd: TestSshd;
@@ -31,11 +31,7 @@ afterAll(() => {
 });
 
 async function connectAs(settings: Partial<ConnectionSettings>): Promise<SshConnection> {
-  const target = sshTarget(sshd, settings);
-  const connection = new SshConnection(target.settings, target.options);
-  await connection.connect();
-  cleanups.unshift(() => void connection.close());
-  return connection;
+  return connectToSshd(sshd, settings, cleanups);
 }
 
 

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SshConnectionOptions } from '../../src/connection/ssh.js';
+import { SshConnection, type SshConnectionOptions } from '../../src/connection/ssh.js';
 import type { ConnectionSettings } from '../../src/connection/types.js';
 
 /** A bare OpenSSH sshd in its own network namespace, reached over a veth pair. */
@@ -237,4 +237,13 @@ export function sshTarget(
     options: { sshConfigPath, agentSocket: '' },
     knownHosts,
   };
+}
+
+/** Opens a hermetic connection (see sshTarget) and puts its close first in cleanups. */
+export async function connectToSshd(sshd: TestSshd, overrides: Partial<ConnectionSettings>, cleanups: Array<() => void>): Promise<SshConnection> {
+  const target = sshTarget(sshd, overrides);
+  const connection = new SshConnection(target.settings, target.options);
+  await connection.connect();
+  cleanups.unshift(() => void connection.close());
+  return connection;
 }

@@ -20,9 +20,18 @@ describe('acquireLock', () => {
     const release = await acquireLock(file, { log: (line) => lines.push(line), holder: 'another test run' });
     expect(Date.now() - started).toBeGreaterThan(1000);
     expect(lines).toEqual([`waiting for another test run (pid ${holder.pid}) to finish`]);
-    expect(await readFile(file, 'utf8')).toBe(String(process.pid));
+    expect((await readFile(file, 'utf8')).split(' ')[0]).toBe(String(process.pid));
     await release();
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('takes over a lock whose PID now belongs to another process, started later', async () => {
+    const file = await lockPath();
+    // This very process, but with a start time it does not have: what a reused PID looks like.
+    await writeFile(file, `${process.pid} 1`);
+    const release = await acquireLock(file, { log: () => {}, holder: 'x', waitLimitMs: 1000 });
+    expect((await readFile(file, 'utf8')).split(' ')[0]).toBe(String(process.pid));
+    await release();
   });
 
   it('takes over a lock left by a process that no longer runs', async () => {
@@ -31,7 +40,7 @@ describe('acquireLock', () => {
     await new Promise((resolve) => gone.on('exit', resolve));
     await writeFile(file, String(gone.pid));
     const release = await acquireLock(file, { log: () => {}, holder: 'x', waitLimitMs: 1000 });
-    expect(await readFile(file, 'utf8')).toBe(String(process.pid));
+    expect((await readFile(file, 'utf8')).split(' ')[0]).toBe(String(process.pid));
     await release();
   });
 
