@@ -14,6 +14,7 @@ import { assertHostTools, assertRoot } from './preflight.js';
 import { syncRemoteHostsBlock } from './remote-hosts.js';
 import { ensureLabKey, generateHostKey, readHostKey, writeKnownHosts } from './ssh-keys.js';
 import { probeSsh } from './ssh-probe.js';
+import { settleBoot } from './settle-boot.js';
 import { waitForBoot } from './wait-for-boot.js';
 import { warmAptCache } from './warm-apt-cache.js';
 import { readLabState, writeLabState, type LabState } from './state-file.js';
@@ -174,6 +175,7 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, bridge: string, hostN
           `lab host ${name} did not come up: ${why}. Its console log ${files.log} ends with:\n${await tailOfLog(files.log)}\nRun \`drover lab down\` to clean up.`,
         );
       }
+      for (const line of await settleBoot({ name, pid: record.pid })) log(line);
     }),
   );
 

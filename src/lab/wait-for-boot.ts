@@ -1,25 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { isContainerProcess } from './container.js';
-import { runTool } from './run-tool.js';
+import { findContainerInit, systemctlInside } from './container-systemd.js';
 import { probeSsh } from './ssh-probe.js';
 
 /** States of `systemctl is-system-running` once the boot is over. */
 const BOOTED = new Set(['running', 'degraded', 'maintenance']);
-
-/** The container's PID 1 (systemd): the child of its systemd-nspawn process. */
-async function findContainerInit(nspawnPid: number): Promise<number | undefined> {
-  const children = await readFile(`/proc/${nspawnPid}/task/${nspawnPid}/children`, 'utf8').catch(() => '');
-  const first = Number(children.trim().split(/\s+/)[0]);
-  return first > 0 ? first : undefined;
-}
-
-/** Runs systemctl inside the container (its mount and PID namespaces), so no ssh is needed. */
-async function systemctlInside(init: number, args: string[]): Promise<string | undefined> {
-  const result = await runTool('nsenter', ['-t', String(init), '-m', '-p', '--', 'systemctl', ...args], { allowFailure: true, timeoutMs: 5000 }).catch(
-    () => undefined,
-  );
-  return result?.stdout.trim() || undefined;
-}
 
 /**
  * Waits until the host's sshd answers. Returns undefined then, or why it will not: the container

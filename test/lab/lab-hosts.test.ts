@@ -110,12 +110,32 @@ describe('drover lab on real Debian containers', () => {
 
     // A host that powers off boots again on the next up, on its kept overlay.
     await runOnLabHostOk(withExtra, EXTRA, 'echo kept > /root/keep-me');
+    // A unit that fails its first start of each boot with status 219, as a unit that loses the race
+    // with its cgroup does: the next up starts it again, so the host is running, not degraded.
+    await runOnLabHostOk(
+      withExtra,
+      EXTRA,
+      [
+        "cat > /etc/systemd/system/drover-race.service <<'UNIT'",
+        '[Service]',
+        'Type=oneshot',
+        'RemainAfterExit=yes',
+        "ExecStart=/bin/sh -c 'if [ -e /run/drover-race-seen ]; then exit 0; fi; touch /run/drover-race-seen; exit 219'",
+        '[Install]',
+        'WantedBy=multi-user.target',
+        'UNIT',
+        'systemctl enable drover-race.service 2>/dev/null',
+      ].join('\n'),
+    );
     // --no-block: the session ends before sshd does; a session cut by the shutdown would leave ssh waiting.
     await runOnLabHost(withExtra, EXTRA, 'systemctl poweroff --no-block', { timeoutMs: 15_000 });
     await expect.poll(async () => (await labStatus([EXTRA])).hosts[0].state, { timeout: 20_000, interval: 200 }).toBe('stopped');
-    const again = await labUp([...LAB_TEST_HOSTS, EXTRA]);
+    const upLog: string[] = [];
+    const again = await labUp([...LAB_TEST_HOSTS, EXTRA], { log: (line) => upLog.push(line) });
     expect(labAddress(again, EXTRA)).toBe(extraAddress);
     expect((await runOnLabHostOk(again, EXTRA, 'cat /root/keep-me')).trim()).toBe('kept');
+    expect(upLog).toContain(`${EXTRA}: drover-race.service failed at boot on a cgroup race (status 219); started it again: active`);
+    expect((await runOnLabHost(again, EXTRA, 'systemctl is-system-running')).stdout.trim()).toBe('running');
     expect((await runOnLabHostOk(again, EXTRA, 'ip -br link show dev eth0')).split(/\s+/)[2]).toBe(mac);
     const pid = nspawnPid(EXTRA);
 
