@@ -169,7 +169,7 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, bridge: string, hostN
       });
       record.pid = await startContainer({ name, base, upper: files.upper, netns: record.netns, log: files.log });
       await save();
-      const why = await waitForBoot({ name, pid: record.pid, address: record.address }, BOOT_TIMEOUT_MS);
+      const why = await waitForBoot({ name, pid: record.pid, address: record.address }, BOOT_TIMEOUT_MS, log);
       if (why) {
         throw new LabError(
           `lab host ${name} did not come up: ${why}. Its console log ${files.log} ends with:\n${await tailOfLog(files.log)}\nRun \`drover lab down\` to clean up.`,
