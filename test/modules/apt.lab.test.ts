@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
+import type { Connection } from '../../src/connection/index.js';
 import { runModule } from '../../src/engine/run-module.js';
-import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as apt } from '../../src/modules/apt.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { runCli } from '../helpers/run-cli.js';
+import { connectToLabHost } from './lab-module-runner.js';
 
 const HOST = 'mod-apt';
 let lab: LabStatus;
@@ -27,8 +28,7 @@ async function dpkgStatus(name: string): Promise<string> {
 
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
-  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
-  await conn.connect();
+  conn = await connectToLabHost(lab, HOST);
   await runOnLabHostOk(lab, HOST, 'apt-get update -q >/dev/null && apt-get remove -y -q hello jq libjq1 libonig5 >/dev/null 2>&1; mkdir -p /var/lib/apt/periodic && touch -d \'2 days ago\' /var/lib/apt/periodic/update-success-stamp', { timeoutMs: 120_000 });
 });
 

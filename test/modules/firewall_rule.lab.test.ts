@@ -7,7 +7,7 @@ import { createConnection, settingsFromHostVars, type Connection } from '../../s
 import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as firewallRule } from '../../src/modules/firewall_rule.js';
 import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
-import { applyOn, makeLabPrepareContext, runOn } from './lab-module-runner.js';
+import { applyOn, connectToLabHost, makeLabPrepareContext, runOn } from './lab-module-runner.js';
 
 const DB = 'mod-fw1';
 const APP = 'mod-fw2';
@@ -51,8 +51,7 @@ beforeAll(async () => {
     [DB, APP].map((host) => runOnLabHostOk(lab, host, 'export DEBIAN_FRONTEND=noninteractive; (apt-get update -q && apt-get install -y -q nftables) >/dev/null 2>&1 || (apt-get update && apt-get install -y nftables)', { timeoutMs: 400_000 })),
   );
   await runOnLabHostOk(lab, DB, 'nft delete table inet drover 2>/dev/null; rm -f /etc/nftables.d/drover.nft; systemctl disable nftables 2>/dev/null; systemctl stop fake-db 2>/dev/null; systemd-run --unit=fake-db python3 -m http.server 5432 --directory /tmp && for i in 1 2 3 4 5 6 7 8 9 10; do ss -ltn | grep -q :5432 && break; sleep 0.3; done');
-  conn = createConnection(settingsFromHostVars(DB, labConnectionVars(lab, DB), { hostKeyChecking: 'strict' }));
-  await conn.connect();
+  conn = await connectToLabHost(lab, DB);
 }, 600_000);
 
 afterAll(async () => {

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Mustache from 'mustache';
-import type { Connection } from '../../src/connection/index.js';
+import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
+import { labConnectionVars, type LabStatus } from '../../src/lab/index.js';
 import { runModule, type ModuleRunResult } from '../../src/engine/run-module.js';
 import type { ModuleDefinition, PrepareContext } from '../../src/modules/types.js';
 
@@ -31,4 +32,11 @@ export async function applyOn(conn: Connection, module: ModuleDefinition, args: 
   const result = await runOn(conn, module, args, options);
   if (result.failedChange) throw new Error(`${result.failedChange.summary}: exit ${result.failedChange.result.code}: ${result.failedChange.result.stderr}${result.failedChange.result.stdout}`);
   return result;
+}
+
+/** A connected SSH connection to a lab host, as `drover run --lab` makes one (host keys checked). */
+export async function connectToLabHost(lab: LabStatus, host: string): Promise<Connection> {
+  const conn = createConnection(settingsFromHostVars(host, labConnectionVars(lab, host), { hostKeyChecking: 'strict' }));
+  await conn.connect();
+  return conn;
 }

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
-import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import type { Connection } from '../../src/connection/index.js';
+import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as nginxSite } from '../../src/modules/nginx_site.js';
 import { module as supervisorProgram } from '../../src/modules/supervisor_program.js';
 import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
-import { applyOn, makeLabPrepareContext, runOn } from './lab-module-runner.js';
+import { applyOn, connectToLabHost, makeLabPrepareContext, runOn } from './lab-module-runner.js';
 
 // nginx_site and supervisor_program share this host (one file, so no two files boot or stop it at once).
 const HOST = 'mod-web';
@@ -40,8 +40,7 @@ const STATIC_SITE = 'server {\n  listen 8080;\n  root /srv/static;\n}\n';
 
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
-  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
-  await conn.connect();
+  conn = await connectToLabHost(lab, HOST);
   await runOnLabHostOk(lab, HOST, 'export DEBIAN_FRONTEND=noninteractive; (apt-get update -q && apt-get install -y -q nginx-light supervisor) >/dev/null 2>&1 || (apt-get update && apt-get install -y nginx-light supervisor)', { timeoutMs: 400_000 });
   await runOnLabHostOk(lab, HOST, 'rm -f /etc/nginx/sites-enabled/static /etc/nginx/sites-available/static; ln -sf /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default; mkdir -p /srv/static && echo "static page" > /srv/static/index.html && systemctl restart nginx');
   templates = mkdtempSync(join(tmpdir(), 'drover-nginx-'));

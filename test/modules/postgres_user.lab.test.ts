@@ -1,14 +1,14 @@
 /** postgres_user and postgres_db against PostgreSQL 15 on a lab host (one install for both modules). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
+import type { Connection } from '../../src/connection/index.js';
 import { runModule } from '../../src/engine/run-module.js';
-import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as postgresDb } from '../../src/modules/postgres_db.js';
 import { module as postgresUser } from '../../src/modules/postgres_user.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
-import { applyOn } from './lab-module-runner.js';
+import { applyOn, connectToLabHost } from './lab-module-runner.js';
 
 const HOST = 'mod-pg';
 let lab: LabStatus;
@@ -35,8 +35,7 @@ beforeAll(async () => {
   await runOnLabHostOk(lab, HOST, 'command -v psql >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; } >/dev/null 2>&1', { timeoutMs: 300_000 });
   await runOnLabHostOk(lab, HOST, 'systemctl start postgresql && until runuser -u postgres -- psql -X -q -c "select 1" >/dev/null 2>&1; do sleep 0.3; done', { timeoutMs: 60_000 });
   await superSql(`DROP DATABASE IF EXISTS "shop db"; DROP ROLE IF EXISTS shop; DROP ROLE IF EXISTS "we""ird $name"; DROP ROLE IF EXISTS legacy; DROP ROLE IF EXISTS "unicode";`);
-  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
-  await conn.connect();
+  conn = await connectToLabHost(lab, HOST);
 }, 400_000);
 
 afterAll(async () => {

@@ -1,13 +1,13 @@
 /** rabbitmq_vhost and rabbitmq_user against RabbitMQ (bookworm: 3.10) on a lab host (one install for both modules). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
-import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import type { Connection } from '../../src/connection/index.js';
+import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as rabbitmqUser } from '../../src/modules/rabbitmq_user.js';
 import { module as rabbitmqVhost } from '../../src/modules/rabbitmq_vhost.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
-import { applyOn } from './lab-module-runner.js';
+import { applyOn, connectToLabHost } from './lab-module-runner.js';
 
 const HOST = 'mod-mq';
 let lab: LabStatus;
@@ -39,8 +39,7 @@ beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   await runOnLabHostOk(lab, HOST, 'command -v rabbitmqctl >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server; } >/dev/null 2>&1', { timeoutMs: 300_000 });
   await runOnLabHostOk(lab, HOST, 'systemctl start rabbitmq-server && cd / && rabbitmqctl -q await_startup', { timeoutMs: 120_000 });
-  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
-  await conn.connect();
+  conn = await connectToLabHost(lab, HOST);
 }, 400_000);
 
 afterAll(async () => {

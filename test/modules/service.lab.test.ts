@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
+import type { Connection } from '../../src/connection/index.js';
 import { runModule } from '../../src/engine/run-module.js';
-import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as service } from '../../src/modules/service.js';
 import { module as systemd } from '../../src/modules/systemd.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import { connectToLabHost } from './lab-module-runner.js';
 
 const HOST = 'mod-service';
 const UNIT = 'drovertest-svc';
@@ -29,8 +30,7 @@ const prop = async (property: string) => (await sh(`systemctl show -p ${property
 
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
-  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
-  await conn.connect();
+  conn = await connectToLabHost(lab, HOST);
   await sh(`mkdir -p /usr/local/lib/systemd/system && printf '%s' '${unitText('drover test')}' > ${UNIT_FILE} && systemctl daemon-reload`);
 });
 

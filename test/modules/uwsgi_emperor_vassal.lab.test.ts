@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
-import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import type { Connection } from '../../src/connection/index.js';
+import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as apt } from '../../src/modules/apt.js';
 import type { Change, ModuleDefinition } from '../../src/modules/types.js';
 import { module as vassal } from '../../src/modules/uwsgi_emperor_vassal.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
-import { applyOn } from './lab-module-runner.js';
+import { applyOn, connectToLabHost } from './lab-module-runner.js';
 
 // Its own host: the virtualenv tests take mod-venv down when they finish, possibly while these run.
 const HOST = 'mod-uwsgi';
@@ -56,8 +56,7 @@ function args(secret = SECRET, processes = 1) {
 
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
-  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
-  await conn.connect();
+  conn = await connectToLabHost(lab, HOST);
   await run(apt, { name: ['uwsgi-emperor', 'uwsgi-plugin-python3'], update_cache: true, cache_valid_time: 3600 });
   const app = [
     'import os',

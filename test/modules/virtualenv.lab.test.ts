@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
-import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
+import type { Connection } from '../../src/connection/index.js';
+import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as apt } from '../../src/modules/apt.js';
 import { module as virtualenv } from '../../src/modules/virtualenv.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
-import { applyOn } from './lab-module-runner.js';
+import { applyOn, connectToLabHost } from './lab-module-runner.js';
 
 const HOST = 'mod-venv';
 const APP = fileURLToPath(new URL('../../app', import.meta.url));
@@ -26,8 +26,7 @@ const venvPython = (code: string) => onHost(`${quote(`${VENV}/bin/python`)} -c $
 
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
-  conn = createConnection(settingsFromHostVars(HOST, labConnectionVars(lab, HOST), { hostKeyChecking: 'strict' }));
-  await conn.connect();
+  conn = await connectToLabHost(lab, HOST);
   await run(apt, { name: ['python3-venv', 'python3-setuptools', 'python3-wheel', 'python3-pip'], update_cache: true, cache_valid_time: 3600 });
   // The example app as its user's checkout, and a wheel of it for --find-links (no package index anywhere).
   const tar = execFileSync('tar', ['-C', APP, '-cf', '-', 'shop']);
