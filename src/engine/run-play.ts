@@ -3,7 +3,7 @@ import { UnreachableError } from '../connection/types.js';
 import { loadTasksFile } from '../playbook/load-tasks.js';
 import { createLoadContext } from '../playbook/load-context.js';
 import { formatProblem } from '../playbook/errors.js';
-import type { IncludeNode, Play, TaskNode, TaskTree } from '../playbook/types.js';
+import type { BlockNode, IncludeNode, Play, TaskNode, TaskTree } from '../playbook/types.js';
 import { renderString, renderValue } from '../template/render.js';
 import { evaluateCondition } from '../template/expression.js';
 import { connectHost } from './connect-host.js';
@@ -66,7 +66,7 @@ async function runBatch(ctx: PlayRun, batch: HostState[]): Promise<void> {
     } else {
       for (const node of section) {
         if (ctx.ended || ctx.fatal || run.interrupted()) break;
-        await Promise.all(hosts().map((host) => ctx.limit(() => runNode(ctx, host, node, true))));
+        await runLinearNode(ctx, hosts(), node);
         for (const host of batch) if (host.failed) ctx.endedHosts.add(host.name);
         ctx.fatal = findFatalFailure(play, batch);
       }
@@ -78,11 +78,56 @@ async function runBatch(ctx: PlayRun, batch: HostState[]): Promise<void> {
   }
 }
 
+/**
+ * The linear strategy: the hosts take each task together, inside blocks too, as in Ansible. A
+ * block's tasks run on the hosts that have not failed; then its rescue on those that failed in it;
+ * then its always on all of them. Included files run on each host on its own (each may include
+ * another file).
+ */
+async function runLinearNode(ctx: PlayRun, hosts: HostState[], node: TaskTree): Promise<void> {
+  const running = hosts.filter((host) => canRun(ctx, host));
+  if (running.length === 0) return;
+  if (node.kind === 'block') return runLinearBlock(ctx, running, node);
+  if (node.kind === 'task' && node.module === 'meta' && metaAction(node) === 'flush_handlers') {
+    if (!isTaskSelected(node.tags, ctx.run.options.selection) || !ctx.run.started) return;
+    // Outside the forks limit: the handlers take their own slots.
+    return flushHandlers(ctx, running);
+  }
+  await Promise.all(running.map((host) => ctx.limit(() => runNode(ctx, host, node))));
+}
+
+async function runLinearNodes(ctx: PlayRun, hosts: HostState[], nodes: TaskTree[]): Promise<void> {
+  for (const node of nodes) {
+    if (ctx.ended || ctx.fatal || ctx.run.interrupted()) return;
+    await runLinearNode(ctx, hosts, node);
+  }
+}
+
+async function runLinearBlock(ctx: PlayRun, hosts: HostState[], block: BlockNode): Promise<void> {
+  await runLinearNodes(ctx, hosts, block.block);
+  if (block.rescue.length > 0) {
+    const rescued = hosts.filter((host) => host.failed && !host.unreachable);
+    for (const host of rescued) markRescued(host);
+    if (rescued.length > 0) {
+      indexLeaves(ctx, block.rescue);
+      await runLinearNodes(ctx, rescued, block.rescue);
+    }
+  }
+  if (block.always.length > 0) {
+    const reached = hosts.filter((host) => !host.unreachable);
+    const failedBefore = new Map(reached.map((host) => [host, host.failed]));
+    const cleared = ctx.errorsCleared;
+    for (const host of reached) host.failed = false;
+    await runLinearNodes(ctx, reached, block.always);
+    for (const host of reached) host.failed = host.failed || (failedBefore.get(host)! && cleared === ctx.errorsCleared);
+  }
+}
+
 /** The free strategy: this host goes through the section without waiting for the others. */
 async function runFreeSection(ctx: PlayRun, host: HostState, section: TaskTree[], batch: HostState[]): Promise<void> {
   for (const node of section) {
     if (!isRunning(ctx, host) || ctx.ended || ctx.run.interrupted()) return;
-    await runNode(ctx, host, node, false);
+    await runNode(ctx, host, node);
     if (host.failed) ctx.endedHosts.add(host.name);
     ctx.fatal ??= findFatalFailure(ctx.play, batch);
   }
@@ -142,15 +187,21 @@ async function gatherFacts(ctx: PlayRun, hosts: HostState[]): Promise<void> {
   );
 }
 
+/** Whether the host goes on with the play's next task. */
+function canRun(ctx: PlayRun, host: HostState): boolean {
+  return host.active && !ctx.ended && !ctx.fatal && !ctx.endedHosts.has(host.name) && !ctx.run.interrupted();
+}
+
 async function runNodes(ctx: PlayRun, host: HostState, nodes: TaskTree[]): Promise<void> {
   for (const node of nodes) {
-    if (!host.active || ctx.ended || ctx.fatal || ctx.endedHosts.has(host.name) || ctx.run.interrupted()) return;
-    await runNode(ctx, host, node, false);
+    if (!canRun(ctx, host)) return;
+    await runNode(ctx, host, node);
   }
 }
 
-async function runNode(ctx: PlayRun, host: HostState, node: TaskTree, topLevel: boolean): Promise<void> {
-  if (!host.active || ctx.ended || ctx.fatal || ctx.endedHosts.has(host.name) || ctx.run.interrupted()) return;
+/** One node on one host: a task, or (free strategy, included files) a whole block or include. */
+async function runNode(ctx: PlayRun, host: HostState, node: TaskTree): Promise<void> {
+  if (!canRun(ctx, host)) return;
   if (node.kind === 'block') return runBlock(ctx, host, node);
   if (node.kind === 'include') return runInclude(ctx, host, node);
   if (!isTaskSelected(node.tags, ctx.run.options.selection)) return;
@@ -158,7 +209,7 @@ async function runNode(ctx: PlayRun, host: HostState, node: TaskTree, topLevel: 
     if (!matchesTaskName(node.name, ctx.run.options.startAtTask ?? '')) return;
     ctx.run.started = true;
   }
-  if (node.module === 'meta') return runMeta(ctx, host, node, topLevel);
+  if (node.module === 'meta') return runMeta(ctx, host, node);
   announce(ctx, node, false);
   try {
     const result = await runTaskOnHost(ctx, host, node, upcomingOf(ctx, node));
@@ -168,14 +219,19 @@ async function runNode(ctx: PlayRun, host: HostState, node: TaskTree, topLevel: 
   }
 }
 
-async function runBlock(ctx: PlayRun, host: HostState, block: import('../playbook/types.js').BlockNode): Promise<void> {
+/** A host whose failure a rescue section takes over: it counts as rescued, not failed. */
+function markRescued(host: HostState): void {
+  host.failed = false;
+  host.stats.failed--;
+  host.stats.rescued++;
+  const last = [...host.results].reverse().find((r) => r.status === 'failed');
+  if (last) last.rescued = true;
+}
+
+async function runBlock(ctx: PlayRun, host: HostState, block: BlockNode): Promise<void> {
   await runNodes(ctx, host, block.block);
   if (host.failed && !host.unreachable && block.rescue.length > 0) {
-    host.failed = false;
-    host.stats.failed--;
-    host.stats.rescued++;
-    const last = [...host.results].reverse().find((r) => r.status === 'failed');
-    if (last) last.rescued = true;
+    markRescued(host);
     indexLeaves(ctx, block.rescue);
     await runNodes(ctx, host, block.rescue);
   }
@@ -217,17 +273,14 @@ async function runInclude(ctx: PlayRun, host: HostState, node: IncludeNode): Pro
   }
 }
 
-async function runMeta(ctx: PlayRun, host: HostState, task: TaskNode, topLevel: boolean): Promise<void> {
-  const action = typeof task.args === 'string' ? task.args : String((task.args as Record<string, unknown>).action ?? (task.args as Record<string, unknown>).cmd ?? '');
-  if (action === 'flush_handlers') {
-    // At the top of a linear play every host reaches this point together: flush for all of them once.
-    if (!topLevel) return flushHandlers(ctx, [host]);
-    if (!ctx.announced.has(task.id)) {
-      ctx.announced.add(task.id);
-      await flushHandlers(ctx, ctx.playHosts.map((name) => ctx.run.hosts.get(name)!));
-    }
-    return;
-  }
+function metaAction(task: TaskNode): string {
+  return typeof task.args === 'string' ? task.args : String((task.args as Record<string, unknown>).action ?? (task.args as Record<string, unknown>).cmd ?? '');
+}
+
+async function runMeta(ctx: PlayRun, host: HostState, task: TaskNode): Promise<void> {
+  const action = metaAction(task);
+  // The free strategy and included files: this host's own handlers (linear plays flush for all hosts at once).
+  if (action === 'flush_handlers') return flushHandlers(ctx, [host], { inSlot: true });
   try {
     const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, task);
     if (!(await withTaskContext(task, async () => evaluateCondition(task.when, vars)))) return;
@@ -244,8 +297,12 @@ async function runMeta(ctx: PlayRun, host: HostState, task: TaskNode, topLevel: 
   }
 }
 
-/** Runs notified handlers once each, in the order they are defined, on the hosts that notified them. */
-export async function flushHandlers(ctx: PlayRun, candidates: HostState[]): Promise<void> {
+/**
+ * Runs notified handlers once each, in the order they are defined, on the hosts that notified them.
+ * inSlot: the caller already holds a forks slot for this (single) host, so taking another could
+ * wait forever (with --forks 1 it would).
+ */
+export async function flushHandlers(ctx: PlayRun, candidates: HostState[], options: { inSlot?: boolean } = {}): Promise<void> {
   for (const handler of ctx.play.handlers) {
     const topics = [handler.name ?? '', ...handler.listen];
     const hosts = candidates.filter(
@@ -253,18 +310,15 @@ export async function flushHandlers(ctx: PlayRun, candidates: HostState[]): Prom
     );
     if (hosts.length === 0) continue;
     announce(ctx, handler, true, hosts.map((h) => h.name));
-    await Promise.all(
-      hosts.map((host) =>
-        ctx.limit(async () => {
-          try {
-            const result = await runTaskOnHost(ctx, host, handler, [], true);
-            record(ctx, host, result, true);
-          } catch (error) {
-            markUnreachable(ctx, host, error, handler.name ?? handler.module);
-          }
-        }),
-      ),
-    );
+    const runHandler = async (host: HostState) => {
+      try {
+        const result = await runTaskOnHost(ctx, host, handler, [], true);
+        record(ctx, host, result, true);
+      } catch (error) {
+        markUnreachable(ctx, host, error, handler.name ?? handler.module);
+      }
+    };
+    await Promise.all(hosts.map((host) => (options.inSlot ? runHandler(host) : ctx.limit(() => runHandler(host)))));
   }
   for (const host of candidates) host.notified.clear();
 }

@@ -14,6 +14,8 @@ export interface EngineRunOptions {
   forceHandlers?: boolean;
   limit?: string;
   extraVars?: Record<string, unknown>;
+  /** Hosts worked on at once (default 10). */
+  forks?: number;
 }
 
 export interface EngineRun {
@@ -56,7 +58,7 @@ export async function runEngine(playbook: string, inventory: string, options: En
     check: options.check ?? false,
     drift: options.drift ?? false,
     diff: true,
-    forks: 10,
+    forks: options.forks ?? 10,
     selection: { tags: [], skipTags: [] },
     forceHandlers: options.forceHandlers ?? false,
     extraVars: options.extraVars ?? {},
