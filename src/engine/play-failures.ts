@@ -11,15 +11,19 @@ export interface PlayAbort {
   skippedHosts: string[];
 }
 
-/** any_errors_fatal and max_fail_percentage (which must be exceeded, not reached), over one serial batch. */
-export function findFatalFailure(play: Play, batch: HostState[]): string | undefined {
-  const failed = batch.filter((host) => host.failed);
+/**
+ * any_errors_fatal and max_fail_percentage (which must be exceeded, not reached), over one serial
+ * batch. Inside a block with a rescue (rescuable), failures are the rescue's to handle and do not
+ * count; an unreachable host, which no rescue handles, still does.
+ */
+export function findFatalFailure(play: Play, batch: HostState[], options: { rescuable?: boolean } = {}): string | undefined {
+  const failed = options.rescuable ? [] : batch.filter((host) => host.failed);
   const unreachable = batch.filter((host) => host.unreachable);
   if (play.anyErrorsFatal && failed.length + unreachable.length > 0) {
     const what = [...failed.map((h) => `${h.name} failed`), ...unreachable.map((h) => `${h.name} is unreachable`)].join(', ');
     return `${what} and any_errors_fatal is set`;
   }
-  if (play.maxFailPercentage !== undefined && batch.length > 0 && (failed.length / batch.length) * 100 > play.maxFailPercentage) {
+  if (!options.rescuable && play.maxFailPercentage !== undefined && batch.length > 0 && (failed.length / batch.length) * 100 > play.maxFailPercentage) {
     return `${failed.length} of ${batch.length} hosts failed, above max_fail_percentage ${play.maxFailPercentage}`;
   }
   return undefined;

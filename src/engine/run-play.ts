@@ -84,10 +84,10 @@ async function runBatch(ctx: PlayRun, batch: HostState[]): Promise<void> {
  * then its always on all of them. Included files run on each host on its own (each may include
  * another file).
  */
-async function runLinearNode(ctx: PlayRun, hosts: HostState[], node: TaskTree): Promise<void> {
+async function runLinearNode(ctx: PlayRun, hosts: HostState[], node: TaskTree, rescuable = false): Promise<void> {
   const running = hosts.filter((host) => canRun(ctx, host));
   if (running.length === 0) return;
-  if (node.kind === 'block') return runLinearBlock(ctx, running, node);
+  if (node.kind === 'block') return runLinearBlock(ctx, running, node, rescuable);
   if (node.kind === 'task' && node.module === 'meta' && metaAction(node) === 'flush_handlers') {
     if (!isTaskSelected(node.tags, ctx.run.options.selection) || !ctx.run.started) return;
     // Outside the forks limit: the handlers take their own slots.
@@ -96,21 +96,24 @@ async function runLinearNode(ctx: PlayRun, hosts: HostState[], node: TaskTree): 
   await Promise.all(running.map((host) => ctx.limit(() => runNode(ctx, host, node))));
 }
 
-async function runLinearNodes(ctx: PlayRun, hosts: HostState[], nodes: TaskTree[]): Promise<void> {
+/** The nodes of a block section. rescuable: a rescue of this block or an outer one takes failures over. */
+async function runLinearNodes(ctx: PlayRun, hosts: HostState[], nodes: TaskTree[], rescuable: boolean): Promise<void> {
   for (const node of nodes) {
     if (ctx.ended || ctx.fatal || ctx.run.interrupted()) return;
-    await runLinearNode(ctx, hosts, node);
+    await runLinearNode(ctx, hosts, node, rescuable);
+    // any_errors_fatal and max_fail_percentage apply after every task, inside blocks too.
+    ctx.fatal ??= findFatalFailure(ctx.play, ctx.playHosts.map((name) => ctx.run.hosts.get(name)!), { rescuable });
   }
 }
 
-async function runLinearBlock(ctx: PlayRun, hosts: HostState[], block: BlockNode): Promise<void> {
-  await runLinearNodes(ctx, hosts, block.block);
+async function runLinearBlock(ctx: PlayRun, hosts: HostState[], block: BlockNode, rescuable: boolean): Promise<void> {
+  await runLinearNodes(ctx, hosts, block.block, rescuable || block.rescue.length > 0);
   if (block.rescue.length > 0) {
     const rescued = hosts.filter((host) => host.failed && !host.unreachable);
     for (const host of rescued) markRescued(host);
     if (rescued.length > 0) {
       indexLeaves(ctx, block.rescue);
-      await runLinearNodes(ctx, rescued, block.rescue);
+      await runLinearNodes(ctx, rescued, block.rescue, rescuable);
     }
   }
   if (block.always.length > 0) {
@@ -118,7 +121,7 @@ async function runLinearBlock(ctx: PlayRun, hosts: HostState[], block: BlockNode
     const failedBefore = new Map(reached.map((host) => [host, host.failed]));
     const cleared = ctx.errorsCleared;
     for (const host of reached) host.failed = false;
-    await runLinearNodes(ctx, reached, block.always);
+    await runLinearNodes(ctx, reached, block.always, rescuable);
     for (const host of reached) host.failed = host.failed || (failedBefore.get(host)! && cleared === ctx.errorsCleared);
   }
 }

@@ -172,6 +172,25 @@ describe('any_errors_fatal', () => {
     expect(lines('fatal-handler', 'tasks.log')).toEqual([]);
   });
 
+  it('ends the play at a failing task inside a block without rescue: no host takes the block\'s next task', async () => {
+    await run(
+      'fatal-in-block',
+      `- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - block:
+        - shell: echo {{ inventory_hostname }} >> {{ out }}/first.log; test {{ inventory_hostname }} != h1
+        - shell: echo {{ inventory_hostname }} >> {{ out }}/second.log
+    - shell: echo {{ inventory_hostname }} >> {{ out }}/after.log
+`,
+      LOCAL_HOSTS('h1', 'h2', 'h3'),
+    );
+    expect(lines('fatal-in-block', 'first.log').sort()).toEqual(['h1', 'h2', 'h3']);
+    expect(lines('fatal-in-block', 'second.log')).toEqual([]);
+    expect(lines('fatal-in-block', 'after.log')).toEqual([]);
+  });
+
   it('does not end the play for a failure that a rescue handled', async () => {
     await run(
       'fatal-rescued',
