@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { UnreachableError } from '../connection/types.js';
-import { loadTasksFile } from '../playbook/load-tasks.js';
+import { loadTasksFile, resolveTasksPath } from '../playbook/load-tasks.js';
 import { createLoadContext } from '../playbook/load-context.js';
 import { formatProblem } from '../playbook/errors.js';
 import type { BlockNode, IncludeNode, Play, TaskNode, TaskTree } from '../playbook/types.js';
@@ -81,13 +81,13 @@ async function runBatch(ctx: PlayRun, batch: HostState[]): Promise<void> {
 /**
  * The linear strategy: the hosts take each task together, inside blocks too, as in Ansible. A
  * block's tasks run on the hosts that have not failed; then its rescue on those that failed in it;
- * then its always on all of them. Included files run on each host on its own (each may include
- * another file).
+ * then its always on all of them. The hosts that include the same files take their tasks together.
  */
 async function runLinearNode(ctx: PlayRun, hosts: HostState[], node: TaskTree, rescuable = false): Promise<void> {
   const running = hosts.filter((host) => canRun(ctx, host));
   if (running.length === 0) return;
   if (node.kind === 'block') return runLinearBlock(ctx, running, node, rescuable);
+  if (node.kind === 'include') return runLinearInclude(ctx, running, node, rescuable);
   if (node.kind === 'task' && node.module === 'meta' && metaAction(node) === 'flush_handlers') {
     if (!isTaskSelected(node.tags, ctx.run.options.selection) || !ctx.run.started) return;
     // Outside the forks limit: the handlers take their own slots.
@@ -247,32 +247,81 @@ async function runBlock(ctx: PlayRun, host: HostState, block: BlockNode): Promis
   }
 }
 
-async function runInclude(ctx: PlayRun, host: HostState, node: IncludeNode): Promise<void> {
-  const label = `include_tasks ${node.file}`;
-  try {
-    const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, node);
-    const runs = await withTaskContext({ name: label, location: node.location }, async () => {
-      if (!evaluateCondition(node.when, vars)) return [];
-      const items = node.loop === undefined ? [undefined] : (renderValue(node.loop, vars) as unknown[]);
-      if (!Array.isArray(items)) throw new TaskError(`loop must be a list (${formatLocation(node.location)})`, node.location, 'loop');
-      return items.map((item, index) => {
-        const itemVars = node.loop === undefined ? {} : { [node.loopControl.loop_var]: item, ...(node.loopControl.index_var ? { [node.loopControl.index_var]: index } : {}) };
-        const file = renderString(node.file, { ...vars, ...itemVars });
-        return { file, itemVars };
-      });
+/** One file an include_tasks brings in for a host: its path and the loop variables of that item. */
+interface IncludeRun {
+  path: string;
+  itemVars: Record<string, unknown>;
+}
+
+const includeLabel = (node: IncludeNode) => `include_tasks ${node.file}`;
+
+/** The files an include_tasks brings in for this host (none when its `when` is false), in order. */
+async function resolveIncludeRuns(ctx: PlayRun, host: HostState, node: IncludeNode): Promise<IncludeRun[]> {
+  const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, node);
+  return withTaskContext({ name: includeLabel(node), location: node.location }, async () => {
+    if (!evaluateCondition(node.when, vars)) return [];
+    const items = node.loop === undefined ? [undefined] : (renderValue(node.loop, vars) as unknown[]);
+    if (!Array.isArray(items)) throw new TaskError(`loop must be a list (${formatLocation(node.location)})`, node.location, 'loop');
+    return items.map((item, index) => {
+      const itemVars = node.loop === undefined ? {} : { [node.loopControl.loop_var]: item, ...(node.loopControl.index_var ? { [node.loopControl.index_var]: index } : {}) };
+      const file = renderString(node.file, { ...vars, ...itemVars });
+      return { path: resolveTasksPath(file, { ...node, when: [], vars: { ...node.vars, ...itemVars } }), itemVars };
     });
-    for (const { file, itemVars } of runs) {
-      const load = createLoadContext(ctx.run.modules, []);
-      const inherited = { ...node, when: [], vars: { ...node.vars, ...itemVars } };
-      const path = (await import('../playbook/load-tasks.js')).resolveTasksPath(file, inherited);
-      const nodes = loadTasksFile(path, inherited, load, node.location);
-      if (load.problems.length > 0) throw new TaskError(load.problems.map(formatProblem).join('\n'), node.location);
-      indexLeaves(ctx, nodes);
-      await runNodes(ctx, host, nodes);
-    }
+  });
+}
+
+/** Loads the tasks of one included file (the include's own vars and the item's apply to them). */
+function loadIncludeRun(ctx: PlayRun, node: IncludeNode, run: IncludeRun): TaskTree[] {
+  const load = createLoadContext(ctx.run.modules, []);
+  const inherited = { ...node, when: [], vars: { ...node.vars, ...run.itemVars } };
+  const nodes = loadTasksFile(run.path, inherited, load, node.location);
+  if (load.problems.length > 0) throw new TaskError(load.problems.map(formatProblem).join('\n'), node.location);
+  indexLeaves(ctx, nodes);
+  return nodes;
+}
+
+function recordIncludeError(ctx: PlayRun, host: HostState, node: IncludeNode, error: unknown): void {
+  if (error instanceof UnreachableError) return markUnreachable(ctx, host, error, includeLabel(node));
+  record(ctx, host, { task: includeLabel(node), module: 'include_tasks', status: 'failed', changes: [], error: (error as Error).message, location: formatLocation(node.location) }, false);
+}
+
+/** include_tasks on one host (free strategy, or an include inside an included file). */
+async function runInclude(ctx: PlayRun, host: HostState, node: IncludeNode): Promise<void> {
+  try {
+    for (const run of await resolveIncludeRuns(ctx, host, node)) await runNodes(ctx, host, loadIncludeRun(ctx, node, run));
   } catch (error) {
-    if (error instanceof UnreachableError) return markUnreachable(ctx, host, error, label);
-    record(ctx, host, { task: label, module: 'include_tasks', status: 'failed', changes: [], error: (error as Error).message, location: formatLocation(node.location) }, false);
+    recordIncludeError(ctx, host, node, error);
+  }
+}
+
+/**
+ * include_tasks under the linear strategy: the hosts that include the same files (same items) take
+ * their tasks together, as in Ansible; hosts that include other files follow, group by group.
+ */
+async function runLinearInclude(ctx: PlayRun, hosts: HostState[], node: IncludeNode, rescuable: boolean): Promise<void> {
+  const groups = new Map<string, { runs: IncludeRun[]; hosts: HostState[] }>();
+  for (const host of hosts) {
+    try {
+      const runs = await resolveIncludeRuns(ctx, host, node);
+      const key = JSON.stringify(runs);
+      const group = groups.get(key) ?? { runs, hosts: [] };
+      group.hosts.push(host);
+      groups.set(key, group);
+    } catch (error) {
+      recordIncludeError(ctx, host, node, error);
+    }
+  }
+  for (const group of groups.values()) {
+    for (const run of group.runs) {
+      let nodes: TaskTree[];
+      try {
+        nodes = loadIncludeRun(ctx, node, run);
+      } catch (error) {
+        for (const host of group.hosts) recordIncludeError(ctx, host, node, error);
+        break;
+      }
+      await runLinearNodes(ctx, group.hosts, nodes, rescuable);
+    }
   }
 }
 

@@ -80,6 +80,32 @@ describe('linear strategy inside blocks', () => {
     expect(outcome.hosts.get('s2')!.stats).toMatchObject({ failed: 0, rescued: 1 });
   });
 
+  it('takes the tasks of an included file together on the hosts that include it, one group of hosts after another', async () => {
+    const out = join(project.dir, 'linear-include');
+    project.write(
+      'linear-include/steps.yml',
+      `- shell: sleep {{ pause }}; echo '1 {{ inventory_hostname }}' >> {{ out }}/steps.log
+- shell: echo '2 {{ inventory_hostname }}' >> {{ out }}/steps.log
+`,
+    );
+    project.write('linear-include/other.yml', `- shell: echo 'other {{ inventory_hostname }}' >> {{ out }}/steps.log\n`);
+    const playbook = project.write(
+      'linear-include/play.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks: "{{ file }}.yml"
+`,
+    );
+    const inventory = project.write(
+      'linear-include/inventory.ini',
+      's1 ansible_connection=local pause=0.6 file=steps\ns2 ansible_connection=local pause=0 file=steps\ns3 ansible_connection=local pause=0 file=other\n',
+    );
+    const { outcome } = await runEngine(playbook, inventory, { extraVars: { out } });
+    expect(readSteps(out)).toEqual(['1 s2', '1 s1', expect.stringMatching(/^2 s[12]$/), expect.stringMatching(/^2 s[12]$/), 'other s3']);
+    expect(outcome.hosts.get('s3')!.stats.changed).toBe(1);
+  });
+
   it('flushes handlers with meta inside a block once for the hosts there, even with one fork', async () => {
     const out = join(project.dir, 'flush-forks');
     const playbook = project.write(
