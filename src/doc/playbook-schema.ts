@@ -47,6 +47,15 @@ export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): obj
     for (const prefix of COLLECTION_PREFIXES) moduleProps[`${prefix}${module.name}`] = ref;
   }
   const taskList = { type: 'array', items: { $ref: '#/$defs/task' } };
+  const importRole = {
+    type: 'object',
+    description: "Runs a role's tasks here (static, at load time), with its defaults, vars and handlers.",
+    properties: { name: { type: 'string' }, tasks_from: { type: 'string' } },
+    required: ['name'],
+    additionalProperties: false,
+  };
+  const importRoleProps: Record<string, object> = { import_role: importRole };
+  for (const prefix of COLLECTION_PREFIXES) importRoleProps[`${prefix}import_role`] = importRole;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'drover playbook',
@@ -85,6 +94,12 @@ export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): obj
             additionalProperties: false,
           },
           { type: 'object', properties: { ...taskKeywords, include_tasks: {}, import_tasks: {} }, anyOf: [{ required: ['include_tasks'] }, { required: ['import_tasks'] }] },
+          {
+            type: 'object',
+            properties: { name: taskKeywords.name, when: taskKeywords.when, tags: taskKeywords.tags, vars: taskKeywords.vars, become: bool, become_user: taskKeywords.become_user, ...importRoleProps },
+            anyOf: Object.keys(importRoleProps).map((key) => ({ required: [key] })),
+            additionalProperties: false,
+          },
           { type: 'object', properties: { ...taskKeywords, ...moduleProps }, additionalProperties: false, minProperties: 1 },
         ],
       },

@@ -22,7 +22,7 @@ export const UNSUPPORTED_KEYWORDS = new Set([
   'delegate_to', 'delegate_facts', 'run_once', 'local_action', 'action', 'environment', 'async', 'poll',
   'throttle', 'connection', 'remote_user', 'diff', 'debugger', 'collections', 'module_defaults', 'order',
   'with_dict', 'with_fileglob', 'with_nested', 'with_together', 'with_sequence', 'with_subelements',
-  'include', 'include_role', 'import_role', 'include_vars', 'vars_prompt', 'ignore_unreachable',
+  'include', 'include_role', 'include_vars', 'vars_prompt', 'ignore_unreachable',
 ]);
 
 /** Ansible collection prefixes accepted in front of module names (ansible.builtin.copy). */

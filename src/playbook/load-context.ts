@@ -12,6 +12,8 @@ export interface LoadContext {
   roleSearchDirs: string[];
   /** Roles already listed in the current play (name + params), which are not run twice. */
   rolesSeen: Set<string>;
+  /** Role directories whose handlers the play already has. */
+  rolesWithHandlers: Set<string>;
   /** Handlers collected from roles while loading a play. */
   roleHandlers: import('./types.js').TaskNode[];
   /** Files currently being included, to catch include loops. */
@@ -31,6 +33,7 @@ export function createLoadContext(modules: Map<string, ModuleDefinition>, roleSe
     nextId: () => ++id,
     roleSearchDirs,
     rolesSeen: new Set(),
+    rolesWithHandlers: new Set(),
     roleHandlers: [],
     includeStack: [],
     roleStack: [],

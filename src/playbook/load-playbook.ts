@@ -86,6 +86,7 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
   const vars = readMap(raw, 'vars', source, ctx);
   const varsFilesVars = readVarsFiles(raw.vars_files, baseDir, source, raw, ctx);
   ctx.rolesSeen = new Set();
+  ctx.rolesWithHandlers = new Set();
   ctx.roleHandlers = [];
   const inherited: Inherited = {
     when: [],

@@ -25,11 +25,19 @@ export function findRoleDir(name: string, ctx: LoadContext): string | undefined 
   return undefined;
 }
 
+export interface RoleLoadOptions {
+  /** A role listed twice with the same parameters runs once (a play's `roles:`); import_role always runs. */
+  once?: boolean;
+  /** The file of tasks/ to run instead of main.yml (import_role's tasks_from). */
+  tasksFrom?: string;
+}
+
 /**
- * Loads one entry of a play's `roles:` list (and its meta dependencies first) into tasks, adding its
- * handlers to the play. A role listed twice with the same parameters runs once, as in Ansible.
+ * Loads one entry of a play's `roles:` list, or an import_role, (and its meta dependencies first)
+ * into tasks, adding its handlers to the play once. A role listed twice in `roles:` with the same
+ * parameters runs once, as in Ansible.
  */
-export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inherited, ctx: LoadContext, from: SourceLocation): TaskTree[] {
+export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inherited, ctx: LoadContext, from: SourceLocation, options: RoleLoadOptions = { once: true }): TaskTree[] {
   const spec = typeof entry === 'string' ? { role: entry } : (entry as RawMap | null);
   const name = spec && typeof spec === 'object' ? (spec.role ?? spec.name) : undefined;
   if (typeof name !== 'string') {
@@ -42,8 +50,10 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
     else if (!ROLE_ENTRY_KEYS.includes(key)) params[key] = value;
   }
   const seenKey = `${name}\u0000${JSON.stringify(params)}`;
-  if (ctx.rolesSeen.has(seenKey)) return [];
-  ctx.rolesSeen.add(seenKey);
+  if (options.once) {
+    if (ctx.rolesSeen.has(seenKey)) return [];
+    ctx.rolesSeen.add(seenKey);
+  }
 
   const dir = findRoleDir(name, ctx);
   if (!dir) {
@@ -78,10 +88,15 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
     for (const dependency of readDependencies(dir, ctx)) {
       out.push(...loadRoleEntry(dependency.entry, dependency.source, { ...inherited, when: roleInherited.when, tags: roleInherited.tags }, ctx, dependency.location));
     }
-    const tasksFile = findMain(join(dir, 'tasks'));
+    const tasksFile = options.tasksFrom === undefined ? findMain(join(dir, 'tasks')) : findTasksFrom(join(dir, 'tasks'), options.tasksFrom);
+    if (options.tasksFrom !== undefined && !tasksFile) {
+      ctx.problems.push({ message: `role '${name}' has no tasks file '${options.tasksFrom}'`, location: from, hint: `create ${join(dir, 'tasks', `${options.tasksFrom}.yml`)}, or fix tasks_from` });
+    }
     if (tasksFile) out.push(...loadTasksFile(tasksFile, roleInherited, ctx, from));
     const handlersFile = findMain(join(dir, 'handlers'));
-    if (handlersFile) {
+    // A role's handlers join the play once, however many times the role runs.
+    if (handlersFile && !ctx.rolesWithHandlers.has(dir)) {
+      ctx.rolesWithHandlers.add(dir);
       const handlers = loadTasksFile(handlersFile, { ...roleInherited, when: [], tags: [] }, ctx, from);
       ctx.roleHandlers.push(...handlers.filter((h): h is TaskNode => h.kind === 'task'));
     }
@@ -89,6 +104,11 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
   } finally {
     ctx.roleStack.pop();
   }
+}
+
+/** tasks_from: NAME, NAME.yml or NAME.yaml in the role's tasks/ directory. */
+function findTasksFrom(dir: string, name: string): string | undefined {
+  return [name, `${name}.yml`, `${name}.yaml`].map((f) => join(dir, f)).find((f) => existsSync(f));
 }
 
 function findMain(dir: string): string | undefined {

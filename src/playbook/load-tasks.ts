@@ -4,6 +4,8 @@ import { hasTemplate } from '../template/render.js';
 import type { SourceLocation, YamlFile } from './source.js';
 import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, stripCollectionPrefix, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
+// load-role loads tasks files with this module: a cycle, fine for functions called at load time.
+import { loadRoleEntry } from './load-role.js';
 import { parseFreeFormArgs, parseKeyValueArgs } from './parse-free-form.js';
 import { suggestName } from './suggest.js';
 import type { LoopControl, TaskNode, TaskTree } from './types.js';
@@ -52,6 +54,8 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
   if ('block' in raw) return [loadBlock(raw, source, inherited, ctx, location, taskLabel)];
   const includeKey = Object.keys(raw).find((key) => (INCLUDE_KEYWORDS as readonly string[]).includes(stripCollectionPrefix(key)));
   if (includeKey) return loadInclude(raw, includeKey, source, inherited, ctx, location, taskLabel);
+  const roleKey = Object.keys(raw).find((key) => stripCollectionPrefix(key) === 'import_role');
+  if (roleKey) return loadImportRole(raw, roleKey, source, inherited, ctx, location, taskLabel);
 
   const common = inheritCommon(raw, source, inherited, ctx, taskLabel);
   const moduleKeys = Object.keys(raw).filter((key) => !(TASK_KEYWORDS as readonly string[]).includes(key));
@@ -67,7 +71,8 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
     }
     const keyLocation = source.locate(raw, key);
     if (UNSUPPORTED_KEYWORDS.has(key)) {
-      ctx.problems.push({ message: `'${key}' is an Ansible keyword drover does not support`, location: keyLocation, task: taskLabel, field: key, hint: 'remove it, or rewrite the task without it (see README: playbook keywords)' });
+      const hint = stripCollectionPrefix(key) === 'include_role' ? 'use import_role (static) with the same name and tasks_from; it cannot loop' : 'remove it, or rewrite the task without it (see README: playbook keywords)';
+      ctx.problems.push({ message: `'${key}' is an Ansible keyword drover does not support`, location: keyLocation, task: taskLabel, field: key, hint });
     } else if (ctx.modules.has(normalized)) {
       ctx.problems.push({ message: `a task runs one module, but this one names both '${moduleName}' and '${normalized}'`, location: keyLocation, task: taskLabel, field: key, hint: 'split it into two tasks' });
     } else {
@@ -181,6 +186,35 @@ function loadInclude(raw: RawMap, key: string, source: YamlFile, inherited: Inhe
     return [];
   }
   return loadTasksFile(path, { ...common, role: inherited.role }, ctx, location);
+}
+
+/**
+ * import_role: the role's tasks (or tasks_from), in place, at load time, with its defaults, vars and
+ * handlers, as a `roles:` entry would bring them; it runs each time it is imported.
+ */
+function loadImportRole(raw: RawMap, key: string, source: YamlFile, inherited: Inherited, ctx: LoadContext, location: SourceLocation, label: string): TaskTree[] {
+  const spec = raw[key];
+  const allowed = ['name', 'when', 'tags', 'vars', 'become', 'become_user', key];
+  for (const other of Object.keys(raw)) {
+    if (!allowed.includes(other)) {
+      const hint = other === 'loop' || other === 'with_items' ? 'import_role is static and cannot loop; loop inside the role instead' : `import_role takes: ${allowed.join(', ')}`;
+      ctx.problems.push({ message: `'${other}' is not allowed on import_role`, location: source.locate(raw, other), task: label, field: other, hint });
+    }
+  }
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec) || typeof (spec as RawMap).name !== 'string') {
+    ctx.problems.push({ message: 'import_role needs the role\'s name', location: source.locate(raw, key), task: label, field: key, hint: `e.g. "${key}: { name: nginx }"` });
+    return [];
+  }
+  const { name: role, tasks_from: tasksFrom, ...rest } = spec as RawMap;
+  for (const other of Object.keys(rest)) {
+    ctx.problems.push({ message: `'${other}' is not supported on import_role`, location: source.locate(spec, other), task: label, field: `${key}.${other}`, hint: 'import_role takes name and tasks_from' });
+  }
+  if (tasksFrom !== undefined && typeof tasksFrom !== 'string') {
+    ctx.problems.push({ message: 'tasks_from must be a file name', location: source.locate(spec, 'tasks_from'), task: label, field: `${key}.tasks_from` });
+    return [];
+  }
+  const entry = { role, vars: raw.vars, when: raw.when, tags: raw.tags, become: raw.become, become_user: raw.become_user };
+  return loadRoleEntry(entry, source, inherited, ctx, location, { once: false, tasksFrom });
 }
 
 /** Resolves an included tasks file: relative to the including file's directory. */

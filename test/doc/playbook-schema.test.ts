@@ -60,6 +60,14 @@ describe('drover schema validates real playbooks', () => {
     expect(validatePlaybook([{ hosts: 'all', tasks: [{ debug: { msg: 'x', verbosity: 'high' } }] }])).toBe(false);
   });
 
+  it('accepts import_role with name and tasks_from, and rejects a loop or an unknown option on it', () => {
+    const ok = [{ 'import_role': { name: 'web' }, vars: { port: 80 }, when: 'x' }, { 'ansible.builtin.import_role': { name: 'web', tasks_from: 'setup' } }];
+    expect(validateTasks(ok), JSON.stringify(lastErrors(), null, 2)).toBe(true);
+    expect(validateTasks([{ import_role: { name: 'web' }, loop: [1, 2] }])).toBe(false);
+    expect(validateTasks([{ import_role: { name: 'web', allow_duplicates: true } }])).toBe(false);
+    expect(validateTasks([{ import_role: { tasks_from: 'setup' } }])).toBe(false);
+  });
+
   it('rejects an unknown play keyword', () => {
     expect(validatePlaybook([{ hosts: 'all', taks: [] }])).toBe(false);
   });
