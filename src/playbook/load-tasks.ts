@@ -70,8 +70,8 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
       continue;
     }
     const keyLocation = source.locate(raw, key);
-    if (UNSUPPORTED_KEYWORDS.has(key)) {
-      const hint = stripCollectionPrefix(key) === 'include_role' ? 'use import_role (static) with the same name and tasks_from; it cannot loop' : 'remove it, or rewrite the task without it (see README: playbook keywords)';
+    if (UNSUPPORTED_KEYWORDS.has(normalized)) {
+      const hint = normalized === 'include_role' ? 'use import_role (static) with the same name and tasks_from; it cannot loop' : 'remove it, or rewrite the task without it (see README: playbook keywords)';
       ctx.problems.push({ message: `'${key}' is an Ansible keyword drover does not support`, location: keyLocation, task: taskLabel, field: key, hint });
     } else if (ctx.modules.has(normalized)) {
       ctx.problems.push({ message: `a task runs one module, but this one names both '${moduleName}' and '${normalized}'`, location: keyLocation, task: taskLabel, field: key, hint: 'split it into two tasks' });
