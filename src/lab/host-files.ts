@@ -31,6 +31,32 @@ export function renderAptSources(mirrors: AptMirrors): string {
   return parts.join('\n');
 }
 
+/**
+ * /usr/local/sbin/apt-get on a lab host, ahead of /usr/bin/apt-get in root's PATH and sudo's
+ * secure_path. apt 2.6 can wait forever on a connection that apt-cacher-ng half-closed (seen: the
+ * http method asleep on a CLOSE-WAIT socket for minutes), and no Acquire timeout ends that wait.
+ * So an `apt-get update` gets a time limit per attempt, and one that stalls is tried again;
+ * every other apt-get command runs as it is. The environment overrides are for its tests.
+ */
+export const LAB_APT_GET_WRAPPER = `#!/bin/sh
+# drover lab: an apt-get update that stalls on the apt proxy is killed and tried again.
+real=\${DROVER_LAB_REAL_APT_GET:-/usr/bin/apt-get}
+case " $* " in
+  *" update "*) ;;
+  *) exec "$real" "$@" ;;
+esac
+attempt=1
+while :; do
+  timeout -k 5 "\${DROVER_LAB_APT_STALL_S:-90}" "$real" "$@"
+  rc=$?
+  # 124: timed out; 137: killed after the grace period.
+  if [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ]; then exit "$rc"; fi
+  if [ "$attempt" -ge 4 ]; then exit "$rc"; fi
+  echo "drover lab: apt-get update stalled (attempt $attempt); trying again" >&2
+  attempt=$((attempt + 1))
+done
+`;
+
 async function put(root: string, path: string, content: string, mode = 0o644): Promise<void> {
   const file = join(root, path);
   await mkdir(dirname(file), { recursive: true });
@@ -61,6 +87,7 @@ export async function writeHostFiles(options: {
     `Acquire::http::Proxy "http://${options.aptProxyAddress}:${APT_CACHE_PORT}";\nAcquire::http::Timeout "30";\nAcquire::http::Pipeline-Depth "0";\nAcquire::Retries "3";\n`,
   );
   await put(upper, 'etc/apt/sources.list.d/debian.sources', renderAptSources(options.mirrors));
+  await put(upper, 'usr/local/sbin/apt-get', LAB_APT_GET_WRAPPER, 0o755);
   await mkdir(join(upper, 'root', '.ssh'), { recursive: true, mode: 0o700 });
   await chmod(join(upper, 'root', '.ssh'), 0o700);
   await put(upper, 'root/.ssh/authorized_keys', options.labPublicKey.trim() + '\n', 0o600);

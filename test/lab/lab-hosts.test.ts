@@ -80,10 +80,12 @@ describe('drover lab on real Debian containers', () => {
     const out = await runOnLabHostOk(
       status,
       B,
-      'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hello >/dev/null && hello && apt-config dump Acquire::http::Proxy',
+      'command -v apt-get && apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hello >/dev/null && hello && apt-config dump Acquire::http::Proxy',
       { timeoutMs: 300_000 },
     );
     expect(out).toContain('Hello, world!');
+    // The lab's apt-get, which retries an update that stalls on the proxy, comes first in root's PATH.
+    expect(out.split('\n')[0]).toBe('/usr/local/sbin/apt-get');
     expect(out).toMatch(/Acquire::http::Proxy "http:\/\/[\d.]+:3142"/);
   }, 300_000);
 
