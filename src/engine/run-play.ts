@@ -89,7 +89,7 @@ async function runLinearNode(ctx: PlayRun, hosts: HostState[], node: TaskTree, r
   if (node.kind === 'block') return runLinearBlock(ctx, running, node, rescuable);
   if (node.kind === 'include') return runLinearInclude(ctx, running, node, rescuable);
   if (node.kind === 'task' && node.module === 'meta' && metaAction(node) === 'flush_handlers') {
-    if (!isTaskSelected(node.tags, ctx.run.options.selection) || !ctx.run.started) return;
+    if (!isReached(ctx, node)) return;
     // Outside the forks limit: the handlers take their own slots.
     return flushHandlers(ctx, running);
   }
@@ -107,21 +107,39 @@ async function runLinearNodes(ctx: PlayRun, hosts: HostState[], nodes: TaskTree[
 }
 
 async function runLinearBlock(ctx: PlayRun, hosts: HostState[], block: BlockNode, rescuable: boolean): Promise<void> {
-  await runLinearNodes(ctx, hosts, block.block, rescuable || block.rescue.length > 0);
+  await runBlockSections(ctx, hosts, block, (group, nodes, section) =>
+    runLinearNodes(ctx, group, nodes, section === 'block' ? rescuable || block.rescue.length > 0 : rescuable),
+  );
+}
+
+/**
+ * block, rescue, always, for one host (free strategy, included files) or for hosts together
+ * (linear): the block's tasks; then its rescue on the hosts that failed in it, which count as
+ * rescued; then its always on every host still reachable, where a failure from before the always
+ * stands again afterwards unless meta clear_host_errors ran.
+ */
+async function runBlockSections(
+  ctx: PlayRun,
+  hosts: HostState[],
+  block: BlockNode,
+  runSection: (hosts: HostState[], nodes: TaskTree[], section: 'block' | 'rescue' | 'always') => Promise<void>,
+): Promise<void> {
+  await runSection(hosts, block.block, 'block');
   if (block.rescue.length > 0) {
     const rescued = hosts.filter((host) => host.failed && !host.unreachable);
     for (const host of rescued) markRescued(host);
     if (rescued.length > 0) {
       indexLeaves(ctx, block.rescue);
-      await runLinearNodes(ctx, rescued, block.rescue, rescuable);
+      await runSection(rescued, block.rescue, 'rescue');
     }
   }
   if (block.always.length > 0) {
     const reached = hosts.filter((host) => !host.unreachable);
+    if (reached.length === 0) return;
     const failedBefore = new Map(reached.map((host) => [host, host.failed]));
     const cleared = ctx.errorsCleared;
     for (const host of reached) host.failed = false;
-    await runLinearNodes(ctx, reached, block.always, rescuable);
+    await runSection(reached, block.always, 'always');
     for (const host of reached) host.failed = host.failed || (failedBefore.get(host)! && cleared === ctx.errorsCleared);
   }
 }
@@ -129,7 +147,7 @@ async function runLinearBlock(ctx: PlayRun, hosts: HostState[], block: BlockNode
 /** The free strategy: this host goes through the section without waiting for the others. */
 async function runFreeSection(ctx: PlayRun, host: HostState, section: TaskTree[], batch: HostState[]): Promise<void> {
   for (const node of section) {
-    if (!isRunning(ctx, host) || ctx.ended || ctx.run.interrupted()) return;
+    if (!canRun(ctx, host)) return;
     await runNode(ctx, host, node);
     if (host.failed) ctx.endedHosts.add(host.name);
     ctx.fatal ??= findFatalFailure(ctx.play, batch);
@@ -190,9 +208,19 @@ async function gatherFacts(ctx: PlayRun, hosts: HostState[]): Promise<void> {
   );
 }
 
+/** Whether the run takes this task: its tags are selected, and --start-at-task is behind (or at) it. */
+function isReached(ctx: PlayRun, task: TaskNode): boolean {
+  if (!isTaskSelected(task.tags, ctx.run.options.selection)) return false;
+  if (!ctx.run.started) {
+    if (!matchesTaskName(task.name, ctx.run.options.startAtTask ?? '')) return false;
+    ctx.run.started = true;
+  }
+  return true;
+}
+
 /** Whether the host goes on with the play's next task. */
 function canRun(ctx: PlayRun, host: HostState): boolean {
-  return host.active && !ctx.ended && !ctx.fatal && !ctx.endedHosts.has(host.name) && !ctx.run.interrupted();
+  return isRunning(ctx, host) && !ctx.ended && !ctx.run.interrupted();
 }
 
 async function runNodes(ctx: PlayRun, host: HostState, nodes: TaskTree[]): Promise<void> {
@@ -207,11 +235,7 @@ async function runNode(ctx: PlayRun, host: HostState, node: TaskTree): Promise<v
   if (!canRun(ctx, host)) return;
   if (node.kind === 'block') return runBlock(ctx, host, node);
   if (node.kind === 'include') return runInclude(ctx, host, node);
-  if (!isTaskSelected(node.tags, ctx.run.options.selection)) return;
-  if (!ctx.run.started) {
-    if (!matchesTaskName(node.name, ctx.run.options.startAtTask ?? '')) return;
-    ctx.run.started = true;
-  }
+  if (!isReached(ctx, node)) return;
   if (node.module === 'meta') return runMeta(ctx, host, node);
   announce(ctx, node, false);
   try {
@@ -232,19 +256,7 @@ function markRescued(host: HostState): void {
 }
 
 async function runBlock(ctx: PlayRun, host: HostState, block: BlockNode): Promise<void> {
-  await runNodes(ctx, host, block.block);
-  if (host.failed && !host.unreachable && block.rescue.length > 0) {
-    markRescued(host);
-    indexLeaves(ctx, block.rescue);
-    await runNodes(ctx, host, block.rescue);
-  }
-  if (!host.unreachable && block.always.length > 0) {
-    const failedBefore = host.failed;
-    const cleared = ctx.errorsCleared;
-    host.failed = false;
-    await runNodes(ctx, host, block.always);
-    host.failed = host.failed || (failedBefore && cleared === ctx.errorsCleared);
-  }
+  await runBlockSections(ctx, [host], block, (group, nodes) => runNodes(ctx, group[0], nodes));
 }
 
 /** One file an include_tasks brings in for a host: its path and the loop variables of that item. */
