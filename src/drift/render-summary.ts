@@ -68,4 +68,3 @@ function indent(text: string, prefix: string): string {
     .map((line) => `${prefix}${line}`)
     .join('\n');
 }
-

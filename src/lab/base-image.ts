@@ -1,7 +1,8 @@
-import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AptMirrors } from './apt-mirror.js';
 import { runTool } from './run-tool.js';
+import { pathExists } from './path-exists.js';
 
 /** Bumped whenever the recipe below changes, so an old cached image is not reused. */
 const IMAGE_NAME = 'bookworm-v1';
@@ -24,20 +25,13 @@ export function baseImagePath(imagesDir: string): string {
   return join(imagesDir, IMAGE_NAME);
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * Returns the cached base image, building it first when absent. The build goes into a temp dir
  * that is renamed into place only when complete, so an interrupted build never leaves half an image.
  */
 export async function ensureBaseImage(imagesDir: string, mirrors: AptMirrors, log: (line: string) => void): Promise<string> {
   const finalPath = baseImagePath(imagesDir);
-  if (await exists(join(finalPath, 'etc', 'drover-lab-image'))) return finalPath;
+  if (await pathExists(join(finalPath, 'etc', 'drover-lab-image'))) return finalPath;
   await mkdir(imagesDir, { recursive: true });
   // Leftovers of interrupted builds (the caller holds the lab lock, so none is in progress).
   for (const name of await readdir(imagesDir)) {

@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { stopAptCache } from './apt-cache.js';
 import { baseImagePath } from './base-image.js';
 import { stopContainer } from './container.js';
@@ -12,6 +12,7 @@ import { readLabState, writeLabState } from './state-file.js';
 import { findLabNspawnPids } from './sweep.js';
 import type { LabLog } from './types.js';
 import { refreshKnownHosts } from './up.js';
+import { pathExists } from './path-exists.js';
 
 /**
  * Removes the named lab hosts (all of them when omitted): containers, namespaces, veths and overlays.
@@ -75,13 +76,6 @@ async function sweepEverything(paths: LabPaths, bridge: string): Promise<void> {
     if (!ns.startsWith(NETNS_PREFIX)) continue;
     const host = ns.slice(NETNS_PREFIX.length);
     const veth = vethName(host);
-    if ((await isLinkOnBridge(veth, bridge)) || (await exists(hostPaths(paths, host).dir))) await removeHostNetwork(ns, veth);
+    if ((await isLinkOnBridge(veth, bridge)) || (await pathExists(hostPaths(paths, host).dir))) await removeHostNetwork(ns, veth);
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -58,7 +58,6 @@ export async function removeLink(name: string): Promise<void> {
   if (await linkExists(name)) await runTool('ip', ['link', 'del', 'dev', name], { allowFailure: true });
 }
 
-/** A namespace with loopback and eth0 (the far end of a veth on the bridge), addressed and routed. */
 /**
  * The MAC of a host's eth0, fixed by its address (locally administered, 02:64 then the four octets).
  * A host that comes back at an address keeps its MAC, so the neighbour entries the controller and
@@ -71,6 +70,7 @@ export function macForAddress(address: string): string {
   return ['02', '64', ...octets.map((o) => o.toString(16).padStart(2, '0'))].join(':');
 }
 
+/** A namespace with loopback and eth0 (the far end of a veth on the bridge), addressed and routed. */
 export async function createHostNetwork(options: {
   netns: string;
   veth: string;

@@ -1,4 +1,4 @@
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureAptCache } from './apt-cache.js';
 import { readAptMirrors } from './apt-mirror.js';
@@ -21,6 +21,7 @@ import { readLabState, writeLabState, type LabState } from './state-file.js';
 import { statusFromState } from './status.js';
 import { resolveSubnet, type LabSubnet } from './subnet.js';
 import type { LabLog, LabStatus } from './types.js';
+import { pathExists } from './path-exists.js';
 
 const BOOT_TIMEOUT_MS = 90_000;
 
@@ -60,13 +61,6 @@ async function settleAll(work: Array<Promise<void>>): Promise<void> {
   const results = await Promise.allSettled(work);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-}
-
-async function isPrepared(marker: string): Promise<boolean> {
-  return stat(marker).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function tailOfLog(file: string): Promise<string> {
@@ -142,7 +136,7 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, bridge: string, hostN
       record.pid = undefined;
       await removeHostNetwork(record.netns, record.veth);
       // A host that stopped (poweroff, reboot, a crash) boots again on its own overlay, keeping its files.
-      if (await isPrepared(files.prepared)) {
+      if (await pathExists(files.prepared)) {
         await replaceHostsBlockInUpper(files.upper, name, everyone);
         restarted.push(name);
         return;

@@ -79,7 +79,6 @@ export function describeResult(host: string, result: TaskResult, options: Pick<O
   return out;
 }
 
-
 /** PLAY RECAP: one line per host with Ansible's counters. */
 export function renderRecap(rows: Array<{ host: string; stats: HostStats }>, style: ChalkInstance): string {
   const width = Math.max(0, ...rows.map((r) => r.host.length));
