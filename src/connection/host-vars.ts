@@ -109,7 +109,7 @@ export function settingsFromHostVars(host: string, vars: Record<string, unknown>
     connectRetries: retriesText !== undefined ? retryCount(host, retriesText) : cli.connectRetries,
     become: becomeFound ? toBoolean(host, becomeFound.name, becomeFound.value) : undefined,
     becomeUser: text('ansible_become_user'),
-    becomePassword: text('ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass'),
+    becomePassword: text(...BECOME_VAR_NAMES.password),
   };
   return settings;
 }
@@ -138,10 +138,17 @@ function retryCount(host: string, value: string): number {
   return number;
 }
 
+/** Ansible's spellings of a boolean in a variable (any case); undefined for anything else. */
+export function parseBoolWord(text: string): boolean | undefined {
+  const word = text.toLowerCase();
+  if (['yes', 'true', 'on', '1', 'y'].includes(word)) return true;
+  if (['no', 'false', 'off', '0', 'n'].includes(word)) return false;
+  return undefined;
+}
+
 function toBoolean(host: string, name: string, value: unknown): boolean {
   if (typeof value === 'boolean') return value;
-  const text = String(value).toLowerCase();
-  if (['yes', 'true', 'on', '1', 'y'].includes(text)) return true;
-  if (['no', 'false', 'off', '0', 'n'].includes(text)) return false;
-  throw new ConnectionSettingsError(`host ${host}: ${name} must be true or false, got ${JSON.stringify(value)}`);
+  const parsed = parseBoolWord(String(value));
+  if (parsed === undefined) throw new ConnectionSettingsError(`host ${host}: ${name} must be true or false, got ${JSON.stringify(value)}`);
+  return parsed;
 }

@@ -1,4 +1,4 @@
-import { BECOME_VAR_NAMES } from '../connection/host-vars.js';
+import { BECOME_VAR_NAMES, parseBoolWord } from '../connection/host-vars.js';
 import type { BecomeOptions } from '../connection/types.js';
 import type { TaskNode } from '../playbook/types.js';
 import { renderString } from '../template/render.js';
@@ -30,5 +30,5 @@ export function resolveBecome(ctx: PlayContext, host: string, task: TaskNode, va
 function isTrue(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
-  return typeof value === 'string' && ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
+  return typeof value === 'string' && parseBoolWord(value) === true;
 }
