@@ -118,15 +118,13 @@ export class InventoryModel implements Inventory {
   private mergeHostVars(name: string): Record<string, unknown> {
     const host = this.data.hosts.get(name);
     const groups = this.groupsOf(name).filter((g) => g !== 'all');
-    let vars: Record<string, unknown> = { ...this.data.groups.get('all')!.vars };
+    const vars: Record<string, unknown> = { ...this.data.groups.get('all')!.vars };
     for (const group of groups) Object.assign(vars, this.data.groups.get(group)!.vars);
     for (const layer of this.layers) Object.assign(vars, layer.groups.get('all'));
     for (const layer of this.layers) for (const group of groups) Object.assign(vars, layer.groups.get(group));
     // The implicit localhost runs on the controller itself, as in Ansible.
-    Object.assign(vars, host ? host.vars : { ansible_connection: 'local' });
-    for (const layer of this.layers) Object.assign(vars, layer.hosts.get(name));
-    vars = { ...vars, ...this.overrides.get(name) };
-    return vars;
+    if (!host) vars.ansible_connection = 'local';
+    return { ...vars, ...this.ownHostVars(name) };
   }
 
   /** Ansible's sort_groups: by depth below "all", then ansible_group_priority, then name. */
