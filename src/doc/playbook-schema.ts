@@ -1,5 +1,5 @@
 import type { ModuleDefinition } from '../modules/types.js';
-import { BLOCK_KEYWORDS, COLLECTION_PREFIXES, PLAY_KEYWORDS } from '../playbook/keywords.js';
+import { BLOCK_KEYWORDS, COLLECTION_PREFIXES, IMPORT_ROLE_KEYWORDS, PLAY_KEYWORDS } from '../playbook/keywords.js';
 import { allowTemplatedValues, rejectUnknownArguments } from './module-args-schema.js';
 import { moduleJsonSchema } from './render-module-doc.js';
 
@@ -96,7 +96,7 @@ export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): obj
           { type: 'object', properties: { ...taskKeywords, include_tasks: {}, import_tasks: {} }, anyOf: [{ required: ['include_tasks'] }, { required: ['import_tasks'] }] },
           {
             type: 'object',
-            properties: { name: taskKeywords.name, when: taskKeywords.when, tags: taskKeywords.tags, vars: taskKeywords.vars, become: bool, become_user: taskKeywords.become_user, ...importRoleProps },
+            properties: { ...Object.fromEntries(IMPORT_ROLE_KEYWORDS.map((k) => [k, taskKeywords[k]])), ...importRoleProps },
             anyOf: Object.keys(importRoleProps).map((key) => ({ required: [key] })),
             additionalProperties: false,
           },

@@ -11,6 +11,9 @@ export const BLOCK_KEYWORDS = [
 
 export const INCLUDE_KEYWORDS = ['include_tasks', 'import_tasks'] as const;
 
+/** What an import_role task may carry besides the import_role key itself. */
+export const IMPORT_ROLE_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user'] as const;
+
 export const PLAY_KEYWORDS = [
   'name', 'hosts', 'vars', 'vars_files', 'roles', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'become',
   'become_user', 'gather_facts', 'serial', 'strategy', 'any_errors_fatal', 'max_fail_percentage', 'tags',

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { hasTemplate } from '../template/render.js';
 import type { SourceLocation, YamlFile } from './source.js';
-import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, stripCollectionPrefix, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { BLOCK_KEYWORDS, IMPORT_ROLE_KEYWORDS, INCLUDE_KEYWORDS, stripCollectionPrefix, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 // load-role loads tasks files with this module: a cycle, fine for functions called at load time.
 import { loadRoleEntry } from './load-role.js';
@@ -194,7 +194,7 @@ function loadInclude(raw: RawMap, key: string, source: YamlFile, inherited: Inhe
  */
 function loadImportRole(raw: RawMap, key: string, source: YamlFile, inherited: Inherited, ctx: LoadContext, location: SourceLocation, label: string): TaskTree[] {
   const spec = raw[key];
-  const allowed = ['name', 'when', 'tags', 'vars', 'become', 'become_user', key];
+  const allowed: string[] = [...IMPORT_ROLE_KEYWORDS, key];
   for (const other of Object.keys(raw)) {
     if (!allowed.includes(other)) {
       const hint = other === 'loop' || other === 'with_items' ? 'import_role is static and cannot loop; loop inside the role instead' : `import_role takes: ${allowed.join(', ')}`;
