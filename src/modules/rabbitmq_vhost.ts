@@ -37,6 +37,6 @@ export const module = defineModule<Args, RabbitState>({
       return { changes: [{ kind: 'command', command: buildCtlCommand(args.node, [{ verb: 'delete_vhost', args: [args.name] }]), cwd: '/', summary: `delete vhost ${args.name}`, from: 'present', to: 'absent' }] };
     }
     if (exists) return { changes: [] };
-        return { changes: [{ kind: 'command', command: buildCtlCommand(args.node, [{ verb: 'add_vhost', args: [args.name] }]), cwd: '/', summary: `add vhost ${args.name}${broker.note}`, from: 'absent', to: 'present' }] };
+    return { changes: [{ kind: 'command', command: buildCtlCommand(args.node, [{ verb: 'add_vhost', args: [args.name] }]), cwd: '/', summary: `add vhost ${args.name}${broker.note}`, from: 'absent', to: 'present' }] };
   },
 });
