@@ -1,32 +1,29 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hermeticCliEnv, writeKnownHosts } from '../helpers/cli-sshd.js';
+import { hermeticCliEnv, startPasswordHost, type PasswordHost } from '../helpers/cli-sshd.js';
 import { runCliOnTerminal } from '../helpers/run-cli-on-terminal.js';
-import { createUser, startSshd, type TestSshd } from '../helpers/sshd.js';
+import type { TestSshd } from '../helpers/sshd.js';
 
 const USER = 'drvask46';
 const PASSWORD = `Ask-46 "typed" $pw`;
 
+let host: PasswordHost;
 let sshd: TestSshd;
 let dir: string;
 let outDir: string;
 let inventory: string;
 let playbook: string;
 let knownHosts: string;
-const cleanups: Array<() => void> = [];
 
 beforeAll(async () => {
-  sshd = await startSshd({ name: 'askpass', subnet: 146 });
-  cleanups.push(createUser(USER, PASSWORD, `${USER} ALL=(ALL:ALL) ALL`));
-  dir = mkdtempSync(join(tmpdir(), 'drover-askpass-'));
+  host = await startPasswordHost({ name: 'askpass', subnet: 146, user: USER, password: PASSWORD });
+  ({ sshd, dir, knownHosts } = host);
   chmodSync(dir, 0o755);
   outDir = join(dir, 'out');
   mkdirSync(outDir);
   chmodSync(outDir, 0o777);
-  knownHosts = writeKnownHosts(dir, [sshd]);
   // No ansible_password, no key: the password typed at the prompt is the only way in.
   inventory = join(dir, 'hosts.ini');
   writeFileSync(inventory, `ask1 ansible_host=${sshd.address} ansible_user=${USER}\n`);
@@ -47,11 +44,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(() => {
-  for (const cleanup of cleanups.reverse()) cleanup();
-  sshd?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => host?.stop());
 
 const args = (...extra: string[]) => ['run', playbook, '-i', inventory, '--known-hosts', knownHosts, ...extra];
 

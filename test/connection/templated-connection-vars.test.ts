@@ -1,29 +1,26 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptText } from '../../src/vault/vault-crypto.js';
-import { hermeticCliEnv, writeKnownHosts } from '../helpers/cli-sshd.js';
+import { hermeticCliEnv, startPasswordHost, type PasswordHost } from '../helpers/cli-sshd.js';
 import { runCli } from '../helpers/run-cli.js';
-import { createUser, startSshd, type TestSshd } from '../helpers/sshd.js';
+import type { TestSshd } from '../helpers/sshd.js';
 
 const USER = 'drvtpl45';
 // The login and the sudo password of the user (one Unix password), kept only in vault files below.
 const PASSWORD = `Tpl-45 'pw' $x`;
 const VAULT_PASSWORD = 'vault pass 45';
 
+let host: PasswordHost;
 let sshd: TestSshd;
 let dir: string;
 let inventory: string;
 let knownHosts: string;
 let vaultPasswordFile: string;
-const cleanups: Array<() => void> = [];
 
 beforeAll(async () => {
-  sshd = await startSshd({ name: 'tmplvars', subnet: 145 });
-  cleanups.push(createUser(USER, PASSWORD, `${USER} ALL=(ALL:ALL) ALL`));
-  dir = mkdtempSync(join(tmpdir(), 'drover-tmplvars-'));
-  knownHosts = writeKnownHosts(dir, [sshd]);
+  host = await startPasswordHost({ name: 'tmplvars', subnet: 145, user: USER, password: PASSWORD });
+  ({ sshd, dir, knownHosts } = host);
   vaultPasswordFile = join(dir, 'vault-password');
   writeFileSync(vaultPasswordFile, `${VAULT_PASSWORD}\n`);
 
@@ -41,11 +38,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'secrets.yml'), encryptText(`vault_become: ${JSON.stringify(PASSWORD)}\n`, VAULT_PASSWORD));
 });
 
-afterAll(() => {
-  for (const cleanup of cleanups.reverse()) cleanup();
-  sshd?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => host?.stop());
 
 function writePlaybook(name: string, play: string[]): string {
   const file = join(dir, name);
