@@ -82,14 +82,15 @@ function setTypeOf(variable: string, links: boolean): string {
  * out here, and fetched content is hashed by the controller instead of by sha256sum.
  */
 export function buildPathProbe(path: string, options: PathProbeOptions = {}): string {
+  const ancestors = ancestorsOf(path);
   const lines = [
     `p=${quote(path)}`,
     setTypeOf('t', true),
     setTypeOf('f', false),
     'echo "type=$t"; echo "ftype=$f"',
     // A path under a directory the user may not search looks absent; say which directory instead.
-    ...(ancestorsOf(path).length > 0
-      ? [`if [ "$t" = absent ]; then for a in ${ancestorsOf(path).map(quote).join(' ')}; do [ -d "$a" ] || break; [ -x "$a" ] || { ${emitBase64('denied64', 'printf %s "$a"')}; break; }; done; fi`]
+    ...(ancestors.length > 0
+      ? [`if [ "$t" = absent ]; then for a in ${ancestors.map(quote).join(' ')}; do [ -d "$a" ] || break; [ -x "$a" ] || { ${emitBase64('denied64', 'printf %s "$a"')}; break; }; done; fi`]
       : []),
     `if [ "$t" = link ]; then ${emitBase64('target64', 'readlink -n -- "$p"')}; fi`,
   ];
