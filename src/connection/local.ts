@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { BecomeHandshake, wrapBecome } from './become.js';
-import { execKeepingSecretsOffCommandLine } from './secret-command.js';
+import { execKeepingOffCommandLine } from './keep-off-command-line.js';
 import { CommandTimeoutError, type Connection, type ExecOptions, type ExecResult } from './types.js';
 
 /** Runs commands on the controller itself through /bin/sh (ansible_connection: local). */
@@ -16,14 +16,24 @@ export class LocalConnection implements Connection {
   async close(): Promise<void> {}
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return execKeepingSecretsOffCommandLine(this.host, command, options, (line, lineOptions) => this.execLine(line, lineOptions));
+    return execKeepingOffCommandLine(
+      { host: this.host, lineBytes: (line, lineOptions) => Buffer.byteLength(this.buildLine(line, lineOptions).line), execLine: (line, lineOptions) => this.execLine(line, lineOptions) },
+      command,
+      options,
+    );
+  }
+
+  /** The line /bin/sh -c runs: through sudo when becoming another user. */
+  private buildLine(command: string, options: ExecOptions): { line: string; needsSudo: boolean } {
+    const become = options.become;
+    const needsSudo = become !== undefined && (become.user ?? 'root') !== this.currentUser;
+    return { line: needsSudo ? wrapBecome(command, become) : command, needsSudo };
   }
 
   private execLine(command: string, options: ExecOptions): Promise<ExecResult> {
     this.execCount++;
     const become = options.become;
-    const needsSudo = become !== undefined && (become.user ?? 'root') !== this.currentUser;
-    const line = needsSudo ? wrapBecome(command, become) : command;
+    const { line, needsSudo } = this.buildLine(command, options);
     return new Promise((resolve, reject) => {
       // Its own process group: a timeout stops everything the command started, not just /bin/sh,
       // and Ctrl-C in the terminal reaches drover only, which lets running work finish.
@@ -42,7 +52,7 @@ export class LocalConnection implements Connection {
         ? setTimeout(() => fail(new CommandTimeoutError(this.host, options.timeoutMs!)), options.timeoutMs)
         : undefined;
       const writeStdin = () => child.stdin.end(options.stdin ?? '');
-      const handshake = needsSudo
+      const handshake = needsSudo && become
         ? new BecomeHandshake(this.host, become.password, (data) => child.stdin.write(data), writeStdin)
         : undefined;
       child.stdin.on('error', () => {});

@@ -4,7 +4,7 @@ import { withRemoteDeadline } from './remote-deadline.js';
 import { forwardThrough, resolveJumpHosts } from './proxy-jump.js';
 import type { AuthSources } from './ssh-auth.js';
 import { runOnChannel } from './ssh-exec.js';
-import { execKeepingSecretsOffCommandLine } from './secret-command.js';
+import { execKeepingOffCommandLine } from './keep-off-command-line.js';
 import { openLink, SshLinkError, type SshClient } from './ssh-link.js';
 import { resolveSshSettings, type ResolvedSshSettings } from './ssh-settings.js';
 import { UnreachableError, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult } from './types.js';
@@ -58,18 +58,27 @@ export class SshConnection implements Connection {
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return execKeepingSecretsOffCommandLine(this.host, command, options, (line, lineOptions) => this.execLine(line, lineOptions));
+    return execKeepingOffCommandLine(
+      { host: this.host, lineBytes: (line, lineOptions) => Buffer.byteLength(this.buildLine(line, lineOptions).line), execLine: (line, lineOptions) => this.execLine(line, lineOptions) },
+      command,
+      options,
+    );
+  }
+
+  /** The exec line for a command: through sudo when becoming another user, under a deadline on the host. */
+  private buildLine(command: string, options: ExecOptions): { line: string; needsSudo: boolean; timeoutMs: number } {
+    const become = options.become;
+    const needsSudo = become !== undefined && (become.user ?? 'root') !== (this.resolved?.user ?? this.settings.user);
+    const timeoutMs = options.timeoutMs ?? this.resolved?.commandTimeoutMs ?? 0;
+    return { line: withRemoteDeadline(needsSudo ? wrapBecome(command, become) : command, timeoutMs), needsSudo, timeoutMs };
   }
 
   private execLine(command: string, options: ExecOptions): Promise<ExecResult> {
     const client = this.links.at(-1);
-    const resolved = this.resolved;
-    if (!client || !resolved) return Promise.reject(new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`));
+    if (!client || !this.resolved) return Promise.reject(new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`));
     this.execCount++;
     const become = options.become;
-    const needsSudo = become !== undefined && (become.user ?? 'root') !== resolved.user;
-    const timeoutMs = options.timeoutMs ?? resolved.commandTimeoutMs;
-    const line = withRemoteDeadline(needsSudo ? wrapBecome(command, become) : command, timeoutMs);
+    const { line, needsSudo, timeoutMs } = this.buildLine(command, options);
     return this.limit(async () => {
       if (this.lostReason) throw new UnreachableError(this.host, this.lostReason);
       try {

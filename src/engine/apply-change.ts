@@ -3,7 +3,15 @@ import type { Connection, BecomeOptions, ExecResult } from '../connection/types.
 import type { Change, ProbeOutput } from '../modules/types.js';
 import { buildPutFileScript } from '../remote/put-file.js';
 import { quote } from '../remote/quote.js';
-import { buildProbeBatch, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
+import { MAX_EXEC_LINE_BYTES } from '../connection/keep-off-command-line.js';
+import { buildProbeBatch, ProbeBudget, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
+
+/**
+ * How many probes ride along with a group of changes. A quarter of the exec line limit keeps a
+ * group that feeds a put on stdin a plain exec line (a longer one costs an extra exec to stage),
+ * with room for the quoting of become and the remote deadline.
+ */
+export const CARRY_LIMITS = { count: 8, bytes: MAX_EXEC_LINE_BYTES / 4 };
 
 export interface ApplyOptions {
   /** The task's become settings; a change's own `user` overrides the user. */
@@ -16,8 +24,24 @@ export interface ApplyOptions {
 export interface GroupResult {
   /** The changes that ran; after a failure, the failed one is the last and the rest did not run. */
   results: ExecResult[];
-  /** The probes' answers, when they were sent and every change succeeded. */
+  /** The probes' answers, when they were sent and every change succeeded (see carryProbes for which were sent). */
   answers: Map<string, ProbeOutput>;
+}
+
+/**
+ * The probes that go along with a group of changes, within CARRY_LIMITS. The next task is likely
+ * to change too in a cold run, and a change empties the probe cache, so a long window here would
+ * be probed again and again; a short one saves the next task its own exec.
+ */
+function carryProbes(lines: Array<{ line: string }>, probes: ProbeRequest[]): ProbeRequest[] {
+  const used = lines.reduce((sum, { line }) => sum + Buffer.byteLength(line) + 200, 0);
+  const budget = new ProbeBudget({ count: CARRY_LIMITS.count, bytes: Math.max(0, CARRY_LIMITS.bytes - used) }, true);
+  const carried: ProbeRequest[] = [];
+  for (const probe of probes) {
+    if (!budget.take(probe)) break;
+    carried.push(probe);
+  }
+  return carried;
 }
 
 /** Executes one planned change on the host. This is the only place that changes a host. */
@@ -53,12 +77,14 @@ export function groupChanges(changes: readonly Change[], options: ApplyOptions =
 /**
  * Executes a group of changes (see groupChanges) in one exec, in order, stopping at the first
  * that fails; then, in the same exec and only when all succeeded, the probes of the tasks after
- * them, so a cold run costs one round trip per task instead of one per change plus one per probe.
+ * them (those that fit: see carryProbes), so a cold run costs one round trip per task instead of
+ * one per change plus one per probe.
  * Each change's own stdout, stderr and exit status come back as they would from applyChange.
  */
-export async function applyChanges(conn: Connection, changes: readonly Change[], probes: ProbeRequest[], options: ApplyOptions = {}): Promise<GroupResult> {
+export async function applyChanges(conn: Connection, changes: readonly Change[], wanted: ProbeRequest[], options: ApplyOptions = {}): Promise<GroupResult> {
   if (changes.length === 0) throw new Error('applyChanges needs at least one change');
   const lines = changes.map((change) => changeLine(change, options));
+  const probes = carryProbes(lines, wanted);
   const timeoutMs = options.timeoutMs === undefined ? undefined : options.timeoutMs * changes.length;
   if (changes.length === 1 && probes.length === 0) return { results: [await applyChange(conn, changes[0], options)], answers: new Map() };
   const nonce = randomBytes(8).toString('hex');

@@ -4,13 +4,10 @@ import { connectHost } from './connect-host.js';
 import type { HostState } from './host-state.js';
 import { prepareInvocations } from './prepare-invocations.js';
 import { resolveBecome } from './resolve-become.js';
-import { buildProbeBatch, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
+import { buildProbeBatch, ProbeBudget, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
 import type { PlayContext } from './run-context.js';
 import { isTaskSelected } from './select-tasks.js';
 import { buildTaskVars } from './task-vars.js';
-
-/** Most probes sent in one exec; keeps one script and its answer to a sensible size. */
-const MAX_BATCH = 200;
 
 /** The leaf tasks of a section in the order a host meets them (rescue and includes end a window). */
 export function flattenLeaves(nodes: TaskTree[], out: Array<TaskNode | 'barrier'> = []): Array<TaskNode | 'barrier'> {
@@ -32,8 +29,8 @@ function sameBecome(a: BecomeOptions | undefined, b: BecomeOptions | undefined):
 }
 
 /**
- * Fetches the probe answers of a task and of the tasks after it in ONE remote exec, so that a
- * converged play costs one round trip per host. Any applied change empties the cache (the engine
+ * Fetches the probe answers of a task (its remaining loop items included) and of the tasks after
+ * it in ONE remote exec, so that a converged play costs one round trip per host. Any applied change empties the cache (the engine
  * then re-probes the window in the same exec as the change; see applyChanges).
  */
 export async function fetchProbes(
@@ -57,7 +54,8 @@ export async function fetchProbes(
 }
 
 /**
- * The probes to send with a task's own (first.requests): those of the tasks after it, up to where
+ * The probes to send with a task's own (first.requests, as many as fit), then those of the tasks
+ * after it while the batch stays within its budget (see PROBE_BATCH_LIMITS), up to where
  * a later task depends on something an earlier one in the window produces (a registered result or
  * set_fact), at a task whose probe would run as another user (become resolved with its own
  * variables, as it will be when it runs), or at an include/rescue boundary.
@@ -68,12 +66,19 @@ export async function collectProbeWindow(
   first: { task: TaskNode; requests: ProbeRequest[] },
   upcoming: readonly (TaskNode | 'barrier')[],
   become: BecomeOptions | undefined,
+  budget = new ProbeBudget(),
 ): Promise<ProbeRequest[]> {
-  const requests = [...first.requests];
+  const requests: ProbeRequest[] = [];
+  for (const request of first.requests) {
+    if (!budget.take(request)) return requests;
+    requests.push(request);
+  }
   const produced = new Set<string>();
   if (first.task.register) produced.add(first.task.register);
+  // Tasks without a probe take no budget; this bounds the look-ahead over them all the same.
+  let examined = 0;
   for (const next of upcoming) {
-    if (requests.length >= MAX_BATCH || next === 'barrier') break;
+    if (budget.full || next === 'barrier' || ++examined > budget.maxCount) break;
     if (!isTaskSelected(next.tags, ctx.run.options.selection)) continue;
     if (mentionsAny(next, produced)) break;
     const module = ctx.run.modules.get(next.module);
@@ -90,7 +95,10 @@ export async function collectProbeWindow(
       if (!sameBecome(resolveBecome(ctx, host.name, next, vars), become)) break;
       const prepared = await prepareInvocations(next, module, vars, { host: host.name, check: ctx.run.options.check });
       for (const invocation of prepared.invocations) {
-        if (!invocation.skipped && !host.probeCache.has(invocation.key)) requests.push({ key: invocation.key, script: module.probe(invocation.args) });
+        if (invocation.skipped || host.probeCache.has(invocation.key)) continue;
+        const request = { key: invocation.key, script: module.probe(invocation.args) };
+        if (!budget.take(request)) return requests;
+        requests.push(request);
       }
     } catch {
       // The task cannot be prepared yet (it will report its own error when it runs): end the window.

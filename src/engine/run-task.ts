@@ -4,29 +4,19 @@ import { UnreachableError } from '../connection/types.js';
 import type { Change, ModuleDefinition, Plan } from '../modules/types.js';
 import type { TaskNode } from '../playbook/types.js';
 import { evaluateCondition } from '../template/expression.js';
-import { applyChanges, groupChanges } from './apply-change.js';
+import { applyChanges, CARRY_LIMITS, groupChanges } from './apply-change.js';
 import { connectHost } from './connect-host.js';
-import type { ReportedChange, TaskResult, TaskStatus } from './events.js';
+import type { ReportedChange, TaskResult } from './events.js';
 import type { HostState } from './host-state.js';
 import { prepareInvocations, withTaskContext, type Invocation } from './prepare-invocations.js';
+import { PROBE_BATCH_LIMITS, ProbeBudget, type ProbeRequest } from './probe-batch.js';
 import { collectProbeWindow, fetchProbes } from './probe-window.js';
 import type { PlayContext } from './run-context.js';
 import { formatLocation, TaskError } from './task-error.js';
 import { buildTaskVars } from './task-vars.js';
 import { resolveBecome } from './resolve-become.js';
+import { evaluateOutcome, execFields, hideOutput, registeredValue, summarize, type ItemOutcome } from './task-outcome.js';
 
-/** What one invocation (a task, or one loop item) did. */
-interface ItemOutcome {
-  status: TaskStatus;
-  changes: ReportedChange[];
-  registered: Record<string, unknown>;
-  error?: string;
-  unverifiable?: boolean;
-  skipReason?: string;
-  msg?: string;
-  facts?: Record<string, unknown>;
-  label?: string;
-}
 
 /**
  * Runs one task on one host: when, loop, render, probe (batched with the tasks after it), plan,
@@ -49,9 +39,8 @@ export async function runTaskOnHost(
     const prepared = await prepareInvocations(task, module, vars, { host: host.name, check: ctx.run.options.check });
     looped = prepared.looped;
     outcomes = [];
-    const last = prepared.invocations.at(-1);
-    for (const invocation of prepared.invocations) {
-      const scope: InvocationScope = { ctx, host, task, module, upcoming, become, last: invocation === last };
+    for (const [index, invocation] of prepared.invocations.entries()) {
+      const scope: InvocationScope = { ctx, host, task, module, upcoming, become, later: prepared.invocations.slice(index + 1) };
       outcomes.push({ ...(await runInvocation(scope, invocation)), label: invocation.label });
       if (outcomes[outcomes.length - 1].status === 'failed' && !looped) break;
     }
@@ -77,8 +66,16 @@ interface InvocationScope {
   /** The tasks after this one in its section, for batching probes. */
   upcoming: readonly (TaskNode | 'barrier')[];
   become: BecomeOptions | undefined;
-  /** The task's last (or only) invocation: the next probes belong to the tasks after it. */
-  last: boolean;
+  /** The task's invocations after this one (its later loop items): their probes come first. */
+  later: readonly Invocation[];
+}
+
+/** The probes of the task's next loop items not fetched yet, at most `count` (none for a probeAlone module). */
+function laterProbes(scope: InvocationScope, count: number): ProbeRequest[] {
+  const { module, host } = scope;
+  if (!module.probe || module.probeAlone) return [];
+  const pending = scope.later.filter((item) => !item.skipped && !host.probeCache.has(item.key)).slice(0, count);
+  return pending.map((item) => ({ key: item.key, script: module.probe!(item.args) }));
 }
 
 async function runInvocation(scope: InvocationScope, invocation: Invocation): Promise<ItemOutcome> {
@@ -116,7 +113,8 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
   let current: unknown;
   if (module.probe) {
     if (!host.probeCache.has(invocation.key)) {
-      await fetchProbes(ctx, host, { task, requests: [{ key: invocation.key, script: module.probe(invocation.args) }] }, upcoming, become);
+      const own = { key: invocation.key, script: module.probe(invocation.args) };
+      await fetchProbes(ctx, host, { task, requests: [own, ...laterProbes(scope, PROBE_BATCH_LIMITS.count - 1)] }, upcoming, become);
     }
     const probe = host.probeCache.get(invocation.key)!;
     host.probeCache.delete(invocation.key);
@@ -152,7 +150,7 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
       options.events.verbose?.(3, host.name, `apply: ${change.summary}${change.kind === 'command' ? `\n  $ ${change.command}` : ` (put ${change.path})`}`);
     }
     const lastChange = group[group.length - 1];
-    const probes = scope.last && index === groups.length - 1 && canProbeAfter(lastChange) ? await collectProbeWindow(ctx, host, { task, requests: [] }, upcoming, become) : [];
+    const probes = index === groups.length - 1 && canProbeAfter(lastChange) ? await collectProbeWindow(ctx, host, { task, requests: laterProbes(scope, CARRY_LIMITS.count) }, upcoming, become, new ProbeBudget(CARRY_LIMITS, true)) : [];
     if (probes.length > 0) options.events.verbose?.(2, host.name, `probing ${probes.length} task invocation(s) in the same exec`);
     const outcome = await applyChanges(conn, group, probes, { become, timeoutMs: options.commandTimeoutMs });
     for (const [key, answer] of outcome.answers) host.probeCache.set(key, answer);
@@ -179,72 +177,3 @@ function canProbeAfter(change: Change): boolean {
   return change.kind === 'put' || change.user === undefined;
 }
 
-/** changed_when and failed_when, evaluated with the task's own result under its register name. */
-function evaluateOutcome(task: TaskNode, invocation: Invocation, outcome: ItemOutcome): ItemOutcome {
-  if (task.changedWhen === undefined && task.failedWhen === undefined) return outcome;
-  const vars = { ...invocation.vars, ...outcome.registered, ...(task.register ? { [task.register]: outcome.registered } : {}) };
-  let next = outcome;
-  if (task.failedWhen !== undefined) {
-    const failed = evaluateCondition(task.failedWhen, vars);
-    if (failed && next.status !== 'failed') next = { ...next, status: 'failed', error: next.error ?? `failed_when condition is true: ${JSON.stringify(task.failedWhen)}` };
-    if (!failed && next.status === 'failed') next = { ...next, status: next.registered.changed ? 'changed' : 'ok', error: undefined };
-    next.registered = { ...next.registered, failed };
-  }
-  if (task.changedWhen !== undefined && next.status !== 'failed') {
-    const changed = evaluateCondition(task.changedWhen, vars);
-    next = { ...next, status: changed ? 'changed' : 'ok', changes: changed ? next.changes : [] };
-    next.registered = { ...next.registered, changed };
-  }
-  return next;
-}
-
-function execFields(result: ExecResult): Record<string, unknown> {
-  const stdout = result.stdout.replace(/\n$/, '');
-  const stderr = result.stderr.replace(/\n$/, '');
-  return { rc: result.code, stdout, stderr, stdout_lines: stdout === '' ? [] : stdout.split('\n'), stderr_lines: stderr === '' ? [] : stderr.split('\n') };
-}
-
-function summarize(base: Omit<TaskResult, 'status' | 'changes'>, outcomes: ItemOutcome[], looped: boolean): TaskResult {
-  const statuses = outcomes.map((o) => o.status);
-  const status: TaskStatus = statuses.includes('failed')
-    ? 'failed'
-    : statuses.includes('changed')
-      ? 'changed'
-      : statuses.length > 0 && statuses.every((s) => s === 'skipped')
-        ? 'skipped'
-        : 'ok';
-  const result: TaskResult = { ...base, status, changes: outcomes.flatMap((o) => o.changes) };
-  const error = outcomes.find((o) => o.error)?.error;
-  if (error) result.error = error;
-  if (outcomes.some((o) => o.unverifiable)) result.unverifiable = true;
-  const msgs = outcomes.map((o) => o.msg).filter((m): m is string => m !== undefined);
-  if (msgs.length > 0 && !looped) result.msg = msgs[0];
-  if (status === 'skipped') result.skipReason = outcomes[0]?.skipReason;
-  if (looped) {
-    result.items = outcomes.map((o, i) => ({ label: o.label ?? String(i), status: o.status, changes: o.changes, error: o.error, msg: o.msg }));
-  }
-  return result;
-}
-
-function registeredValue(outcomes: ItemOutcome[], looped: boolean): Record<string, unknown> {
-  if (!looped) return outcomes[0]?.registered ?? { changed: false, skipped: true };
-  return {
-    changed: outcomes.some((o) => o.status === 'changed'),
-    failed: outcomes.some((o) => o.status === 'failed'),
-    skipped: outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped'),
-    results: outcomes.map((o) => o.registered),
-  };
-}
-
-const HIDDEN = 'the output has been hidden due to the fact that no_log: true was specified for this result';
-
-/** no_log: true keeps the status and counts but shows nothing of the task's arguments or results. */
-function hideOutput(result: TaskResult): TaskResult {
-  return {
-    ...result,
-    changes: result.changes.map(() => ({ summary: HIDDEN })),
-    ...(result.error !== undefined ? { error: HIDDEN } : {}),
-    ...(result.msg !== undefined ? { msg: HIDDEN } : {}),
-    ...(result.items ? { items: result.items.map((item, index) => ({ label: String(index), status: item.status, changes: [] })) } : {}),
-  };
-}

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.js';
+import type { Connection } from '../../src/connection/types.js';
 import type { TaskResult } from '../../src/engine/events.js';
 import { runPlaybook, type RunOutcome } from '../../src/engine/run-playbook.js';
 import { loadInventory } from '../../src/inventory/index.js';
@@ -16,6 +17,8 @@ export interface EngineRunOptions {
   extraVars?: Record<string, unknown>;
   /** Hosts worked on at once (default 10). */
   forks?: number;
+  /** How to reach each host (default: the local connection). */
+  connect?: (host: string) => Connection;
 }
 
 export interface EngineRun {
@@ -62,7 +65,7 @@ export async function runEngine(playbook: string, inventory: string, options: En
     selection: { tags: [], skipTags: [] },
     forceHandlers: options.forceHandlers ?? false,
     extraVars: options.extraVars ?? {},
-    connect: (host) => new LocalConnection(host),
+    connect: options.connect ?? ((host) => new LocalConnection(host)),
     limit: options.limit,
     events: {
       hostResult: (host, result) => results.set(host, [...(results.get(host) ?? []), result]),

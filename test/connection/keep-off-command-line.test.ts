@@ -1,8 +1,11 @@
-/** A command line holding a registered secret runs from a private temp file, never as the exec line. */
+/**
+ * A command line holding a registered secret runs from a private temp file, never as the exec line;
+ * a line too long for one exec argument goes through stdin.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
-import { SecretStagingError } from '../../src/connection/secret-command.js';
+import { SecretStagingError } from '../../src/connection/keep-off-command-line.js';
 import type { SshConnection } from '../../src/connection/ssh.js';
 import { CommandTimeoutError, type Connection, type ConnectionSettings, type ExecOptions } from '../../src/connection/types.js';
 import { quote } from '../../src/remote/quote.js';
@@ -133,5 +136,39 @@ describe('a command line holding a secret, on the local connection', () => {
       if (previous === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = previous;
     }
+  });
+});
+
+/** A script far over the kernel's 128 KiB limit for one argument: many small echo lines, some quoted. */
+function longScript(lines: number): string {
+  return Array.from({ length: lines }, (_, n) => `echo 'line ${n}' "it's" >/dev/null`).join('\n') + '\necho done; cat; exit 7';
+}
+
+describe('a command line too long for one exec', () => {
+  const script = longScript(8000);
+
+  it('over SSH, runs in one exec through stdin: output, exit code and an empty stdin as with a short line', async () => {
+    expect(Buffer.byteLength(script)).toBeGreaterThan(256 * 1024);
+    const connection = await connectAs({ user: 'root' });
+    const before = connection.execCount;
+    const result = await connection.exec(script);
+    expect(result).toEqual({ code: 7, stdout: 'done\n', stderr: '' });
+    expect(connection.execCount - before).toBe(1);
+  });
+
+  it('over SSH with become and a sudo password, and with stdin of its own (staged in a temp file)', async () => {
+    const connection = await connectAs({ user: 'drvbec27' });
+    const viaSudo = await connection.exec(`${script.replace('echo done', 'id -un')}`, { become: { password: SUDO_PASSWORD } });
+    expect(viaSudo).toEqual({ code: 7, stdout: 'root\n', stderr: '' });
+    const before = connection.execCount;
+    const withStdin = await connection.exec(script, { stdin: 'its own input\n' });
+    expect(withStdin).toEqual({ code: 7, stdout: 'done\nits own input\n', stderr: '' });
+    expect(connection.execCount - before).toBe(2);
+  });
+
+  it('on the local connection, the same', async () => {
+    const connection = new LocalConnection('local');
+    expect(await connection.exec(script)).toEqual({ code: 7, stdout: 'done\n', stderr: '' });
+    expect(await connection.exec(script, { stdin: 'x\n' })).toEqual({ code: 7, stdout: 'done\nx\n', stderr: '' });
   });
 });
