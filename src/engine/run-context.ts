@@ -1,5 +1,4 @@
 import type { Connection } from '../connection/types.js';
-import type { Inventory } from '../inventory/index.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import type { Play } from '../playbook/types.js';
 import type { EngineEvents } from './events.js';
