@@ -4,7 +4,7 @@ import { connectHost } from './connect-host.js';
 import type { HostState } from './host-state.js';
 import { prepareInvocations } from './prepare-invocations.js';
 import { resolveBecome } from './resolve-become.js';
-import { buildProbeBatch, ProbeBudget, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
+import { buildProbeBatch, describeProbeBatch, ProbeBudget, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
 import type { PlayContext } from './run-context.js';
 import { isTaskSelected } from './select-tasks.js';
 import { buildTaskVars } from './task-vars.js';
@@ -44,7 +44,7 @@ export async function fetchProbes(
   const conn = await connectHost(ctx, host);
   const { script, nonce } = buildProbeBatch(requests);
   ctx.run.options.events.verbose?.(2, host.name, `probing ${requests.length} task invocation(s) in one exec`);
-  ctx.run.options.events.verbose?.(4, host.name, `probe script:\n${script}`);
+  ctx.run.options.events.verbose?.(4, host.name, `probe script:\n${describeProbeBatch(requests, script, nonce)}`);
   const result = await conn.exec(script, { become, timeoutMs: ctx.run.options.commandTimeoutMs });
   const answers = splitProbeBatch(requests, nonce, result.stdout);
   for (const [answerKey, answer] of answers) host.probeCache.set(answerKey, answer);
@@ -96,7 +96,7 @@ export async function collectProbeWindow(
       const prepared = await prepareInvocations(next, module, vars, { host: host.name, check: ctx.run.options.check });
       for (const invocation of prepared.invocations) {
         if (invocation.skipped || host.probeCache.has(invocation.key)) continue;
-        const request = { key: invocation.key, script: module.probe(invocation.args) };
+        const request = { key: invocation.key, script: module.probe(invocation.args), hidden: next.noLog };
         if (!budget.take(request)) return requests;
         requests.push(request);
       }

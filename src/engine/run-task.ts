@@ -75,7 +75,7 @@ function laterProbes(scope: InvocationScope, count: number): ProbeRequest[] {
   const { module, host } = scope;
   if (!module.probe || module.probeAlone) return [];
   const pending = scope.later.filter((item) => !item.skipped && !host.probeCache.has(item.key)).slice(0, count);
-  return pending.map((item) => ({ key: item.key, script: module.probe!(item.args) }));
+  return pending.map((item) => ({ key: item.key, script: module.probe!(item.args), hidden: scope.task.noLog }));
 }
 
 async function runInvocation(scope: InvocationScope, invocation: Invocation): Promise<ItemOutcome> {
@@ -113,7 +113,7 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
   let current: unknown;
   if (module.probe) {
     if (!host.probeCache.has(invocation.key)) {
-      const own = { key: invocation.key, script: module.probe(invocation.args) };
+      const own = { key: invocation.key, script: module.probe(invocation.args), hidden: task.noLog };
       await fetchProbes(ctx, host, { task, requests: [own, ...laterProbes(scope, PROBE_BATCH_LIMITS.count - 1)] }, upcoming, become);
     }
     const probe = host.probeCache.get(invocation.key)!;
@@ -147,7 +147,8 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
   for (const [index, group] of groups.entries()) {
     host.probeCache.clear();
     for (const change of group) {
-      options.events.verbose?.(3, host.name, `apply: ${change.summary}${change.kind === 'command' ? `\n  $ ${change.command}` : ` (put ${change.path})`}`);
+      const shown = task.noLog ? 'a change of a no_log task, not shown' : `${change.summary}${change.kind === 'command' ? `\n  $ ${change.command}` : ` (put ${change.path})`}`;
+      options.events.verbose?.(3, host.name, `apply: ${shown}`);
     }
     const lastChange = group[group.length - 1];
     const probes = index === groups.length - 1 && canProbeAfter(lastChange) ? await collectProbeWindow(ctx, host, { task, requests: laterProbes(scope, CARRY_LIMITS.count) }, upcoming, become, new ProbeBudget(CARRY_LIMITS, true)) : [];

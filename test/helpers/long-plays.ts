@@ -45,7 +45,7 @@ export function describeLongPlays(label: string, target: () => LongPlayTarget): 
     const tasks = Array.from({ length: COUNT }, (_, n) => `    - copy: { dest: "{{ out }}/f${n}", content: "file ${n}\\n" }`).join('\n');
     const playbook = `- hosts: all\n  gather_facts: false\n  tasks:\n    - file: { path: "{{ out }}", state: directory }\n${tasks}\n`;
 
-    it(`a ${COUNT}-task play: cold, one exec per changed task; converged and checked, two execs in all`, async () => {
+    it(`a ${COUNT}-task play: cold, one exec per changed task; converged and checked, two execs in all`, { timeout: 300_000 }, async () => {
       const cold = await run(playbook, 'tasks');
       expect(cold.counts).toEqual({ changed: COUNT + 1 });
       expect(written('tasks')).toBe(COUNT);
@@ -78,7 +78,7 @@ export function describeLongPlays(label: string, target: () => LongPlayTarget): 
       expect(converged.execs).toBe(1);
     });
 
-    it(`a ${COUNT}-item loop: cold, then converged and checked in two execs`, async () => {
+    it(`a ${COUNT}-item loop: cold, then converged and checked in two execs`, { timeout: 300_000 }, async () => {
       const cold = await run(playbook, 'loop', { extraVars: { names: names(COUNT) } });
       expect(cold.counts).toEqual({ changed: COUNT + 1 });
       expect(written('loop')).toBe(COUNT);
