@@ -8,6 +8,7 @@ import { loadTasksFile, resolveTasksPath } from '../playbook/load-tasks.js';
 import { formatProblem } from '../playbook/errors.js';
 import type { IncludeNode, TaskTree } from '../playbook/types.js';
 import { evaluateCondition } from '../template/expression.js';
+import { withInertNames } from '../template/inert.js';
 import { renderString, renderValue } from '../template/render.js';
 import type { HostState } from './host-state.js';
 import { markUnreachable, record } from './host-results.js';
@@ -24,6 +25,11 @@ export interface IncludeRun {
 
 const includeLabel = (node: IncludeNode) => `include_tasks ${node.file}`;
 
+/** Loop items are rendered once, with the loop: they are not rendered again when read. */
+function withLoopItem(node: IncludeNode, vars: Record<string, unknown>): Record<string, unknown> {
+  return node.loop === undefined ? vars : withInertNames(vars, [node.loopControl.loop_var]);
+}
+
 /** The files an include_tasks brings in for this host (none when its `when` is false), in order. */
 export async function resolveIncludeRuns(ctx: PlayRun, host: HostState, node: IncludeNode): Promise<IncludeRun[]> {
   const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, node);
@@ -33,8 +39,8 @@ export async function resolveIncludeRuns(ctx: PlayRun, host: HostState, node: In
     if (!Array.isArray(items)) throw new TaskError(`loop must be a list (${formatLocation(node.location)})`, node.location, 'loop');
     return items.map((item, index) => {
       const itemVars = node.loop === undefined ? {} : { [node.loopControl.loop_var]: item, ...(node.loopControl.index_var ? { [node.loopControl.index_var]: index } : {}) };
-      const file = renderString(node.file, { ...vars, ...itemVars });
-      return { path: resolveTasksPath(file, { ...node, when: [], vars: { ...node.vars, ...itemVars } }), itemVars };
+      const file = renderString(node.file, withLoopItem(node, { ...vars, ...itemVars }));
+      return { path: resolveTasksPath(file, { ...node, when: [], vars: withLoopItem(node, { ...node.vars, ...itemVars }) }), itemVars };
     });
   });
 }
@@ -42,7 +48,7 @@ export async function resolveIncludeRuns(ctx: PlayRun, host: HostState, node: In
 /** Loads the tasks of one included file (the include's own vars and the item's apply to them). */
 export function loadIncludeRun(ctx: PlayRun, node: IncludeNode, run: IncludeRun): TaskTree[] {
   const load = createLoadContext(ctx.run.modules, []);
-  const inherited = { ...node, when: [], vars: { ...node.vars, ...run.itemVars } };
+  const inherited = { ...node, when: [], vars: withLoopItem(node, { ...node.vars, ...run.itemVars }) };
   const nodes = loadTasksFile(run.path, inherited, load, node.location);
   if (load.problems.length > 0) throw new TaskError(load.problems.map(formatProblem).join('\n'), node.location);
   indexLeaves(ctx, nodes);

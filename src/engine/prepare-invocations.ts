@@ -7,6 +7,7 @@ import { validateArgs } from '../playbook/validate-args.js';
 import { registerSecret } from '../secrets/mask.js';
 import { TemplateSyntaxError, UndefinedVariableError } from '../template/errors.js';
 import { evaluateCondition } from '../template/expression.js';
+import { withInertNames } from '../template/inert.js';
 import { renderString, renderValue } from '../template/render.js';
 import { formatLocation, TaskError } from './task-error.js';
 
@@ -43,7 +44,8 @@ export async function prepareInvocations(
     const items = looped ? readLoopItems(task, vars) : [undefined];
     const invocations: Invocation[] = [];
     for (const [index, item] of items.entries()) {
-      const itemVars = looped ? { ...vars, [task.loopControl.loop_var]: item, ...(task.loopControl.index_var ? { [task.loopControl.index_var]: index } : {}) } : vars;
+      // Loop items are rendered once, with the loop: they are not rendered again when read.
+      const itemVars = looped ? withInertNames({ ...vars, [task.loopControl.loop_var]: item, ...(task.loopControl.index_var ? { [task.loopControl.index_var]: index } : {}) }, [task.loopControl.loop_var]) : vars;
       const label = looped ? describeItem(task, item, itemVars) : undefined;
       if (!evaluateCondition(task.when, itemVars)) {
         invocations.push({ key: `${task.id}#${index}`, index, item, label, vars: itemVars, args: undefined, skipped: true });

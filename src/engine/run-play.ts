@@ -1,6 +1,7 @@
 /** One play over its hosts: serial batches, facts, sections under the play's strategy, handler flushes. */
 import pLimit from 'p-limit';
 import type { Play } from '../playbook/types.js';
+import { markInert } from '../template/inert.js';
 import { connectHost } from './connect-host.js';
 import { FACTS_SCRIPT, parseFacts } from './gather-facts.js';
 import { flushHandlers } from './handlers.js';
@@ -85,7 +86,7 @@ async function gatherFacts(ctx: PlayRun, hosts: HostState[]): Promise<void> {
         try {
           const conn = await connectHost(ctx, host);
           const result = await conn.exec(FACTS_SCRIPT, { timeoutMs: ctx.run.options.commandTimeoutMs });
-          host.facts = parseFacts(result.stdout);
+          host.facts = markInert(parseFacts(result.stdout));
           record(ctx, host, { task: 'Gathering Facts', module: 'setup', status: 'ok', changes: [] }, false);
         } catch (error) {
           markUnreachable(ctx, host, error, 'Gathering Facts');

@@ -4,6 +4,7 @@ import { UnreachableError } from '../connection/types.js';
 import type { Change, ModuleDefinition, Plan } from '../modules/types.js';
 import type { TaskNode } from '../playbook/types.js';
 import { evaluateCondition } from '../template/expression.js';
+import { markInert } from '../template/inert.js';
 import { applyChanges, CARRY_LIMITS, groupChanges } from './apply-change.js';
 import { connectHost } from './connect-host.js';
 import type { ReportedChange, TaskResult } from './events.js';
@@ -50,8 +51,9 @@ export async function runTaskOnHost(
     outcomes = [{ status: 'failed', changes: [], registered: { failed: true, changed: false, msg: message }, error: message }];
   }
   const result = task.noLog ? hideOutput(summarize(baseResult, outcomes, looped)) : summarize(baseResult, outcomes, looped);
-  if (task.register) host.registered[task.register] = registeredValue(outcomes, looped);
-  for (const outcome of outcomes) if (outcome.facts) Object.assign(host.registered, outcome.facts);
+  // What a task registers or sets is final: it is never rendered again (see markInert).
+  if (task.register) host.registered[task.register] = markInert(registeredValue(outcomes, looped));
+  for (const outcome of outcomes) if (outcome.facts) Object.assign(host.registered, markInert(outcome.facts));
   if (result.status === 'changed') for (const topic of task.notify) host.notified.add(topic);
   if (result.status === 'failed' && task.ignoreErrors) result.ignored = true;
   return result;
@@ -122,7 +124,8 @@ async function attemptInvocation(scope: InvocationScope, invocation: Invocation)
   }
   const plan: Plan = module.plan(invocation.args, current, { host: host.name, check: options.check, verbosity: options.verbosity ?? 0 });
   const changes: ReportedChange[] = plan.changes.map((change) => ({ summary: change.summary, from: change.from, to: change.to, diff: change.diff }));
-  const registered: Record<string, unknown> = { changed: false, failed: false, ...(plan.result ?? {}) };
+  // A module's result may hold what its probe read from the host: inert, like command output.
+  const registered: Record<string, unknown> = { changed: false, failed: false, ...markInert(plan.result ?? {}) };
   if (invocation.label !== undefined) registered.item = invocation.item;
   if (plan.failed) return { status: 'failed', changes: [], registered: { ...registered, failed: true, msg: plan.failed }, error: plan.failed };
   if (plan.facts) return { status: 'ok', changes: [], registered: { ...registered, ansible_facts: plan.facts }, facts: plan.facts };

@@ -2,6 +2,7 @@
 import type { ExecResult } from '../connection/types.js';
 import type { TaskNode } from '../playbook/types.js';
 import { evaluateCondition } from '../template/expression.js';
+import { markInert } from '../template/inert.js';
 import type { ReportedChange, TaskResult, TaskStatus } from './events.js';
 import type { Invocation } from './prepare-invocations.js';
 
@@ -39,6 +40,10 @@ export function evaluateOutcome(task: TaskNode, invocation: Invocation, outcome:
 
 /** The fields a command result registers, as ansible-core names them. */
 export function execFields(result: ExecResult): Record<string, unknown> {
+  return markInert(commandFields(result));
+}
+
+function commandFields(result: ExecResult): Record<string, unknown> {
   const stdout = result.stdout.replace(/\n$/, '');
   const stderr = result.stderr.replace(/\n$/, '');
   return { rc: result.code, stdout, stderr, stdout_lines: stdout === '' ? [] : stdout.split('\n'), stderr_lines: stderr === '' ? [] : stderr.split('\n') };

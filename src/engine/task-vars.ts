@@ -1,5 +1,6 @@
 import type { Inventory } from '../inventory/index.js';
 import type { Play, TaskCommon } from '../playbook/types.js';
+import { INERT_NAMES, withInertNames } from '../template/inert.js';
 import type { HostState } from './host-state.js';
 
 /** What a run shares across hosts when variables are built. */
@@ -26,18 +27,20 @@ export function buildTaskVars(
 ): Record<string, unknown> {
   const role = task.role;
   const facts = host.facts ?? {};
-  return {
-    ...(role?.defaults ?? {}),
-    ...host.inventoryVars,
-    ...facts,
-    ansible_facts: facts,
-    ...play.vars,
-    ...play.varsFilesVars,
-    ...(role?.vars ?? {}),
-    ...(role?.params ?? {}),
-    ...task.vars,
-    ...host.registered,
-    ...ctx.extraVars,
+  const layers: Array<{ vars: Record<string, unknown>; inert: boolean | ReadonlySet<string> }> = [
+    { vars: role?.defaults ?? {}, inert: false },
+    { vars: host.inventoryVars, inert: false },
+    { vars: { ...facts, ansible_facts: facts }, inert: true },
+    { vars: play.vars, inert: false },
+    { vars: play.varsFilesVars, inert: false },
+    { vars: role?.vars ?? {}, inert: false },
+    { vars: role?.params ?? {}, inert: false },
+    { vars: task.vars, inert: inertNamesOf(task.vars) },
+    { vars: host.registered, inert: true },
+    { vars: ctx.extraVars, inert: false },
+  ];
+  return withInertNames({
+    ...Object.assign({}, ...layers.map((layer) => layer.vars)),
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     groups: ctx.groups,
@@ -49,7 +52,20 @@ export function buildTaskVars(
     ansible_check_mode: ctx.check,
     playbook_dir: ctx.playbookDir,
     ...(role ? { role_name: role.name, role_path: role.path } : {}),
-  };
+  }, inertWinners(layers));
+}
+
+function inertNamesOf(vars: Record<string, unknown>): ReadonlySet<string> {
+  return ((vars as Record<symbol, unknown>)[INERT_NAMES] as Set<string> | undefined) ?? new Set();
+}
+
+/** The names whose winning layer holds data read from hosts (facts, registered, set_fact, loop items). */
+function inertWinners(layers: Array<{ vars: Record<string, unknown>; inert: boolean | ReadonlySet<string> }>): string[] {
+  const winner = new Map<string, boolean>();
+  for (const { vars, inert } of layers) {
+    for (const name of Object.keys(vars)) winner.set(name, inert === true || (inert !== false && inert.has(name)));
+  }
+  return [...winner].filter(([, inert]) => inert).map(([name]) => name);
 }
 
 /**
@@ -62,13 +78,8 @@ function hostvarsProxy(ctx: VarsContext): Record<string, unknown> {
     let vars = cache.get(name);
     if (!vars) {
       const state = ctx.hosts.get(name);
-      vars = {
-        ...ctx.inventory.hostVars(name),
-        ...(state?.facts ?? {}),
-        ...(state?.registered ?? {}),
-        inventory_hostname: name,
-        ansible_facts: state?.facts ?? {},
-      };
+      const hostData = { ...(state?.facts ?? {}), ...(state?.registered ?? {}), ansible_facts: state?.facts ?? {} };
+      vars = withInertNames({ ...ctx.inventory.hostVars(name), ...hostData, inventory_hostname: name }, Object.keys(hostData));
       cache.set(name, vars);
     }
     return vars;

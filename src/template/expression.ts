@@ -1,6 +1,7 @@
 import jexlModule from 'jexl';
 import { TemplateSyntaxError, UndefinedVariableError } from './errors.js';
 import { isMissing, lookupPath } from './lookup.js';
+import { isInertStep } from './inert.js';
 import { hasTemplate, renderValue } from './render.js';
 
 const { Jexl } = jexlModule as unknown as { Jexl: new () => JexlInstance };
@@ -31,7 +32,7 @@ export function evaluateExpression(expression: string, vars: Record<string, unkn
   const context = new Proxy(vars, {
     get(target, key) {
       if (typeof key !== 'string') return undefined;
-      if (key in target) return hasTemplate(target[key]) ? renderValue(target[key], vars) : target[key];
+      if (key in target) return hasTemplate(target[key]) && !isInertStep(target, key) ? renderValue(target[key], vars) : target[key];
       missing.push(key);
       return undefined;
     },

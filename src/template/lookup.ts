@@ -1,4 +1,5 @@
 import { UndefinedVariableError } from './errors.js';
+import { isInertStep, isInertValue } from './inert.js';
 
 const MISSING = Symbol('missing');
 
@@ -23,6 +24,20 @@ export function lookupPath(scopes: readonly unknown[], name: string): unknown {
     }
   }
   return MISSING;
+}
+
+/** Whether the lookup of a path passes through data read from a host (see inert.ts). */
+export function isInertPath(scopes: readonly unknown[], name: string): boolean {
+  const [head, ...rest] = splitPath(name);
+  const scope = [...scopes].reverse().find((candidate) => candidate !== null && typeof candidate === 'object' && head in (candidate as object));
+  if (scope === undefined) return false;
+  let container: unknown = scope;
+  for (const key of [head, ...rest]) {
+    if (isInertStep(container, key)) return true;
+    if (container === null || typeof container !== 'object' || !(key in (container as object))) return false;
+    container = (container as Record<string, unknown>)[key];
+  }
+  return isInertValue(container);
 }
 
 function descend(value: unknown, path: string[]): unknown {

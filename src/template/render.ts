@@ -1,7 +1,8 @@
 import Mustache from 'mustache';
 import { TemplateSyntaxError, UndefinedVariableError } from './errors.js';
 import { applyFilters, parseFilterChain, stringify } from './filters.js';
-import { isMissing, lookupPath } from './lookup.js';
+import { isInertValue } from './inert.js';
+import { isInertPath, isMissing, lookupPath } from './lookup.js';
 
 type Token = [string, string, number, number, Token[]?, number?];
 
@@ -40,9 +41,10 @@ export function renderValue(value: unknown, vars: Record<string, unknown>): unkn
   return value;
 }
 
-/** True when a value contains a template anywhere inside. */
+/** True when a value contains a template anywhere inside (data read from a host never does). */
 export function hasTemplate(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('{{');
+  if (isInertValue(value)) return false;
   if (Array.isArray(value)) return value.some(hasTemplate);
   if (value !== null && typeof value === 'object') return Object.values(value).some(hasTemplate);
   return false;
@@ -54,8 +56,9 @@ let depth = 0;
 function resolveExpression(expression: string, scopes: unknown[]): unknown {
   const { name, filters } = parseFilterChain(expression);
   let value = lookupPath(scopes, name);
-  // Variables may refer to other variables ("/opt/{{ app }}"): they are rendered when read.
-  if (!isMissing(value) && hasTemplate(value)) value = renderNested(value, scopes[0] as Record<string, unknown>, name);
+  // Variables may refer to other variables ("/opt/{{ app }}"): they are rendered when read,
+  // unless they hold data read from a host (see inert.ts).
+  if (!isMissing(value) && hasTemplate(value) && !isInertPath(scopes, name)) value = renderNested(value, scopes[0] as Record<string, unknown>, name);
   if (filters.length === 0) {
     if (isMissing(value)) throw new UndefinedVariableError(name);
     return value;
