@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { buildAutoremoveCommand, buildInstallCommand, buildRefreshCommand, buildRemoveCommand, withAptEnv, type AptCommandOptions } from './lib/apt-command.js';
-import { buildAptProbe, describeAge, isInstalledStatus, packageName, parseAptProbe, type AptState } from './lib/apt-probe.js';
-import { optionalBoolField } from './lib/optional-bool-field.js';
-import { boolField } from './lib/schema-fields.js';
+import { buildAutoremoveCommand, buildInstallCommand, buildRefreshCommand, buildRemoveCommand, withAptEnv, type AptCommandOptions } from './apt/command.js';
+import { buildAptProbe, describeAge, isInstalledStatus, packageName, parseAptProbe, type AptState } from './apt/probe.js';
+import { optionalBoolField } from './lib/fields/optional-bool-field.js';
+import { boolField } from './lib/fields/schema-fields.js';
 import { defineModule, type Change, type CommandChange, type Plan, type PlanContext } from './types.js';
 
 const STATES = ['present', 'absent', 'latest'] as const;

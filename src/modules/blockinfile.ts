@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { editBlock } from './lib/block-edit.js';
-import { fileAttributeFields } from './lib/content-module.js';
-import { parsePathState, type PathState } from './lib/path-probe.js';
-import { boolField } from './lib/schema-fields.js';
-import { anchorField, checkPathAndAnchor, pathAliasFields, resolvePath, translateAnchor } from './lib/text-edit-fields.js';
-import { planTextEdit, probeTextFile } from './lib/text-edit-module.js';
+import { editBlock } from './blockinfile/block-edit.js';
+import { fileAttributeFields } from './lib/file-modules/content-module.js';
+import { parsePathState, type PathState } from './lib/probe/path-probe.js';
+import { boolField } from './lib/fields/schema-fields.js';
+import { anchorField, checkPathAndAnchor, pathAliasFields, resolvePath, translateAnchor } from './lib/fields/text-edit-fields.js';
+import { planTextEdit, probeTextFile } from './lib/file-modules/text-edit-module.js';
 import { defineModule } from './types.js';
 
 export const DEFAULT_MARKER = '# {mark} DROVER MANAGED BLOCK';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { buildGuardProbe, parseGuards, planGuardedCommand, summarizeCommand, type GuardState } from './lib/command-plan.js';
-import { boolField } from './lib/schema-fields.js';
-import { CommandSyntaxError, splitCommand, toCommandLine } from './lib/split-command.js';
+import { buildGuardProbe, parseGuards, planGuardedCommand, summarizeCommand, type GuardState } from './lib/plan/command-plan.js';
+import { boolField } from './lib/fields/schema-fields.js';
+import { CommandSyntaxError, splitCommand, toCommandLine } from './lib/text/split-command.js';
 import { defineModule } from './types.js';
 
 const schema = z

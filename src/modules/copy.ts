@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { contentFileFields, parseContentFile, planContentFile, probeContentFile, type ContentArgs } from './lib/content-module.js';
-import type { PathState } from './lib/path-probe.js';
-import { decodeText } from './lib/probe-fields.js';
+import { contentFileFields, parseContentFile, planContentFile, probeContentFile, type ContentArgs } from './lib/file-modules/content-module.js';
+import type { PathState } from './lib/probe/path-probe.js';
+import { decodeText } from './lib/probe/probe-fields.js';
 import { defineModule } from './types.js';
 
 export class CopySourceError extends Error {

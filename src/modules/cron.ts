@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { buildCrontabInstall, buildCrontabProbe, parseCrontabProbe, type CrontabState } from './lib/crontab-probe.js';
-import { CronEnvError, joinCrontab, removeEnv, removeJob, renderEnv, renderJobLine, setEnv, setJob, splitCrontab, type JobEdit } from './lib/crontab.js';
-import { boolField } from './lib/schema-fields.js';
-import { accountNameField } from './lib/account-name-field.js';
+import { buildCrontabInstall, buildCrontabProbe, parseCrontabProbe, type CrontabState } from './cron/crontab-probe.js';
+import { CronEnvError, joinCrontab, removeEnv, removeJob, renderEnv, renderJobLine, setEnv, setJob, splitCrontab, type JobEdit } from './cron/crontab.js';
+import { boolField } from './lib/fields/schema-fields.js';
+import { accountNameField } from './lib/fields/account-name-field.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const SPECIAL = ['annually', 'daily', 'hourly', 'monthly', 'reboot', 'weekly', 'yearly'] as const;

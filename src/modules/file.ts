@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { quote } from '../remote/quote.js';
-import { planAttributeChanges, type WantedAttributes } from './lib/attribute-plan.js';
-import { isOctalMode } from './lib/file-mode.js';
-import { buildPathProbe, parsePathState, type PathState } from './lib/path-probe.js';
-import { boolField, modeField, principalField } from './lib/schema-fields.js';
+import { planAttributeChanges, type WantedAttributes } from './lib/plan/attribute-plan.js';
+import { isOctalMode } from './lib/plan/file-mode.js';
+import { buildPathProbe, parsePathState, type PathState } from './lib/probe/path-probe.js';
+import { boolField, modeField, principalField } from './lib/fields/schema-fields.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const STATES = ['file', 'directory', 'touch', 'link', 'hard', 'absent'] as const;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { quote, quoteArgs } from '../remote/quote.js';
-import { accountNameField } from './lib/account-name-field.js';
-import { buildGroupProbe, parseGroupProbe, type GroupEntry } from './lib/passwd-probe.js';
-import { boolField } from './lib/schema-fields.js';
-import { wholeNumberField } from './lib/whole-number-field.js';
+import { accountNameField } from './lib/fields/account-name-field.js';
+import { buildGroupProbe, parseGroupProbe, type GroupEntry } from './accounts/passwd-probe.js';
+import { boolField } from './lib/fields/schema-fields.js';
+import { wholeNumberField } from './lib/fields/whole-number-field.js';
 import { defineModule, type Plan } from './types.js';
 
 const schema = z.strictObject({

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { fileAttributeFields } from './lib/content-module.js';
-import { editLine, translatePythonRegex } from './lib/line-edit.js';
-import { parsePathState, type PathState } from './lib/path-probe.js';
-import { boolField } from './lib/schema-fields.js';
-import { anchorField, checkPathAndAnchor, pathAliasFields, regexField, resolvePath, translateAnchor } from './lib/text-edit-fields.js';
-import { planTextEdit, probeTextFile } from './lib/text-edit-module.js';
+import { fileAttributeFields } from './lib/file-modules/content-module.js';
+import { editLine, translatePythonRegex } from './lib/text/line-edit.js';
+import { parsePathState, type PathState } from './lib/probe/path-probe.js';
+import { boolField } from './lib/fields/schema-fields.js';
+import { anchorField, checkPathAndAnchor, pathAliasFields, regexField, resolvePath, translateAnchor } from './lib/fields/text-edit-fields.js';
+import { planTextEdit, probeTextFile } from './lib/file-modules/text-edit-module.js';
 import { defineModule } from './types.js';
 
 const schema = z

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { quote } from '../remote/quote.js';
-import { parseContentFile, probeContentFile } from './lib/content-module.js';
-import { planFileContent } from './lib/file-content-plan.js';
-import { buildEnableScript, NGINX_TEST, RELOAD_NGINX } from './lib/nginx-site-scripts.js';
-import { buildPathProbe, parsePathState, type PathState } from './lib/path-probe.js';
-import { parseProbeFields } from './lib/probe-fields.js';
-import { buildSectionedProbe, readSection, splitSectionedOutput } from './lib/probe-sections.js';
-import { renderTemplateFile } from './lib/render-template-file.js';
-import { boolField, pathField } from './lib/schema-fields.js';
+import { parseContentFile, probeContentFile } from './lib/file-modules/content-module.js';
+import { planFileContent } from './lib/plan/file-content-plan.js';
+import { buildEnableScript, NGINX_TEST, RELOAD_NGINX } from './nginx_site/scripts.js';
+import { buildPathProbe, parsePathState, type PathState } from './lib/probe/path-probe.js';
+import { parseProbeFields } from './lib/probe/probe-fields.js';
+import { buildSectionedProbe, readSection, splitSectionedOutput } from './lib/probe/probe-sections.js';
+import { renderTemplateFile } from './nginx_site/render-template-file.js';
+import { boolField, pathField } from './lib/fields/schema-fields.js';
 import { defineModule, type Change, type Plan, type PutChange } from './types.js';
 
 const siteName = z

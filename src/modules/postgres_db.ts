@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseSettingEntries, settingKey, settingsField, storedSettingText, type SettingValue } from './lib/pg-settings.js';
-import { buildPsqlProbe, decodeHex, describeUnavailable, hexOf, hexText, parsePsqlProbe, pgConnectionFields, pgNameField, psqlChange, quoteIdent, quoteLiteral, type PgProbe } from './lib/pg-sql.js';
-import { checkNameAliases, pickName } from './lib/name-alias.js';
+import { parseSettingEntries, settingKey, settingsField, storedSettingText, type SettingValue } from './postgres/settings.js';
+import { buildPsqlProbe, decodeHex, describeUnavailable, hexOf, hexText, parsePsqlProbe, pgConnectionFields, pgNameField, psqlChange, quoteIdent, quoteLiteral, type PgProbe } from './postgres/sql.js';
+import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const localeField = z.string().min(1).regex(/^[^\0'\n]+$/, 'must be a locale name such as C.UTF-8 or en_US.UTF-8');

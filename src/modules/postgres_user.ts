@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { buildPasswordSql, describePassword } from './lib/pg-password-sql.js';
-import { verifyPostgresPassword } from './lib/pg-password.js';
-import { ATTRIBUTE_NAMES, ROLE_ATTRIBUTES, attributeWord, roleAttributesField, type RoleAttribute, type RoleAttributes } from './lib/pg-role-attributes.js';
-import { buildPsqlProbe, describeUnavailable, hexText, parsePsqlProbe, pgConnectionFields, pgNameField, psqlChange, quoteIdent, type PgProbe } from './lib/pg-sql.js';
-import { checkNameAliases, pickName } from './lib/name-alias.js';
+import { buildPasswordSql, describePassword } from './postgres/password-sql.js';
+import { verifyPostgresPassword } from './postgres/password.js';
+import { ATTRIBUTE_NAMES, ROLE_ATTRIBUTES, attributeWord, roleAttributesField, type RoleAttribute, type RoleAttributes } from './postgres/role-attributes.js';
+import { buildPsqlProbe, describeUnavailable, hexText, parsePsqlProbe, pgConnectionFields, pgNameField, psqlChange, quoteIdent, type PgProbe } from './postgres/sql.js';
+import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const schema = z

@@ -9,8 +9,8 @@ import {
   verifyRabbitPassword,
   type RabbitPermission,
   type RabbitState,
-} from './lib/rabbitmq-ctl.js';
-import { checkNameAliases, pickName } from './lib/name-alias.js';
+} from './rabbitmq/rabbitmqctl.js';
+import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
 import { defineModule, type Change, type CommandChange } from './types.js';
 
 const privField = (what: string) => z.string({ error: 'must be a regular expression (a string)' }).default('.*').describe(`Regular expression of the resources the user may ${what}; ".*" is all, "" or "^$" none.`);

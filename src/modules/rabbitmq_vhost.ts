@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { buildCtlCommand, checkRabbitAvailable, rabbitNameField, rabbitmqNodeField, rabbitStateProbe, type RabbitState } from './lib/rabbitmq-ctl.js';
-import { checkNameAliases, pickName } from './lib/name-alias.js';
+import { buildCtlCommand, checkRabbitAvailable, rabbitNameField, rabbitmqNodeField, rabbitStateProbe, type RabbitState } from './rabbitmq/rabbitmqctl.js';
+import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
 import { defineModule } from './types.js';
 
 const schema = z.object({

@@ -1,3 +1,3 @@
-import { createServiceModule } from './lib/service-module.js';
+import { createServiceModule } from './service/service-module.js';
 
 export const module = createServiceModule('service');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { buildGuardProbe, parseGuards, planGuardedCommand, summarizeCommand, type GuardState } from './lib/command-plan.js';
-import { boolField } from './lib/schema-fields.js';
-import { shellInvocation } from './lib/shell-invocation.js';
+import { buildGuardProbe, parseGuards, planGuardedCommand, summarizeCommand, type GuardState } from './lib/plan/command-plan.js';
+import { boolField } from './lib/fields/schema-fields.js';
+import { shellInvocation } from './shell/invocation.js';
 import { defineModule } from './types.js';
 
 const schema = z.object({

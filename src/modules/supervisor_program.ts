@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { quote } from '../remote/quote.js';
-import { parseContentFile, probeContentFile } from './lib/content-module.js';
-import { planFileContent } from './lib/file-content-plan.js';
-import type { PathState } from './lib/path-probe.js';
-import { buildSectionedProbe, readSection, splitSectionedOutput } from './lib/probe-sections.js';
-import { boolField, pathField, principalField } from './lib/schema-fields.js';
-import { checkIniValue, maskEnvironment, quoteEnvValue, renderProgramConf } from './lib/supervisor-conf.js';
-import { allStarted, anyActive, buildStatusProbe, describeProcesses, parseStatusProbe, type SupervisorStatus } from './lib/supervisor-status.js';
-import { wholeNumberField } from './lib/whole-number-field.js';
+import { parseContentFile, probeContentFile } from './lib/file-modules/content-module.js';
+import { planFileContent } from './lib/plan/file-content-plan.js';
+import type { PathState } from './lib/probe/path-probe.js';
+import { buildSectionedProbe, readSection, splitSectionedOutput } from './lib/probe/probe-sections.js';
+import { boolField, pathField, principalField } from './lib/fields/schema-fields.js';
+import { checkIniValue, maskEnvironment, quoteEnvValue, renderProgramConf } from './supervisor_program/conf.js';
+import { allStarted, anyActive, buildStatusProbe, describeProcesses, parseStatusProbe, type SupervisorStatus } from './supervisor_program/status.js';
+import { wholeNumberField } from './lib/fields/whole-number-field.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const STATES = ['present', 'started', 'stopped', 'restarted', 'absent'] as const;

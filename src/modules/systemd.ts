@@ -1,4 +1,4 @@
-import { createServiceModule } from './lib/service-module.js';
+import { createServiceModule } from './service/service-module.js';
 
 /** Ansible's systemd module: the same as service on a systemd host. */
 export const module = createServiceModule('systemd');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { contentFileFields, parseContentFile, planContentFile, probeContentFile, type ContentArgs } from './lib/content-module.js';
-import type { PathState } from './lib/path-probe.js';
+import { contentFileFields, parseContentFile, planContentFile, probeContentFile, type ContentArgs } from './lib/file-modules/content-module.js';
+import type { PathState } from './lib/probe/path-probe.js';
 import { defineModule } from './types.js';
 
 const schema = z.object({

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { quote, quoteArgs } from '../remote/quote.js';
-import { accountNameField, groupListField } from './lib/account-name-field.js';
-import { optionalBoolField } from './lib/optional-bool-field.js';
-import { buildUserProbe, parseUserProbe, type UserState } from './lib/passwd-probe.js';
-import { boolField } from './lib/schema-fields.js';
-import { wholeNumberField } from './lib/whole-number-field.js';
+import { accountNameField, groupListField } from './lib/fields/account-name-field.js';
+import { optionalBoolField } from './lib/fields/optional-bool-field.js';
+import { buildUserProbe, parseUserProbe, type UserState } from './accounts/passwd-probe.js';
+import { boolField } from './lib/fields/schema-fields.js';
+import { wholeNumberField } from './lib/fields/whole-number-field.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const noBreaks = (what: string) => z.string({ error: `must be ${what} (a string)` }).regex(/^[^:\n\r]*$/, `must be ${what} without ':' or line breaks`);

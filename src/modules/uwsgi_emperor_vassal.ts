@@ -1,13 +1,13 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { quote } from '../remote/quote.js';
-import { probeContentFile } from './lib/content-module.js';
-import { buildServiceProbe, parseServiceFields, planServiceRunning, type ServiceState } from './lib/emperor-service.js';
-import { planFileContent } from './lib/file-content-plan.js';
-import { parsePathState, contentText, type PathState } from './lib/path-probe.js';
-import { parseProbeFields } from './lib/probe-fields.js';
-import { boolField, modeField, pathField, principalField } from './lib/schema-fields.js';
-import { maskSecretEnv, renderVassalIni } from './lib/uwsgi-ini.js';
+import { probeContentFile } from './lib/file-modules/content-module.js';
+import { buildServiceProbe, parseServiceFields, planServiceRunning, type ServiceState } from './uwsgi_emperor_vassal/emperor-service.js';
+import { planFileContent } from './lib/plan/file-content-plan.js';
+import { parsePathState, contentText, type PathState } from './lib/probe/path-probe.js';
+import { parseProbeFields } from './lib/probe/probe-fields.js';
+import { boolField, modeField, pathField, principalField } from './lib/fields/schema-fields.js';
+import { maskSecretEnv, renderVassalIni } from './uwsgi_emperor_vassal/ini.js';
 import { defineModule, type Change, type Plan, type PlanContext } from './types.js';
 
 const noNewline = (what: string) => (value: string) => !/[\n\r]/.test(value) || `${what} must be on one line`;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { quote } from '../remote/quote.js';
-import { boolField, pathField, principalField } from './lib/schema-fields.js';
-import { CommandSyntaxError, splitCommand } from './lib/split-command.js';
-import { buildVenvProbe, checkerCommand, parseVenvProbe, VENV_MARKER, type VenvProbeArgs, type VenvState } from './lib/venv-probe.js';
+import { boolField, pathField, principalField } from './lib/fields/schema-fields.js';
+import { CommandSyntaxError, splitCommand } from './lib/text/split-command.js';
+import { buildVenvProbe, checkerCommand, parseVenvProbe, VENV_MARKER, type VenvProbeArgs, type VenvState } from './virtualenv/probe.js';
 import { defineModule, type Change, type CommandChange, type Plan, type PlanContext } from './types.js';
 
 const wordsField = (what: string) =>

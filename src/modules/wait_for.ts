@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { buildWaitProbe, parseWaitProbe, type WaitCondition, type WaitState } from './lib/wait-probe.js';
-import { secondsField, wholeNumberField } from './lib/whole-number-field.js';
+import { buildWaitProbe, parseWaitProbe, type WaitCondition, type WaitState } from './wait_for/probe.js';
+import { secondsField, wholeNumberField } from './lib/fields/whole-number-field.js';
 import { defineModule, type Plan } from './types.js';
 
 const STATES = ['started', 'stopped', 'present', 'absent'] as const;

@@ -1,4 +1,4 @@
-import { CommandSyntaxError, splitCommand } from '../modules/lib/split-command.js';
+import { CommandSyntaxError, splitCommand } from '../modules/lib/text/split-command.js';
 import { parse as parseYamlScalar } from 'yaml';
 
 /** Splits `a=1 b="two words" c` into words as a POSIX shell would (quotes, backslashes); undefined when quotes are unbalanced. */

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { module as blockinfile } from '../../src/modules/blockinfile.js';
-import { editBlock, type BlockEditOptions } from '../../src/modules/lib/block-edit.js';
-import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
+import { editBlock, type BlockEditOptions } from '../../src/modules/blockinfile/block-edit.js';
+import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import { apply, fileState, makeTempDir, planWith } from './helpers.js';
 
 const markers = { markerBegin: '# BEGIN X', markerEnd: '# END X' };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as command } from '../../src/modules/command.js';
-import { splitCommand } from '../../src/modules/lib/split-command.js';
+import { splitCommand } from '../../src/modules/lib/text/split-command.js';
 import { quote } from '../../src/remote/quote.js';
 import { apply, makeTempDir, planWith } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProbeBatch, splitProbeBatch } from '../../src/engine/probe-batch.js';
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as copy } from '../../src/modules/copy.js';
-import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
+import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import { ABSENT, apply, conn, FIXTURES, fileState, fileWithContent, makeTempDir, planWith } from './helpers.js';
 
 const DAEMON_GID = Number(execFileSync('getent', ['group', 'daemon'], { encoding: 'utf8' }).split(':')[2]);

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as cron } from '../../src/modules/cron.js';
-import { parseCrontabProbe } from '../../src/modules/lib/crontab-probe.js';
-import { removeJob, renderJobLine, setEnv, setJob, splitCrontab } from '../../src/modules/lib/crontab.js';
+import { parseCrontabProbe } from '../../src/modules/cron/crontab-probe.js';
+import { removeJob, renderJobLine, setEnv, setJob, splitCrontab } from '../../src/modules/cron/crontab.js';
 import { apply, planWith } from './helpers.js';
 
 // A crontab as Ansible's cron module leaves it: a variable at the top, jobs under "#Ansible:" lines, a hand-written job.

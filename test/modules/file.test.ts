@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as file } from '../../src/modules/file.js';
-import { resolveMode } from '../../src/modules/lib/file-mode.js';
+import { resolveMode } from '../../src/modules/lib/plan/file-mode.js';
 import { ABSENT, apply, fileState, makeTempDir, planWith } from './helpers.js';
 
 const DAEMON_GID = Number(execFileSync('getent', ['group', 'daemon'], { encoding: 'utf8' }).split(':')[2]);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as firewallRule } from '../../src/modules/firewall_rule.js';
-import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
-import { resolveSources } from '../../src/modules/lib/firewall-sources.js';
-import { parseIpSource } from '../../src/modules/lib/ip-source.js';
-import { parseLiveTable } from '../../src/modules/lib/nft-live.js';
-import { parseRuleSet, renderRuleSet } from '../../src/modules/lib/nft-table.js';
+import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
+import { resolveSources } from '../../src/modules/firewall_rule/sources.js';
+import { parseIpSource } from '../../src/modules/firewall_rule/ip-source.js';
+import { parseLiveTable } from '../../src/modules/firewall_rule/nft-live.js';
+import { parseRuleSet, renderRuleSet } from '../../src/modules/firewall_rule/nft-table.js';
 import { ABSENT, fileState } from './helpers.js';
 
 const vars = { groups: { backend: ['app1', 'app2'], empty: [] }, hostvars: { app1: { ansible_host: '10.0.0.11' }, app2: { ansible_host: '10.0.0.12' }, db: { ansible_host: '10.0.0.20' } } };

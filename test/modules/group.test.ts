@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as group } from '../../src/modules/group.js';
-import { parseGroupProbe } from '../../src/modules/lib/passwd-probe.js';
+import { parseGroupProbe } from '../../src/modules/accounts/passwd-probe.js';
 import { apply, planWith } from './helpers.js';
 
 describe('group probe parsing and plans', () => {

@@ -7,8 +7,8 @@ import Mustache from 'mustache';
 import { afterEach } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
 import { parseArgs, runModule, type ModuleRunResult } from '../../src/engine/run-module.js';
-import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
-import type { PathState } from '../../src/modules/lib/path-probe.js';
+import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
+import type { PathState } from '../../src/modules/lib/probe/path-probe.js';
 import type { ModuleDefinition, PrepareContext } from '../../src/modules/types.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -2,9 +2,9 @@ import { readFileSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
-import { editLine } from '../../src/modules/lib/line-edit.js';
+import { editLine } from '../../src/modules/lib/text/line-edit.js';
 import { module as lineinfile } from '../../src/modules/lineinfile.js';
-import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
+import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import { ABSENT, apply, fileState, makeTempDir, planWith } from './helpers.js';
 
 const present = (content: string, options: Omit<Parameters<typeof editLine>[1], 'state'>) => editLine(content, { state: 'present', ...options });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { module as nginxSite } from '../../src/modules/nginx_site.js';
-import { RELOAD_NGINX } from '../../src/modules/lib/nginx-site-scripts.js';
-import type { PathState } from '../../src/modules/lib/path-probe.js';
-import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
+import { RELOAD_NGINX } from '../../src/modules/nginx_site/scripts.js';
+import type { PathState } from '../../src/modules/lib/probe/path-probe.js';
+import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import { ABSENT, fileState, planWith } from './helpers.js';
 
 const SITE = 'server { listen 80; }\n';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
-import { parseSystemdProbe, type UnitState } from '../../src/modules/lib/systemd-probe.js';
+import { parseSystemdProbe, type UnitState } from '../../src/modules/service/systemd-probe.js';
 import { module as service } from '../../src/modules/service.js';
 import { module as systemd } from '../../src/modules/systemd.js';
 import { planWith } from './helpers.js';

@@ -1,6 +1,6 @@
 /** A shell script that holds a secret is no process's argument: it reaches the shell in a here-document. */
 import { describe, expect, it } from 'vitest';
-import { shellInvocation } from '../../src/modules/lib/shell-invocation.js';
+import { shellInvocation } from '../../src/modules/shell/invocation.js';
 import { module as shell } from '../../src/modules/shell.js';
 import { registerSecret } from '../../src/secrets/mask.js';
 import { apply } from './helpers.js';

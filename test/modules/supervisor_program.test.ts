@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderConf, module as supervisorProgram } from '../../src/modules/supervisor_program.js';
 import { parseArgs } from '../../src/engine/run-module.js';
-import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
-import { parseStatusProbe, type SupervisorStatus } from '../../src/modules/lib/supervisor-status.js';
+import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
+import { parseStatusProbe, type SupervisorStatus } from '../../src/modules/supervisor_program/status.js';
 import { ABSENT, fileState, planWith } from './helpers.js';
 
 const args = { name: 'web', command: '/opt/app/bin/serve --port=80%(process_num)d', numprocs: 2, environment: { DB_PASSWORD: `s3cr"et %x` }, state: 'started' };

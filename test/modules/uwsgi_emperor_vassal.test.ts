@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/engine/run-module.js';
 import { module as vassal } from '../../src/modules/uwsgi_emperor_vassal.js';
-import { sha256Hex } from '../../src/modules/lib/file-content-plan.js';
+import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 
 const FILE = '/etc/uwsgi-emperor/vassals/shop_api.ini';
 const RUNNING = 'svc_load=loaded\nsvc_active=active\nsvc_file=enabled\n';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
 import { parseArgs, runModule } from '../../src/engine/run-module.js';
-import { buildWaitProbe, parseWaitProbe } from '../../src/modules/lib/wait-probe.js';
+import { buildWaitProbe, parseWaitProbe } from '../../src/modules/wait_for/probe.js';
 import { module as waitFor, waitCondition } from '../../src/modules/wait_for.js';
 import { planWith } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCommandLine } from '../../src/modules/lib/split-command.js';
+import { toCommandLine } from '../../src/modules/lib/text/split-command.js';
 import { quote } from '../../src/remote/quote.js';
 import { containsSecret, maskSecrets, registerSecret } from '../../src/secrets/mask.js';
 

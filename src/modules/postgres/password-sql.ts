@@ -1,7 +1,7 @@
 /** The PASSWORD clause of CREATE/ALTER ROLE, without a plaintext password wherever that is possible. */
 import { MASK } from '../../secrets/mask.js';
-import { buildScramVerifier, isAsciiPassword } from './pg-password.js';
-import { quoteLiteral } from './pg-sql.js';
+import { buildScramVerifier, isAsciiPassword } from './password.js';
+import { quoteLiteral } from './sql.js';
 
 export interface PasswordSql {
   /** Statements that must run first in the same session. */

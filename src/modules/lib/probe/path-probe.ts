@@ -1,6 +1,6 @@
 /** The read-only probe of one path on a host, and its parsed form. */
-import type { ProbeOutput } from '../types.js';
-import { quote } from '../../remote/quote.js';
+import type { ProbeOutput } from '../../types.js';
+import { quote } from '../../../remote/quote.js';
 import { posix } from 'node:path';
 import { createHash } from 'node:crypto';
 import { decodeText, emitBase64, emitFileBase64, parseProbeFields, ProbeFormatError, readBase64Field } from './probe-fields.js';

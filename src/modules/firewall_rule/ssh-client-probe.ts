@@ -1,5 +1,5 @@
 /** Finds the controller's address as the host sees it: $SSH_CLIENT of this session (through sudo too). */
-import { parseProbeFields } from './probe-fields.js';
+import { parseProbeFields } from '../lib/probe/probe-fields.js';
 
 /** sudo drops SSH_CLIENT from the environment, so the probe walks up to the login shell's. */
 export const SSH_CLIENT_PROBE = [

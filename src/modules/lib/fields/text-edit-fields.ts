@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { translatePythonRegex } from './line-edit.js';
+import { translatePythonRegex } from '../text/line-edit.js';
 
 /** Whether a (Python-flavoured) regular expression compiles. */
 export function isRegex(value: string): boolean {

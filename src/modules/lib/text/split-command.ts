@@ -3,7 +3,7 @@
  * does): whitespace separates words, quotes group them, and nothing else is special, so `;`,
  * `|`, `>` and `&&` stay ordinary words.
  */
-import { quote } from '../../remote/quote.js';
+import { quote } from '../../../remote/quote.js';
 
 export class CommandSyntaxError extends Error {
   override name = 'CommandSyntaxError';

@@ -1,6 +1,6 @@
 /** Reads `supervisorctl status NAME:*` (read-only) and parses its answer. */
 import { quote } from '../../remote/quote.js';
-import { emitBase64, parseProbeFields, readBase64Field } from './probe-fields.js';
+import { emitBase64, parseProbeFields, readBase64Field } from '../lib/probe/probe-fields.js';
 
 export interface SupervisorStatus {
   installed: boolean;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { quote } from '../../remote/quote.js';
-import { wholeNumberField } from './whole-number-field.js';
+import { wholeNumberField } from '../lib/fields/whole-number-field.js';
 
 /** "name" with embedded double quotes doubled. */
 export function quoteIdent(name: string): string {

@@ -1,6 +1,6 @@
 /** The apt-get command lines the apt module plans: non-interactive, waiting for the dpkg lock instead of failing. */
 import { quote } from '../../remote/quote.js';
-import { APT_UPDATE_STAMP } from './apt-probe.js';
+import { APT_UPDATE_STAMP } from './probe.js';
 
 export interface AptCommandOptions {
   /** Seconds apt waits for another apt/dpkg (unattended-upgrades) to release its lock. */

@@ -1,9 +1,9 @@
 /** Parameters, probe and plan shared by copy and template (a whole file's content). */
 import { z } from 'zod';
-import { buildPathProbe, parsePathState, type PathState } from './path-probe.js';
-import { DIFF_CONTENT_LIMIT, planFileContent } from './file-content-plan.js';
-import { boolField, modeField, principalField } from './schema-fields.js';
-import type { Plan, PlanContext, ProbeOutput } from '../types.js';
+import { buildPathProbe, parsePathState, type PathState } from '../probe/path-probe.js';
+import { DIFF_CONTENT_LIMIT, planFileContent } from '../plan/file-content-plan.js';
+import { boolField, modeField, principalField } from '../fields/schema-fields.js';
+import type { Plan, PlanContext, ProbeOutput } from '../../types.js';
 
 export const validateField = z
   .string()

@@ -1,9 +1,9 @@
 /** The virtualenv module's read-only probe: the directory, pyvenv.cfg, the interpreters, and what pip has installed. */
 import { quote } from '../../remote/quote.js';
 import type { ProbeOutput } from '../types.js';
-import { buildPathProbe, parsePathState, type PathState } from './path-probe.js';
-import { emitBase64, parseProbeFields, readBase64Field } from './probe-fields.js';
-import { VENV_CHECKER } from './venv-checker.js';
+import { buildPathProbe, parsePathState, type PathState } from '../lib/probe/path-probe.js';
+import { emitBase64, parseProbeFields, readBase64Field } from '../lib/probe/probe-fields.js';
+import { VENV_CHECKER } from './checker.js';
 
 /** Kept inside the venv: what the last install recorded (requirements file and local directory checksums). */
 export const VENV_MARKER = '.drover-virtualenv.json';

@@ -1,5 +1,5 @@
 /** The `creates`/`removes` guards of command and shell: globs checked by a read-only probe. */
-import { quote } from '../../remote/quote.js';
+import { quote } from '../../../remote/quote.js';
 
 /** A glob as sh text: `*`, `?` and simple `[...]` classes stay active, everything else is quoted. */
 export function globToShell(pattern: string): string {

@@ -1,6 +1,6 @@
 /** Zod fields shared by the file and command modules, accepting the spellings Ansible playbooks use. */
 import { z } from 'zod';
-import { normalizeMode, ModeError } from './file-mode.js';
+import { normalizeMode, ModeError } from '../plan/file-mode.js';
 
 const TRUE_WORDS = new Set(['yes', 'true', 'on', 'y', '1']);
 const FALSE_WORDS = new Set(['no', 'false', 'off', 'n', '0']);

@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { quote } from '../../remote/quote.js';
-import type { Change, FileDiff, Plan, PlanContext, PutChange } from '../types.js';
+import { quote } from '../../../remote/quote.js';
+import type { Change, FileDiff, Plan, PlanContext, PutChange } from '../../types.js';
 import { planAttributeChanges, type WantedAttributes } from './attribute-plan.js';
 import { resolveMode } from './file-mode.js';
-import { decodeText } from './probe-fields.js';
-import type { PathState } from './path-probe.js';
+import { decodeText } from '../probe/probe-fields.js';
+import type { PathState } from '../probe/path-probe.js';
 
 /** Content of files up to this size is fetched by the probe, so a diff can be shown. */
 export const DIFF_CONTENT_LIMIT = 256 * 1024;

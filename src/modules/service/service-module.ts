@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { quote } from '../../remote/quote.js';
 import { defineModule, type Change, type ModuleDefinition, type Plan } from '../types.js';
-import { optionalBoolField } from './optional-bool-field.js';
-import { boolField } from './schema-fields.js';
+import { optionalBoolField } from '../lib/fields/optional-bool-field.js';
+import { boolField } from '../lib/fields/schema-fields.js';
 import { buildSystemdProbe, canToggleEnabled, isEnabled, isMasked, isRunning, parseSystemdProbe, type UnitState } from './systemd-probe.js';
 
 const STATES = ['started', 'stopped', 'restarted', 'reloaded'] as const;

@@ -1,8 +1,8 @@
 /** What command and shell share: the creates/removes probe and the guarded plan. */
-import { quote } from '../../remote/quote.js';
-import type { CommandChange, Plan, ProbeOutput } from '../types.js';
-import { probeGlobExists } from './path-guards.js';
-import { parseProbeFields } from './probe-fields.js';
+import { quote } from '../../../remote/quote.js';
+import type { CommandChange, Plan, ProbeOutput } from '../../types.js';
+import { probeGlobExists } from '../probe/path-guards.js';
+import { parseProbeFields } from '../probe/probe-fields.js';
 
 export interface GuardArgs {
   chdir?: string;

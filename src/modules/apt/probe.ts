@@ -5,7 +5,7 @@
  */
 import { quote } from '../../remote/quote.js';
 import type { ProbeOutput } from '../types.js';
-import { ProbeFormatError } from './probe-fields.js';
+import { ProbeFormatError } from '../lib/probe/probe-fields.js';
 
 /** Written by apt-get update under Debian's apt-daily, and by this module after each refresh. */
 export const APT_UPDATE_STAMP = '/var/lib/apt/periodic/update-success-stamp';

@@ -1,6 +1,6 @@
 /** Reads a systemd unit's state with systemctl (read-only) and parses the answer. */
 import { quote } from '../../remote/quote.js';
-import { parseProbeFields } from './probe-fields.js';
+import { parseProbeFields } from '../lib/probe/probe-fields.js';
 
 export interface UnitState {
   /** systemd runs as PID 1 on the host (/run/systemd/system exists). */

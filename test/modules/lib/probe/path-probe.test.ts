@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPathProbe, parsePathState, PathDeniedError, type PathProbeOptions } from '../../../src/modules/lib/path-probe.js';
+import { buildPathProbe, parsePathState, PathDeniedError, type PathProbeOptions } from '../../../../src/modules/lib/probe/path-probe.js';
 
 let dir: string;
 

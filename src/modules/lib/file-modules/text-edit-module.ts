@@ -1,7 +1,7 @@
 /** Probe and plan shared by lineinfile and blockinfile: edit the file's text, put the whole result. */
-import type { Plan, PlanContext } from '../types.js';
-import { planFileContent } from './file-content-plan.js';
-import { buildPathProbe, contentText, type PathState } from './path-probe.js';
+import type { Plan, PlanContext } from '../../types.js';
+import { planFileContent } from '../plan/file-content-plan.js';
+import { buildPathProbe, contentText, type PathState } from '../probe/path-probe.js';
 
 export interface TextEditArgs {
   path: string;

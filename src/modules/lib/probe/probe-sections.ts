@@ -2,7 +2,7 @@
  * One probe made of several independent scripts (e.g. three path probes): each script's output
  * lines are prefixed with its section name, so their `key=value` fields cannot collide.
  */
-import type { ProbeOutput } from '../types.js';
+import type { ProbeOutput } from '../../types.js';
 
 const SECTION_NAME = /^[a-z][a-z0-9_-]*$/;
 

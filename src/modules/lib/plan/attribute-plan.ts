@@ -1,8 +1,8 @@
 /** chown/chgrp/chmod changes for a path whose owner, group or mode differ from the wanted ones. */
-import { quote } from '../../remote/quote.js';
-import type { CommandChange } from '../types.js';
+import { quote } from '../../../remote/quote.js';
+import type { CommandChange } from '../../types.js';
 import { resolveMode } from './file-mode.js';
-import type { PathState } from './path-probe.js';
+import type { PathState } from '../probe/path-probe.js';
 
 export interface WantedAttributes {
   owner?: string;
