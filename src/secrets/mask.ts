@@ -4,12 +4,17 @@
  */
 // Each secret maps to its renderings, longest first.
 const secrets = new Map<string, string[]>();
+// Every rendering of every secret, longest first (built again after a registration).
+let allForms: string[] | undefined;
 export const MASK = '********';
 
 /** Registers a secret value; in a list or map (secret_env), every value inside is one. */
 export function registerSecret(value: unknown): void {
   if (typeof value === 'string' && value.length >= 3) {
-    if (!secrets.has(value)) secrets.set(value, renderings(value));
+    if (!secrets.has(value)) {
+      secrets.set(value, renderings(value));
+      allForms = undefined;
+    }
   } else if (typeof value === 'number') registerSecret(String(value));
   else if (Array.isArray(value)) value.forEach(registerSecret);
   else if (value !== null && typeof value === 'object') Object.values(value).forEach(registerSecret);
@@ -23,17 +28,63 @@ const ENCODINGS: Array<(text: string) => string> = [
 ];
 
 /**
- * The forms a secret takes in text drover builds: as it is, and through up to three quotings in a
- * row (a quoted command line inside a registered result printed as JSON inside a report).
+ * The forms a secret takes in text drover builds: as it is, through up to three quotings in a row
+ * (a quoted command line inside a registered result printed as JSON inside a report), in base64,
+ * and, for a secret of several lines, each of its lines (see secretLines) with their quotings.
  */
 function renderings(secret: string): string[] {
-  let level = [secret];
+  const forms = new Set([...quotings(secret), ...base64Forms(secret)]);
+  for (const line of secretLines(secret)) quotings(line).forEach((form) => forms.add(form));
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+function quotings(text: string): string[] {
+  let level = [text];
   const forms = new Set(level);
   for (let depth = 0; depth < 3; depth++) {
     level = level.flatMap((form) => ENCODINGS.map((encode) => encode(form))).filter((form) => !forms.has(form));
     level.forEach((form) => forms.add(form));
   }
-  return [...forms].sort((a, b) => b.length - a.length);
+  return [...forms];
+}
+
+/** Shortest line of a multi-line secret that is masked on its own. */
+const MIN_LINE = 4;
+/** PEM and PGP armour: '-----BEGIN CERTIFICATE-----', '-----END RSA PRIVATE KEY-----'. */
+const ARMOUR_LINE = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+
+/**
+ * The lines of a multi-line secret (a private key, a certificate) that are masked on their own as
+ * well as within the whole: a diff shows a file line by line, so none of its lines holds the whole
+ * secret. A line counts trimmed (of its \r and surrounding blanks) when it has at least MIN_LINE
+ * characters and a letter or digit; armour lines and lines of punctuation alone ('}', '-----') are
+ * the same in every such secret and tell nothing about it: they are masked inside the whole secret
+ * only, so a diff still shows what kind of file it is.
+ */
+function secretLines(secret: string): string[] {
+  if (!secret.includes('\n')) return [];
+  return secret
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length >= MIN_LINE && /[\p{L}\p{N}]/u.test(line) && !ARMOUR_LINE.test(line));
+}
+
+/** Shortest base64 form masked: shorter runs turn up by chance in other base64 text. */
+const MIN_BASE64 = 8;
+
+/**
+ * The secret in base64 (`base64 -w0 < FILE` of a file that holds it): the whole encoding, and the
+ * characters that stand for the secret's bytes alone inside a longer encoding, for each of the three
+ * places it can start in base64's 3-byte groups.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = [bytes.toString('base64')];
+  for (const shift of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    forms.push(encoded.slice(Math.ceil((shift * 8) / 6), Math.floor(((shift + bytes.length) * 8) / 6)));
+  }
+  return forms.filter((form) => form.length >= MIN_BASE64);
 }
 
 /** The runs of a secret between quote and escape characters, long enough to tell it apart. */
@@ -44,10 +95,9 @@ function fragments(secret: string): string[] {
 export function maskSecrets(text: string): string {
   if (secrets.size === 0 || !text) return text;
   let out = text;
-  // Longest first, so a secret that contains another is masked whole.
-  for (const [, forms] of [...secrets].sort(([a], [b]) => b.length - a.length)) {
-    for (const form of forms) out = out.split(form).join(MASK);
-  }
+  // Longest first, so a secret that contains another (or one of its own lines) is masked whole.
+  allForms ??= [...new Set([...secrets.values()].flat())].sort((a, b) => b.length - a.length);
+  for (const form of allForms) if (out.includes(form)) out = out.split(form).join(MASK);
   return out;
 }
 
