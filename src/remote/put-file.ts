@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { quote } from './quote.js';
+import { dashSafePath, quote } from './quote.js';
 
 export interface PutFileOptions {
   path: string;
+  /**
+   * The content that is sent on stdin. Its size and sha256 are checked on the host before the
+   * rename, so a transfer cut short (drover stopped, the connection lost) leaves the old file.
+   * Without it nothing is checked.
+   */
+  content?: string | Buffer;
   mode?: string;
   owner?: string;
   group?: string;
@@ -11,24 +18,50 @@ export interface PutFileOptions {
   validateInPlace?: string;
 }
 
+/** Exit status of the put script when stdin did not carry the whole content. */
+export const INCOMPLETE_TRANSFER_EXIT = 4;
+
 /**
  * The remote script that installs a file atomically. The content arrives on stdin and is written
- * to a temp file in the destination's directory, given its owner, group and mode (those of the
- * replaced file unless set), validated, then renamed over the destination, so no reader ever sees
- * a half-written file. Prints "backup=PATH" when it kept a backup.
+ * to a temp file in the destination's directory, checked against the size and sha256 the
+ * controller sent, given its owner, group and mode (those of the replaced file unless set),
+ * validated, then renamed over the destination, so no reader ever sees a half-written file and an
+ * interrupted transfer never replaces it. Prints "backup=PATH" when it kept a backup.
+ *
+ * The temp file is `.drover.PID.XXXXXX`, PID being that of the shell writing it. The shell removes
+ * it when it exits, also on SIGHUP, SIGINT, SIGPIPE and SIGTERM; a shell killed outright leaves it,
+ * and the next put into that directory removes it once no process has that PID.
  */
 export function buildPutFileScript(options: PutFileOptions): string {
-  const dest = quote(options.path);
+  const path = dashSafePath(options.path);
   const lines = [
     'set -e',
-    `dest=${dest}`,
+    `dest=${quote(path)}`,
     // Worked out here rather than by dirname on the host: one process fewer per put.
-    `dir=${quote(posix.dirname(options.path))}`,
-    'tmp=$(mktemp "$dir/.drover.XXXXXX")',
-    `trap 'rm -f "$tmp"' EXIT`,
+    `dir=${quote(posix.dirname(path))}`,
+    ...REMOVE_LEFTOVERS,
+    'tmp=',
+    `trap '[ -z "$tmp" ] || rm -f "$tmp"' EXIT`,
+    // A trapped signal ends the shell through exit, which runs the EXIT trap.
+    "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM",
+    'tmp=$(mktemp "$dir/.drover.$$.XXXXXX")',
     'cat > "$tmp"',
-    'if [ -e "$dest" ]; then chown --reference="$dest" "$tmp" 2>/dev/null || true; chmod --reference="$dest" "$tmp"; else chmod 0644 "$tmp"; fi',
   ];
+  if (options.content !== undefined) {
+    const { size, sha256 } = digestOf(options);
+    const code = quote(INCOMPLETE_TRANSFER_EXIT);
+    lines.push(
+      'size=$(wc -c < "$tmp")',
+      `if ! [ "$size" -eq ${quote(size)} ] 2>/dev/null; then`,
+      `  printf 'the file did not arrive whole (%s of %s bytes): the transfer was cut short, %s is left as it was\\n' "$size" ${quote(size)} "$dest" >&2; exit ${code}`,
+      'fi',
+      'sum=$(sha256sum < "$tmp")',
+      `if [ "\${sum%% *}" != ${quote(sha256)} ]; then`,
+      `  printf 'the file did not arrive intact (%s bytes, sha256 %s, expected %s): %s is left as it was\\n' "$size" "\${sum%% *}" ${quote(sha256)} "$dest" >&2; exit ${code}`,
+      'fi',
+    );
+  }
+  lines.push('if [ -e "$dest" ]; then chown --reference="$dest" "$tmp" 2>/dev/null || true; chmod --reference="$dest" "$tmp"; else chmod 0644 "$tmp"; fi');
   if (options.owner !== undefined) lines.push(`chown ${quote(options.owner)} "$tmp"`);
   if (options.group !== undefined) lines.push(`chgrp ${quote(options.group)} "$tmp"`);
   if (options.mode !== undefined) lines.push(`chmod ${quote(options.mode)} "$tmp"`);
@@ -42,24 +75,59 @@ export function buildPutFileScript(options: PutFileOptions): string {
       'if [ -e "$dest" ]; then',
       '  stamp=$(date +%Y%m%d%H%M%S); b="$dest.$stamp~"; n=0',
       '  while [ -e "$b" ]; do n=$((n+1)); b="$dest.$stamp.$n~"; done',
-      '  cp -p "$dest" "$b"; echo "backup=$b"',
+      '  cp -p -- "$dest" "$b"; echo "backup=$b"',
       'fi',
     );
   }
   if (options.validateInPlace !== undefined) {
     lines.push(
-      'prev=""; if [ -e "$dest" ]; then prev=$(mktemp "$dir/.drover-prev.XXXXXX"); cp -p "$dest" "$prev"; fi',
-      'mv -f "$tmp" "$dest"',
+      'prev=""; if [ -e "$dest" ]; then prev=$(mktemp "$dir/.drover-prev.XXXXXX"); cp -p -- "$dest" "$prev"; fi',
+      'mv -f -- "$tmp" "$dest"',
       `if ! ( ${options.validateInPlace} ) >&2; then`,
-      '  if [ -n "$prev" ]; then mv -f "$prev" "$dest"; else rm -f "$dest"; fi',
+      '  if [ -n "$prev" ]; then mv -f -- "$prev" "$dest"; else rm -f -- "$dest"; fi',
       `  echo "validation failed, previous file put back: ${escapeForDoubleQuotes(options.validateInPlace)}" >&2; exit 3`,
       'fi',
       '[ -z "$prev" ] || rm -f "$prev"',
     );
   } else {
-    lines.push('mv -f "$tmp" "$dest"');
+    lines.push('mv -f -- "$tmp" "$dest"');
   }
   return lines.join('\n');
+}
+
+/**
+ * Removes the temp files that earlier puts into "$dir" left behind: only regular files named
+ * exactly `.drover.PID.XXXXXX`, and only when the system says no process PID exists ("No such
+ * process"; a process of another user, which kill may not signal, counts as alive). A put that is
+ * running now keeps its temp file, and so does one whose PID came back as another process.
+ */
+const REMOVE_LEFTOVERS = [
+  'for left in "$dir"/.drover.*; do',
+  '  [ -f "$left" ] && [ ! -h "$left" ] || continue',
+  '  name=${left##*/.drover.}',
+  '  case $name in *.??????) ;; *) continue ;; esac',
+  '  pid=${name%.??????}; suffix=${name#"$pid".}',
+  '  case $pid in ""|*[!0-9]*) continue ;; esac',
+  '  case $suffix in *[!A-Za-z0-9]*) continue ;; esac',
+  '  if why=$(LC_ALL=C; export LC_ALL; kill -0 "$pid" 2>&1); then continue; fi',
+  '  case $why in *[Nn]o\\ such\\ process*) rm -f "$left" 2>/dev/null || true ;; esac',
+  'done',
+];
+
+const digests = new WeakMap<PutFileOptions, { content: string | Buffer; size: number; sha256: string }>();
+
+/** Size and sha256 of the content; the engine builds a change's script more than once, so they are kept per change. */
+function digestOf(options: PutFileOptions): { size: number; sha256: string } {
+  const content = options.content!;
+  const known = digests.get(options);
+  if (known && known.content === content) return known;
+  const digest = {
+    content,
+    size: typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content.length,
+    sha256: createHash('sha256').update(content).digest('hex'),
+  };
+  digests.set(options, digest);
+  return digest;
 }
 
 function escapeForDoubleQuotes(text: string): string {
