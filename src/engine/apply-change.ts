@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection, BecomeOptions, ExecResult } from '../connection/types.js';
 import type { Change, ProbeOutput } from '../modules/types.js';
 import { buildPutFileScript } from '../remote/put-file.js';
-import { quote } from '../remote/quote.js';
+import { dashSafePath, quote } from '../remote/quote.js';
 import { MAX_EXEC_LINE_BYTES } from '../connection/keep-off-command-line.js';
 import { buildProbeBatch, ProbeBudget, splitProbeBatch, type ProbeRequest } from './probe-batch.js';
 
@@ -138,6 +138,6 @@ function splitGroupOutput(
 function changeLine(change: Change, options: ApplyOptions): { line: string; stdin?: string | Buffer; become?: BecomeOptions } {
   const become = change.kind === 'command' && change.user !== undefined ? { ...options.become, user: change.user } : options.become;
   if (change.kind === 'put') return { line: buildPutFileScript(change), stdin: change.content, become };
-  const line = change.cwd === undefined ? change.command : `cd ${quote(change.cwd)} && ${change.command}`;
+  const line = change.cwd === undefined ? change.command : `cd ${quote(dashSafePath(change.cwd))} && ${change.command}`;
   return { line, stdin: change.stdin, become };
 }

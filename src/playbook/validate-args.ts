@@ -48,6 +48,15 @@ export function validateArgs(
       }
     }
   }
+  const nulFields = findNulFields(args);
+  for (const field of nulFields) {
+    issues.push({
+      field,
+      message: `holds a NUL byte (\\0), which no command line, file name or shell word on a host can carry`,
+      hint: 'remove it; for file content with NUL bytes, put the bytes in a file and use src:',
+    });
+  }
+  if (nulFields.length > 0) return { issues };
   const result = module.schema.safeParse(args);
   if (result.success) return { issues, parsed: result.data };
   for (const issue of result.error.issues) {
@@ -70,4 +79,12 @@ function pathTouchesTemplate(args: unknown, path: ReadonlyArray<PropertyKey>): b
   }
   // A refinement over several fields (e.g. "content or src") may hinge on a templated one.
   return path.length === 0 ? hasTemplate(args) : false;
+}
+
+/** The fields (dotted paths) whose strings hold a NUL byte, anywhere inside the arguments. */
+function findNulFields(value: unknown, path: string[] = []): string[] {
+  if (typeof value === 'string') return value.includes('\0') ? [path.length > 0 ? path.join('.') : '(arguments)'] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => findNulFields(item, [...path, String(index)]));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => findNulFields(item, [...path, key]));
+  return [];
 }

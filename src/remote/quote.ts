@@ -22,3 +22,11 @@ export function sh(strings: TemplateStringsArray, ...values: Array<string | numb
   });
   return out;
 }
+
+/**
+ * A relative path that starts with `-` gets `./` before it, so no command reads it as an option
+ * (and `cd -` does not mean "the previous directory"). Other paths are returned as they are.
+ */
+export function dashSafePath(path: string): string {
+  return path.startsWith('-') ? `./${path}` : path;
+}
