@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { BecomeHandshake, wrapBecome } from './become.js';
 import { execKeepingOffCommandLine } from './keep-off-command-line.js';
-import { CommandTimeoutError, type Connection, type ExecOptions, type ExecResult } from './types.js';
+import { CommandTimeoutError, type Connection, type ExecOptions, type ExecResult, type HeldSession } from './types.js';
 
 /** Runs commands on the controller itself through /bin/sh (ansible_connection: local). */
 export class LocalConnection implements Connection {
@@ -28,6 +28,31 @@ export class LocalConnection implements Connection {
     const become = options.become;
     const needsSudo = become !== undefined && (become.user ?? 'root') !== this.currentUser;
     return { line: needsSudo ? wrapBecome(command, become) : command, needsSudo };
+  }
+
+  hold(command: string, ready: (stdout: string) => boolean): Promise<HeldSession> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      let stderr = '';
+      let held = false;
+      const ended = new Promise<void>((done) => child.on('close', () => done()));
+      child.stdin.on('error', () => {});
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (held || !ready(chunk.toString('utf8'))) return;
+        held = true;
+        resolve({
+          release: async () => {
+            child.stdin.end();
+            await ended;
+          },
+        });
+      });
+      child.on('error', reject);
+      child.on('close', () => {
+        if (!held) reject(new Error(`the command ended before it was ready${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+      });
+    });
   }
 
   private execLine(command: string, options: ExecOptions): Promise<ExecResult> {

@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { BecomeHandshake } from './become.js';
 import type { SshClient } from './ssh-link.js';
-import { CommandTimeoutError, UnreachableError, type BecomeOptions, type ExecResult } from './types.js';
+import { CommandTimeoutError, UnreachableError, type BecomeOptions, type ExecResult, type HeldSession } from './types.js';
 
 export interface ChannelRequest {
   host: string;
@@ -123,4 +123,39 @@ function killRemote(channel: Channel): void {
     _client: { _protocol: { signal(id: number, name: string): void } };
   };
   if (internal.outgoing && internal.outgoing.state !== 'closed') internal._client._protocol.signal(internal.outgoing.id, 'KILL');
+}
+
+/** How long a released session may take to end before its channel is closed anyway. */
+const RELEASE_GRACE_MS = 2_000;
+
+/**
+ * Starts a command whose stdin stays open (see Connection.hold); resolves once `ready` accepts its
+ * output, rejects with its stderr if it ends first.
+ */
+export function holdOnChannel(client: SshClient, host: string, line: string, ready: (stdout: string) => boolean): Promise<HeldSession> {
+  return new Promise((resolve, reject) => {
+    openExecChannel(client, line, () => false, (error, channel) => {
+      if (error) return reject(new UnreachableError(host, `${host}: ${error.message}`, { cause: error }));
+      const decoder = new StringDecoder('utf8');
+      let stderr = '';
+      let held = false;
+      const ended = new Promise<void>((done) => channel.on('close', () => done()));
+      channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      channel.on('data', (chunk: Buffer) => {
+        if (held || !ready(decoder.write(chunk))) return;
+        held = true;
+        resolve({
+          release: async () => {
+            channel.end();
+            const timer = setTimeout(() => channel.close(), RELEASE_GRACE_MS);
+            await ended;
+            clearTimeout(timer);
+          },
+        });
+      });
+      channel.on('close', () => {
+        if (!held) reject(new Error(`the command ended before it was ready${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+      });
+    });
+  });
 }

@@ -1,13 +1,14 @@
 import pLimit from 'p-limit';
+import { quote } from '../remote/quote.js';
 import { wrapBecome } from './become.js';
 import { withRemoteDeadline } from './remote-deadline.js';
 import { forwardThrough, resolveJumpHosts } from './proxy-jump.js';
 import type { AuthSources } from './ssh-auth.js';
-import { runOnChannel } from './ssh-exec.js';
+import { holdOnChannel, runOnChannel } from './ssh-exec.js';
 import { execKeepingOffCommandLine } from './keep-off-command-line.js';
 import { openLink, SshLinkError, type SshClient } from './ssh-link.js';
 import { resolveSshSettings, type ResolvedSshSettings } from './ssh-settings.js';
-import { UnreachableError, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult } from './types.js';
+import { UnreachableError, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult, type HeldSession } from './types.js';
 
 /** OpenSSH's default MaxSessions: more parallel channels on one connection would be refused. */
 export const MAX_CHANNELS_PER_CONNECTION = 10;
@@ -102,6 +103,13 @@ export class SshConnection implements Connection {
         throw error;
       }
     });
+  }
+
+  hold(command: string, ready: (stdout: string) => boolean): Promise<HeldSession> {
+    const client = this.links.at(-1);
+    if (!client) return Promise.reject(new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`));
+    // Its own channel, outside the channel limit: it stays open for the whole run.
+    return holdOnChannel(client, this.host, `/bin/sh -c ${quote(command)}`, ready);
   }
 
   async close(): Promise<void> {

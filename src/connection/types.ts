@@ -16,6 +16,12 @@ export interface ExecOptions {
   become?: BecomeOptions;
 }
 
+/** A session started by Connection.hold. */
+export interface HeldSession {
+  /** Closes the session's stdin, so the command ends and lets go. */
+  release(): Promise<void>;
+}
+
 export interface ExecResult {
   code: number;
   stdout: string;
@@ -30,6 +36,12 @@ export interface Connection {
   /** Runs a POSIX sh command line on the host. Throws UnreachableError when the link is lost. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;
+  /**
+   * Starts a command that holds something on the host (the host lock) while its stdin stays open.
+   * Resolves once `ready` says so from the command's output; rejects if the command ends first.
+   * Not counted in execCount: it is one session for the whole run, not a command of the play.
+   */
+  hold?(command: string, ready: (stdout: string) => boolean): Promise<HeldSession>;
   /** How many remote execs this connection has made (reported, and counted by benchmarks). */
   readonly execCount: number;
 }

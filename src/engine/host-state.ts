@@ -1,4 +1,4 @@
-import type { Connection } from '../connection/types.js';
+import type { Connection, HeldSession } from '../connection/types.js';
 import type { ProbeOutput } from '../modules/types.js';
 import type { HostStats, TaskResult } from './events.js';
 
@@ -6,6 +6,8 @@ import type { HostStats, TaskResult } from './events.js';
 export class HostState {
   connection?: Connection;
   connecting?: Promise<Connection>;
+  /** The host lock, held from the first connect until the run ends. */
+  lock?: HeldSession;
   facts: Record<string, unknown> | undefined;
   /** Registered results and set_fact values: they outlive the play, as in Ansible. */
   readonly registered: Record<string, unknown> = {};

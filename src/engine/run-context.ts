@@ -27,6 +27,8 @@ export interface RunOptions {
   verbosity?: number;
   /** sudo password for hosts and tasks with no ansible_become_password (--ask-become-pass). */
   becomePassword?: string;
+  /** Take each host's lock (see connection/host-lock.ts) for the run, when it may change hosts. */
+  hostLock?: boolean;
 }
 
 /** State shared by everything that runs during one playbook run. */

@@ -67,7 +67,10 @@ export async function runPlaybook(
       }
     }
   } finally {
-    await Promise.all([...run.hosts.values()].map((host) => host.connection?.close().catch(() => undefined)));
+    await Promise.all([...run.hosts.values()].map(async (host) => {
+      await host.lock?.release().catch(() => undefined);
+      await host.connection?.close().catch(() => undefined);
+    }));
   }
   return { hosts: run.hosts, order, interrupted: run.interrupted() };
 }

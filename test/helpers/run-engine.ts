@@ -19,6 +19,8 @@ export interface EngineRunOptions {
   forks?: number;
   /** How to reach each host (default: the local connection). */
   connect?: (host: string) => Connection;
+  /** Take the per-host lock, as the CLI does. */
+  hostLock?: boolean;
 }
 
 export interface EngineRun {
@@ -66,6 +68,7 @@ export async function runEngine(playbook: string, inventory: string, options: En
     forceHandlers: options.forceHandlers ?? false,
     extraVars: options.extraVars ?? {},
     connect: options.connect ?? ((host) => new LocalConnection(host)),
+    hostLock: options.hostLock,
     limit: options.limit,
     events: {
       hostResult: (host, result) => results.set(host, [...(results.get(host) ?? []), result]),

@@ -45,6 +45,8 @@ export interface RunCommandOptions {
   askPass?: boolean;
   askBecomePass?: boolean;
   connectRetries?: number;
+  /** False with --no-host-lock. */
+  hostLock: boolean;
 }
 
 /** Adds the options shared by run, check and drift. */
@@ -71,6 +73,7 @@ export function addRunOptions(command: Command): Command {
     .option('--timeout <seconds>', 'per-command timeout', positiveInteger, 3600)
     .option('--vault-password-file <file>', 'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)')
     .option('--ask-vault-pass', 'ask for the vault password before starting')
+    .option('--no-host-lock', 'do not take the per-host lock that keeps two runs from changing one host at once')
     .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0);
 }
 
@@ -147,6 +150,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     commandTimeoutMs: connectOptions.commandTimeoutMs,
     becomePassword: passwords.becomePassword,
     verbosity: options.verbose,
+    hostLock: options.hostLock !== false,
     limit: options.limit,
   });
   await output.finish();
@@ -176,6 +180,9 @@ export async function loadRunInputs(playbookPath: string, options: RunCommandOpt
 }
 
 export function connectOptionsFrom(options: RunCommandOptions, passwords: AskedPasswords = {}): ConnectOptions {
+  if (options.hostKeyChecking === 'off') {
+    process.stderr.write('[WARNING]: --host-key-checking off: host keys are not checked, so anyone on the network path can pose as a host and see everything drover sends it, secrets included\n');
+  }
   return {
     hostKeyChecking: options.hostKeyChecking,
     knownHostsFiles: options.knownHosts,
