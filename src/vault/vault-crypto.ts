@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { ANSIBLE_VAULT_PREFIX, AnsibleVaultFormatError, ansibleVaultId, decryptAnsibleVault } from './ansible-vault.js';
 
 /** First line of every vault block: format name, version, cipher and key derivation. */
 export const VAULT_HEADER = '$DROVER_VAULT;1;AES256-GCM;scrypt';
@@ -39,16 +40,18 @@ export function encryptText(plaintext: string, password: string): string {
   return `${VAULT_HEADER}\n${lines.join('\n')}\n`;
 }
 
+/** drover's own vault blocks and Ansible's. */
 export function isVaultText(text: string): boolean {
-  return text.trimStart().startsWith('$DROVER_VAULT;');
+  const start = text.trimStart();
+  return start.startsWith('$DROVER_VAULT;') || start.startsWith(ANSIBLE_VAULT_PREFIX);
 }
 
 /** Decrypts a vault block; a wrong password or a damaged block is a VaultError, never garbage. */
 export function decryptText(block: string, password: string, where = 'vault data'): string {
   const [header, ...rest] = block.trim().split(/\r?\n/);
+  if (header.startsWith(ANSIBLE_VAULT_PREFIX)) return decryptAnsibleBlock(block, password, where);
   if (header.trim() !== VAULT_HEADER) {
-    if (header.startsWith('$ANSIBLE_VAULT')) throw new VaultError(`${where} is an Ansible vault; re-encrypt it with 'drover vault encrypt' (ansible-vault decrypt first)`);
-    throw new VaultError(`${where}: unknown vault header '${header.trim()}' (expected ${VAULT_HEADER})`);
+    throw new VaultError(`${where}: unknown vault header '${header.trim()}' (expected ${VAULT_HEADER} or an Ansible vault, $ANSIBLE_VAULT;1.1;AES256)`);
   }
   const blob = Buffer.from(rest.join('').replace(/\s+/g, ''), 'base64');
   if (blob.length < SALT_BYTES + NONCE_BYTES + TAG_BYTES) throw new VaultError(`${where}: the vault data is truncated`);
@@ -64,4 +67,19 @@ export function decryptText(block: string, password: string, where = 'vault data
   } catch (error) {
     throw new VaultError(`${where}: wrong vault password, or the data was changed`, { cause: error });
   }
+}
+
+function decryptAnsibleBlock(block: string, password: string, where: string): string {
+  let plaintext: string | undefined;
+  try {
+    plaintext = decryptAnsibleVault(block, password);
+  } catch (error) {
+    if (error instanceof AnsibleVaultFormatError) throw new VaultError(`${where}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  if (plaintext === undefined) {
+    const id = ansibleVaultId(block);
+    throw new VaultError(`${where}: wrong vault password${id ? ` for vault id '${id}'` : ''}, or the data was changed`);
+  }
+  return plaintext;
 }

@@ -1,9 +1,10 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPasswordFile } from '../../vault/keyring.js';
+import { ANSIBLE_VAULT_PREFIX, ansibleVaultId, encryptAnsibleVault } from '../../vault/ansible-vault.js';
 import { decryptText, encryptText, isVaultText, VaultError } from '../../vault/vault-crypto.js';
 import { UsageError } from '../exit-codes.js';
 import { promptSecretSync } from '../prompt-secret.js';
@@ -48,13 +49,15 @@ Examples:
   printf %s 's3cret' | drover vault encrypt-string --name db_password`,
     );
   const withPassword = (command: Command) => command.option('--vault-password-file <file>', 'read the vault password from this file');
+  const withFormat = (command: Command) =>
+    command.addOption(new Option('--format <format>', "drover (AES-256-GCM, scrypt) or ansible (what ansible-vault reads: AES256, vault format 1.1)").choices(['drover', 'ansible']).default('drover'));
 
   vault.addCommand(
-    withPassword(new Command('encrypt').description('encrypt a file in place').argument('<file>'))
-      .action((file: string, options: PasswordOptions) => {
+    withFormat(withPassword(new Command('encrypt').description('encrypt a file in place').argument('<file>')))
+      .action((file: string, options: PasswordOptions & FormatOption) => {
         const text = readText(file);
         if (isVaultText(text)) throw new UsageError(`${file} is already encrypted`);
-        writeFileSync(file, encryptText(text, readPassword(options, true)));
+        writeFileSync(file, encryptAs(options.format, text, readPassword(options, true)));
         process.stderr.write(`encrypted ${file}\n`);
       }),
   );
@@ -85,20 +88,31 @@ Examples:
           const result = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'editor', temp], { stdio: 'inherit' });
           if (result.status !== 0) throw new VaultError(`the editor exited with ${result.status}; ${file} was not changed`);
           const edited = readFileSync(temp, 'utf8');
-          if (edited !== plaintext) writeFileSync(file, encryptText(edited, password));
+          // An Ansible vault stays one (with its vault id), so ansible-vault can still open it.
+          const original = existsSync(file) ? readText(file) : '';
+          const format = original.trimStart().startsWith(ANSIBLE_VAULT_PREFIX) ? 'ansible' : 'drover';
+          if (edited !== plaintext) writeFileSync(file, encryptAs(format, edited, password, ansibleVaultId(original)));
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
       }),
   );
   vault.addCommand(
-    withPassword(new Command('encrypt-string').description('encrypt a secret read from stdin and print a YAML line ready to paste').option('--name <name>', 'the variable name', 'secret'))
-      .action((options: PasswordOptions & { name: string }) => {
+    withFormat(withPassword(new Command('encrypt-string').description('encrypt a secret read from stdin and print a YAML line ready to paste').option('--name <name>', 'the variable name', 'secret')))
+      .action((options: PasswordOptions & FormatOption & { name: string }) => {
         const secret = readStdin().replace(/\r?\n$/, '');
         if (secret === '') throw new UsageError('no secret on stdin: pipe it in, e.g. printf %s "s3cret" | drover vault encrypt-string --name db_password');
-        const block = encryptText(secret, readPassword(options, false));
+        const block = encryptAs(options.format, secret, readPassword(options, false));
         process.stdout.write(`${options.name}: !vault |\n${block.trimEnd().split('\n').map((line) => `  ${line}`).join('\n')}\n`);
       }),
   );
   return vault;
+}
+
+interface FormatOption {
+  format: 'drover' | 'ansible';
+}
+
+function encryptAs(format: 'drover' | 'ansible', text: string, password: string, vaultId?: string): string {
+  return format === 'ansible' ? encryptAnsibleVault(text, password, vaultId) : encryptText(text, password);
 }
