@@ -5,6 +5,7 @@
  * close. When the run ends, or the connection drops, the shell exits and its trap removes the
  * directory; a lock left by a shell killed outright is taken over once its PID is gone.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { quote } from '../remote/quote.js';
 
@@ -13,22 +14,32 @@ export const LOCKED_LINE = 'drover-host-lock: locked';
 /** What it prints, once, while another run holds the lock: `PREFIX PID HOLDER`. */
 export const WAITING_PREFIX = 'drover-host-lock: waiting';
 
-/** Root's lock lives in /run/lock; another user's in its runtime directory (or /tmp), one per user. */
-export function buildHostLockScript(holder = `drover pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}`): string {
+/** This run's mark in the locks it holds: inventory hosts that are one machine share its lock. */
+const RUN_TOKEN = randomBytes(12).toString('hex');
+
+/**
+ * Root's lock lives in /run/lock; another user's in its runtime directory (or /tmp), one per user.
+ * Several inventory hosts of one run may be one machine (local hosts, two names for one address):
+ * a session that finds the lock held by its own run shares it instead of waiting for itself.
+ */
+export function buildHostLockScript(holder = `drover pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}`, token = RUN_TOKEN): string {
   return [
     'if [ "$(id -u)" = 0 ] && [ -d /run/lock ]; then d=/run/lock; else d=${XDG_RUNTIME_DIR:-/tmp}; fi',
     'l="$d/drover-host-lock.$(id -u).d"',
-    'said=',
+    'said=; young=0',
     'while ! mkdir "$l" 2>/dev/null; do',
+    `  if [ "$(cat "$l/run" 2>/dev/null)" = ${quote(token)} ]; then printf '%s\\n' '${LOCKED_LINE}'; exec cat >/dev/null; fi`,
     '  pid=$(cat "$l/pid" 2>/dev/null) || pid=',
+    // No pid yet: the lock is being taken (or was left half-made, which is stale after 5 s).
+    '  if [ -z "$pid" ]; then young=$((young+1)); [ "$young" -le 50 ] || { rm -rf "$l"; young=0; }; sleep 0.1 2>/dev/null || sleep 1; continue; fi',
     // The holder's shell is gone (killed outright): its lock is stale.
-    '  if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && [ ! -d "/proc/$pid" ]; then rm -rf "$l"; continue; fi',
-    '  [ -d "$l" ] || continue',
+    '  if ! kill -0 "$pid" 2>/dev/null && [ ! -d "/proc/$pid" ]; then rm -rf "$l"; continue; fi',
     `  [ -n "$said" ] || { printf '%s %s %s\\n' '${WAITING_PREFIX}' "\${pid:-?}" "$(cat "$l/holder" 2>/dev/null)"; said=1; }`,
     '  sleep 1',
     'done',
     `trap 'rm -rf "$l"' EXIT`,
     "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM",
+    `printf '%s\\n' ${quote(token)} > "$l/run"`,
     'printf "%s\\n" "$$" > "$l/pid"',
     `printf '%s\\n' ${quote(holder)} > "$l/holder"`,
     `printf '%s\\n' '${LOCKED_LINE}'`,

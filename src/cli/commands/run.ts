@@ -12,9 +12,12 @@ import { collect, increase, nonNegativeInteger, positiveInteger, splitList } fro
 import { askConnectionPasswords, type AskedPasswords } from '../ask-passwords.js';
 import { createConnector, type ConnectOptions } from '../connect.js';
 import { applyLabOverrides } from '../lab-overrides.js';
+import { applyAnsibleSettings, readAnsibleSettings } from '../ansible-config.js';
 import { configureVaultPassword } from '../vault-options.js';
 import { listHosts, listTags, listTasks } from '../list-playbook.js';
 import { limitHosts } from '../../inventory/index.js';
+import { renderPlayHosts } from '../../playbook/render-play-hosts.js';
+import { hasTemplate } from '../../template/render.js';
 
 export interface RunCommandOptions {
   inventory: string[];
@@ -47,6 +50,8 @@ export interface RunCommandOptions {
   connectRetries?: number;
   /** False with --no-host-lock. */
   hostLock: boolean;
+  /** Ansible's roles_path (ansible.cfg, ANSIBLE_ROLES_PATH): more directories that hold roles. */
+  rolesPath?: string[];
 }
 
 /** Adds the options shared by run, check and drift. */
@@ -74,7 +79,9 @@ export function addRunOptions(command: Command): Command {
     .option('--vault-password-file <file>', 'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)')
     .option('--ask-vault-pass', 'ask for the vault password before starting')
     .option('--no-host-lock', 'do not take the per-host lock that keeps two runs from changing one host at once')
-    .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0);
+    .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0)
+    // ansible.cfg and ANSIBLE_* fill what the command line leaves out (see ansible-config.ts).
+    .hook('preAction', (_command, action) => applyAnsibleSettings(action, readAnsibleSettings()));
 }
 
 export function createRunCommand(): Command {
@@ -171,10 +178,21 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
   return exitCodeFor(outcome);
 }
 
-/** Vault password, playbook + inventory validation, and --lab: what run, check and drift do first. */
+/**
+ * Vault password, playbook + inventory validation, templated play hosts, and --lab: what run,
+ * check and drift do first.
+ */
 export async function loadRunInputs(playbookPath: string, options: RunCommandOptions): Promise<Inputs> {
   configureVaultPassword(options);
   const inputs = await loadInputs(playbookPath, options.inventory);
+  // hosts: "{{ target }}" is rendered now, so a variable that is not defined stops the run before any host is contacted.
+  if (inputs.playbook.plays.some((play) => hasTemplate(play.hosts))) {
+    inputs.playbook = renderPlayHosts(inputs.playbook, {
+      allGroupVars: inputs.inventory.groupVars('all'),
+      extraVars: parseExtraVars(options.extraVars ?? []),
+      groups: inputs.inventory.groupsMap(),
+    });
+  }
   if (options.lab) await applyLabOverrides(inputs.inventory, (message) => process.stderr.write(`[WARNING]: ${message}\n`));
   return inputs;
 }
