@@ -13,6 +13,10 @@ export interface ConnectOptions {
   password?: string;
   /** Extra connection attempts after network failures, with backoff (--connect-retries). */
   connectRetries?: number;
+  /** -c: the transport of hosts that set no ansible_connection. */
+  connection?: string;
+  /** --ssh-common-args: for hosts that set no ansible_ssh_common_args. */
+  sshCommonArgs?: string;
 }
 
 /** The engine's connection factory: inventory vars + command-line options -> a Connection. */

@@ -12,6 +12,10 @@ export interface ConnectionCliOptions {
   /** Login password for hosts that set no ansible_password (--ask-pass). */
   password?: string;
   connectRetries?: number;
+  /** The transport of hosts that set no ansible_connection (-c). */
+  connection?: string;
+  /** ansible_ssh_common_args of hosts that set none (--ssh-common-args). */
+  sshCommonArgs?: string;
 }
 
 export class ConnectionSettingsError extends Error {
@@ -79,7 +83,7 @@ export function settingsFromHostVars(host: string, vars: Record<string, unknown>
     return String(found.value);
   };
 
-  const connection = text('ansible_connection') ?? 'ssh';
+  const connection = text('ansible_connection') ?? cli.connection ?? 'ssh';
   if (connection !== 'local' && !SSH_TRANSPORTS.has(connection)) {
     throw new ConnectionSettingsError(`host ${host}: ansible_connection "${connection}" is not supported; use ssh or local`);
   }
@@ -103,7 +107,7 @@ export function settingsFromHostVars(host: string, vars: Record<string, unknown>
     password: text('ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password') ?? cli.password,
     knownHostsFiles: [...(knownHostsFile ? [knownHostsFile] : []), ...(cli.knownHostsFiles ?? [])],
     hostKeyChecking: cli.hostKeyChecking ?? 'strict',
-    proxyJump: text('drover_proxy_jump') ?? proxyJumpFromArgs(text('ansible_ssh_common_args'), text('ansible_ssh_extra_args')),
+    proxyJump: text('drover_proxy_jump') ?? proxyJumpFromArgs(text('ansible_ssh_common_args') ?? cli.sshCommonArgs, text('ansible_ssh_extra_args')),
     connectTimeoutMs: timeoutSeconds !== undefined ? seconds(host, timeoutSeconds) : cli.connectTimeoutMs,
     commandTimeoutMs: cli.commandTimeoutMs,
     connectRetries: retriesText !== undefined ? retryCount(host, retriesText) : cli.connectRetries,

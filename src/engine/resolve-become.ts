@@ -8,8 +8,8 @@ import type { PlayContext } from './run-context.js';
 /**
  * Whether and how a task becomes another user. `become`/`become_user` on the task, then the play,
  * then the ansible_become* variables as the task sees them (inventory, play vars, vars_files, task
- * vars, extra vars; templates rendered, so a vault variable can hold the password). Without an
- * ansible_become_password the password given with --ask-become-pass applies.
+ * vars, extra vars; templates rendered, so a vault variable can hold the password), then -b and
+ * --become-user. Without an ansible_become_password the password given with --ask-become-pass applies.
  */
 export function resolveBecome(ctx: PlayContext, host: string, task: TaskNode, vars: Record<string, unknown>): BecomeOptions | undefined {
   const read = (names: readonly string[]): unknown => {
@@ -19,10 +19,11 @@ export function resolveBecome(ctx: PlayContext, host: string, task: TaskNode, va
     }
     return undefined;
   };
-  const become = task.become ?? ctx.play.become ?? isTrue(read(BECOME_VAR_NAMES.become));
+  const fromVars = read(BECOME_VAR_NAMES.become);
+  const become = task.become ?? ctx.play.become ?? (fromVars !== undefined ? isTrue(fromVars) : (ctx.run.options.become ?? false));
   if (!become) return undefined;
   const keyword = task.becomeUser ?? ctx.play.becomeUser;
-  const user = keyword !== undefined ? renderString(keyword, vars) : (read(BECOME_VAR_NAMES.user) ?? 'root');
+  const user = keyword !== undefined ? renderString(keyword, vars) : (read(BECOME_VAR_NAMES.user) ?? ctx.run.options.becomeUser ?? 'root');
   const password = read(BECOME_VAR_NAMES.password) ?? ctx.run.options.becomePassword;
   return { user: String(user), password: password === undefined ? undefined : String(password) };
 }

@@ -29,6 +29,9 @@ export interface RunOptions {
   becomePassword?: string;
   /** Take each host's lock (see connection/host-lock.ts) for the run, when it may change hosts. */
   hostLock?: boolean;
+  /** -b and --become-user: below the keywords and variables, as in Ansible. */
+  become?: boolean;
+  becomeUser?: string;
 }
 
 /** State shared by everything that runs during one playbook run. */

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { registerSecret } from '../secrets/mask.js';
+import { ansibleVaultId } from './ansible-vault.js';
 import { decryptText, isVaultText, VaultError } from './vault-crypto.js';
 
 /**
  * The vault password of this run, set once by the CLI. Values tagged `!vault` and encrypted files
  * are decrypted on load, and every decrypted value is registered as a secret to be masked.
  */
-let password: string | undefined;
+/** The passwords to try, in order; with --vault-id each has a label. */
+let passwords: Array<{ id?: string; password: string }> = [];
 let passwordSource: (() => string) | undefined;
 let decryption: 'on' | 'skip' = 'on';
 
@@ -20,7 +22,12 @@ export function skipVaultDecryption(): void {
 }
 
 export function setVaultPassword(value: string): void {
-  password = value;
+  passwords = [{ password: value }];
+}
+
+/** Adds a password to try (--vault-id LABEL@FILE); a vault id block tries its own label's first. */
+export function addVaultPassword(value: string, id?: string): void {
+  passwords.push({ id, password: value });
 }
 
 /** Where to read the password when a vault value first needs it (a file, or a prompt). */
@@ -28,12 +35,27 @@ export function setVaultPasswordSource(source: () => string): void {
   passwordSource = source;
 }
 
-export function vaultPassword(where: string): string {
-  if (password === undefined && passwordSource) password = passwordSource();
-  if (password === undefined) {
-    throw new VaultError(`${where} is vault-encrypted, but no vault password was given: use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE`);
+function knownPasswords(where: string): Array<{ id?: string; password: string }> {
+  if (passwords.length === 0 && passwordSource) passwords = [{ password: passwordSource() }];
+  if (passwords.length === 0) {
+    throw new VaultError(`${where} is vault-encrypted, but no vault password was given: use --vault-password-file FILE, --vault-id FILE, or set DROVER_VAULT_PASSWORD_FILE`);
   }
-  return password;
+  return passwords;
+}
+
+/** Decrypts with each password in turn (the block's own vault id first), as ansible-playbook does. */
+function decryptWithKnownPasswords(block: string, where: string): string {
+  const id = ansibleVaultId(block);
+  const candidates = [...knownPasswords(where)].sort((a, b) => Number(b.id !== undefined && b.id === id) - Number(a.id !== undefined && a.id === id));
+  let failure: unknown;
+  for (const candidate of candidates) {
+    try {
+      return decryptText(block, candidate.password, where);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 export function readPasswordFile(file: string): string {
@@ -47,7 +69,7 @@ export function readPasswordFile(file: string): string {
 /** Decrypts a vault value found in YAML (`!vault |` block) and registers it as a secret. */
 export function revealVaultValue(block: string, where: string): string {
   if (decryption === 'skip') return UNDECRYPTED;
-  const plaintext = decryptText(block, vaultPassword(where), where);
+  const plaintext = decryptWithKnownPasswords(block, where);
   registerSecret(plaintext);
   return plaintext;
 }
@@ -56,7 +78,7 @@ export function revealVaultValue(block: string, where: string): string {
 export function revealFileText(text: string, file: string): string {
   if (!isVaultText(text)) return text;
   if (decryption === 'skip') return '';
-  const plaintext = decryptText(text, vaultPassword(file), file);
+  const plaintext = decryptWithKnownPasswords(text, file);
   registerStringLeaves(plaintext);
   return plaintext;
 }

@@ -130,3 +130,13 @@ describe('resolveSshSettings', () => {
     expect(() => parseProxyJump('a@b@c')).toThrow(/not \[user@\]host\[:port\]/);
   });
 });
+
+describe('command-line defaults for connection variables (-c, --ssh-common-args)', () => {
+  it('apply to hosts that set none; a host variable wins', () => {
+    const cli = { connection: 'local', sshCommonArgs: '-o ProxyJump=admin@bastion:2222' };
+    expect(settingsFromHostVars('h1', {}, cli).transport).toBe('local');
+    expect(settingsFromHostVars('h1', { ansible_connection: 'ssh' }, cli).transport).toBe('ssh');
+    expect(settingsFromHostVars('h1', {}, { sshCommonArgs: cli.sshCommonArgs }).proxyJump).toBe('admin@bastion:2222');
+    expect(settingsFromHostVars('h1', { ansible_ssh_common_args: '-J other' }, cli).proxyJump).toBe('other');
+  });
+});

@@ -92,6 +92,8 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
     signal,
     commandTimeoutMs: connectOptions.commandTimeoutMs,
     becomePassword: passwords.becomePassword,
+    become: options.become,
+    becomeUser: options.becomeUser,
     verbosity: options.verbose,
     limit: options.limit,
   });

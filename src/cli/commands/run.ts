@@ -52,6 +52,11 @@ export interface RunCommandOptions {
   hostLock: boolean;
   /** Ansible's roles_path (ansible.cfg, ANSIBLE_ROLES_PATH): more directories that hold roles. */
   rolesPath?: string[];
+  become?: boolean;
+  becomeUser?: string;
+  vaultId?: string[];
+  connection?: string;
+  sshCommonArgs?: string;
 }
 
 /** Adds the options shared by run, check and drift. */
@@ -78,7 +83,12 @@ export function addRunOptions(command: Command): Command {
     .option('--timeout <seconds>', 'per-command timeout', positiveInteger, 3600)
     .option('--vault-password-file <file>', 'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)')
     .option('--ask-vault-pass', 'ask for the vault password before starting')
+    .option('--vault-id <id>', 'a vault password: FILE, LABEL@FILE or LABEL@prompt, as ansible-playbook takes it (repeatable; each is tried)', collect)
     .option('--no-host-lock', 'do not take the per-host lock that keeps two runs from changing one host at once')
+    .option('-b, --become', 'become another user (root unless --become-user) on tasks and plays that do not say')
+    .option('--become-user <user>', 'the user to become when a task, play or ansible_become_user does not say')
+    .addOption(new Option('-c, --connection <type>', 'the connection of hosts that set no ansible_connection').choices(['ssh', 'smart', 'paramiko', 'local']))
+    .option('--ssh-common-args <args>', 'ansible_ssh_common_args of hosts that set none (drover reads -o ProxyJump= and -J)')
     .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0)
     // ansible.cfg and ANSIBLE_* fill what the command line leaves out (see ansible-config.ts).
     .hook('preAction', (_command, action) => applyAnsibleSettings(action, readAnsibleSettings()));
@@ -158,6 +168,8 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     becomePassword: passwords.becomePassword,
     verbosity: options.verbose,
     hostLock: options.hostLock !== false,
+    become: options.become,
+    becomeUser: options.becomeUser,
     limit: options.limit,
   });
   await output.finish();
@@ -210,6 +222,8 @@ export function connectOptionsFrom(options: RunCommandOptions, passwords: AskedP
     privateKeyFile: options.privateKey,
     password: passwords.password,
     connectRetries: options.connectRetries,
+    connection: options.connection,
+    sshCommonArgs: options.sshCommonArgs,
   };
 }
 
