@@ -1,7 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { InventoryError, NoHostsError } from '../inventory/index.js';
-import { PlaybookError } from '../playbook/errors.js';
-import { YamlSyntaxError } from '../playbook/source.js';
+import { DroverError } from '../errors.js';
 import { maskSecrets } from '../secrets/mask.js';
 import { createCheckCommand } from './commands/check.js';
 import { createDocCommand } from './commands/doc.js';
@@ -11,8 +9,7 @@ import { createLabCommand } from './commands/lab.js';
 import { createRunCommand, executeRun, playbookArgument, type RunCommandOptions } from './commands/run.js';
 import { createSchemaCommand } from './commands/schema.js';
 import { createVaultCommand } from './commands/vault.js';
-import { VaultError } from '../vault/vault-crypto.js';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT, EXIT_FOR_KIND } from './exit-codes.js';
 
 /** Builds the command tree; actions report their exit code through `setExit`. */
 export function buildProgram(setExit: (code: number) => void, signal: AbortSignal): Command {
@@ -88,31 +85,9 @@ function reportError(error: unknown): number {
     return EXIT.badOptions;
   }
   const print = (text: string) => process.stderr.write(`${maskSecrets(text)}\n`);
-  if (error instanceof PlaybookError) {
-    const count = error.problems.length;
-    print(`ERROR: the playbook does not validate (${count} problem${count === 1 ? '' : 's'}); nothing was run.\n\n${error.message}`);
-    return EXIT.invalidInput;
-  }
-  if (error instanceof YamlSyntaxError) {
-    print(`ERROR: ${error.location.file}:${error.location.line}:${error.location.column}: ${error.message}\n${error.frame}`);
-    return EXIT.invalidInput;
-  }
-  if (error instanceof InventoryError) {
-    print(`ERROR: inventory: ${error.message}`);
-    return EXIT.invalidInput;
-  }
-  if (error instanceof NoHostsError) {
-    // ansible-playbook exits 1 here too: nothing was run.
-    print(`ERROR: ${error.message}`);
-    return EXIT.error;
-  }
-  if (error instanceof VaultError) {
-    print(`ERROR: vault: ${error.message}`);
-    return EXIT.error;
-  }
-  if (error instanceof UsageError) {
-    print(`ERROR: ${error.message}`);
-    return EXIT.badOptions;
+  if (error instanceof DroverError) {
+    print(error.report());
+    return EXIT_FOR_KIND[error.kind];
   }
   const err = error as Error;
   print(`ERROR: ${err?.message ?? String(error)}`);

@@ -1,5 +1,6 @@
 import type { HostKeyPolicy } from './host-key-check.js';
 import type { ConnectionSettings } from './types.js';
+import { DroverError } from '../errors.js';
 
 /** Connection options given on the command line; inventory variables take precedence over them. */
 export interface ConnectionCliOptions {
@@ -18,7 +19,7 @@ export interface ConnectionCliOptions {
   sshCommonArgs?: string;
 }
 
-export class ConnectionSettingsError extends Error {
+export class ConnectionSettingsError extends DroverError {
   override name = 'ConnectionSettingsError';
 }
 

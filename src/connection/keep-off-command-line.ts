@@ -11,6 +11,7 @@
 import { quote } from '../remote/quote.js';
 import { containsSecret } from '../secrets/mask.js';
 import type { ExecOptions, ExecResult } from './types.js';
+import { DroverError } from '../errors.js';
 
 /**
  * The longest exec line sent as is, after the transport wraps it (become, deadline): half the
@@ -30,7 +31,7 @@ export interface LineTransport {
 }
 
 /** The temp file for a command holding a secret could not be written, so the command did not run. */
-export class SecretStagingError extends Error {
+export class SecretStagingError extends DroverError {
   override name = 'SecretStagingError';
   constructor(
     readonly host: string,

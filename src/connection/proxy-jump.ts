@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { resolveSshSettings, type ResolvedSshSettings } from './ssh-settings.js';
 import type { SshClient } from './ssh-link.js';
 import { UnreachableError } from './types.js';
+import { DroverError } from '../errors.js';
 
 export interface JumpHost {
   user?: string;
@@ -9,7 +10,7 @@ export interface JumpHost {
   port?: number;
 }
 
-export class ProxyJumpError extends Error {
+export class ProxyJumpError extends DroverError {
   override name = 'ProxyJumpError';
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { ResolvedSshSettings } from './ssh-settings.js';
+import { DroverError } from '../errors.js';
 
 /** Asks the user for a key's passphrase (e.g. on the terminal) when DROVER_SSH_PASSPHRASE is not set. */
 export type PassphrasePrompt = (keyFile: string) => Promise<string>;
@@ -25,7 +26,7 @@ type KeyboardPrompt = (
   finish: (answers: string[]) => void,
 ) => void;
 
-export class KeyFileError extends Error {
+export class KeyFileError extends DroverError {
   override name = 'KeyFileError';
 }
 

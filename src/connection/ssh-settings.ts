@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import type { HostKeyPolicy } from './host-key-check.js';
 import type { ConnectionSettings } from './types.js';
+import { DroverError } from '../errors.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Long enough for a slow package install, short enough that a wedged command does not hang a run. */
@@ -74,7 +75,7 @@ export function resolveSshSettings(settings: ConnectionSettings, sshConfigPath =
   };
 }
 
-export class SshConfigError extends Error {
+export class SshConfigError extends DroverError {
   override name = 'SshConfigError';
 }
 

@@ -1,9 +1,10 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DriftHistoryEntry } from './history-entry.js';
+import { DroverError } from '../errors.js';
 
 /** The history could not be read or written. */
-export class DriftHistoryError extends Error {
+export class DriftHistoryError extends DroverError {
   override name = 'DriftHistoryError';
 }
 

@@ -4,9 +4,10 @@ import { renderValue } from '../template/render.js';
 import type { HostState } from './host-state.js';
 import type { PlayContext } from './run-context.js';
 import { buildTaskVars } from './task-vars.js';
+import { DroverError } from '../errors.js';
 
 /** A connection or become variable whose template cannot be rendered (an undefined variable, bad syntax). */
-export class ConnectionVarError extends Error {
+export class ConnectionVarError extends DroverError {
   override name = 'ConnectionVarError';
   constructor(
     readonly host: string,

@@ -1,7 +1,8 @@
 import type { SourceLocation } from '../playbook/source.js';
+import { DroverError } from '../errors.js';
 
 /** A task that cannot run on a host (undefined variable, invalid argument after rendering, ...). */
-export class TaskError extends Error {
+export class TaskError extends DroverError {
   override name = 'TaskError';
   constructor(
     message: string,

@@ -1,4 +1,5 @@
 import { codeFrame } from '../playbook/source.js';
+import { DroverError } from '../errors.js';
 
 export interface InventoryErrorDetails {
   file?: string;
@@ -15,13 +16,18 @@ export interface InventoryErrorDetails {
  * An inventory that cannot be read: names the file and line at fault and how to fix it.
  * `problem` is the bare sentence; `message` adds the position, the fix and a code frame.
  */
-export class InventoryError extends Error {
+export class InventoryError extends DroverError {
+  override readonly kind = 'invalid-input' as const;
   override name = 'InventoryError';
   readonly problem: string;
   file?: string;
   line?: number;
   column?: number;
   hint?: string;
+
+  override report(): string {
+    return `ERROR: inventory: ${this.message}`;
+  }
 
   constructor(problem: string, details: InventoryErrorDetails = {}) {
     super(formatInventoryProblem(problem, details), details.cause === undefined ? undefined : { cause: details.cause });

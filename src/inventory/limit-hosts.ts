@@ -1,7 +1,8 @@
 import type { Inventory } from './types.js';
+import { DroverError } from '../errors.js';
 
 /** A --limit that leaves nothing to run on: ansible-playbook stops before any play for it. */
-export class NoHostsError extends Error {
+export class NoHostsError extends DroverError {
   override name = 'NoHostsError';
   constructor(readonly limit: string) {
     super(`Specified inventory, host pattern and/or --limit leaves us with no hosts to target: --limit '${limit}' matches no host of the inventory`);

@@ -4,6 +4,7 @@
  * quoted strings, True/False/None, lists, tuples, dicts and sets (tuples and sets become lists).
  * `8080` -> 8080, `'8080'` -> "8080", `True` -> true, `true` -> "true", `a b` -> "a b".
  */
+import { DroverError } from '../errors.js';
 export function parseIniValue(text: string): unknown {
   try {
     const parser = new LiteralParser(text);
@@ -14,7 +15,7 @@ export function parseIniValue(text: string): unknown {
   }
 }
 
-class NotALiteral extends Error {}
+class NotALiteral extends DroverError {}
 
 const DIGITS = String.raw`\d(?:_?\d)*`;
 const INT = new RegExp(String.raw`^(?:0(?:_?0)*|[1-9](?:_?\d)*|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+)$`);

@@ -1,5 +1,6 @@
 /** Any failure of the lab: a missing tool, not root, a host that did not boot. The message says what to do. */
-export class LabError extends Error {
+import { DroverError } from '../errors.js';
+export class LabError extends DroverError {
   override name = 'LabError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -1,5 +1,6 @@
 import { codeFrame, type SourceLocation } from './source.js';
 import { readFileSync } from 'node:fs';
+import { DroverError } from '../errors.js';
 
 /** One problem found while loading or validating a playbook. */
 export interface PlaybookProblem {
@@ -11,13 +12,19 @@ export interface PlaybookProblem {
 }
 
 /** A playbook that does not validate; nothing runs on any host (exit 4). */
-export class PlaybookError extends Error {
+export class PlaybookError extends DroverError {
+  override readonly kind = 'invalid-input' as const;
   override name = 'PlaybookError';
   constructor(
     readonly problems: PlaybookProblem[],
     options?: { cause?: unknown },
   ) {
     super(problems.map(formatProblem).join('\n\n'), options);
+  }
+
+  override report(): string {
+    const count = this.problems.length;
+    return `ERROR: the playbook does not validate (${count} problem${count === 1 ? '' : 's'}); nothing was run.\n\n${this.message}`;
   }
 }
 

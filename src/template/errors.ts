@@ -1,5 +1,6 @@
 /** A template or expression used a variable that is not defined for this host and task. */
-export class UndefinedVariableError extends Error {
+import { DroverError } from '../errors.js';
+export class UndefinedVariableError extends DroverError {
   override name = 'UndefinedVariableError';
   constructor(readonly variable: string, options?: { cause?: unknown }) {
     super(`undefined variable '${variable}'`, options);
@@ -7,6 +8,6 @@ export class UndefinedVariableError extends Error {
 }
 
 /** A template or expression that cannot be parsed or evaluated. */
-export class TemplateSyntaxError extends Error {
+export class TemplateSyntaxError extends DroverError {
   override name = 'TemplateSyntaxError';
 }

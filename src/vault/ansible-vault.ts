@@ -6,6 +6,7 @@
  * the HMAC-SHA256 of the ciphertext is checked before anything is decrypted.
  */
 import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DroverError } from '../errors.js';
 
 export const ANSIBLE_VAULT_PREFIX = '$ANSIBLE_VAULT;';
 
@@ -13,7 +14,7 @@ const ROUNDS = 10_000;
 const keyCache = new Map<string, { aes: Buffer; hmac: Buffer; iv: Buffer }>();
 
 /** Why an Ansible vault block could not be read (the caller adds where it was). */
-export class AnsibleVaultFormatError extends Error {
+export class AnsibleVaultFormatError extends DroverError {
   override name = 'AnsibleVaultFormatError';
 }
 

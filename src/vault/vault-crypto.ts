@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { ANSIBLE_VAULT_PREFIX, AnsibleVaultFormatError, ansibleVaultId, decryptAnsibleVault } from './ansible-vault.js';
+import { DroverError } from '../errors.js';
 
 /** First line of every vault block: format name, version, cipher and key derivation. */
 export const VAULT_HEADER = '$DROVER_VAULT;1;AES256-GCM;scrypt';
@@ -10,8 +11,12 @@ const TAG_BYTES = 16;
 // scrypt cost: about 50 ms and 32 MiB per derivation on a small machine; derived keys are cached per salt.
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
-export class VaultError extends Error {
+export class VaultError extends DroverError {
   override name = 'VaultError';
+
+  override report(): string {
+    return `ERROR: vault: ${this.message}`;
+  }
 }
 
 const keyCache = new Map<string, Buffer>();

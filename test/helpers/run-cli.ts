@@ -32,7 +32,8 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   let output = '';
   const running = runProcess(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    // Test files run at once on this machine's local hosts; the host lock has tests of its own.
+    env: { ...process.env, NO_COLOR: '1', DROVER_HOST_LOCK: 'off', ...options.env },
     input: options.input,
     detached: Boolean(interruptWhen), // its own process group, like a terminal's foreground job
     onStart: interruptWhen ? (child) => (watch = setInterval(() => interruptIfDue(child, output), 20)) : undefined,

@@ -84,7 +84,7 @@ export function addRunOptions(command: Command): Command {
     .option('--vault-password-file <file>', 'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)')
     .option('--ask-vault-pass', 'ask for the vault password before starting')
     .option('--vault-id <id>', 'a vault password: FILE, LABEL@FILE or LABEL@prompt, as ansible-playbook takes it (repeatable; each is tried)', collect)
-    .option('--no-host-lock', 'do not take the per-host lock that keeps two runs from changing one host at once')
+    .option('--no-host-lock', 'do not take the per-host lock that keeps two runs from changing one host at once (also DROVER_HOST_LOCK=off)')
     .option('-b, --become', 'become another user (root unless --become-user) on tasks and plays that do not say')
     .option('--become-user <user>', 'the user to become when a task, play or ansible_become_user does not say')
     .addOption(new Option('-c, --connection <type>', 'the connection of hosts that set no ansible_connection').choices(['ssh', 'smart', 'paramiko', 'local']))
@@ -167,7 +167,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
     commandTimeoutMs: connectOptions.commandTimeoutMs,
     becomePassword: passwords.becomePassword,
     verbosity: options.verbose,
-    hostLock: options.hostLock !== false,
+    hostLock: options.hostLock !== false && process.env.DROVER_HOST_LOCK !== 'off',
     become: options.become,
     becomeUser: options.becomeUser,
     limit: options.limit,

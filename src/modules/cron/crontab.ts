@@ -2,6 +2,7 @@
  * Pure editing of crontab text the way Ansible's cron module does it, so crontabs Ansible manages
  * are recognised: each job sits under a `#Ansible: NAME` comment line; variables are NAME="value".
  */
+import { DroverError } from '../../errors.js';
 
 export const ANSIBLE_HEADER = '#Ansible: ';
 
@@ -89,7 +90,7 @@ function findEnv(lines: string[], name: string): number {
   return lines.findIndex((line) => line.startsWith(`${name}=`));
 }
 
-export class CronEnvError extends Error {
+export class CronEnvError extends DroverError {
   override name = 'CronEnvError';
 }
 

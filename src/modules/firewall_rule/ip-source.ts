@@ -1,7 +1,8 @@
 /** Addresses and networks as nft prints them (canonical text), and matching an address against them. */
 import { BlockList, isIP } from 'node:net';
+import { DroverError } from '../../errors.js';
 
-export class IpSourceError extends Error {
+export class IpSourceError extends DroverError {
   override name = 'IpSourceError';
 }
 

@@ -1,8 +1,9 @@
 /** Turns firewall_rule sources (addresses, networks, inventory groups or hosts) into addresses, on the controller. */
 import { lookup } from 'node:dns/promises';
 import { IpSourceError, parseIpSource, type IpSource } from './ip-source.js';
+import { DroverError } from '../../errors.js';
 
-export class FirewallSourceError extends Error {
+export class FirewallSourceError extends DroverError {
   override name = 'FirewallSourceError';
 }
 

@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { quote, quoteArgs } from '../../remote/quote.js';
+import { DroverError } from '../../errors.js';
 
 export const rabbitmqNodeField = z
   .string()
@@ -81,7 +82,7 @@ export interface RabbitState {
   permissions: Map<string, Map<string, RabbitPermission>>;
 }
 
-export class RabbitProbeError extends Error {
+export class RabbitProbeError extends DroverError {
   override name = 'RabbitProbeError';
 }
 

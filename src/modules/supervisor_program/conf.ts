@@ -1,7 +1,8 @@
 /** Renders a supervisor [program:x] section and masks its environment values for diffs. */
 import { MASK } from '../../secrets/mask.js';
+import { DroverError } from '../../errors.js';
 
-export class SupervisorValueError extends Error {
+export class SupervisorValueError extends DroverError {
   override name = 'SupervisorValueError';
 }
 

@@ -1,6 +1,7 @@
 /** File modes: normalizing what playbooks write, and computing the result of a symbolic chmod. */
+import { DroverError } from '../../../errors.js';
 
-export class ModeError extends Error {
+export class ModeError extends DroverError {
   override name = 'ModeError';
 }
 

@@ -4,6 +4,7 @@ import { quote } from '../../../remote/quote.js';
 import { posix } from 'node:path';
 import { createHash } from 'node:crypto';
 import { decodeText, emitBase64, emitFileBase64, parseProbeFields, ProbeFormatError, readBase64Field } from './probe-fields.js';
+import { DroverError } from '../../../errors.js';
 
 export type PathType = 'file' | 'directory' | 'link' | 'other' | 'absent';
 
@@ -52,7 +53,7 @@ export interface PathState {
 }
 
 /** The path's state is unknown: a directory on the way to it cannot be searched by the probing user. */
-export class PathDeniedError extends Error {
+export class PathDeniedError extends DroverError {
   constructor(readonly directory: string) {
     super(
       `permission denied: this task's user cannot look inside ${directory}, so what is there is unknown. Run the task as a user who can (become: true, or another become_user)`,

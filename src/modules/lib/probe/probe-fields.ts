@@ -2,8 +2,9 @@
  * The probe output format shared by the file modules: one `key=value` line per field. Values that
  * may hold arbitrary bytes (file content, link targets, paths) are base64 and their keys end in 64.
  */
+import { DroverError } from '../../../errors.js';
 
-export class ProbeFormatError extends Error {
+export class ProbeFormatError extends DroverError {
   override name = 'ProbeFormatError';
 }
 

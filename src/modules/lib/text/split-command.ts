@@ -4,8 +4,9 @@
  * `|`, `>` and `&&` stay ordinary words.
  */
 import { quote } from '../../../remote/quote.js';
+import { DroverError } from '../../../errors.js';
 
-export class CommandSyntaxError extends Error {
+export class CommandSyntaxError extends DroverError {
   override name = 'CommandSyntaxError';
 }
 
