@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { BecomeHandshake, wrapBecome } from './become.js';
 import { execKeepingOffCommandLine } from './keep-off-command-line.js';
+import { sendStdin } from './stdin-file.js';
 import { CommandTimeoutError, type Connection, type ExecOptions, type ExecResult, type HeldSession } from './types.js';
 
 /** Runs commands on the controller itself through /bin/sh (ansible_connection: local). */
@@ -66,17 +67,20 @@ export class LocalConnection implements Connection {
       const stdout: Buffer[] = [];
       let stderr = '';
       let settled = false;
+      let stopStdin = () => {};
       const fail = (error: unknown) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        stopStdin();
         killProcessGroup(child);
         reject(error);
       };
       const timer = options.timeoutMs
         ? setTimeout(() => fail(new CommandTimeoutError(this.host, options.timeoutMs!)), options.timeoutMs)
         : undefined;
-      const writeStdin = () => child.stdin.end(options.stdin ?? '');
+      // A controller file is streamed, paced by the pipe to the child.
+      const writeStdin = () => (stopStdin = sendStdin(child.stdin, options.stdin, fail));
       const handshake = needsSudo && become
         ? new BecomeHandshake(this.host, become.password, (data) => child.stdin.write(data), writeStdin)
         : undefined;
@@ -91,6 +95,8 @@ export class LocalConnection implements Connection {
       });
       child.on('error', fail);
       child.on('close', (code) => {
+        // The child may end before reading all its input: the rest is not sent.
+        stopStdin();
         if (settled) return;
         settled = true;
         clearTimeout(timer);

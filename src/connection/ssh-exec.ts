@@ -1,13 +1,15 @@
 import { StringDecoder } from 'node:string_decoder';
 import { BecomeHandshake } from './become.js';
 import type { SshClient } from './ssh-link.js';
-import { CommandTimeoutError, UnreachableError, type BecomeOptions, type ExecResult, type HeldSession } from './types.js';
+import { sendStdin } from './stdin-file.js';
+import { CommandTimeoutError, UnreachableError, type BecomeOptions, type ExecOptions, type ExecResult, type HeldSession } from './types.js';
 
 export interface ChannelRequest {
   host: string;
   /** The full command line, already wrapped for sudo when becoming. */
   line: string;
-  stdin?: string | Buffer;
+  /** A controller file is streamed into the channel as the remote window allows. */
+  stdin?: ExecOptions['stdin'];
   timeoutMs: number;
   /** Set when the line goes through sudo: stderr then carries the become handshake. */
   become?: BecomeOptions;
@@ -20,11 +22,13 @@ export function runOnChannel(client: SshClient, request: ChannelRequest): Promis
   return new Promise((resolve, reject) => {
     let settled = false;
     let channel: import('ssh2').ClientChannel | undefined;
+    let stopStdin = () => {};
     const settle = (action: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       unregister();
+      stopStdin();
       action();
     };
     const abort = (error: Error) =>
@@ -53,7 +57,7 @@ export function runOnChannel(client: SshClient, request: ChannelRequest): Promis
       let stderr = '';
       let exitCode: number | undefined;
       let exitSignal: string | undefined;
-      const writeStdin = () => opened.end(request.stdin ?? '');
+      const writeStdin = () => (stopStdin = sendStdin(opened, request.stdin, abort));
       const handshake = request.become
         ? new BecomeHandshake(request.host, request.become.password, (data) => opened.write(data), writeStdin)
         : undefined;

@@ -7,9 +7,18 @@ export interface BecomeOptions {
   password?: string;
 }
 
+/**
+ * A file on the controller whose bytes become a command's stdin. The transport streams it (never
+ * holding it whole in memory), after the become handshake when there is one.
+ */
+export interface StdinFile {
+  /** The file's path on the controller. */
+  path: string;
+}
+
 export interface ExecOptions {
-  /** Bytes written to the command's stdin, then stdin is closed. */
-  stdin?: string | Buffer;
+  /** Written to the command's stdin (bytes, or a controller file streamed as it is read), then stdin is closed. */
+  stdin?: string | Buffer | StdinFile;
   /** Per-command timeout; the command fails with CommandTimeoutError when it runs longer. */
   timeoutMs?: number;
   /** Run the command through sudo as another user. */

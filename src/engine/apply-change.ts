@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Connection, BecomeOptions, ExecResult } from '../connection/types.js';
+import type { Connection, BecomeOptions, ExecOptions, ExecResult } from '../connection/types.js';
 import type { Change, ProbeOutput } from '../modules/types.js';
 import { buildPutFileScript } from '../remote/put-file.js';
 import { dashSafePath, quote } from '../remote/quote.js';
@@ -135,9 +135,10 @@ function splitGroupOutput(
   return { results, answers: batch ? splitProbeBatch(batch.probes, batch.nonce, stdout) : new Map() };
 }
 
-function changeLine(change: Change, options: ApplyOptions): { line: string; stdin?: string | Buffer; become?: BecomeOptions } {
+function changeLine(change: Change, options: ApplyOptions): { line: string; stdin?: ExecOptions['stdin']; become?: BecomeOptions } {
   const become = change.kind === 'command' && change.user !== undefined ? { ...options.become, user: change.user } : options.become;
-  if (change.kind === 'put') return { line: buildPutFileScript(change), stdin: change.content, become };
+  // A put of a controller file streams the file: the transport reads it as it sends it.
+  if (change.kind === 'put') return { line: buildPutFileScript(change), stdin: change.source ? { path: change.source.path } : change.content, become };
   const line = change.cwd === undefined ? change.command : `cd ${quote(dashSafePath(change.cwd))} && ${change.command}`;
   return { line, stdin: change.stdin, become };
 }

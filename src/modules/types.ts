@@ -35,11 +35,26 @@ export interface CommandChange extends ChangeBase {
   cwd?: string;
 }
 
+/**
+ * A file on the controller that a put sends as it is read, so it is never held in memory: its size
+ * and sha256 were computed by streaming it (in prepare), and the host checks both before the rename.
+ */
+export interface FileSource {
+  /** Absolute path on the controller. */
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/** What a put writes: exactly one of the content itself or a controller file. */
+export type PutContent = { content: string | Buffer; source?: never } | { source: FileSource; content?: never };
+
 /** Write a file atomically: temp file in the same directory, owner/group/mode, then rename. */
-export interface PutChange extends ChangeBase {
+export type PutChange = PutChangeFields & PutContent;
+
+interface PutChangeFields extends ChangeBase {
   kind: 'put';
   path: string;
-  content: string | Buffer;
   mode?: string;
   owner?: string;
   group?: string;
@@ -115,7 +130,10 @@ export interface ModuleDefinition<Args = any, State = any> {
   freeForm?: string;
   /** Parameters whose values are secrets: masked in every output. */
   secretArgs?: string[];
-  /** Runs on the controller and may only read local files: resolves src/templates into content. */
+  /**
+   * Runs on the controller and may only read local files: resolves src/templates into content, or a
+   * large src into a FileSource (hashed as a stream, never read into memory).
+   */
   prepare?(args: Args, ctx: PrepareContext): Args | Promise<Args>;
   /**
    * The probe waits for something (wait_for): it must not run ahead of the tasks before it, so the

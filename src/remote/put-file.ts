@@ -7,9 +7,11 @@ export interface PutFileOptions {
   /**
    * The content that is sent on stdin. Its size and sha256 are checked on the host before the
    * rename, so a transfer cut short (drover stopped, the connection lost) leaves the old file.
-   * Without it nothing is checked.
+   * Without it (or source) nothing is checked.
    */
   content?: string | Buffer;
+  /** Instead of content: the size and sha256 of the controller file that is streamed on stdin. */
+  source?: { size: number; sha256: string };
   mode?: string;
   owner?: string;
   group?: string;
@@ -47,8 +49,8 @@ export function buildPutFileScript(options: PutFileOptions): string {
     'tmp=$(mktemp "$dir/.drover.$$.XXXXXX")',
     'cat > "$tmp"',
   ];
-  if (options.content !== undefined) {
-    const { size, sha256 } = digestOf(options);
+  if (options.content !== undefined || options.source !== undefined) {
+    const { size, sha256 } = options.source ?? digestOf(options);
     const code = quote(INCOMPLETE_TRANSFER_EXIT);
     lines.push(
       'size=$(wc -c < "$tmp")',

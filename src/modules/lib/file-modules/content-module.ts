@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { buildPathProbe, parsePathState, type PathState } from '../probe/path-probe.js';
 import { DIFF_CONTENT_LIMIT, planFileContent } from '../plan/file-content-plan.js';
 import { boolField, modeField, principalField } from '../fields/schema-fields.js';
-import type { Plan, PlanContext, ProbeOutput } from '../../types.js';
+import type { FileSource, Plan, PlanContext, ProbeOutput } from '../../types.js';
 
 export const validateField = z
   .string()
@@ -44,10 +44,12 @@ export function parseContentFile(output: ProbeOutput): PathState {
   return parsePathState(output);
 }
 
-export function planContentFile(args: ContentArgs, content: string | Buffer, current: PathState, ctx: PlanContext): Plan {
+/** Plans the file from its content, or from a controller file (see FileSource) given as { source }. */
+export function planContentFile(args: ContentArgs, content: string | Buffer | { source: FileSource }, current: PathState, ctx: PlanContext): Plan {
   const path = args.follow && current.type === 'link' && current.realPath ? current.realPath : args.dest;
+  const wanted = typeof content === 'string' || Buffer.isBuffer(content) ? { content } : { source: content.source };
   return planFileContent(
-    { path, content, owner: args.owner, group: args.group, mode: args.mode, backup: args.backup, validate: args.validate, force: args.force },
+    { path, ...wanted, owner: args.owner, group: args.group, mode: args.mode, backup: args.backup, validate: args.validate, force: args.force },
     current,
     ctx,
   );

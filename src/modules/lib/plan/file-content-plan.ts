@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { quote } from '../../../remote/quote.js';
-import type { Change, FileDiff, Plan, PlanContext, PutChange } from '../../types.js';
+import type { Change, FileDiff, Plan, PlanContext, PutChange, PutContent } from '../../types.js';
 import { planAttributeChanges, type WantedAttributes } from './attribute-plan.js';
 import { resolveMode } from './file-mode.js';
 import { decodeText } from '../probe/probe-fields.js';
@@ -14,9 +14,14 @@ import type { PathState } from '../probe/path-probe.js';
 /** Content of files up to this size is fetched by the probe, so a diff can be shown. */
 export const DIFF_CONTENT_LIMIT = 256 * 1024;
 
-export interface ContentTarget extends WantedAttributes {
+/**
+ * The file wanted: its content, or (a large controller file) its source, which is compared by
+ * sha256 and shown without a diff, as binary content is.
+ */
+export type ContentTarget = ContentTargetFields & PutContent;
+
+interface ContentTargetFields extends WantedAttributes {
   path: string;
-  content: string | Buffer;
   backup?: boolean;
   /** Command run on the new file before it goes live; %s is its path. */
   validate?: string;
@@ -40,7 +45,7 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
   const exists = current.followedType === 'file';
   if (exists && target.force === false) return { changes: [] };
 
-  const wantedHash = sha256Hex(target.content);
+  const wantedHash = target.source ? target.source.sha256 : sha256Hex(target.content);
   const changes: Change[] = [];
   if (!exists) {
     if (current.parent !== 'directory') {
@@ -56,7 +61,7 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
       summary: `${target.summary ?? `create ${path}`}${!ctx.check || current.parent === 'directory' || target.createParents ? '' : ` (directory ${dirname(path)} does not exist yet)`}`,
       from: 'absent',
       to: `sha256:${wantedHash.slice(0, 12)}`,
-      diff: buildDiff(path, Buffer.alloc(0), target.content),
+      diff: target.source ? undefined : buildDiff(path, Buffer.alloc(0), target.content),
     });
     return { changes };
   }
@@ -69,7 +74,7 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
       summary: `${target.summary ?? `update content of ${path}`}${note}`,
       from: current.sha256 ? `sha256:${current.sha256.slice(0, 12)}` : undefined,
       to: `sha256:${wantedHash.slice(0, 12)}`,
-      diff: current.content === undefined ? undefined : buildDiff(path, current.content, target.content),
+      diff: current.content === undefined || target.source ? undefined : buildDiff(path, current.content, target.content),
     });
     return { changes };
   }
@@ -77,10 +82,14 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
 }
 
 /** The put of the wanted content with its attributes; a symbolic mode applies to the mode it replaces. */
-function putContent(path: string, target: ContentTarget, modeNow: string | undefined): Omit<PutChange, 'summary'> {
+function putContent(path: string, target: ContentTarget, modeNow: string | undefined): Unsummarised<PutChange> {
   const mode = target.mode === undefined ? undefined : resolveMode(target.mode, modeNow, false);
-  return { kind: 'put', path, content: target.content, owner: target.owner, group: target.group, mode, validate: target.validate };
+  const written: PutContent = target.source ? { source: target.source } : { content: target.content };
+  return { kind: 'put', path, ...written, owner: target.owner, group: target.group, mode, validate: target.validate };
 }
+
+/** Omit<T, 'summary'> of each member of a union. */
+type Unsummarised<T> = T extends unknown ? Omit<T, 'summary'> : never;
 
 /** A before/after text diff, or undefined when either side is binary. */
 export function buildDiff(path: string, before: string | Buffer, after: string | Buffer): FileDiff | undefined {
