@@ -2,6 +2,7 @@
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ExecOptions, StdinFile } from './types.js';
+import { DroverError } from '../errors.js';
 
 /** The piece of a streamed file read and written at a time: one buffer, reused for the whole file. */
 const CHUNK_BYTES = 256 * 1024;
@@ -11,7 +12,7 @@ export function isStdinFile(stdin: ExecOptions['stdin']): stdin is StdinFile {
 }
 
 /** The controller file given as stdin could not be read, so the command did not get it whole. */
-export class StdinFileError extends Error {
+export class StdinFileError extends DroverError {
   override name = 'StdinFileError';
 }
 

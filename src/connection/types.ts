@@ -1,4 +1,5 @@
 /** The interface every transport (SSH, local) implements. The engine talks to hosts only through it. */
+import { DroverError } from '../errors.js';
 
 export interface BecomeOptions {
   /** The user to become; root when omitted. */
@@ -79,7 +80,7 @@ export interface ConnectionSettings {
   keepaliveIntervalMs?: number;
 }
 
-export class UnreachableError extends Error {
+export class UnreachableError extends DroverError {
   override name = 'UnreachableError';
   constructor(
     readonly host: string,
@@ -90,7 +91,7 @@ export class UnreachableError extends Error {
   }
 }
 
-export class CommandTimeoutError extends Error {
+export class CommandTimeoutError extends DroverError {
   override name = 'CommandTimeoutError';
   constructor(
     readonly host: string,
@@ -101,6 +102,6 @@ export class CommandTimeoutError extends Error {
   }
 }
 
-export class BecomeError extends Error {
+export class BecomeError extends DroverError {
   override name = 'BecomeError';
 }

@@ -7,8 +7,9 @@ import { contentFileFields, parseContentFile, planContentFile, probeContentFile,
 import type { PathState } from './lib/probe/path-probe.js';
 import { decodeText } from './lib/probe/probe-fields.js';
 import { defineModule, type FileSource } from './types.js';
+import { DroverError } from '../errors.js';
 
-export class CopySourceError extends Error {
+export class CopySourceError extends DroverError {
   override name = 'CopySourceError';
 }
 

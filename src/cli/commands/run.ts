@@ -5,7 +5,7 @@ import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { createPlainOutput, renderRecap } from '../../report/plain-output.js';
 import { createLiveOutput } from '../../report/live-output.js';
 import { createStyle } from '../../report/output-style.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, UsageError } from '../exit-codes.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { loadInputs, type Inputs } from '../load-inputs.js';
 import { collect, increase, nonNegativeInteger, positiveInteger, splitList } from '../options.js';
@@ -120,7 +120,7 @@ Examples:
 /** Resolves `run playbook site.yml` and `run site.yml` to the playbook path. */
 export function playbookArgument(args: string[]): string {
   if (args.length === 2 && args[0] === 'playbook') return args[1];
-  if (args.length !== 1) throw new (class extends Error {})(`expected one playbook, got: ${args.join(' ')}`);
+  if (args.length !== 1) throw new UsageError(`expected one playbook, got: ${args.join(' ')}`);
   return args[0];
 }
 
