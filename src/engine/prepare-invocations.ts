@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { ModuleDefinition, PrepareContext } from '../modules/types.js';
+import { findLocalFile } from '../playbook/local-files.js';
 import type { TaskNode } from '../playbook/types.js';
 import { validateArgs } from '../playbook/validate-args.js';
 import { registerSecret } from '../secrets/mask.js';
@@ -101,16 +101,10 @@ function createPrepareContext(task: TaskNode, vars: Record<string, unknown>, opt
     check: options.check,
     render: (template) => renderString(template, vars),
     resolveLocalFile(kind, path) {
-      const candidates: string[] = [];
-      if (isAbsolute(path)) candidates.push(path);
-      else {
-        if (task.role) candidates.push(join(task.role.path, kind, path), join(task.role.path, path));
-        candidates.push(resolve(task.baseDir, kind, path), resolve(task.baseDir, path));
-        const playbookDir = vars.playbook_dir;
-        if (typeof playbookDir === 'string') candidates.push(resolve(playbookDir, kind, path), resolve(playbookDir, path));
-      }
-      const found = candidates.find((candidate) => existsSync(candidate));
-      if (!found) throw new TaskError(`local file not found: ${path} (looked in ${[...new Set(candidates)].join(', ')})`, task.argLocations.src ?? task.location, 'src');
+      // The same lookup the loader checks literal paths with (playbook/local-files.ts).
+      const playbookDir = typeof vars.playbook_dir === 'string' ? vars.playbook_dir : undefined;
+      const { found, candidates } = findLocalFile(kind, path, { role: task.role, baseDir: task.baseDir, playbookDir });
+      if (!found) throw new TaskError(`local file not found: ${path} (looked in ${candidates.join(', ')})`, task.argLocations.src ?? task.location, 'src');
       return found;
     },
   };

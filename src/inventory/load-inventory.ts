@@ -9,7 +9,7 @@ import { parseHostList } from './parse-host-list.js';
 import { parseIniInventory } from './parse-ini-inventory.js';
 import { parseYamlInventory } from './parse-yaml-inventory.js';
 import { readSourceText } from './read-source-text.js';
-import { readYaml } from './read-yaml.js';
+import { assertNoDuplicateKeys, readYaml } from './read-yaml.js';
 import type { Inventory } from './types.js';
 
 /** Directory entries that are never inventory files (Ansible's ignore list, except that .ini files are read). */
@@ -84,10 +84,14 @@ export function loadFile(file: string, data: InventoryData): void {
 }
 
 function tryYamlMap(file: string, text: string) {
+  let source;
   try {
-    const source = readYaml(file, text);
-    return isMap(source.resolve(source.doc.contents)) ? source : undefined;
+    source = readYaml(file, text, { allowDuplicateKeys: true });
   } catch {
     return undefined;
   }
+  if (!isMap(source.resolve(source.doc.contents))) return undefined;
+  // It is a YAML inventory: a duplicate key is its error, not a reason to read it as INI.
+  assertNoDuplicateKeys(source);
+  return source;
 }

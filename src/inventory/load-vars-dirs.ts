@@ -72,7 +72,7 @@ function listVarsDir(dir: string): string[] {
 }
 
 function readVarsFile(file: string): Record<string, unknown> {
-  const source = readYaml(file, readSourceText(file));
+  const source = readYaml(file, readSourceText(file), { kind: 'vars' });
   const value = source.value(source.doc.contents);
   if (value === null || value === undefined || value === '') return {};
   if (!isPlainMap(value)) {

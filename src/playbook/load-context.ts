@@ -18,16 +18,24 @@ export interface LoadContext {
   roleHandlers: import('./types.js').TaskNode[];
   /** Files currently being included, to catch include loops. */
   includeStack: string[];
-  /** Role currently loading, for dependency loops. */
+  /** Directories of the roles currently loading, outermost first, for dependency loops. */
   roleStack: string[];
+  /** Their names, as the roles were named. */
+  roleStackNames: string[];
+  /**
+   * The playbook's directory. When it is known (a whole playbook is loaded), literal controller
+   * files (copy src, template src) are looked up at load time, as prepare() will look them up.
+   */
+  playbookDir?: string;
 }
 
 /** What a task inherits from where it is written. */
 export type Inherited = Omit<TaskCommon, 'name' | 'location'> & { role?: RoleScope };
 
-export function createLoadContext(modules: Map<string, ModuleDefinition>, roleSearchDirs: string[]): LoadContext {
+export function createLoadContext(modules: Map<string, ModuleDefinition>, roleSearchDirs: string[], playbookDir?: string): LoadContext {
   let id = 0;
   return {
+    playbookDir,
     modules,
     problems: [],
     nextId: () => ++id,
@@ -37,6 +45,7 @@ export function createLoadContext(modules: Map<string, ModuleDefinition>, roleSe
     roleHandlers: [],
     includeStack: [],
     roleStack: [],
+    roleStackNames: [],
   };
 }
 
@@ -46,7 +55,7 @@ export function readYamlReporting(file: string, ctx: LoadContext): YamlFile | un
     return readYamlFile(file);
   } catch (error) {
     if (!(error instanceof YamlSyntaxError)) throw error;
-    ctx.problems.push({ message: error.message, location: error.location });
+    ctx.problems.push({ message: error.message, location: error.location, hint: error.hint });
     return undefined;
   }
 }

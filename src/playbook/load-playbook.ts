@@ -7,6 +7,7 @@ import { PLAY_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { createLoadContext, readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 import { loadRoleEntry, readVarsFile } from './load-role.js';
 import { loadTaskList } from './load-tasks.js';
+import { readStringList } from './read-keywords.js';
 import type { YamlFile } from './source.js';
 import { suggestName } from './suggest.js';
 import type { Play, Playbook, TaskNode } from './types.js';
@@ -20,7 +21,7 @@ type RawMap = Record<string, unknown>;
 export function loadPlaybook(file: string, modules: Map<string, ModuleDefinition>): Playbook {
   const path = resolve(file);
   const playbookDir = dirname(path);
-  const ctx = createLoadContext(modules, [...new Set([playbookDir, dirname(playbookDir), process.cwd()])]);
+  const ctx = createLoadContext(modules, [...new Set([playbookDir, dirname(playbookDir), process.cwd()])], playbookDir);
   const plays = loadPlaybookFile(path, ctx, []);
   if (ctx.problems.length > 0) throw new PlaybookError(ctx.problems);
   return { file: path, plays };
@@ -77,7 +78,11 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
       hint: best ? `did you mean '${best}'?` : `a play takes: ${PLAY_KEYWORDS.join(', ')}`,
     });
   }
-  const hosts = Array.isArray(raw.hosts) ? raw.hosts.join(',') : raw.hosts;
+  if (Array.isArray(raw.hosts) && !raw.hosts.every((item) => typeof item === 'string' || typeof item === 'number')) {
+    ctx.problems.push({ message: 'hosts must be a host pattern or a list of them (text)', location: source.locate(raw, 'hosts'), task: `play ${name}`, field: 'hosts', hint: 'e.g. "hosts: webservers" or "hosts: [web1, web2]"' });
+    return undefined;
+  }
+  const hosts = Array.isArray(raw.hosts) ? raw.hosts.join(',') : typeof raw.hosts === 'number' ? String(raw.hosts) : raw.hosts;
   if (typeof hosts !== 'string' || hosts.trim() === '') {
     ctx.problems.push({ message: 'a play needs hosts', location, task: `play ${name}`, field: 'hosts', hint: `add "hosts: all" or a group name` });
     return undefined;
@@ -90,7 +95,7 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
   ctx.roleHandlers = [];
   const inherited: Inherited = {
     when: [],
-    tags: readTags(raw.tags),
+    tags: readStringList(raw.tags, 'tags', raw, source, ctx, `play ${name}`),
     become: typeof raw.become === 'boolean' ? raw.become : undefined,
     becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
     vars: {},
@@ -102,7 +107,7 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
     if (!Array.isArray(raw.roles)) {
       ctx.problems.push({ message: 'roles must be a list', location: source.locate(raw, 'roles'), task: `play ${name}`, field: 'roles' });
     } else {
-      for (const entry of raw.roles) roleTasks.push(...loadRoleEntry(entry, source, inherited, ctx, source.locate(entry ?? raw.roles)));
+      for (const [index, entry] of raw.roles.entries()) roleTasks.push(...loadRoleEntry(entry, source, inherited, ctx, source.locate(raw.roles, index)));
     }
   }
   const tasks = loadTaskList(raw.tasks, source, inherited, ctx, 'tasks');
@@ -118,6 +123,7 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
   return {
     name,
     hosts: hosts.trim(),
+    hostsLocation: source.locate(raw, 'hosts'),
     location,
     baseDir,
     vars,
@@ -203,12 +209,6 @@ function readSerial(value: unknown, source: YamlFile, raw: RawMap, ctx: LoadCont
     }
   }
   return list as Array<number | string>;
-}
-
-function readTags(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(',').map((t) => t.trim()).filter(Boolean);
-  if (Array.isArray(value)) return value.map(String);
-  return [];
 }
 
 export { readVarsFile };

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { SourceLocation, YamlFile } from './source.js';
 import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 import { loadTasksFile } from './load-tasks.js';
+import { readConditions, readStringList } from './read-keywords.js';
 import type { RoleScope, TaskNode, TaskTree } from './types.js';
 
 type RawMap = Record<string, unknown>;
@@ -30,6 +31,10 @@ export interface RoleLoadOptions {
   once?: boolean;
   /** The file of tasks/ to run instead of main.yml (import_role's tasks_from). */
   tasksFrom?: string;
+  /** The written map that holds the entry's when/tags (import_role: the task), to locate them. */
+  keywords?: RawMap;
+  /** The task or entry, as problems name it. */
+  label?: string;
 }
 
 /**
@@ -49,22 +54,36 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
     if (key === 'vars' && value && typeof value === 'object') Object.assign(params, value);
     else if (!ROLE_ENTRY_KEYS.includes(key)) params[key] = value;
   }
-  const seenKey = `${name}\u0000${JSON.stringify(params)}`;
-  if (options.once) {
-    if (ctx.rolesSeen.has(seenKey)) return [];
-    ctx.rolesSeen.add(seenKey);
-  }
-
   const dir = findRoleDir(name, ctx);
   if (!dir) {
     ctx.problems.push({ message: `role '${name}' not found`, location: from, hint: `create roles/${name}/tasks/main.yml beside the playbook or at the project root (searched: ${ctx.roleSearchDirs.map((d) => join(d, 'roles')).join(', ')})` });
     return [];
   }
-  if (ctx.roleStack.includes(name)) {
-    ctx.problems.push({ message: `role dependency loop: ${[...ctx.roleStack, name].join(' -> ')}`, location: from });
+  // Before the run-once check: a role that (through its dependencies) needs itself is a loop,
+  // even though the second time it would otherwise be skipped as already listed.
+  const loopStart = ctx.roleStack.findIndex((entry) => entry === dir);
+  if (loopStart !== -1) {
+    const names = [...ctx.roleStackNames.slice(loopStart), name];
+    ctx.problems.push({
+      message: `role dependency loop: ${names.join(' -> ')}`,
+      location: from,
+      task: options.label ?? `role ${ctx.roleStackNames.at(-1)}`,
+      field: options.keywords ? 'import_role' : 'dependencies',
+      hint: names.length === 2 ? `a role cannot depend on itself: remove '${name}' from its own dependencies` : `remove one of the dependencies of the loop (a role cannot need itself, even through others)`,
+    });
     return [];
   }
-  ctx.roleStack.push(name);
+  const seenKey = `${name}\u0000${JSON.stringify(params)}`;
+  if (options.once) {
+    if (ctx.rolesSeen.has(seenKey)) return [];
+    ctx.rolesSeen.add(seenKey);
+  }
+  const keywords = options.keywords ?? spec!;
+  const entryLabel = options.label ?? `role ${name}`;
+  const entryWhen = readConditions(keywords, 'when', source, ctx, entryLabel) ?? [];
+  const entryTags = readStringList(keywords.tags, 'tags', keywords, source, ctx, entryLabel);
+  ctx.roleStack.push(dir);
+  ctx.roleStackNames.push(name);
   try {
     const role: RoleScope = {
       name,
@@ -73,8 +92,6 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
       vars: readVarsFile(join(dir, 'vars'), ctx),
       params,
     };
-    const entryWhen = spec!.when === undefined ? [] : Array.isArray(spec!.when) ? spec!.when : [spec!.when];
-    const entryTags = typeof spec!.tags === 'string' ? [spec!.tags] : Array.isArray(spec!.tags) ? (spec!.tags as string[]) : [];
     const roleInherited: Inherited = {
       ...inherited,
       when: [...inherited.when, ...entryWhen],
@@ -103,6 +120,7 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
     return out;
   } finally {
     ctx.roleStack.pop();
+    ctx.roleStackNames.pop();
   }
 }
 
@@ -134,7 +152,11 @@ function readDependencies(dir: string, ctx: LoadContext): Array<{ entry: unknown
   const source = readYamlReporting(file, ctx);
   if (!source) return [];
   const meta = source.value as RawMap | null;
-  const deps = meta && typeof meta === 'object' ? meta.dependencies : undefined;
-  if (!Array.isArray(deps)) return [];
-  return deps.map((entry) => ({ entry, source, location: source.locate(entry ?? deps) }));
+  const deps = meta && typeof meta === 'object' && !Array.isArray(meta) ? meta.dependencies : undefined;
+  if (deps === undefined || deps === null) return [];
+  if (!Array.isArray(deps)) {
+    ctx.problems.push({ message: 'dependencies must be a list of roles', location: source.locate(meta, 'dependencies'), field: 'dependencies', hint: 'write each role as a list item: "dependencies:\n  - common\n  - role: nginx"' });
+    return [];
+  }
+  return deps.map((entry, index) => ({ entry, source, location: source.locate(deps, index) }));
 }

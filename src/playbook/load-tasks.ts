@@ -6,7 +6,9 @@ import { BLOCK_KEYWORDS, IMPORT_ROLE_KEYWORDS, INCLUDE_KEYWORDS, stripCollection
 import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 // load-role loads tasks files with this module: a cycle, fine for functions called at load time.
 import { loadRoleEntry } from './load-role.js';
+import { CONTROLLER_FILE_FIELDS, findLocalFile } from './local-files.js';
 import { parseFreeFormArgs, parseKeyValueArgs } from './parse-free-form.js';
+import { checkLoop, describeType, readConditions, readStringList } from './read-keywords.js';
 import { suggestName } from './suggest.js';
 import type { LoopControl, TaskNode, TaskTree } from './types.js';
 import { schemaShape, validateArgs } from './validate-args.js';
@@ -21,9 +23,9 @@ export function loadTaskList(raw: unknown, source: YamlFile, inherited: Inherite
     return [];
   }
   const out: TaskTree[] = [];
-  for (const item of raw) {
+  for (const [index, item] of raw.entries()) {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      ctx.problems.push({ message: 'a task must be a map of keywords and one module', location: source.locate(raw), hint: `e.g. "- name: install nginx\\n  apt: { name: nginx }"` });
+      ctx.problems.push({ message: 'a task must be a map of keywords and one module', location: source.locate(raw, index), hint: `e.g. "- name: install nginx\\n  apt: { name: nginx }"` });
       continue;
     }
     out.push(...loadTask(item as RawMap, source, inherited, ctx));
@@ -49,7 +51,7 @@ export function loadTasksFile(file: string, inherited: Inherited, ctx: LoadConte
 
 function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: LoadContext): TaskTree[] {
   const location = source.locate(raw);
-  const name = typeof raw.name === 'string' ? raw.name : undefined;
+  const name = readName(raw, source, ctx);
   const taskLabel = name ?? describeTask(raw);
   if ('block' in raw) return [loadBlock(raw, source, inherited, ctx, location, taskLabel)];
   const includeKey = Object.keys(raw).find((key) => (INCLUDE_KEYWORDS as readonly string[]).includes(stripCollectionPrefix(key)));
@@ -93,6 +95,9 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
     return [];
   }
   const module = ctx.modules.get(moduleName)!;
+  if (raw.args !== undefined && raw.args !== null && (typeof raw.args !== 'object' || Array.isArray(raw.args))) {
+    ctx.problems.push({ message: `args must be a map of the module's parameters, but it is ${describeType(raw.args)}`, location: source.locate(raw, 'args'), task: taskLabel, field: 'args', hint: `e.g. "args: { chdir: /srv/app }" (see: drover doc ${moduleName})` });
+  }
   const args = normalizeArgs(raw[moduleKey], raw.args, module, source, ctx, taskLabel, source.locate(raw, moduleKey));
   if (args === undefined) return [];
   if (typeof args === 'object') {
@@ -106,8 +111,15 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
   }
   const argLocations: Record<string, SourceLocation> = {};
   const argsNode = raw[moduleKey];
+  if (raw.args && typeof raw.args === 'object') for (const key of Object.keys(raw.args)) argLocations[key] = source.locate(raw.args, key);
   if (argsNode && typeof argsNode === 'object') for (const key of Object.keys(argsNode)) argLocations[key] = source.locate(argsNode, key);
+  if (typeof args === 'object' && ctx.playbookDir !== undefined) checkControllerFiles(moduleName, args, common, ctx, taskLabel, (field) => argLocations[field] ?? source.locate(raw, moduleKey));
 
+  const loopKeys = ['loop', 'with_items', 'with_list'].filter((key) => raw[key] !== undefined);
+  if (loopKeys.length > 1) {
+    ctx.problems.push({ message: `a task loops once, but this one has ${loopKeys.join(' and ')}`, location: source.locate(raw, loopKeys[1]), task: taskLabel, field: loopKeys[1], hint: 'keep one of them (loop is the current form)' });
+  }
+  for (const key of loopKeys) checkLoop(raw, key, source, ctx, taskLabel);
   const loop = raw.loop ?? raw.with_items ?? raw.with_list;
   const task: TaskNode = {
     ...common,
@@ -121,11 +133,11 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
     loopControl: readLoopControl(raw.loop_control, source, ctx, taskLabel),
     register: readString(raw, 'register', source, ctx, taskLabel),
     notify: readStringList(raw.notify, 'notify', raw, source, ctx, taskLabel),
-    changedWhen: raw.changed_when,
-    failedWhen: raw.failed_when,
-    retries: readNumber(raw, 'retries', source, ctx, taskLabel),
-    delay: readNumber(raw, 'delay', source, ctx, taskLabel),
-    until: raw.until,
+    changedWhen: readConditions(raw, 'changed_when', source, ctx, taskLabel),
+    failedWhen: readConditions(raw, 'failed_when', source, ctx, taskLabel),
+    retries: readCount(raw, 'retries', source, ctx, taskLabel),
+    delay: readCount(raw, 'delay', source, ctx, taskLabel),
+    until: readConditions(raw, 'until', source, ctx, taskLabel),
     listen: readStringList(raw.listen, 'listen', raw, source, ctx, taskLabel),
     argLocations,
   };
@@ -168,6 +180,11 @@ function loadInclude(raw: RawMap, key: string, source: YamlFile, inherited: Inhe
     if (!allowed.includes(other)) ctx.problems.push({ message: `'${other}' is not allowed on ${key}`, location: source.locate(raw, other), task: label, field: other, hint: `${key} takes: ${allowed.join(', ')}` });
   }
   const common = inheritCommon(raw, source, inherited, ctx, label);
+  const loopKeys = ['loop', 'with_items'].filter((other) => raw[other] !== undefined);
+  if (loopKeys.length > 1) {
+    ctx.problems.push({ message: `${key} loops once, but this one has loop and with_items`, location: source.locate(raw, 'with_items'), task: label, field: 'with_items', hint: 'keep one of them (loop is the current form)' });
+  }
+  if (stripCollectionPrefix(key) === 'include_tasks') for (const other of loopKeys) checkLoop(raw, other, source, ctx, label);
   const loop = raw.loop ?? raw.with_items;
   const isDynamic = stripCollectionPrefix(key) === 'include_tasks' && (loop !== undefined || hasTemplate(file));
   const path = resolveTasksPath(file, inherited);
@@ -214,7 +231,7 @@ function loadImportRole(raw: RawMap, key: string, source: YamlFile, inherited: I
     return [];
   }
   const entry = { role, vars: raw.vars, when: raw.when, tags: raw.tags, become: raw.become, become_user: raw.become_user };
-  return loadRoleEntry(entry, source, inherited, ctx, location, { once: false, tasksFrom });
+  return loadRoleEntry(entry, source, inherited, ctx, location, { once: false, tasksFrom, keywords: raw, label });
 }
 
 /** Resolves an included tasks file: relative to the including file's directory. */
@@ -226,7 +243,7 @@ export function resolveTasksPath(file: string, inherited: Inherited): string {
 }
 
 function inheritCommon(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: LoadContext, label: string): Inherited {
-  const when = raw.when === undefined ? [] : Array.isArray(raw.when) ? raw.when : [raw.when];
+  const when = readConditions(raw, 'when', source, ctx, label) ?? [];
   const vars = raw.vars;
   if (vars !== undefined && (vars === null || typeof vars !== 'object' || Array.isArray(vars))) {
     ctx.problems.push({ message: 'vars must be a map', location: source.locate(raw, 'vars'), task: label, field: 'vars' });
@@ -276,7 +293,7 @@ function normalizeArgs(
     ctx.problems.push({ message: `the parameters of ${module.name} must be a map`, location, task: label, field: module.name, hint: `see: drover doc ${module.name}` });
     return undefined;
   }
-  if (extraArgs && typeof extraArgs === 'object') args = { ...(extraArgs as RawMap), ...args };
+  if (extraArgs && typeof extraArgs === 'object' && !Array.isArray(extraArgs)) args = { ...(extraArgs as RawMap), ...args };
   return args;
 }
 
@@ -316,21 +333,52 @@ function readBool(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext, 
   return undefined;
 }
 
-function readNumber(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext, label: string): number | undefined {
+/** retries and delay: a whole number, 0 or more (Ansible's int keywords; "3" is read as 3). */
+function readCount(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext, label: string): number | undefined {
   const value = raw[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && value >= 0) return value;
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-  ctx.problems.push({ message: `${key} must be a non-negative number`, location: source.locate(raw, key), task: label, field: key });
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
+  const templated = typeof value === 'string' && hasTemplate(value);
+  ctx.problems.push({
+    message: templated ? `${key} must be a whole number written in the playbook: drover does not template ${key}` : `${key} must be a whole number, 0 or more, but it is ${describeType(value)}`,
+    location: source.locate(raw, key),
+    task: label,
+    field: key,
+    hint: key === 'delay' ? 'e.g. delay: 5 (seconds between attempts)' : 'e.g. retries: 3 (attempts after the first)',
+  });
   return undefined;
 }
 
-function readStringList(value: unknown, key: string, raw: RawMap, source: YamlFile, ctx: LoadContext, label: string): string[] {
-  if (value === undefined || value === null) return [];
-  if (typeof value === 'string') return key === 'tags' ? value.split(',').map((t) => t.trim()).filter(Boolean) : [value];
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return value.map(String);
-  ctx.problems.push({ message: `${key} must be a string or a list of strings`, location: source.locate(raw, key), task: label, field: key });
-  return [];
+/** A task's name: text (a number is taken as text). */
+function readName(raw: RawMap, source: YamlFile, ctx: LoadContext): string | undefined {
+  const value = raw.name;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  ctx.problems.push({ message: `name must be text, but it is ${describeType(value)}`, location: source.locate(raw, 'name'), task: describeTask(raw), field: 'name', hint: 'quote a name that starts with { or [, e.g. name: "{{ app }} config"' });
+  return undefined;
+}
+
+/**
+ * A literal controller file (copy src, template src, ...) must exist when the playbook is loaded,
+ * found with the lookup prepare() will use; a templated one is looked up once rendered.
+ */
+function checkControllerFiles(module: string, args: RawMap, scope: Inherited, ctx: LoadContext, label: string, locate: (field: string) => SourceLocation): void {
+  for (const { field, kind, usedWhen } of CONTROLLER_FILE_FIELDS[module] ?? []) {
+    const path = args[field];
+    if (typeof path !== 'string' || path === '' || hasTemplate(path)) continue;
+    if (usedWhen && !usedWhen(args)) continue;
+    const { found, candidates } = findLocalFile(kind, path, { role: scope.role, baseDir: scope.baseDir, playbookDir: ctx.playbookDir });
+    if (found) continue;
+    ctx.problems.push({
+      message: `local file not found: ${path} (looked in ${candidates.join(', ')})`,
+      location: locate(field),
+      task: label,
+      field: `${module}.${field}`,
+      hint: scope.role ? `put it in ${scope.role.path}/${kind}/, or fix the path` : `put it in ${kind}/ beside the playbook or the tasks file, or fix the path`,
+    });
+  }
 }
 
 function describeTask(raw: RawMap): string {

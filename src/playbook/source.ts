@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { revealFileText } from '../vault/keyring.js';
 import { VAULT_ERROR_PREFIX, vaultYamlTag } from '../vault/yaml-tag.js';
 import { VaultError } from '../vault/vault-crypto.js';
+import { findDuplicateKey } from './duplicate-keys.js';
 import { correctPyyamlTags } from './pyyaml-tags.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { DroverError } from '../errors.js';
 
 /** Where something was written: file, 1-based line and column. */
 export interface SourceLocation {
@@ -13,16 +15,25 @@ export interface SourceLocation {
 }
 
 /** Raised for YAML that cannot be parsed; carries the position and a code frame. */
-export class YamlSyntaxError extends Error {
+export class YamlSyntaxError extends DroverError {
+  override readonly kind = 'invalid-input' as const;
   override name = 'YamlSyntaxError';
+  override report(): string {
+    return `ERROR: ${this.location.file}:${this.location.line}:${this.location.column}: ${this.message}\n${this.frame}`;
+  }
+
   constructor(
     message: string,
     readonly location: SourceLocation,
     readonly frame: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: string },
   ) {
     super(message, options);
+    this.hint = options?.hint;
   }
+
+  /** How to fix it, when there is more to say than the message. */
+  readonly hint?: string;
 }
 
 /**
@@ -33,8 +44,8 @@ export interface YamlFile {
   file: string;
   text: string;
   value: unknown;
-  /** Location of a map/list, or of one key inside a map. */
-  locate(node: unknown, key?: string): SourceLocation;
+  /** Location of a map/list, of one key inside a map, or of one item (by index) of a list. */
+  locate(node: unknown, key?: string | number): SourceLocation;
 }
 
 export function readYamlFile(file: string): YamlFile {
@@ -51,7 +62,8 @@ export function readYamlFile(file: string): YamlFile {
 export function parseYamlText(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
   // YAML 1.1, as Ansible reads it: yes/no are booleans (y/n are not) and 0644 is octal.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: (tags) => [...correctPyyamlTags(tags), vaultYamlTag(file)], schema: 'yaml-1.1' });
+  // Duplicate keys are looked for below, to name both places and the key.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, customTags: (tags) => [...correctPyyamlTags(tags), vaultYamlTag(file)], schema: 'yaml-1.1' });
   const firstError = doc.errors[0];
   if (firstError) {
     const offset = firstError.pos[0];
@@ -60,9 +72,20 @@ export function parseYamlText(file: string, text: string): YamlFile {
     const message = firstError.message.split('\n')[0];
     throw new YamlSyntaxError(message.startsWith(VAULT_ERROR_PREFIX) ? message : `YAML syntax error: ${message}`, location, codeFrame(text, line, col));
   }
+  const duplicate = findDuplicateKey(doc);
+  if (duplicate) {
+    const { line, col } = lineCounter.linePos(duplicate.offset);
+    const first = lineCounter.linePos(duplicate.firstOffset).line;
+    const parent = duplicate.path.filter((key) => !/^\d+$/.test(key)).at(-1);
+    const where = parent === undefined ? '' : ` under '${parent}'`;
+    throw new YamlSyntaxError(`duplicate key '${duplicate.key}'${where}: it is also at line ${first}`, { file, line, column: col }, codeFrame(text, line, col), {
+      hint: 'remove one of the two (YAML keeps only one value per key; Ansible would silently use the last one)',
+    });
+  }
   const nodePositions = new WeakMap<object, number>();
   const keyPositions = new WeakMap<object, Map<string, number>>();
-  const value = toJs(doc.contents as YamlNode | null, { doc, nodes: nodePositions, keys: keyPositions });
+  const itemPositions = new WeakMap<object, number[]>();
+  const value = toJs(doc.contents as YamlNode | null, { doc, nodes: nodePositions, keys: keyPositions, items: itemPositions });
   const at = (offset: number | undefined): SourceLocation => {
     if (offset === undefined) return { file, line: 1, column: 1 };
     const { line, col } = lineCounter.linePos(offset);
@@ -74,7 +97,10 @@ export function parseYamlText(file: string, text: string): YamlFile {
     value,
     locate(node, key) {
       if (node === null || typeof node !== 'object') return at(undefined);
-      if (key !== undefined) {
+      if (typeof key === 'number') {
+        const itemOffset = itemPositions.get(node)?.[key];
+        if (itemOffset !== undefined) return at(itemOffset);
+      } else if (key !== undefined) {
         const keyOffset = keyPositions.get(node)?.get(key);
         if (keyOffset !== undefined) return at(keyOffset);
       }
@@ -88,6 +114,7 @@ interface Walk {
   doc: Document;
   nodes: WeakMap<object, number>;
   keys: WeakMap<object, Map<string, number>>;
+  items: WeakMap<object, number[]>;
 }
 
 function toJs(node: YamlNode | null, walk: Walk): unknown {
@@ -117,6 +144,7 @@ function toJs(node: YamlNode | null, walk: Walk): unknown {
   if (isSeq(node)) {
     const out = node.items.map((item) => toJs(item as YamlNode | null, walk));
     if (node.range) nodes.set(out, node.range[0]);
+    walk.items.set(out, node.items.map((item) => (item as YamlNode | null)?.range?.[0] ?? node.range?.[0] ?? 0));
     return out;
   }
   // An octal literal (mode: 0644) keeps its written form: modules read it as the octal mode the user wrote.

@@ -73,7 +73,10 @@ export type TaskTree = TaskNode | BlockNode | IncludeNode;
 
 export interface Play {
   name: string;
+  /** The host pattern; a templated one is rendered before hosts are selected (render-play-hosts.ts). */
   hosts: string;
+  /** Where `hosts:` is written. */
+  hostsLocation?: SourceLocation;
   location: SourceLocation;
   baseDir: string;
   vars: Record<string, unknown>;
