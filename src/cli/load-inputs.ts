@@ -12,10 +12,10 @@ export interface Inputs {
 }
 
 /** Loads and validates the playbook and inventory; throws PlaybookError/InventoryError before anything runs. */
-export async function loadInputs(playbookPath: string, inventorySources: string[]): Promise<Inputs> {
+export async function loadInputs(playbookPath: string, inventorySources: string[], options: { rolesPath?: string[] } = {}): Promise<Inputs> {
   if (inventorySources.length === 0) throw new UsageError('no inventory given: add -i INVENTORY (a file, a directory, or "host1,host2,")');
   const modules = await loadModules();
-  const playbook = loadPlaybook(playbookPath, modules);
+  const playbook = loadPlaybook(playbookPath, modules, { rolesPath: options.rolesPath });
   const inventory = await loadInventory(inventorySources);
   return { playbook, inventory, modules };
 }

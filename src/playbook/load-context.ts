@@ -10,6 +10,8 @@ export interface LoadContext {
   nextId(): number;
   /** Directories searched for roles/, in order. */
   roleSearchDirs: string[];
+  /** Directories that hold roles themselves (Ansible's roles_path), searched after roleSearchDirs. */
+  rolesPath: string[];
   /** Roles already listed in the current play (name + params), which are not run twice. */
   rolesSeen: Set<string>;
   /** Role directories whose handlers the play already has. */
@@ -40,6 +42,7 @@ export function createLoadContext(modules: Map<string, ModuleDefinition>, roleSe
     problems: [],
     nextId: () => ++id,
     roleSearchDirs,
+    rolesPath: [],
     rolesSeen: new Set(),
     rolesWithHandlers: new Set(),
     roleHandlers: [],

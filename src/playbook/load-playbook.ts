@@ -18,10 +18,11 @@ type RawMap = Record<string, unknown>;
  * Loads and validates a whole playbook (imports, roles, includes, module arguments). Every problem
  * is collected; if there is any, a PlaybookError lists them all and nothing may run.
  */
-export function loadPlaybook(file: string, modules: Map<string, ModuleDefinition>): Playbook {
+export function loadPlaybook(file: string, modules: Map<string, ModuleDefinition>, options: { rolesPath?: string[] } = {}): Playbook {
   const path = resolve(file);
   const playbookDir = dirname(path);
   const ctx = createLoadContext(modules, [...new Set([playbookDir, dirname(playbookDir), process.cwd()])], playbookDir);
+  ctx.rolesPath = options.rolesPath ?? [];
   const plays = loadPlaybookFile(path, ctx, []);
   if (ctx.problems.length > 0) throw new PlaybookError(ctx.problems);
   return { file: path, plays };

@@ -10,7 +10,7 @@ type RawMap = Record<string, unknown>;
 
 const ROLE_ENTRY_KEYS = ['role', 'name', 'vars', 'when', 'tags', 'become', 'become_user'];
 
-/** Finds a role's directory: roles/NAME beside the playbook, then at the project root, or a path. */
+/** Finds a role's directory: roles/NAME beside the playbook, at the project root, in the current directory, then in roles_path; or a path. */
 export function findRoleDir(name: string, ctx: LoadContext): string | undefined {
   if (name.includes('/')) {
     for (const base of ctx.roleSearchDirs) {
@@ -21,6 +21,10 @@ export function findRoleDir(name: string, ctx: LoadContext): string | undefined 
   }
   for (const base of ctx.roleSearchDirs) {
     const candidate = join(base, 'roles', name);
+    if (existsSync(candidate)) return candidate;
+  }
+  for (const dir of ctx.rolesPath) {
+    const candidate = join(dir, name);
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
@@ -56,7 +60,7 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
   }
   const dir = findRoleDir(name, ctx);
   if (!dir) {
-    ctx.problems.push({ message: `role '${name}' not found`, location: from, hint: `create roles/${name}/tasks/main.yml beside the playbook or at the project root (searched: ${ctx.roleSearchDirs.map((d) => join(d, 'roles')).join(', ')})` });
+    ctx.problems.push({ message: `role '${name}' not found`, location: from, hint: `create roles/${name}/tasks/main.yml beside the playbook or at the project root (searched: ${[...ctx.roleSearchDirs.map((d) => join(d, 'roles')), ...ctx.rolesPath].join(', ')})` });
     return [];
   }
   // Before the run-once check: a role that (through its dependencies) needs itself is a loop,

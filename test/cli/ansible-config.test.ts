@@ -49,6 +49,23 @@ describe('ansible.cfg and ANSIBLE_*', () => {
     expect(Object.keys(outputs(fromOption))).toEqual(['w1', 'w2']);
   });
 
+  it('finds roles in roles_path (ansible.cfg, then ANSIBLE_ROLES_PATH), as ansible-playbook does', async () => {
+    project.write('vendor/roles/greet/tasks/main.yml', '- copy: { dest: "{{ out }}/{{ inventory_hostname }}", content: "hello from greet\\n" }\n');
+    project.write('elsewhere/greet/tasks/main.yml', '- copy: { dest: "{{ out }}/{{ inventory_hostname }}", content: "hello from elsewhere\\n" }\n');
+    const cfg = project.write('with-roles/ansible.cfg', '[defaults]\ninventory = ../inventory/hosts.ini\nroles_path = ../vendor/roles\n');
+    project.write('with-roles/play.yml', '- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - file: { path: "{{ out }}", state: directory }\n  roles: [greet]\n');
+    const cwd = join(project.dir, 'with-roles');
+    for (const env of [{ ANSIBLE_CONFIG: cfg }, { ANSIBLE_CONFIG: cfg, ANSIBLE_ROLES_PATH: join(project.dir, 'elsewhere') }]) {
+      const mine = fresh('roles-drover');
+      const result = await runCli(['run', 'play.yml', '-e', `out=${mine}`], { cwd, env });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const theirs = fresh('roles-ansible');
+      execFileSync('ansible-playbook', ['play.yml', '-e', `out=${theirs}`], { cwd, env: { ...process.env, ...env, ANSIBLE_NOCOLOR: '1' }, stdio: 'pipe' });
+      expect(outputs(mine)).toEqual(outputs(theirs));
+    }
+    expect(outputs(join(project.dir, 'roles-drover')).w1).toBe('hello from elsewhere\n');
+  });
+
   it('reads ANSIBLE_CONFIG, and says which file and key hold a value it cannot use', async () => {
     const bad = project.write('bad/ansible.cfg', '[defaults]\ninventory = ../inventory/hosts.ini\nforks = many\n');
     const result = await runCli(['run', 'play.yml', '-e', `out=${fresh('out-bad')}`], { cwd: project.dir, env: { ANSIBLE_CONFIG: bad } });

@@ -196,7 +196,7 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
  */
 export async function loadRunInputs(playbookPath: string, options: RunCommandOptions): Promise<Inputs> {
   configureVaultPassword(options);
-  const inputs = await loadInputs(playbookPath, options.inventory);
+  const inputs = await loadInputs(playbookPath, options.inventory, { rolesPath: options.rolesPath });
   // hosts: "{{ target }}" is rendered now, so a variable that is not defined stops the run before any host is contacted.
   if (inputs.playbook.plays.some((play) => hasTemplate(play.hosts))) {
     inputs.playbook = renderPlayHosts(inputs.playbook, {
