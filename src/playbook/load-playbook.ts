@@ -6,7 +6,7 @@ import { PlaybookError } from './errors.js';
 import { PLAY_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { createLoadContext, readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 import { loadRoleEntry, readVarsFile } from './load-role.js';
-import { loadTaskList } from './load-tasks.js';
+import { loadTaskList, loadTasksFile } from './load-tasks.js';
 import { readStringList } from './read-keywords.js';
 import type { YamlFile } from './source.js';
 import { suggestName } from './suggest.js';
@@ -108,7 +108,7 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
     if (!Array.isArray(raw.roles)) {
       ctx.problems.push({ message: 'roles must be a list', location: source.locate(raw, 'roles'), task: `play ${name}`, field: 'roles' });
     } else {
-      for (const [index, entry] of raw.roles.entries()) roleTasks.push(...loadRoleEntry(entry, source, inherited, ctx, source.locate(raw.roles, index)));
+      for (const [index, entry] of raw.roles.entries()) roleTasks.push(...loadRoleEntry(entry, source, inherited, ctx, source.locate(raw.roles, index), { once: true, loadTasks: loadTasksFile }));
     }
   }
   const tasks = loadTaskList(raw.tasks, source, inherited, ctx, 'tasks');

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SourceLocation, YamlFile } from './source.js';
 import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
-import { loadTasksFile } from './load-tasks.js';
 import { readConditions, readStringList } from './read-keywords.js';
 import type { RoleScope, TaskNode, TaskTree } from './types.js';
 
@@ -30,7 +29,11 @@ export function findRoleDir(name: string, ctx: LoadContext): string | undefined 
   return undefined;
 }
 
+/** Loads a file of tasks (load-tasks.ts); passed in, since task files import roles in turn. */
+export type LoadTasksFile = (file: string, inherited: Inherited, ctx: LoadContext, from?: SourceLocation) => TaskTree[];
+
 export interface RoleLoadOptions {
+  loadTasks: LoadTasksFile;
   /** A role listed twice with the same parameters runs once (a play's `roles:`); import_role always runs. */
   once?: boolean;
   /** The file of tasks/ to run instead of main.yml (import_role's tasks_from). */
@@ -46,7 +49,7 @@ export interface RoleLoadOptions {
  * into tasks, adding its handlers to the play once. A role listed twice in `roles:` with the same
  * parameters runs once, as in Ansible.
  */
-export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inherited, ctx: LoadContext, from: SourceLocation, options: RoleLoadOptions = { once: true }): TaskTree[] {
+export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inherited, ctx: LoadContext, from: SourceLocation, options: RoleLoadOptions): TaskTree[] {
   const spec = typeof entry === 'string' ? { role: entry } : (entry as RawMap | null);
   const name = spec && typeof spec === 'object' ? (spec.role ?? spec.name) : undefined;
   if (typeof name !== 'string') {
@@ -107,18 +110,18 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
     };
     const out: TaskTree[] = [];
     for (const dependency of readDependencies(dir, ctx)) {
-      out.push(...loadRoleEntry(dependency.entry, dependency.source, { ...inherited, when: roleInherited.when, tags: roleInherited.tags }, ctx, dependency.location));
+      out.push(...loadRoleEntry(dependency.entry, dependency.source, { ...inherited, when: roleInherited.when, tags: roleInherited.tags }, ctx, dependency.location, { once: true, loadTasks: options.loadTasks }));
     }
     const tasksFile = options.tasksFrom === undefined ? findMain(join(dir, 'tasks')) : findTasksFrom(join(dir, 'tasks'), options.tasksFrom);
     if (options.tasksFrom !== undefined && !tasksFile) {
       ctx.problems.push({ message: `role '${name}' has no tasks file '${options.tasksFrom}'`, location: from, hint: `create ${join(dir, 'tasks', `${options.tasksFrom}.yml`)}, or fix tasks_from` });
     }
-    if (tasksFile) out.push(...loadTasksFile(tasksFile, roleInherited, ctx, from));
+    if (tasksFile) out.push(...options.loadTasks(tasksFile, roleInherited, ctx, from));
     const handlersFile = findMain(join(dir, 'handlers'));
     // A role's handlers join the play once, however many times the role runs.
     if (handlersFile && !ctx.rolesWithHandlers.has(dir)) {
       ctx.rolesWithHandlers.add(dir);
-      const handlers = loadTasksFile(handlersFile, { ...roleInherited, when: [], tags: [] }, ctx, from);
+      const handlers = options.loadTasks(handlersFile, { ...roleInherited, when: [], tags: [] }, ctx, from);
       ctx.roleHandlers.push(...handlers.filter((h): h is TaskNode => h.kind === 'task'));
     }
     return out;

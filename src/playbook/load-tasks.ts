@@ -231,7 +231,7 @@ function loadImportRole(raw: RawMap, key: string, source: YamlFile, inherited: I
     return [];
   }
   const entry = { role, vars: raw.vars, when: raw.when, tags: raw.tags, become: raw.become, become_user: raw.become_user };
-  return loadRoleEntry(entry, source, inherited, ctx, location, { once: false, tasksFrom, keywords: raw, label });
+  return loadRoleEntry(entry, source, inherited, ctx, location, { once: false, tasksFrom, keywords: raw, label, loadTasks: loadTasksFile });
 }
 
 /** Resolves an included tasks file: relative to the including file's directory. */

@@ -55,7 +55,8 @@ describe('ansible.cfg and ANSIBLE_*', () => {
     const cfg = project.write('with-roles/ansible.cfg', '[defaults]\ninventory = ../inventory/hosts.ini\nroles_path = ../vendor/roles\n');
     project.write('with-roles/play.yml', '- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - file: { path: "{{ out }}", state: directory }\n  roles: [greet]\n');
     const cwd = join(project.dir, 'with-roles');
-    for (const env of [{ ANSIBLE_CONFIG: cfg }, { ANSIBLE_CONFIG: cfg, ANSIBLE_ROLES_PATH: join(project.dir, 'elsewhere') }]) {
+    const envs: Array<Record<string, string>> = [{ ANSIBLE_CONFIG: cfg }, { ANSIBLE_CONFIG: cfg, ANSIBLE_ROLES_PATH: join(project.dir, 'elsewhere') }];
+    for (const env of envs) {
       const mine = fresh('roles-drover');
       const result = await runCli(['run', 'play.yml', '-e', `out=${mine}`], { cwd, env });
       expect(result.code, result.stdout + result.stderr).toBe(0);
