@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { LocalConnection } from '../../src/connection/local.js';
 import { parseArgs, runModule } from '../../src/engine/run-module.js';
 import { buildWaitProbe, parseWaitProbe } from '../../src/modules/wait_for/probe.js';
 import { module as waitFor, waitCondition } from '../../src/modules/wait_for.js';
+import { registerSecret } from '../../src/secrets/mask.js';
+import { whileSampling } from '../helpers/command-lines.js';
 import { planWith } from './helpers.js';
 
 const conn = new LocalConnection('local');
@@ -123,7 +125,7 @@ describe('wait_for on this machine', () => {
     const nc = spawnSync('sh', ['-c', 'command -v nc'], { encoding: 'utf8' }).stdout.trim();
     if (!nc) ctx.skip();
     const bin = join(dir, 'nc-bin');
-    spawnSync('sh', ['-c', `mkdir -p "$1" && for t in date sleep cat awk grep printf head timeout nc; do ln -sf "$(command -v $t)" "$1/$t"; done`, 'sh', bin]);
+    spawnSync('sh', ['-c', `mkdir -p "$1" && for t in date sleep cat awk grep printf head timeout nc mktemp rm; do ln -sf "$(command -v $t)" "$1/$t"; done`, 'sh', bin]);
     // Asynchronous, so that the listener in this process can answer while the probe runs.
     const run = (script: string) =>
       new Promise<string>((resolve) => {
@@ -167,5 +169,23 @@ describe('wait_for on this machine', () => {
     const slept = await wait({ timeout: 1 });
     expect(slept.plan.failed).toBeUndefined();
     expect(slept.seconds).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('wait_for with a secret search_regex', () => {
+  it('never puts the pattern on a command line on the host (grep reads it from a file), and leaves no file', async () => {
+    const secret = `ready-token-${process.pid}-${Date.now()}`;
+    registerSecret(secret);
+    const path = join(dir, 'secret-wait.log');
+    writeFileSync(path, 'starting\n');
+    const condition = waitCondition(parseArgs(waitFor, { path, search_regex: secret, timeout: 5, sleep: 1 }));
+    setTimeout(() => writeFileSync(path, `starting\n${secret}\n`), 1500);
+    const connection = new LocalConnection('local');
+    const { result, seen } = await whileSampling(() => connection.exec(buildWaitProbe(condition)));
+    expect(parseWaitProbe(result.stdout)).toMatchObject({ result: 'ok' });
+    // Not vacuous: the sampler saw the probe running (from its temp file, as it holds a secret).
+    expect(seen.some((line) => line.includes('/drover-cmd.'))).toBe(true);
+    expect(seen.filter((line) => line.includes(secret))).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('drover-re.'))).toEqual([]);
   });
 });

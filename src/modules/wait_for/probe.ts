@@ -50,8 +50,8 @@ function portFunctions(c: WaitCondition): string[] {
     lines.push(
       'w_up() {',
       `  case $w_method in`,
-      `    bash) timeout ${ct} bash -c 'exec 3<>"/dev/tcp/$1/$2" && head -c 65536 <&3' w_for ${host} ${port} 2>/dev/null | grep -q $w_re -e ${quote(c.searchRegex!)} ;;`,
-      `    nc) timeout ${ct} nc -w ${ct} ${host} ${port} </dev/null 2>/dev/null | head -c 65536 | grep -q $w_re -e ${quote(c.searchRegex!)} ;;`,
+      `    bash) timeout ${ct} bash -c 'exec 3<>"/dev/tcp/$1/$2" && head -c 65536 <&3' w_for ${host} ${port} 2>/dev/null | grep -q $w_re -f "$w_pf" ;;`,
+      `    nc) timeout ${ct} nc -w ${ct} ${host} ${port} </dev/null 2>/dev/null | head -c 65536 | grep -q $w_re -f "$w_pf" ;;`,
       '    *) return 2 ;;',
       '  esac',
       '}',
@@ -74,7 +74,7 @@ function portFunctions(c: WaitCondition): string[] {
 function pathFunctions(c: WaitCondition): string[] {
   const path = quote(c.path!);
   if (c.searchRegex === undefined || c.want === 'down') return [`w_up() { [ -e ${path} ]; }`];
-  return [`w_up() { [ -e ${path} ] && grep -q $w_re -e ${quote(c.searchRegex)} -- ${path} 2>/dev/null; }`];
+  return [`w_up() { [ -e ${path} ] && grep -q $w_re -f "$w_pf" -- ${path} 2>/dev/null; }`];
 }
 
 export function buildWaitProbe(c: WaitCondition): string {
@@ -85,6 +85,15 @@ export function buildWaitProbe(c: WaitCondition): string {
   }
   // grep -P reads Python-style expressions (\d, (?i)) as Ansible does; -E where grep lacks PCRE.
   lines.push(`if printf 'x\\n' | grep -qP 'x' 2>/dev/null; then w_re=-P; else w_re=-E; fi`);
+  if (c.searchRegex !== undefined) {
+    // The pattern reaches grep in a file written by the shell's own printf, never on a command
+    // line, where any user of the host would see it in ps (it may be a secret).
+    lines.push(
+      'w_pf=$(mktemp "${TMPDIR:-/tmp}/drover-re.XXXXXX") || exit 3',
+      `trap 'rm -f "$w_pf"' EXIT`,
+      `printf '%s\\n' ${quote(c.searchRegex)} > "$w_pf"`,
+    );
+  }
   lines.push(...(c.kind === 'port' ? portFunctions(c) : pathFunctions(c)));
   if (c.delay > 0) lines.push(`sleep ${quote(c.delay)}`);
   lines.push(
