@@ -69,7 +69,7 @@ export const module = defineModule<Raw, AptState>({
     '"install nginx-light (1.22.1-9)". A package list refresh (update_cache) is not a change by itself: it runs as part of an',
     'install the task needs, so a host whose packages are right reports 0 changes however old its lists are.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Raw>,
+  schema: schema,
   examples: [
     { title: 'The packages of an application server', yaml: `- apt:\n    name: [nginx-light, uwsgi-emperor, uwsgi-plugin-python3, python3-venv]\n    update_cache: true\n    cache_valid_time: 3600` },
     { title: 'A pinned version without recommended packages', yaml: `- apt:\n    name: postgresql-15=15.8-0+deb12u1\n    install_recommends: false` },

@@ -15,7 +15,7 @@ type Args = z.infer<typeof schema> & { failedCondition?: string | null };
 export const module = defineModule<Args, undefined>({
   name: 'assert',
   summary: 'Check that conditions hold, and fail the host with a message when one does not.',
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [{ title: 'Check inputs before deploying', yaml: `- assert:\n    that:\n      - app_port | int > 1024\n      - "'backend' in group_names"\n    fail_msg: "app_port must be above 1024 on backends"` }],
   prepare(args, ctx) {
     const conditions = Array.isArray(args.that) ? args.that : [args.that];

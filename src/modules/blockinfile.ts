@@ -51,7 +51,7 @@ export const module = defineModule<Raw, PathState>({
     `a block under Ansible's default marker ('${ANSIBLE_MARKER}') gets that block replaced, so hosts managed by Ansible`,
     'before do not end up with two blocks. Set marker to keep Ansible\'s text exactly.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Raw>,
+  schema: schema,
   examples: [
     {
       title: 'Hosts entries for the app servers',

@@ -45,7 +45,7 @@ export const module = defineModule<Args, GuardState | undefined>({
     'first and the task is skipped when it already holds; without a guard drover cannot know beforehand whether running it',
     'changes anything, so the task always reports "changed" when run and "unverifiable" in check mode.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   freeForm: 'cmd',
   examples: [
     { title: 'Run a migration once', yaml: `- name: Migrate the database\n  command: /opt/app/venv/bin/python manage.py migrate --noinput\n  args:\n    chdir: /opt/app\n    creates: /opt/app/.migrated` },

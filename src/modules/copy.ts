@@ -92,7 +92,7 @@ export const module = defineModule<Args, PathState>({
     'the before/after text for files up to 256 KiB. A src over 1 MiB is hashed and sent as it is read, never held in',
     'memory, and is shown without a diff, as binary files are. The destination directory must exist.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'A settings file from inline content', yaml: `- copy:\n    dest: /etc/app/settings.env\n    content: |\n      DATABASE_URL=postgres://app@localhost/app\n      DEBUG=0\n    owner: root\n    group: www-data\n    mode: '0640'` },
     { title: 'A file shipped with the role', yaml: `- copy:\n    src: supervisor-celery.conf\n    dest: /etc/supervisor/conf.d/celery.conf\n    backup: true` },

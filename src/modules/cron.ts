@@ -88,7 +88,7 @@ export const module = defineModule<Args, CrontabState>({
     'the new text, shown as a diff, and installs it with `crontab -` through stdin (so nothing in a job reaches a command',
     'line) or writes the cron file atomically. Several cron tasks on one crontab each rewrite it once.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'A nightly job for the application user', yaml: `- cron:\n    name: clear sessions\n    user: www\n    minute: "15"\n    hour: "3"\n    job: /srv/www/venv/bin/python /srv/www/app/manage.py clearsessions` },
     { title: 'A job in /etc/cron.d', yaml: `- cron:\n    name: backup\n    cron_file: app-backup\n    user: postgres\n    special_time: daily\n    job: pg_dump app > /var/backups/app.sql` },

@@ -15,7 +15,7 @@ type Args = z.infer<typeof schema> & { resolved?: unknown };
 export const module = defineModule<Args, undefined>({
   name: 'debug',
   summary: 'Print a message or a variable during the run (runs on the controller, changes nothing).',
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'Print a message', yaml: `- debug:\n    msg: "deploying {{ app }} to {{ inventory_hostname }}"` },
     { title: 'Print a registered result', yaml: `- command: uname -r\n  register: kernel\n- debug:\n    var: kernel.stdout` },

@@ -62,7 +62,7 @@ export const module = defineModule<Raw, PathState>({
     'only what differs is changed, so a second run reports nothing. state: touch updates the times every run (always',
     '"changed", as in Ansible) unless both access_time and modification_time are preserve.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Raw>,
+  schema: schema,
   examples: [
     { title: 'An application directory', yaml: `- file:\n    path: /opt/app\n    state: directory\n    owner: www-data\n    group: www-data\n    mode: '0755'` },
     { title: 'Enable a site with a symlink', yaml: `- file:\n    src: /etc/nginx/sites-available/app\n    dest: /etc/nginx/sites-enabled/app\n    state: link` },

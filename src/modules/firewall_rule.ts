@@ -161,7 +161,7 @@ export const module = defineModule<Args, FirewallState>({
     'unless force: true. Accept rules are evaluated before drop rules; established connections and loopback are always accepted',
     'by this chain. A packet accepted here can still be dropped by another table\'s chain.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'The database accepts PostgreSQL from the application servers only', yaml: `- firewall_rule:\n    name: postgres from app servers\n    port: 5432\n    sources: [backend, backoffice]\n- firewall_rule:\n    name: postgres from anyone else\n    port: 5432\n    action: drop` },
     { title: 'Close everything not accepted (SSH first!)', yaml: `- firewall_rule:\n    name: ssh from the office\n    port: 22\n    sources: 192.0.2.0/24\n- firewall_rule:\n    name: https\n    port: [80, 443]\n    policy: drop` },

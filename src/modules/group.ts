@@ -23,7 +23,7 @@ export const module = defineModule<Args, GroupState>({
   name: 'group',
   summary: 'Create, change the gid of, or delete a local group.',
   description: 'Creates the group (groupadd), changes its gid when one is given and differs (groupmod -g), or deletes it (groupdel). The probe reads getent group.',
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'A group with a fixed gid', yaml: `- group:\n    name: www\n    gid: 1500` },
     { title: 'A system group', yaml: `- group:\n    name: celery\n    system: true` },

@@ -52,7 +52,7 @@ export const module = defineModule<Raw, PathState>({
     'content is put atomically, with a diff. Regular expressions are JavaScript\'s (close to Python\'s for common patterns;',
     'Python\'s (?P<name>...) is accepted), matched against each line without its line ending. A symlink\'s target is edited.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Raw>,
+  schema: schema,
   examples: [
     { title: 'Set an sshd option', yaml: `- lineinfile:\n    path: /etc/ssh/sshd_config\n    regexp: '^#?PasswordAuthentication '\n    line: PasswordAuthentication no\n    validate: /usr/sbin/sshd -t -f %s` },
     { title: 'Remove a line', yaml: `- lineinfile:\n    path: /etc/hosts\n    regexp: '\\soldname$'\n    state: absent` },

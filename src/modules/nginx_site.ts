@@ -144,7 +144,7 @@ export const module = defineModule<Args, SiteState>({
     'reloaded once, at the end, and only when something changed. remove_default drops the Debian default site\'s link first',
     '(so a new default_server does not collide with it).',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     {
       title: 'The application site from a role template, default site removed',

@@ -89,7 +89,7 @@ export const module = defineModule<Args, DatabaseState>({
     'timezone of database shop: (unset) → UTC"). Encoding and locale cannot change after creation: a mismatch fails the task',
     'with what was found. SQL goes to psql on stdin; names are quoted as SQL identifiers and values as literals.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     {
       title: 'The application\'s database, owned by its role, with the guide\'s settings',

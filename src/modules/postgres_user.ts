@@ -74,7 +74,7 @@ export const module = defineModule<Args, RoleState>({
     'ASCII password is sent as a SCRAM-SHA-256 verifier salted with 16 random bytes the probe read on the host, so not even',
     'the server sees the plaintext. Names are quoted as SQL identifiers, so any text works as a role name.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   secretArgs: ['password'],
   examples: [
     { title: 'The application\'s database user', yaml: `- postgres_user:\n    name: shop\n    password: "{{ shop_db_password }}"\n    attributes: [LOGIN, NOSUPERUSER, NOCREATEROLE]` },

@@ -97,7 +97,7 @@ export const module = defineModule<Args, RabbitState>({
     '"change password of user NAME" with both sides masked. The password reaches rabbitmqctl on stdin only. Permissions',
     'are compared per vhost; the list is complete, like Ansible\'s. The task runs as root (the broker\'s Erlang cookie).',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   secretArgs: ['password'],
   examples: [
     {

@@ -22,7 +22,7 @@ export const module = defineModule<Args, RabbitState>({
     'one read-only `rabbitmqctl export_definitions`, so a vhost that exists is not a change. The task runs as root (the',
     'Erlang cookie of the broker is root\'s and rabbitmq\'s only).',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'The application\'s vhost', yaml: `- rabbitmq_vhost:\n    name: localhost_my_project` },
     { title: 'Remove a vhost and everything in it', yaml: `- rabbitmq_vhost:\n    name: old_project\n    state: absent` },

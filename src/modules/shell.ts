@@ -25,7 +25,7 @@ export const module = defineModule<Args, GuardState | undefined>({
     'when arguments come from variables. `creates`/`removes` guards are probed first; without one the task always',
     'reports "changed" when run and "unverifiable" in check mode.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   freeForm: 'cmd',
   examples: [
     { title: 'A pipeline, run once', yaml: `- name: Export the schema\n  shell: pg_dump --schema-only app | gzip > /var/backups/schema.sql.gz\n  args:\n    creates: /var/backups/schema.sql.gz` },

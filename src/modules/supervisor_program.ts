@@ -186,7 +186,7 @@ export const module = defineModule<Args, ProgramState>({
     'removes the file and unloads the program. Supervisor expands %(...)s in command; environment values are written',
     'literally (% is doubled for you).',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   secretArgs: ['environment'],
   examples: [
     {

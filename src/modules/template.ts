@@ -22,7 +22,7 @@ export const module = defineModule<Args, PathState>({
     'then behaves exactly like copy with that content: atomic put only when the sha256 differs, attribute-only fixes,',
     'before/after diff in check mode. Templates are mustache, not Jinja2.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'An nginx site', yaml: `- template:\n    src: nginx-site.conf.mustache\n    dest: /etc/nginx/sites-available/app\n    mode: '0644'\n  notify: reload nginx` },
     { title: 'A sudoers drop-in, checked before it goes live', yaml: `- template:\n    src: sudoers-deploy.mustache\n    dest: /etc/sudoers.d/deploy\n    mode: '0440'\n    validate: visudo -cf %s` },

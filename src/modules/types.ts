@@ -124,7 +124,7 @@ export interface ModuleDefinition<Args = any, State = any> {
   /** Longer reference text for `drover doc NAME`. */
   description?: string;
   /** Argument schema: types, defaults, validation messages and docs (use .describe()). */
-  schema: z.ZodType<Args>;
+  schema: z.ZodType<Args, any>;
   examples: ModuleExample[];
   /** Name of the argument that takes a bare string (`command: echo hi`). */
   freeForm?: string;

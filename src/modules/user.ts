@@ -129,7 +129,7 @@ export const module = defineModule<Args, UserState>({
     'hash reaches the host through chpasswd -e on stdin, never on a command line. An existing user whose home directory is',
     'missing does not get it recreated (Ansible recreates it); home directories are only created with the account.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   secretArgs: ['password'],
   examples: [
     { title: 'The application user', yaml: `- user:\n    name: www\n    comment: Web application\n    shell: /bin/bash\n    home: /srv/www\n    groups: [www-data]\n    append: true` },

@@ -77,7 +77,7 @@ export const module = defineModule<Args, VassalState>({
     'changed file reloads it, a removed file (state absent) stops it. Passwords go in secret_env: they are written as',
     'env lines and masked in diffs, summaries and reports.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   secretArgs: ['secret_env'],
   examples: [
     {

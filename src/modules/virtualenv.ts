@@ -63,7 +63,7 @@ export const module = defineModule<Args, VenvState>({
     `compared by checksum with the one recorded in ${VENV_MARKER} inside the venv at the last install. A venv whose`,
     'interpreter is gone (a Python upgrade) is recreated and refilled.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'The application\'s venv, filled by its user from a requirements file', yaml: `- virtualenv:\n    path: /opt/shop/env\n    owner: www\n    requirements: /opt/shop/requirements.txt` },
     { title: 'Pinned packages from a local wheel directory (no package index)', yaml: `- virtualenv:\n    path: /opt/api/env\n    packages: [flask==2.2.2, /opt/src/api]\n    system_site_packages: true\n    extra_args: --no-index --find-links /opt/wheels` },

@@ -58,7 +58,7 @@ export const module = defineModule<Args, WaitState>({
     'search_regex) by looking for a listening socket in /proc/net/tcp; a remote host without bash or nc fails with a clear',
     'message. state drained is not supported.',
   ].join(' '),
-  schema: schema as unknown as z.ZodType<Args>,
+  schema: schema,
   examples: [
     { title: 'Wait for the application to listen', yaml: `- wait_for:\n    port: 8000\n    timeout: 60` },
     { title: 'Wait for a line in a log file', yaml: `- wait_for:\n    path: /var/log/app/start.log\n    search_regex: "ready to accept connections"` },

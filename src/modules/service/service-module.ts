@@ -109,7 +109,7 @@ export function createServiceModule(moduleName: 'service' | 'systemd'): ModuleDe
     name: moduleName,
     summary: 'Manage a systemd unit: started, stopped, restarted or reloaded; enabled at boot; masked.',
     description: moduleName === 'systemd' ? `${DESCRIPTION} Same module as service.` : DESCRIPTION,
-    schema: schema as unknown as z.ZodType<ServiceArgs>,
+    schema: schema,
     examples: [
       { title: 'nginx running and started at boot', yaml: `- ${moduleName}:\n    name: nginx\n    state: started\n    enabled: true` },
       { title: 'Pick up a changed unit file and restart (as a handler)', yaml: `- name: restart app\n  ${moduleName}:\n    name: app.service\n    state: restarted\n    daemon_reload: true` },
