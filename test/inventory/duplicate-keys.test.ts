@@ -1,20 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InventoryError, loadInventory } from '../../src/inventory/index.js';
+import { loadInventory } from '../../src/inventory/index.js';
 import { runCli } from '../helpers/run-cli.js';
-import { writeInventory } from './write-inventory.js';
-
-async function loadError(files: Record<string, string>, source: string): Promise<InventoryError> {
-  const dir = writeInventory(files);
-  try {
-    await loadInventory([join(dir, source)]);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InventoryError);
-    return error as InventoryError;
-  }
-  throw new Error('the inventory loaded without error');
-}
+import { loadError, writeInventory } from './write-inventory.js';
 
 const TWICE_IN_ONE_GROUP = `all:
   vars:

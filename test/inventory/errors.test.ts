@@ -1,18 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InventoryError, loadInventory } from '../../src/inventory/index.js';
-import { writeInventory } from './write-inventory.js';
-
-async function loadError(files: Record<string, string>, source: string): Promise<InventoryError> {
-  const dir = writeInventory(files);
-  try {
-    await loadInventory([join(dir, source)]);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InventoryError);
-    return error as InventoryError;
-  }
-  throw new Error('the inventory loaded without error');
-}
+import { loadInventory } from '../../src/inventory/index.js';
+import { loadError } from './write-inventory.js';
 
 describe('inventory errors name the file, the line and a fix', () => {
   it('YAML syntax errors give file:line:column and a code frame', async () => {
