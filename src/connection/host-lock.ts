@@ -14,15 +14,16 @@ export const LOCKED_LINE = 'drover-host-lock: locked';
 /** What it prints, once, while another run holds the lock: `PREFIX PID HOLDER`. */
 export const WAITING_PREFIX = 'drover-host-lock: waiting';
 
-/** This run's mark in the locks it holds: inventory hosts that are one machine share its lock. */
-const RUN_TOKEN = randomBytes(12).toString('hex');
+/** A mark for a lock taken outside a playbook run (each run passes its own). */
+const PROCESS_TOKEN = randomBytes(12).toString('hex');
 
 /**
  * Root's lock lives in /run/lock; another user's in its runtime directory (or /tmp), one per user.
  * Several inventory hosts of one run may be one machine (local hosts, two names for one address):
- * a session that finds the lock held by its own run shares it instead of waiting for itself.
+ * a session that finds the lock held by its own run (the same token) shares it instead of waiting
+ * for itself. Two runs in one process have two tokens.
  */
-export function buildHostLockScript(holder = `drover pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}`, token = RUN_TOKEN): string {
+export function buildHostLockScript(holder = `drover pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}`, token = PROCESS_TOKEN): string {
   return [
     'if [ "$(id -u)" = 0 ] && [ -d /run/lock ]; then d=/run/lock; else d=${XDG_RUNTIME_DIR:-/tmp}; fi',
     'l="$d/drover-host-lock.$(id -u).d"',

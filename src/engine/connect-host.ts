@@ -34,7 +34,7 @@ async function takeHostLock(ctx: PlayContext, host: string, conn: Connection): P
     ctx.run.options.events.warning?.(`${host}: another drover run holds this host's lock (${holder || `shell pid ${pid}`}); waiting for it to finish (--no-host-lock skips the lock)`),
   );
   try {
-    return await conn.hold!(buildHostLockScript(), (stdout) => reader.feed(stdout));
+    return await conn.hold!(buildHostLockScript(undefined, ctx.run.lockToken), (stdout) => reader.feed(stdout));
   } catch (error) {
     throw new UnreachableError(host, `could not take the host lock on ${host}: ${(error as Error).message} (--no-host-lock skips it)`, { cause: error });
   }

@@ -40,6 +40,8 @@ export interface RunContext extends VarsContext {
   modules: Map<string, ModuleDefinition>;
   /** Set once --start-at-task has been reached (or when it is not used). */
   started: boolean;
+  /** This run's mark in the host locks it holds (see connection/host-lock.ts). */
+  lockToken: string;
   interrupted(): boolean;
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { limitHosts, type Inventory } from '../inventory/index.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import type { Playbook } from '../playbook/types.js';
@@ -34,6 +35,7 @@ export async function runPlaybook(
     options: { ...options, check: options.check || options.drift },
     modules,
     started: options.startAtTask === undefined,
+    lockToken: randomBytes(12).toString('hex'),
     interrupted: () => options.signal?.aborted ?? false,
   };
   const order: string[] = [];

@@ -100,8 +100,9 @@ export function buildPutFileScript(options: PutFileOptions): string {
 /**
  * Removes the temp files that earlier puts into "$dir" left behind: only regular files named
  * exactly `.drover.PID.XXXXXX`, and only when the system says no process PID exists ("No such
- * process"; a process of another user, which kill may not signal, counts as alive). A put that is
- * running now keeps its temp file, and so does one whose PID came back as another process.
+ * process"; a process of another user, which kill may not signal, counts as alive), or when the
+ * process with that PID started after the temp was last written (/proc: the PID came back as
+ * another process). A put that is running now keeps its temp file.
  */
 const REMOVE_LEFTOVERS = [
   'for left in "$dir"/.drover.*; do',
@@ -111,7 +112,19 @@ const REMOVE_LEFTOVERS = [
   '  pid=${name%.??????}; suffix=${name#"$pid".}',
   '  case $pid in ""|*[!0-9]*) continue ;; esac',
   '  case $suffix in *[!A-Za-z0-9]*) continue ;; esac',
-  '  if why=$(LC_ALL=C; export LC_ALL; kill -0 "$pid" 2>&1); then continue; fi',
+  '  if why=$(LC_ALL=C; export LC_ALL; kill -0 "$pid" 2>&1); then',
+  // Alive: but a zombie is not, and a process that started after the temp was last written is not
+  // its writer (the PID came back).
+  '    set -- $(cut -d")" -f2- "/proc/$pid/stat" 2>/dev/null | awk \'{ print $1, $20 }\')',
+  '    [ "${1:-}" = Z ] && { rm -f "$left" 2>/dev/null; continue; }',
+  '    st=${2:-}',
+  '    bt=$(awk \'$1 == "btime" { print $2 }\' /proc/stat 2>/dev/null) || bt=',
+  '    mt=$(stat -c %Y -- "$left" 2>/dev/null) || mt=',
+  '    case $st$bt$mt in ""|*[!0-9]*) continue ;; esac',
+  '    hz=$(getconf CLK_TCK 2>/dev/null) || hz=100',
+  '    [ "$(( bt + st / hz ))" -gt "$mt" ] && rm -f "$left" 2>/dev/null',
+  '    continue',
+  '  fi',
   '  case $why in *[Nn]o\\ such\\ process*) rm -f "$left" 2>/dev/null || true ;; esac',
   'done',
 ];

@@ -91,4 +91,21 @@ describe('the put script', () => {
     expect(put(join(dir, 'other'), 'new').status).toBe(0);
     expect(temps()).toEqual([]);
   });
+
+  it('removes a leftover whose PID came back as a process started after it, and keeps the temp of a running put', () => {
+    // A process that started now, and a leftover last written ten minutes ago under its PID.
+    const newer = spawn('sleep', ['30']);
+    const leftover = join(dir, `.drover.${newer.pid}.abcDEF`);
+    writeFileSync(leftover, 'part');
+    spawnSync('touch', ['-d', '10 minutes ago', leftover]);
+    // This test's own process started before its temp was written: a put that is running.
+    const running = join(dir, `.drover.${process.pid}.ghiJKL`);
+    writeFileSync(running, 'part');
+    try {
+      expect(put(join(dir, 'other'), 'new').status).toBe(0);
+      expect(temps()).toEqual([`.drover.${process.pid}.ghiJKL`]);
+    } finally {
+      newer.kill();
+    }
+  });
 });
