@@ -14,7 +14,11 @@ import { writeChart } from './chart.js';
 import { writeResults } from './results.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const listOf = (v, d) => (v ?? d).split(',').map((s) => s.trim()).filter(Boolean);
+const listOf = (v, d) =>
+  (v ?? d)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const sizes = listOf(process.env.BENCH_SIZES, '1,10,50,200,500').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const ansibleMax = Number(process.env.BENCH_ANSIBLE_MAX_HOSTS ?? 50);
@@ -39,17 +43,28 @@ function tearDown() {
   if (hostsUp) spawnSync('sh', [hostsScript, 'down'], { stdio: 'inherit' });
   hostsUp = false;
 }
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { for (const c of children) c.kill('SIGKILL'); tearDown(); process.exit(130); });
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    for (const c of children) c.kill('SIGKILL');
+    tearDown();
+    process.exit(130);
+  });
 
 /** Runs a command, returning wall ms, exit code, output and peak RSS (KB, from /usr/bin/time). */
 function timeCommand(argv, env = {}) {
   const rss = join(work, 'rss');
   return new Promise((done) => {
     const start = process.hrtime.bigint();
-    const child = track(spawn('/usr/bin/time', ['-f', '%M', '-o', rss, ...argv], { env: { ...process.env, ...env }, cwd: root }));
+    const child = track(
+      spawn('/usr/bin/time', ['-f', '%M', '-o', rss, ...argv], { env: { ...process.env, ...env }, cwd: root }),
+    );
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const lines = existsSync(rss) ? readFileSync(rss, 'utf8').trim().split('\n') : [];
@@ -61,22 +76,63 @@ function timeCommand(argv, env = {}) {
 /** The floor: one OpenSSH connection per host running `true`, all at once. */
 async function timeFloor(addresses) {
   const start = process.hrtime.bigint();
-  const codes = await Promise.all(addresses.map((ip) => new Promise((done) => {
-    const c = track(spawn('ssh', ['-o', 'ControlMaster=no', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${work}/known_hosts`, '-i', `${work}/client_key`, `root@${ip}`, 'true'], { stdio: 'ignore' }));
-    c.on('close', done);
-  })));
+  const codes = await Promise.all(
+    addresses.map(
+      (ip) =>
+        new Promise((done) => {
+          const c = track(
+            spawn(
+              'ssh',
+              [
+                '-o',
+                'ControlMaster=no',
+                '-o',
+                'BatchMode=yes',
+                '-o',
+                'StrictHostKeyChecking=yes',
+                '-o',
+                `UserKnownHostsFile=${work}/known_hosts`,
+                '-i',
+                `${work}/client_key`,
+                `root@${ip}`,
+                'true',
+              ],
+              { stdio: 'ignore' },
+            ),
+          );
+          c.on('close', done);
+        }),
+    ),
+  );
   const failed = codes.filter((c) => c !== 0).length;
   if (failed) throw new Error(`floor: ${failed} ssh connections failed`);
   return { ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
 function droverArgs(n, extra) {
-  return ['node', join(root, 'bin/drover.js'), 'run', playbook, '-i', `${work}/inventory.yml`, '-u', 'root',
-    '--private-key', `${work}/client_key`, '--known-hosts', `${work}/known_hosts`, '--forks', String(n),
+  return [
+    'node',
+    join(root, 'bin/drover.js'),
+    'run',
+    playbook,
+    '-i',
+    `${work}/inventory.yml`,
+    '-u',
+    'root',
+    '--private-key',
+    `${work}/client_key`,
+    '--known-hosts',
+    `${work}/known_hosts`,
+    '--forks',
+    String(n),
     // -T 30: the floor's OpenSSH waits as long as a login takes; drover's default 10 s connect
     // timeout gave up on a few of 500 hosts logging in at once on a busy 2-core machine.
-    '-T', '30', '--report', `${work}/report.json`, ...extra];
+    '-T',
+    '30',
+    '--report',
+    `${work}/report.json`,
+    ...extra,
+  ];
 }
 
 async function timeDrover(n, extra) {
@@ -86,16 +142,30 @@ async function timeDrover(n, extra) {
   const report = JSON.parse(readFileSync(`${work}/report.json`, 'utf8'));
   const hosts = Object.values(report.hosts);
   const execs = hosts.map((h) => h.execs);
-  return { ...r, out: undefined, execsMax: Math.max(...execs), execsMin: Math.min(...execs), changed: hosts.reduce((s, h) => s + h.changed, 0) };
+  return {
+    ...r,
+    out: undefined,
+    execsMax: Math.max(...execs),
+    execsMin: Math.min(...execs),
+    changed: hosts.reduce((s, h) => s + h.changed, 0),
+  };
 }
 
 function ansibleEnv() {
   return {
-    ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_PIPELINING: 'True', ANSIBLE_FORKS: '50', ANSIBLE_GATHERING: 'explicit',
-    ANSIBLE_REMOTE_USER: 'root', ANSIBLE_PRIVATE_KEY_FILE: `${work}/client_key`, ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
+    ANSIBLE_HOST_KEY_CHECKING: 'True',
+    ANSIBLE_PIPELINING: 'True',
+    ANSIBLE_FORKS: '50',
+    ANSIBLE_GATHERING: 'explicit',
+    ANSIBLE_REMOTE_USER: 'root',
+    ANSIBLE_PRIVATE_KEY_FILE: `${work}/client_key`,
+    ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
     ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=60s -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${work}/known_hosts`,
-    ANSIBLE_CONTROL_PATH_DIR: `${work}/cp`, ANSIBLE_LOCAL_TEMP: `${work}/ansible-tmp`, ANSIBLE_RETRY_FILES_ENABLED: 'False',
-    ANSIBLE_NOCOLOR: '1', ANSIBLE_HOME: `${work}/ansible-home`,
+    ANSIBLE_CONTROL_PATH_DIR: `${work}/cp`,
+    ANSIBLE_LOCAL_TEMP: `${work}/ansible-tmp`,
+    ANSIBLE_RETRY_FILES_ENABLED: 'False',
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_HOME: `${work}/ansible-home`,
   };
 }
 
@@ -123,17 +193,26 @@ function findAnsible() {
 function describeMachine(ansibleVersion) {
   const sh = (c) => spawnSync('sh', ['-c', c], { encoding: 'utf8', cwd: root }).stdout.trim();
   return {
-    cores: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGb: (totalmem() / 2 ** 30).toFixed(1), kernel: release(),
-    node: process.version, ssh: sh('ssh -V 2>&1'), ansible: ansibleVersion ?? 'not available',
-    commit: sh('git rev-parse --short HEAD') + (sh('git status --porcelain src') ? ' (src has uncommitted changes)' : ''),
-    date: new Date().toISOString(), ulimitN: sh('ulimit -n'),
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? '?',
+    memoryGb: (totalmem() / 2 ** 30).toFixed(1),
+    kernel: release(),
+    node: process.version,
+    ssh: sh('ssh -V 2>&1'),
+    ansible: ansibleVersion ?? 'not available',
+    commit:
+      sh('git rev-parse --short HEAD') + (sh('git status --porcelain src') ? ' (src has uncommitted changes)' : ''),
+    date: new Date().toISOString(),
+    ulimitN: sh('ulimit -n'),
   };
 }
 
 async function measure(label, n, fn, count, sink) {
   for (let i = 0; i < count; i++) {
     const r = await fn();
-    console.log(`${label} n=${n} run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s${r.execsMax !== undefined ? ` execs/host ${r.execsMax}` : ''}${r.rssKb ? ` rss ${(r.rssKb / 1024).toFixed(0)} MB` : ''}`);
+    console.log(
+      `${label} n=${n} run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s${r.execsMax !== undefined ? ` execs/host ${r.execsMax}` : ''}${r.rssKb ? ` rss ${(r.rssKb / 1024).toFixed(0)} MB` : ''}`,
+    );
     sink.push({ label, n, ...r, load1: loadavg()[0] });
   }
 }
@@ -142,10 +221,19 @@ async function main() {
   mkdirSync(work, { recursive: true });
   const ansibleVersion = findAnsible();
   const machine = describeMachine(ansibleVersion);
-  const previous = append && existsSync(join(root, 'bench/results.json')) ? JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) : undefined;
+  const previous =
+    append && existsSync(join(root, 'bench/results.json'))
+      ? JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8'))
+      : undefined;
   const samples = previous ? previous.samples.filter((s) => !sizes.includes(s.n)) : [];
-  const notes = previous ? [...previous.notes.filter((n) => !n.startsWith('ansible-playbook was not run above')), `Sizes ${[...new Set(samples.map((s) => s.n))].join(', ')} come from the previous run (${previous.machine.date}); this run (${new Date().toISOString()}) measured ${sizes.join(', ')}.`] : [];
-  if (Number.isFinite(coldMax) && sizes.some((m) => m > coldMax)) notes.push(`drover's cold apply was not timed above ${coldMax} hosts (BENCH_COLD_MAX_HOSTS).`);
+  const notes = previous
+    ? [
+        ...previous.notes.filter((n) => !n.startsWith('ansible-playbook was not run above')),
+        `Sizes ${[...new Set(samples.map((s) => s.n))].join(', ')} come from the previous run (${previous.machine.date}); this run (${new Date().toISOString()}) measured ${sizes.join(', ')}.`,
+      ]
+    : [];
+  if (Number.isFinite(coldMax) && sizes.some((m) => m > coldMax))
+    notes.push(`drover's cold apply was not timed above ${coldMax} hosts (BENCH_COLD_MAX_HOSTS).`);
   if (!ansibleVersion) notes.push('ansible-playbook could not be installed: ansible was skipped.');
   for (const n of sizes) {
     console.log(`\n== ${n} hosts`);
@@ -159,32 +247,99 @@ async function main() {
     resetHosts();
     await timeDrover(1, ['--limit', 'h1']);
     spawnSync('sh', [hostsScript, 'seed', work], { stdio: 'inherit' });
-    await measure('drover converged', n, async () => {
-      const r = await timeDrover(n, []);
-      if (r.changed !== 0) throw new Error(`the converged run changed ${r.changed} task(s): the hosts were not converged`);
-      return r;
-    }, runs, samples);
-    await measure('drover check (cold)', n, async () => { resetHosts(); return timeDrover(n, ['--check']); }, coldRuns, samples);
+    await measure(
+      'drover converged',
+      n,
+      async () => {
+        const r = await timeDrover(n, []);
+        if (r.changed !== 0)
+          throw new Error(`the converged run changed ${r.changed} task(s): the hosts were not converged`);
+        return r;
+      },
+      runs,
+      samples,
+    );
+    await measure(
+      'drover check (cold)',
+      n,
+      async () => {
+        resetHosts();
+        return timeDrover(n, ['--check']);
+      },
+      coldRuns,
+      samples,
+    );
     // Cold runs: every host's /srv emptied before each run.
-    if (n <= coldMax) await measure('drover apply (cold)', n, async () => { resetHosts(); return timeDrover(n, []); }, coldRuns, samples);
+    if (n <= coldMax)
+      await measure(
+        'drover apply (cold)',
+        n,
+        async () => {
+          resetHosts();
+          return timeDrover(n, []);
+        },
+        coldRuns,
+        samples,
+      );
     if (ansibleVersion && n <= ansibleMax) {
       if (ansibleModes.includes('converged')) {
         resetHosts();
         await timeAnsible([]);
         await measure('ansible converged', n, () => timeAnsible([]), ansibleRuns, samples);
       }
-      if (ansibleModes.includes('check')) await measure('ansible check (cold)', n, async () => { resetHosts(); return timeAnsible(['--check']); }, ansibleRuns, samples);
-      if (ansibleModes.includes('cold')) await measure('ansible apply (cold)', n, async () => { resetHosts(); return timeAnsible([]); }, ansibleRuns, samples);
+      if (ansibleModes.includes('check'))
+        await measure(
+          'ansible check (cold)',
+          n,
+          async () => {
+            resetHosts();
+            return timeAnsible(['--check']);
+          },
+          ansibleRuns,
+          samples,
+        );
+      if (ansibleModes.includes('cold'))
+        await measure(
+          'ansible apply (cold)',
+          n,
+          async () => {
+            resetHosts();
+            return timeAnsible([]);
+          },
+          ansibleRuns,
+          samples,
+        );
     }
     tearDown();
     // Written after every size, so a long run interrupted later still leaves its results.
     const allNotes = [...notes];
-    if (ansibleVersion && sizes.some((m) => m > ansibleMax)) allNotes.push(`ansible-playbook was not run above ${ansibleMax} hosts (BENCH_ANSIBLE_MAX_HOSTS).`);
-    writeFileSync(join(root, 'bench/results.json'), JSON.stringify({ machine, playbook: playbook.slice(root.length + 1), runs, ansibleRuns, samples, notes: allNotes }, null, 2));
+    if (ansibleVersion && sizes.some((m) => m > ansibleMax))
+      allNotes.push(`ansible-playbook was not run above ${ansibleMax} hosts (BENCH_ANSIBLE_MAX_HOSTS).`);
+    writeFileSync(
+      join(root, 'bench/results.json'),
+      JSON.stringify(
+        { machine, playbook: playbook.slice(root.length + 1), runs, ansibleRuns, samples, notes: allNotes },
+        null,
+        2,
+      ),
+    );
     writeChart(join(root, 'bench/chart.svg'), samples);
-    writeResults(join(root, 'bench/RESULTS.md'), { machine, playbook: playbook.slice(root.length + 1), runs, ansibleRuns, samples, notes: allNotes });
+    writeResults(join(root, 'bench/RESULTS.md'), {
+      machine,
+      playbook: playbook.slice(root.length + 1),
+      runs,
+      ansibleRuns,
+      samples,
+      notes: allNotes,
+    });
     console.log(`wrote bench/RESULTS.md, bench/results.json, bench/chart.svg (up to ${n} hosts)`);
   }
 }
 
-main().catch((e) => { console.error(e.message); tearDown(); process.exit(1); }).finally(tearDown);
+main()
+  .catch((e) => {
+    console.error(e.message);
+    tearDown();
+    process.exit(1);
+  })
+  .finally(tearDown);

@@ -19,7 +19,8 @@ export function summarize(samples) {
     const m = new Map();
     for (const [n, xs] of byN) {
       m.set(n, {
-        ms: median(xs.map((x) => x.ms)), count: xs.length,
+        ms: median(xs.map((x) => x.ms)),
+        count: xs.length,
         rssKb: Math.max(0, ...xs.map((x) => x.rssKb ?? 0)),
         execsMax: xs[0].execsMax === undefined ? undefined : Math.max(...xs.map((x) => x.execsMax)),
       });

@@ -11,7 +11,11 @@ const vaultPassword = join(root, 'demo-vault-password.txt');
 
 function run(args, options = {}) {
   const started = Date.now();
-  const result = spawnSync(process.execPath, [drover, ...args], { cwd: root, stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [drover, ...args], {
+    cwd: root,
+    stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     process.stderr.write(`\ndemo: 'drover ${args.join(' ')}' exited with ${result.status} after ${seconds} s\n`);
@@ -26,7 +30,15 @@ if (process.getuid?.() !== 0) {
 }
 
 const up = run(['lab', 'up', '-i', inventory]);
-const deploy = run(['run', join(root, 'playbooks', 'site.yml'), '-i', inventory, '--lab', '--vault-password-file', vaultPassword]);
+const deploy = run([
+  'run',
+  join(root, 'playbooks', 'site.yml'),
+  '-i',
+  inventory,
+  '--lab',
+  '--vault-password-file',
+  vaultPassword,
+]);
 const status = JSON.parse(run(['lab', 'status', '-i', inventory, '--json'], { capture: true }).stdout);
 const address = (name) => status.hosts.find((h) => h.name === name)?.address ?? '?';
 

@@ -29,15 +29,39 @@ export interface AnsibleSettings {
 type Kind = 'pathlist' | 'pathspec' | 'path' | 'string' | 'bool' | 'int';
 
 /** Setting, its ansible.cfg section and key, its environment variable, and its kind. */
-const SETTINGS: Array<{ name: keyof Omit<AnsibleSettings, 'file'>; section: string; key: string; env: string; kind: Kind }> = [
+const SETTINGS: Array<{
+  name: keyof Omit<AnsibleSettings, 'file'>;
+  section: string;
+  key: string;
+  env: string;
+  kind: Kind;
+}> = [
   { name: 'inventory', section: 'defaults', key: 'inventory', env: 'ANSIBLE_INVENTORY', kind: 'pathlist' },
   { name: 'rolesPath', section: 'defaults', key: 'roles_path', env: 'ANSIBLE_ROLES_PATH', kind: 'pathspec' },
   { name: 'remoteUser', section: 'defaults', key: 'remote_user', env: 'ANSIBLE_REMOTE_USER', kind: 'string' },
-  { name: 'privateKeyFile', section: 'defaults', key: 'private_key_file', env: 'ANSIBLE_PRIVATE_KEY_FILE', kind: 'path' },
-  { name: 'hostKeyChecking', section: 'defaults', key: 'host_key_checking', env: 'ANSIBLE_HOST_KEY_CHECKING', kind: 'bool' },
+  {
+    name: 'privateKeyFile',
+    section: 'defaults',
+    key: 'private_key_file',
+    env: 'ANSIBLE_PRIVATE_KEY_FILE',
+    kind: 'path',
+  },
+  {
+    name: 'hostKeyChecking',
+    section: 'defaults',
+    key: 'host_key_checking',
+    env: 'ANSIBLE_HOST_KEY_CHECKING',
+    kind: 'bool',
+  },
   { name: 'forks', section: 'defaults', key: 'forks', env: 'ANSIBLE_FORKS', kind: 'int' },
   { name: 'timeout', section: 'defaults', key: 'timeout', env: 'ANSIBLE_TIMEOUT', kind: 'int' },
-  { name: 'vaultPasswordFile', section: 'defaults', key: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', kind: 'path' },
+  {
+    name: 'vaultPasswordFile',
+    section: 'defaults',
+    key: 'vault_password_file',
+    env: 'ANSIBLE_VAULT_PASSWORD_FILE',
+    kind: 'path',
+  },
 ];
 
 /** A value in ansible.cfg or ANSIBLE_* that cannot be used (the CLI reports it as a usage error). */
@@ -51,7 +75,8 @@ export function findAnsibleConfig(env: NodeJS.ProcessEnv = process.env, cwd = pr
   if (fromEnv) return existsSync(fromEnv) ? resolve(cwd, fromEnv) : undefined;
   const local = join(cwd, 'ansible.cfg');
   if (existsSync(local) && (statSync(cwd).mode & 0o002) === 0) return local;
-  for (const candidate of [join(homedir(), '.ansible.cfg'), '/etc/ansible/ansible.cfg']) if (existsSync(candidate)) return candidate;
+  for (const candidate of [join(homedir(), '.ansible.cfg'), '/etc/ansible/ansible.cfg'])
+    if (existsSync(candidate)) return candidate;
   return undefined;
 }
 
@@ -81,7 +106,11 @@ function convert(raw: string, kind: Kind, base: string, where: string): unknown 
   switch (kind) {
     case 'pathlist':
     case 'pathspec':
-      return raw.split(kind === 'pathlist' ? ',' : ':').map((part) => part.trim()).filter(Boolean).map(path);
+      return raw
+        .split(kind === 'pathlist' ? ',' : ':')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map(path);
     case 'path':
       return path(raw.trim());
     case 'bool': {
@@ -91,7 +120,8 @@ function convert(raw: string, kind: Kind, base: string, where: string): unknown 
     }
     case 'int': {
       const value = Number(raw.trim());
-      if (!Number.isInteger(value) || value < 1) throw new AnsibleConfigError(`${where}: '${raw}' is not a whole number above 0`);
+      if (!Number.isInteger(value) || value < 1)
+        throw new AnsibleConfigError(`${where}: '${raw}' is not a whole number above 0`);
       return value;
     }
     default:
@@ -130,7 +160,11 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
 }
 
 /** The options of run, check and drift that Ansible's settings fill when the command line does not. */
-export function applyAnsibleSettings(command: import('commander').Command, settings: AnsibleSettings, env: NodeJS.ProcessEnv = process.env): void {
+export function applyAnsibleSettings(
+  command: import('commander').Command,
+  settings: AnsibleSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   const fill = (option: string, value: unknown) => {
     if (value === undefined) return;
     const source = command.getOptionValueSource(option);
@@ -141,7 +175,10 @@ export function applyAnsibleSettings(command: import('commander').Command, setti
   fill('user', settings.remoteUser);
   fill('privateKey', settings.privateKeyFile);
   fill('connectTimeout', settings.timeout);
-  fill('hostKeyChecking', settings.hostKeyChecking === undefined ? undefined : settings.hostKeyChecking ? 'strict' : 'off');
+  fill(
+    'hostKeyChecking',
+    settings.hostKeyChecking === undefined ? undefined : settings.hostKeyChecking ? 'strict' : 'off',
+  );
   fill('rolesPath', settings.rolesPath);
   // drover's own variable wins over Ansible's settings.
   if (!env.DROVER_VAULT_PASSWORD_FILE) fill('vaultPasswordFile', settings.vaultPasswordFile);

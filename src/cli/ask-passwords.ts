@@ -19,8 +19,16 @@ export interface AskedPasswords {
  */
 export function askConnectionPasswords(options: AskPasswordOptions): AskedPasswords {
   const asked: AskedPasswords = {};
-  if (options.askPass) asked.password = promptSecretSync('SSH password: ', 'set ansible_password (from a vault variable) instead of --ask-pass');
-  if (options.askBecomePass) asked.becomePassword = promptSecretSync(`BECOME password${asked.password !== undefined ? '[defaults to SSH password]' : ''}: `, 'set ansible_become_password (from a vault variable) instead of --ask-become-pass');
+  if (options.askPass)
+    asked.password = promptSecretSync(
+      'SSH password: ',
+      'set ansible_password (from a vault variable) instead of --ask-pass',
+    );
+  if (options.askBecomePass)
+    asked.becomePassword = promptSecretSync(
+      `BECOME password${asked.password !== undefined ? '[defaults to SSH password]' : ''}: `,
+      'set ansible_become_password (from a vault variable) instead of --ask-become-pass',
+    );
   // Like ansible-playbook: an empty become answer after -k reuses the SSH password.
   if (asked.becomePassword === '' && asked.password !== undefined) asked.becomePassword = asked.password;
   registerSecret(asked.password);

@@ -16,7 +16,10 @@ export function parseExtraVars(values: readonly string[]): Record<string, unknow
       try {
         text = readFileSync(file, 'utf8');
       } catch (error) {
-        throw new UsageError(`-e ${value}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+        throw new UsageError(
+          `-e ${value}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+          { cause: error },
+        );
       }
       Object.assign(out, readMap(text, `-e ${value}`));
     } else if (value.trim().startsWith('{')) {
@@ -38,6 +41,7 @@ function readMap(text: string, what: string): Record<string, unknown> {
     throw new UsageError(`${what}: not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${what}: must be a map of variable names to values`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(`${what}: must be a map of variable names to values`);
   return value as Record<string, unknown>;
 }

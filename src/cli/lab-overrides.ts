@@ -13,10 +13,15 @@ export async function applyLabOverrides(inventory: Inventory, warn: (message: st
   const status = await labStatus(names);
   const missing = status.hosts.filter((h) => !h.address).map((h) => h.name);
   if (missing.length > 0) {
-    throw new UsageError(`--lab: these hosts have no lab container: ${missing.join(', ')}; start them with: drover lab up -i INVENTORY`);
+    throw new UsageError(
+      `--lab: these hosts have no lab container: ${missing.join(', ')}; start them with: drover lab up -i INVENTORY`,
+    );
   }
   const down = status.hosts.filter((h) => h.state !== 'running').map((h) => h.name);
-  if (down.length > 0) warn(`--lab: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} not running; \`drover lab up -i INVENTORY\` boots ${down.length === 1 ? 'it' : 'them'} again`);
+  if (down.length > 0)
+    warn(
+      `--lab: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} not running; \`drover lab up -i INVENTORY\` boots ${down.length === 1 ? 'it' : 'them'} again`,
+    );
   for (const name of names) {
     for (const [key, value] of Object.entries(labConnectionVars(status, name))) inventory.setHostVar(name, key, value);
   }

@@ -1,4 +1,4 @@
-import type { TaskTree } from '../playbook/types.js';
+import type { TaskTree } from '../tree/types.js';
 import { isTaskSelected, type TaskSelection } from '../engine/select-tasks.js';
 import type { Inputs } from './load-inputs.js';
 import { limitHosts } from '../inventory/index.js';
@@ -23,13 +23,15 @@ export function listTasks(inputs: Inputs, selection: TaskSelection): string {
         if (node.kind === 'block') {
           lines.push(`${indent}block${node.name ? `: ${node.name}` : ''}`);
           visit(node.block, depth + 1);
-          if (node.rescue.length) lines.push(`${indent}rescue:`), visit(node.rescue, depth + 1);
-          if (node.always.length) lines.push(`${indent}always:`), visit(node.always, depth + 1);
+          if (node.rescue.length) (lines.push(`${indent}rescue:`), visit(node.rescue, depth + 1));
+          if (node.always.length) (lines.push(`${indent}always:`), visit(node.always, depth + 1));
         } else if (node.kind === 'include') {
           lines.push(`${indent}include_tasks: ${node.file}`);
         } else if (isTaskSelected(node.tags, selection)) {
           const role = node.role ? `${node.role.name} : ` : '';
-          lines.push(`${indent}${role}${node.name ?? node.module}${node.tags.length ? `\tTAGS: [${node.tags.join(', ')}]` : ''}`);
+          lines.push(
+            `${indent}${role}${node.name ?? node.module}${node.tags.length ? `\tTAGS: [${node.tags.join(', ')}]` : ''}`,
+          );
         }
       }
     };

@@ -14,7 +14,9 @@ import { EXIT, EXIT_FOR_KIND } from './exit-codes.js';
 /** Builds the command tree; actions report their exit code through `setExit`. */
 export function buildProgram(setExit: (code: number) => void, signal: AbortSignal): Command {
   const program = new Command('drover')
-    .description('Agentless playbook runner: Ansible-style YAML playbooks applied over plain SSH, with check mode, diffs and drift detection.')
+    .description(
+      'Agentless playbook runner: Ansible-style YAML playbooks applied over plain SSH, with check mode, diffs and drift detection.',
+    )
     .version('0.1.0')
     .showSuggestionAfterError(true)
     .addHelpText(
@@ -34,7 +36,16 @@ Examples:
   const check = createCheckCommand().action(async (args: string[], options: RunCommandOptions) => {
     setExit(await executeRun(playbookArgument(args), { ...options, check: true, diff: true }, 'check', signal));
   });
-  for (const command of [run, check, createDriftCommand(setExit, signal), createInventoryCommand(), createDocCommand(), createSchemaCommand(), createLabCommand(), createVaultCommand()]) {
+  for (const command of [
+    run,
+    check,
+    createDriftCommand(setExit, signal),
+    createInventoryCommand(),
+    createDocCommand(),
+    createSchemaCommand(),
+    createLabCommand(),
+    createVaultCommand(),
+  ]) {
     program.addCommand(command);
   }
   // Commander's own errors (unknown option, missing argument) become exit 5, like ansible-playbook.
@@ -81,7 +92,12 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    )
+      return EXIT.ok;
     return EXIT.badOptions;
   }
   const print = (text: string) => process.stderr.write(`${maskSecrets(text)}\n`);

@@ -12,7 +12,8 @@ export function increase(_value: string, previous = 0): number {
 function wholeNumberAtLeast(min: number): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (value.trim() === '' || !Number.isInteger(number) || number < min) throw new InvalidArgumentError(`expected a whole number of ${min} or more`);
+    if (value.trim() === '' || !Number.isInteger(number) || number < min)
+      throw new InvalidArgumentError(`expected a whole number of ${min} or more`);
     return number;
   };
 }
@@ -21,5 +22,8 @@ export const positiveInteger = wholeNumberAtLeast(1);
 export const nonNegativeInteger = wholeNumberAtLeast(0);
 
 export function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
 }

@@ -6,12 +6,17 @@ import { UsageError } from './exit-codes.js';
  * Reads a secret from the terminal without echoing it. Synchronous on purpose: it is called
  * lazily, the first time a vault value is met while files are being read.
  */
-export function promptSecretSync(question: string, withoutTerminal = 'use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE'): string {
+export function promptSecretSync(
+  question: string,
+  withoutTerminal = 'use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE',
+): string {
   let fd: number;
   try {
     fd = openSync('/dev/tty', 'r+');
   } catch {
-    throw new UsageError(`a password is needed (${question.replace(/:\s*$/, '').trim()}) and there is no terminal to ask on; ${withoutTerminal}`);
+    throw new UsageError(
+      `a password is needed (${question.replace(/:\s*$/, '').trim()}) and there is no terminal to ask on; ${withoutTerminal}`,
+    );
   }
   try {
     // Echo goes off before the question shows, so an answer typed at once is not echoed either.

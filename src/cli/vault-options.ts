@@ -35,7 +35,8 @@ function setVaultPasswords(options: VaultOptions): void {
   for (const entry of options.vaultId ?? []) {
     const at = entry.indexOf('@');
     const [id, source] = at === -1 ? [undefined, entry] : [entry.slice(0, at), entry.slice(at + 1)];
-    const password = source === 'prompt' ? promptSecretSync(`Vault password${id ? ` (${id})` : ''}: `) : readPasswordFile(source);
+    const password =
+      source === 'prompt' ? promptSecretSync(`Vault password${id ? ` (${id})` : ''}: `) : readPasswordFile(source);
     addVaultPassword(password, id || undefined);
   }
 }

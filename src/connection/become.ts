@@ -43,8 +43,10 @@ export class BecomeHandshake {
     if (this.ready) return chunk;
     this.buffered += chunk;
     if (this.buffered.includes(SUDO_PROMPT)) {
-      if (this.password === undefined) throw new BecomeError(`sudo on ${this.host} asks for a password: set ansible_become_password`);
-      if (this.prompted) throw new BecomeError(`sudo on ${this.host} rejected the become password (check ansible_become_password)`);
+      if (this.password === undefined)
+        throw new BecomeError(`sudo on ${this.host} asks for a password: set ansible_become_password`);
+      if (this.prompted)
+        throw new BecomeError(`sudo on ${this.host} rejected the become password (check ansible_become_password)`);
       this.prompted = true;
       this.buffered = this.buffered.replace(SUDO_PROMPT, '');
       this.write(`${this.password}\n`);
@@ -69,12 +71,19 @@ export class BecomeHandshake {
    */
   failure(user: string | undefined): BecomeError | undefined {
     if (this.ready) return undefined;
-    const said = this.leftover().trim().split('\n').filter((line) => !line.includes(BECOME_READY)).join('; ');
+    const said = this.leftover()
+      .trim()
+      .split('\n')
+      .filter((line) => !line.includes(BECOME_READY))
+      .join('; ');
     let hint = '';
     if (/password is required/i.test(said)) hint = ': set ansible_become_password, or allow NOPASSWD in sudoers';
-    else if (/sudoers|not allowed/i.test(said)) hint = `: the login user may not run commands as ${user ?? 'root'} through sudo`;
+    else if (/sudoers|not allowed/i.test(said))
+      hint = `: the login user may not run commands as ${user ?? 'root'} through sudo`;
     else if (/not found/i.test(said)) hint = ': install sudo on the host';
-    return new BecomeError(`become ${user ?? 'root'} on ${this.host} failed (${said || 'sudo exited before running the command'})${hint}`);
+    return new BecomeError(
+      `become ${user ?? 'root'} on ${this.host} failed (${said || 'sudo exited before running the command'})${hint}`,
+    );
   }
 
   /** What was held back if the command ended before it became ready (sudo's own error). */

@@ -23,7 +23,10 @@ const PROCESS_TOKEN = randomBytes(12).toString('hex');
  * a session that finds the lock held by its own run (the same token) shares it instead of waiting
  * for itself. Two runs in one process have two tokens.
  */
-export function buildHostLockScript(holder = `drover pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}`, token = PROCESS_TOKEN): string {
+export function buildHostLockScript(
+  holder = `drover pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}`,
+  token = PROCESS_TOKEN,
+): string {
   return [
     'if [ "$(id -u)" = 0 ] && [ -d /run/lock ]; then d=/run/lock; else d=${XDG_RUNTIME_DIR:-/tmp}; fi',
     'l="$d/drover-host-lock.$(id -u).d"',

@@ -70,7 +70,11 @@ export const PASSWORD_VAR_NAMES: ReadonlySet<string> = new Set([
  * Maps a host's Ansible inventory variables to connection settings. A host named localhost is still
  * reached over SSH unless it sets `ansible_connection: local`.
  */
-export function settingsFromHostVars(host: string, vars: Record<string, unknown>, cli: ConnectionCliOptions = {}): ConnectionSettings {
+export function settingsFromHostVars(
+  host: string,
+  vars: Record<string, unknown>,
+  cli: ConnectionCliOptions = {},
+): ConnectionSettings {
   const read = (...names: string[]) => {
     for (const name of names) if (vars[name] !== undefined && vars[name] !== null) return { name, value: vars[name] };
     return undefined;
@@ -79,14 +83,18 @@ export function settingsFromHostVars(host: string, vars: Record<string, unknown>
     const found = read(...names);
     if (!found) return undefined;
     if (typeof found.value !== 'string' && typeof found.value !== 'number') {
-      throw new ConnectionSettingsError(`host ${host}: ${found.name} must be a string, got ${JSON.stringify(found.value)}`);
+      throw new ConnectionSettingsError(
+        `host ${host}: ${found.name} must be a string, got ${JSON.stringify(found.value)}`,
+      );
     }
     return String(found.value);
   };
 
   const connection = text('ansible_connection') ?? cli.connection ?? 'ssh';
   if (connection !== 'local' && !SSH_TRANSPORTS.has(connection)) {
-    throw new ConnectionSettingsError(`host ${host}: ansible_connection "${connection}" is not supported; use ssh or local`);
+    throw new ConnectionSettingsError(
+      `host ${host}: ansible_connection "${connection}" is not supported; use ssh or local`,
+    );
   }
   const portText = text('ansible_port', 'ansible_ssh_port');
   const port = portText === undefined ? undefined : Number(portText);
@@ -108,7 +116,9 @@ export function settingsFromHostVars(host: string, vars: Record<string, unknown>
     password: text('ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password') ?? cli.password,
     knownHostsFiles: [...(knownHostsFile ? [knownHostsFile] : []), ...(cli.knownHostsFiles ?? [])],
     hostKeyChecking: cli.hostKeyChecking ?? 'strict',
-    proxyJump: text('drover_proxy_jump') ?? proxyJumpFromArgs(text('ansible_ssh_common_args') ?? cli.sshCommonArgs, text('ansible_ssh_extra_args')),
+    proxyJump:
+      text('drover_proxy_jump') ??
+      proxyJumpFromArgs(text('ansible_ssh_common_args') ?? cli.sshCommonArgs, text('ansible_ssh_extra_args')),
     connectTimeoutMs: timeoutSeconds !== undefined ? seconds(host, timeoutSeconds) : cli.connectTimeoutMs,
     commandTimeoutMs: cli.commandTimeoutMs,
     connectRetries: retriesText !== undefined ? retryCount(host, retriesText) : cli.connectRetries,
@@ -131,14 +141,17 @@ function proxyJumpFromArgs(...args: Array<string | undefined>): string | undefin
 
 function seconds(host: string, value: string): number {
   const number = Number(value);
-  if (!(number > 0)) throw new ConnectionSettingsError(`host ${host}: ansible_timeout "${value}" must be a positive number of seconds`);
+  if (!(number > 0))
+    throw new ConnectionSettingsError(`host ${host}: ansible_timeout "${value}" must be a positive number of seconds`);
   return number * 1000;
 }
 
 function retryCount(host: string, value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0) {
-    throw new ConnectionSettingsError(`host ${host}: drover_connect_retries "${value}" must be a whole number of 0 or more`);
+    throw new ConnectionSettingsError(
+      `host ${host}: drover_connect_retries "${value}" must be a whole number of 0 or more`,
+    );
   }
   return number;
 }
@@ -154,6 +167,7 @@ export function parseBoolWord(text: string): boolean | undefined {
 function toBoolean(host: string, name: string, value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   const parsed = parseBoolWord(String(value));
-  if (parsed === undefined) throw new ConnectionSettingsError(`host ${host}: ${name} must be true or false, got ${JSON.stringify(value)}`);
+  if (parsed === undefined)
+    throw new ConnectionSettingsError(`host ${host}: ${name} must be true or false, got ${JSON.stringify(value)}`);
   return parsed;
 }

@@ -66,21 +66,33 @@ export function scriptOnStdin(command: string): string {
   return `{\n${command}\n} </dev/null\n`;
 }
 
-export async function execKeepingOffCommandLine(transport: LineTransport, command: string, options: ExecOptions): Promise<ExecResult> {
+export async function execKeepingOffCommandLine(
+  transport: LineTransport,
+  command: string,
+  options: ExecOptions,
+): Promise<ExecResult> {
   const secret = containsSecret(command);
   const long = !secret && transport.lineBytes(command, options) > MAX_EXEC_LINE_BYTES;
   if (!secret && !long) return transport.execLine(command, options);
-  if (long && options.stdin === undefined) return transport.execLine(READ_SCRIPT_FROM_STDIN, { ...options, stdin: scriptOnStdin(command) });
+  if (long && options.stdin === undefined)
+    return transport.execLine(READ_SCRIPT_FROM_STDIN, { ...options, stdin: scriptOnStdin(command) });
   return execStaged(transport, command, options);
 }
 
 async function execStaged(transport: LineTransport, command: string, options: ExecOptions): Promise<ExecResult> {
   const { host, execLine } = transport;
   // Staged as the become user, so that user can read the 0600 file.
-  const staged = await execLine(STAGE_SCRIPT, { stdin: selfRemovingScript(command), become: options.become, timeoutMs: options.timeoutMs });
+  const staged = await execLine(STAGE_SCRIPT, {
+    stdin: selfRemovingScript(command),
+    become: options.become,
+    timeoutMs: options.timeoutMs,
+  });
   const path = staged.stdout.trim();
   if (staged.code !== 0 || !path.startsWith('/') || path.includes('\n')) {
-    throw new SecretStagingError(host, `could not write a command to a temp file on ${host} (exit ${staged.code}): ${staged.stderr.trim() || 'mktemp printed no path'}`);
+    throw new SecretStagingError(
+      host,
+      `could not write a command to a temp file on ${host} (exit ${staged.code}): ${staged.stderr.trim() || 'mktemp printed no path'}`,
+    );
   }
   try {
     return await execLine(`/bin/sh ${quote(path)}`, options);

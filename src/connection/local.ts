@@ -18,7 +18,11 @@ export class LocalConnection implements Connection {
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return execKeepingOffCommandLine(
-      { host: this.host, lineBytes: (line, lineOptions) => Buffer.byteLength(this.buildLine(line, lineOptions).line), execLine: (line, lineOptions) => this.execLine(line, lineOptions) },
+      {
+        host: this.host,
+        lineBytes: (line, lineOptions) => Buffer.byteLength(this.buildLine(line, lineOptions).line),
+        execLine: (line, lineOptions) => this.execLine(line, lineOptions),
+      },
       command,
       options,
     );
@@ -51,7 +55,8 @@ export class LocalConnection implements Connection {
       });
       child.on('error', reject);
       child.on('close', () => {
-        if (!held) reject(new Error(`the command ended before it was ready${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+        if (!held)
+          reject(new Error(`the command ended before it was ready${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
       });
     });
   }
@@ -81,9 +86,10 @@ export class LocalConnection implements Connection {
         : undefined;
       // A controller file is streamed, paced by the pipe to the child.
       const writeStdin = () => (stopStdin = sendStdin(child.stdin, options.stdin, fail));
-      const handshake = needsSudo && become
-        ? new BecomeHandshake(this.host, become.password, (data) => child.stdin.write(data), writeStdin)
-        : undefined;
+      const handshake =
+        needsSudo && become
+          ? new BecomeHandshake(this.host, become.password, (data) => child.stdin.write(data), writeStdin)
+          : undefined;
       child.stdin.on('error', () => {});
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => {

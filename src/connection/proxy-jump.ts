@@ -21,7 +21,8 @@ export function parseProxyJump(spec: string): JumpHost[] {
     const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:@]+)(?::(\d+))?$/.exec(hop);
     if (!match) throw new ProxyJumpError(`ProxyJump hop "${raw}" is not [user@]host[:port]`);
     const port = match[3] === undefined ? undefined : Number(match[3]);
-    if (port !== undefined && (port < 1 || port > 65535)) throw new ProxyJumpError(`ProxyJump hop "${raw}" has an invalid port`);
+    if (port !== undefined && (port < 1 || port > 65535))
+      throw new ProxyJumpError(`ProxyJump hop "${raw}" has an invalid port`);
     return { user: match[1], address: match[2].replace(/^\[|\]$/g, ''), port };
   });
 }
@@ -30,7 +31,12 @@ export function parseProxyJump(spec: string): JumpHost[] {
  * Settings for each hop: its own ~/.ssh/config entry applies; the target's key file, known_hosts
  * files and host-key policy are shared, so a bastion's key is checked like any host's.
  */
-export function resolveJumpHosts(target: ResolvedSshSettings, spec: string, privateKeyFile: string | undefined, sshConfigPath?: string): ResolvedSshSettings[] {
+export function resolveJumpHosts(
+  target: ResolvedSshSettings,
+  spec: string,
+  privateKeyFile: string | undefined,
+  sshConfigPath?: string,
+): ResolvedSshSettings[] {
   return parseProxyJump(spec).map((hop) => {
     const resolved = resolveSshSettings(
       {
@@ -58,13 +64,25 @@ export function resolveJumpHosts(target: ResolvedSshSettings, spec: string, priv
 export function forwardThrough(via: SshClient, viaName: string, target: ResolvedSshSettings): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new UnreachableError(target.host, `jump host ${viaName} did not open a channel to ${target.address}:${target.port} within ${target.connectTimeoutMs} ms`)),
+      () =>
+        reject(
+          new UnreachableError(
+            target.host,
+            `jump host ${viaName} did not open a channel to ${target.address}:${target.port} within ${target.connectTimeoutMs} ms`,
+          ),
+        ),
       target.connectTimeoutMs,
     );
     via.forwardOut('127.0.0.1', 0, target.address, target.port, (error, stream) => {
       clearTimeout(timer);
       if (error) {
-        reject(new UnreachableError(target.host, `jump host ${viaName} cannot reach ${target.address}:${target.port}: ${error.message}`, { cause: error }));
+        reject(
+          new UnreachableError(
+            target.host,
+            `jump host ${viaName} cannot reach ${target.address}:${target.port}: ${error.message}`,
+            { cause: error },
+          ),
+        );
         return;
       }
       resolve(stream);

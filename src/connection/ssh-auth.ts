@@ -60,14 +60,21 @@ export async function buildAuthAttempts(settings: ResolvedSshSettings, sources: 
 }
 
 /** Loads a key file; an encrypted key with no passphrase at hand is skipped when the agent may hold it. */
-async function loadKey(file: string, sources: AuthSources, haveAgent: boolean): Promise<{ key: Buffer; passphrase?: string } | undefined> {
+async function loadKey(
+  file: string,
+  sources: AuthSources,
+  haveAgent: boolean,
+): Promise<{ key: Buffer; passphrase?: string } | undefined> {
   let key: Buffer;
   try {
     key = readFileSync(file);
   } catch (error) {
-    throw new KeyFileError(`cannot read private key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      cause: error,
-    });
+    throw new KeyFileError(
+      `cannot read private key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const plain = ssh2.utils.parseKey(key);
   if (!(plain instanceof Error)) return { key };
@@ -77,7 +84,9 @@ async function loadKey(file: string, sources: AuthSources, haveAgent: boolean): 
   const passphrase = process.env.DROVER_SSH_PASSPHRASE ?? (await sources.promptPassphrase?.(file));
   if (passphrase === undefined) {
     if (haveAgent) return undefined;
-    throw new KeyFileError(`private key ${file} is encrypted: set DROVER_SSH_PASSPHRASE, load it into ssh-agent, or run interactively`);
+    throw new KeyFileError(
+      `private key ${file} is encrypted: set DROVER_SSH_PASSPHRASE, load it into ssh-agent, or run interactively`,
+    );
   }
   const decrypted = ssh2.utils.parseKey(key, passphrase);
   if (decrypted instanceof Error) {

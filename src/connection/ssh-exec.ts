@@ -2,7 +2,14 @@ import { StringDecoder } from 'node:string_decoder';
 import { BecomeHandshake } from './become.js';
 import type { SshClient } from './ssh-link.js';
 import { sendStdin } from './stdin-file.js';
-import { CommandTimeoutError, UnreachableError, type BecomeOptions, type ExecOptions, type ExecResult, type HeldSession } from './types.js';
+import {
+  CommandTimeoutError,
+  UnreachableError,
+  type BecomeOptions,
+  type ExecOptions,
+  type ExecResult,
+  type HeldSession,
+} from './types.js';
 
 export interface ChannelRequest {
   host: string;
@@ -45,51 +52,60 @@ export function runOnChannel(client: SshClient, request: ChannelRequest): Promis
     const timer = setTimeout(() => abort(new CommandTimeoutError(request.host, request.timeoutMs)), request.timeoutMs);
     const unregister = request.onLinkLost(abort);
 
-    openExecChannel(client, request.line, () => settled, (error, opened) => {
-      if (error) return settle(() => reject(error));
-      if (settled) {
-        opened.close();
-        return;
-      }
-      channel = opened;
-      const stdout: Buffer[] = [];
-      const decoder = new StringDecoder('utf8');
-      let stderr = '';
-      let exitCode: number | undefined;
-      let exitSignal: string | undefined;
-      const writeStdin = () => (stopStdin = sendStdin(opened, request.stdin, abort));
-      const handshake = request.become
-        ? new BecomeHandshake(request.host, request.become.password, (data) => opened.write(data), writeStdin)
-        : undefined;
-      opened.on('data', (chunk: Buffer) => stdout.push(chunk));
-      opened.stderr.on('data', (chunk: Buffer) => {
-        const text = decoder.write(chunk);
-        try {
-          stderr += handshake ? handshake.feed(text) : text;
-        } catch (becomeError) {
-          abort(becomeError as Error);
-        }
-      });
-      opened.on('exit', (code: number | null, signal?: string) => {
-        exitCode = code ?? undefined;
-        exitSignal = signal;
-      });
-      opened.on('close', () => {
-        if (exitCode === undefined && exitSignal === undefined) {
-          // No exit status: the link went down. Give the connection a moment to report why.
-          setTimeout(() => abort(new UnreachableError(request.host, 'the connection closed before the command finished')), 200);
+    openExecChannel(
+      client,
+      request.line,
+      () => settled,
+      (error, opened) => {
+        if (error) return settle(() => reject(error));
+        if (settled) {
+          opened.close();
           return;
         }
-        settle(() => {
-          stderr += decoder.end();
-          const becomeFailure = handshake?.failure(request.become?.user);
-          if (becomeFailure) return reject(becomeFailure);
-          if (exitSignal) stderr += `${stderr === '' || stderr.endsWith('\n') ? '' : '\n'}killed by signal ${exitSignal}\n`;
-          resolve({ code: exitCode ?? 255, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
+        channel = opened;
+        const stdout: Buffer[] = [];
+        const decoder = new StringDecoder('utf8');
+        let stderr = '';
+        let exitCode: number | undefined;
+        let exitSignal: string | undefined;
+        const writeStdin = () => (stopStdin = sendStdin(opened, request.stdin, abort));
+        const handshake = request.become
+          ? new BecomeHandshake(request.host, request.become.password, (data) => opened.write(data), writeStdin)
+          : undefined;
+        opened.on('data', (chunk: Buffer) => stdout.push(chunk));
+        opened.stderr.on('data', (chunk: Buffer) => {
+          const text = decoder.write(chunk);
+          try {
+            stderr += handshake ? handshake.feed(text) : text;
+          } catch (becomeError) {
+            abort(becomeError as Error);
+          }
         });
-      });
-      if (!handshake) writeStdin();
-    });
+        opened.on('exit', (code: number | null, signal?: string) => {
+          exitCode = code ?? undefined;
+          exitSignal = signal;
+        });
+        opened.on('close', () => {
+          if (exitCode === undefined && exitSignal === undefined) {
+            // No exit status: the link went down. Give the connection a moment to report why.
+            setTimeout(
+              () => abort(new UnreachableError(request.host, 'the connection closed before the command finished')),
+              200,
+            );
+            return;
+          }
+          settle(() => {
+            stderr += decoder.end();
+            const becomeFailure = handshake?.failure(request.become?.user);
+            if (becomeFailure) return reject(becomeFailure);
+            if (exitSignal)
+              stderr += `${stderr === '' || stderr.endsWith('\n') ? '' : '\n'}killed by signal ${exitSignal}\n`;
+            resolve({ code: exitCode ?? 255, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
+          });
+        });
+        if (!handshake) writeStdin();
+      },
+    );
   });
 }
 
@@ -126,7 +142,8 @@ function killRemote(channel: Channel): void {
     outgoing: { id: number; state: string };
     _client: { _protocol: { signal(id: number, name: string): void } };
   };
-  if (internal.outgoing && internal.outgoing.state !== 'closed') internal._client._protocol.signal(internal.outgoing.id, 'KILL');
+  if (internal.outgoing && internal.outgoing.state !== 'closed')
+    internal._client._protocol.signal(internal.outgoing.id, 'KILL');
 }
 
 /** How long a released session may take to end before its channel is closed anyway. */
@@ -136,30 +153,41 @@ const RELEASE_GRACE_MS = 2_000;
  * Starts a command whose stdin stays open (see Connection.hold); resolves once `ready` accepts its
  * output, rejects with its stderr if it ends first.
  */
-export function holdOnChannel(client: SshClient, host: string, line: string, ready: (stdout: string) => boolean): Promise<HeldSession> {
+export function holdOnChannel(
+  client: SshClient,
+  host: string,
+  line: string,
+  ready: (stdout: string) => boolean,
+): Promise<HeldSession> {
   return new Promise((resolve, reject) => {
-    openExecChannel(client, line, () => false, (error, channel) => {
-      if (error) return reject(new UnreachableError(host, `${host}: ${error.message}`, { cause: error }));
-      const decoder = new StringDecoder('utf8');
-      let stderr = '';
-      let held = false;
-      const ended = new Promise<void>((done) => channel.on('close', () => done()));
-      channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      channel.on('data', (chunk: Buffer) => {
-        if (held || !ready(decoder.write(chunk))) return;
-        held = true;
-        resolve({
-          release: async () => {
-            channel.end();
-            const timer = setTimeout(() => channel.close(), RELEASE_GRACE_MS);
-            await ended;
-            clearTimeout(timer);
-          },
+    openExecChannel(
+      client,
+      line,
+      () => false,
+      (error, channel) => {
+        if (error) return reject(new UnreachableError(host, `${host}: ${error.message}`, { cause: error }));
+        const decoder = new StringDecoder('utf8');
+        let stderr = '';
+        let held = false;
+        const ended = new Promise<void>((done) => channel.on('close', () => done()));
+        channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        channel.on('data', (chunk: Buffer) => {
+          if (held || !ready(decoder.write(chunk))) return;
+          held = true;
+          resolve({
+            release: async () => {
+              channel.end();
+              const timer = setTimeout(() => channel.close(), RELEASE_GRACE_MS);
+              await ended;
+              clearTimeout(timer);
+            },
+          });
         });
-      });
-      channel.on('close', () => {
-        if (!held) reject(new Error(`the command ended before it was ready${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
-      });
-    });
+        channel.on('close', () => {
+          if (!held)
+            reject(new Error(`the command ended before it was ready${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+        });
+      },
+    );
   });
 }

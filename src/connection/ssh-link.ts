@@ -8,7 +8,16 @@ import { UnreachableError } from './types.js';
 export type SshClient = ssh2.Client;
 
 /** Key exchange offered first; ssh2 falls back to the rest of its defaults. */
-export const PREFERRED_KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group-exchange-sha256', 'diffie-hellman-group14-sha256', 'diffie-hellman-group16-sha512'];
+export const PREFERRED_KEX = [
+  'curve25519-sha256',
+  'curve25519-sha256@libssh.org',
+  'ecdh-sha2-nistp256',
+  'ecdh-sha2-nistp384',
+  'ecdh-sha2-nistp521',
+  'diffie-hellman-group-exchange-sha256',
+  'diffie-hellman-group14-sha256',
+  'diffie-hellman-group16-sha512',
+];
 
 /** A link that could not be opened; `retryable` is true for network failures, false for auth and host keys. */
 export class SshLinkError extends UnreachableError {
@@ -50,7 +59,9 @@ export async function openLink(settings: ResolvedSshSettings, sources: AuthSourc
       resolve(client);
     });
     client.on('error', onLoginError);
-    client.on('close', () => reject(new SshLinkError(settings.host, `${where(settings)} closed the connection during login`, true)));
+    client.on('close', () =>
+      reject(new SshLinkError(settings.host, `${where(settings)} closed the connection during login`, true)),
+    );
     const pending = [...attempts];
     client.connect({
       host: settings.address,
@@ -100,7 +111,12 @@ function describeFailure(
     );
   }
   if (error.level === 'client-timeout') {
-    return new SshLinkError(host, `no SSH login at ${where(settings)} within ${settings.connectTimeoutMs} ms (connect timeout)`, true, { cause: error });
+    return new SshLinkError(
+      host,
+      `no SSH login at ${where(settings)} within ${settings.connectTimeoutMs} ms (connect timeout)`,
+      true,
+      { cause: error },
+    );
   }
   const reasons: Record<string, string> = {
     ECONNREFUSED: 'connection refused (is sshd running and listening on that port?)',
@@ -112,5 +128,7 @@ function describeFailure(
     EAI_AGAIN: 'the host name does not resolve (DNS failure)',
   };
   const reason = (error.code && reasons[error.code]) ?? error.message;
-  return new SshLinkError(host, `cannot connect to ${where(settings)}: ${reason}`, error.level !== 'protocol', { cause: error });
+  return new SshLinkError(host, `cannot connect to ${where(settings)}: ${reason}`, error.level !== 'protocol', {
+    cause: error,
+  });
 }

@@ -38,7 +38,10 @@ export function defaultSshConfigPath(): string {
  * HostName always applies to the name it matched; User, Port, IdentityFile, ProxyJump,
  * UserKnownHostsFile and ConnectTimeout apply only where the inventory left them unset.
  */
-export function resolveSshSettings(settings: ConnectionSettings, sshConfigPath = defaultSshConfigPath()): ResolvedSshSettings {
+export function resolveSshSettings(
+  settings: ConnectionSettings,
+  sshConfigPath = defaultSshConfigPath(),
+): ResolvedSshSettings {
   const config = readSshConfig(sshConfigPath, settings.address);
   const address = expandTokens(first(config.hostname) ?? settings.address, settings.address);
   const user = settings.user ?? first(config.user) ?? userInfo().username;
@@ -68,7 +71,8 @@ export function resolveSshSettings(settings: ConnectionSettings, sshConfigPath =
     ],
     hostKeyChecking: settings.hostKeyChecking ?? 'strict',
     proxyJump: proxyJump === undefined || proxyJump.toLowerCase() === 'none' ? undefined : proxyJump,
-    connectTimeoutMs: settings.connectTimeoutMs ?? (configTimeout > 0 ? configTimeout * 1000 : DEFAULT_CONNECT_TIMEOUT_MS),
+    connectTimeoutMs:
+      settings.connectTimeoutMs ?? (configTimeout > 0 ? configTimeout * 1000 : DEFAULT_CONNECT_TIMEOUT_MS),
     commandTimeoutMs: settings.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     keepaliveIntervalMs: settings.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
     connectRetries: settings.connectRetries ?? 0,
@@ -108,7 +112,9 @@ function list(value: string | string[] | undefined): string[] {
 }
 
 function defaultIdentityFiles(): string[] {
-  return ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => join(homedir(), '.ssh', name)).filter((file) => existsSync(file));
+  return ['id_ed25519', 'id_ecdsa', 'id_rsa']
+    .map((name) => join(homedir(), '.ssh', name))
+    .filter((file) => existsSync(file));
 }
 
 /** ssh_config's %h (host), %r (remote user), %u (local user), %d (home) and %% tokens. */

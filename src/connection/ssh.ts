@@ -8,7 +8,14 @@ import { holdOnChannel, runOnChannel } from './ssh-exec.js';
 import { execKeepingOffCommandLine } from './keep-off-command-line.js';
 import { openLink, SshLinkError, type SshClient } from './ssh-link.js';
 import { resolveSshSettings, type ResolvedSshSettings } from './ssh-settings.js';
-import { UnreachableError, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult, type HeldSession } from './types.js';
+import {
+  UnreachableError,
+  type Connection,
+  type ConnectionSettings,
+  type ExecOptions,
+  type ExecResult,
+  type HeldSession,
+} from './types.js';
 
 /** OpenSSH's default MaxSessions: more parallel channels on one connection would be refused. */
 export const MAX_CHANNELS_PER_CONNECTION = 10;
@@ -55,12 +62,18 @@ export class SshConnection implements Connection {
       }
     }
     this.resolved = resolved;
-    this.links.forEach((link, index) => this.watchLink(link, index === this.links.length - 1 ? undefined : `jump host link`));
+    this.links.forEach((link, index) =>
+      this.watchLink(link, index === this.links.length - 1 ? undefined : `jump host link`),
+    );
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return execKeepingOffCommandLine(
-      { host: this.host, lineBytes: (line, lineOptions) => Buffer.byteLength(this.buildLine(line, lineOptions).line), execLine: (line, lineOptions) => this.execLine(line, lineOptions) },
+      {
+        host: this.host,
+        lineBytes: (line, lineOptions) => Buffer.byteLength(this.buildLine(line, lineOptions).line),
+        execLine: (line, lineOptions) => this.execLine(line, lineOptions),
+      },
       command,
       options,
     );
@@ -71,12 +84,19 @@ export class SshConnection implements Connection {
     const become = options.become;
     const needsSudo = become !== undefined && (become.user ?? 'root') !== (this.resolved?.user ?? this.settings.user);
     const timeoutMs = options.timeoutMs ?? this.resolved?.commandTimeoutMs ?? 0;
-    return { line: withRemoteDeadline(needsSudo ? wrapBecome(command, become) : command, timeoutMs), needsSudo, timeoutMs };
+    return {
+      line: withRemoteDeadline(needsSudo ? wrapBecome(command, become) : command, timeoutMs),
+      needsSudo,
+      timeoutMs,
+    };
   }
 
   private execLine(command: string, options: ExecOptions): Promise<ExecResult> {
     const client = this.links.at(-1);
-    if (!client || !this.resolved) return Promise.reject(new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`));
+    if (!client || !this.resolved)
+      return Promise.reject(
+        new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`),
+      );
     this.execCount++;
     const become = options.become;
     const { line, needsSudo, timeoutMs } = this.buildLine(command, options);
@@ -107,7 +127,10 @@ export class SshConnection implements Connection {
 
   hold(command: string, ready: (stdout: string) => boolean): Promise<HeldSession> {
     const client = this.links.at(-1);
-    if (!client) return Promise.reject(new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`));
+    if (!client)
+      return Promise.reject(
+        new UnreachableError(this.host, `not connected to ${this.host} (connect() was not called or failed)`),
+      );
     // Its own channel, outside the channel limit: it stays open for the whole run.
     return holdOnChannel(client, this.host, `/bin/sh -c ${quote(command)}`, ready);
   }
@@ -141,7 +164,12 @@ export class SshConnection implements Connection {
           opened.push(await openLink(hop, this.options, sock));
         } catch (error) {
           if (hop === target || !(error instanceof UnreachableError)) throw error;
-          throw new SshLinkError(target.host, `jump host ${hop.address}: ${error.message}`, error instanceof SshLinkError && error.retryable, { cause: error });
+          throw new SshLinkError(
+            target.host,
+            `jump host ${hop.address}: ${error.message}`,
+            error instanceof SshLinkError && error.retryable,
+            { cause: error },
+          );
         }
       }
       return opened;
@@ -161,7 +189,9 @@ export class SshConnection implements Connection {
       this.lostListeners.clear();
       for (const other of this.links) other.end();
     };
-    link.on('error', (error: Error) => lose(/keepalive/i.test(error.message) ? 'no answer to keepalives' : error.message));
+    link.on('error', (error: Error) =>
+      lose(/keepalive/i.test(error.message) ? 'no answer to keepalives' : error.message),
+    );
     link.on('close', () => lose('the host closed the connection'));
   }
 }

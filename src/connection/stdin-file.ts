@@ -59,7 +59,8 @@ export function sendStdin(input: Writable, stdin: ExecOptions['stdin'], onError:
     }
   };
   send().catch((error: Error) => {
-    if (!stopped) onError(new StdinFileError(`cannot read ${stdin.path} to send it: ${error.message}`, { cause: error }));
+    if (!stopped)
+      onError(new StdinFileError(`cannot read ${stdin.path} to send it: ${error.message}`, { cause: error }));
   });
   return () => {
     stopped = true;

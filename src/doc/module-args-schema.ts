@@ -3,7 +3,8 @@ const TEMPLATED = { type: 'string', pattern: '\\{\\{' };
 
 type Schema = Record<string, unknown>;
 
-const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isSchema = (value: unknown): value is Schema =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Lets every argument (and every nested property or list item) of a module's JSON Schema also be a
@@ -12,7 +13,9 @@ const isSchema = (value: unknown): value is Schema => typeof value === 'object' 
 export function allowTemplatedValues(schema: Schema): Schema {
   const out: Schema = { ...schema };
   if (isSchema(schema.properties)) {
-    out.properties = Object.fromEntries(Object.entries(schema.properties).map(([name, sub]) => [name, orTemplate(sub)]));
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([name, sub]) => [name, orTemplate(sub)]),
+    );
   }
   if (isSchema(schema.items)) out.items = orTemplate(schema.items);
   if (isSchema(schema.additionalProperties)) out.additionalProperties = orTemplate(schema.additionalProperties);
@@ -31,6 +34,7 @@ function orTemplate(sub: unknown): unknown {
 
 /** Like validate-args, a module's top-level arguments are closed: an unknown parameter is an error. */
 export function rejectUnknownArguments(schema: Schema): Schema {
-  if (isSchema(schema.properties) && schema.additionalProperties === undefined) return { ...schema, additionalProperties: false };
+  if (isSchema(schema.properties) && schema.additionalProperties === undefined)
+    return { ...schema, additionalProperties: false };
   return schema;
 }

@@ -4,7 +4,13 @@ import { allowTemplatedValues, rejectUnknownArguments } from './module-args-sche
 import { moduleJsonSchema } from './render-module-doc.js';
 
 const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
-const condition = { anyOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'boolean' }] } }] };
+const condition = {
+  anyOf: [
+    { type: 'string' },
+    { type: 'boolean' },
+    { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'boolean' }] } },
+  ],
+};
 const bool = { anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['yes', 'no', 'true', 'false'] }] };
 
 const taskKeywords: Record<string, object> = {
@@ -12,7 +18,10 @@ const taskKeywords: Record<string, object> = {
   when: { ...condition, description: 'Run only when this condition (or all of these) is true.' },
   loop: { description: 'Run once per item of this list; the item is {{ item }}.' },
   with_items: { description: 'Old spelling of loop.' },
-  loop_control: { type: 'object', properties: { label: { type: 'string' }, loop_var: { type: 'string' }, index_var: { type: 'string' } } },
+  loop_control: {
+    type: 'object',
+    properties: { label: { type: 'string' }, loop_var: { type: 'string' }, index_var: { type: 'string' } },
+  },
   register: { type: 'string', description: 'Store the result in this variable.' },
   notify: { ...stringOrList, description: 'Handlers to run at the end of the section if the task changed something.' },
   tags: stringOrList,
@@ -71,7 +80,10 @@ export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): obj
           hosts: stringOrList,
           vars: { type: 'object' },
           vars_files: stringOrList,
-          roles: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'object', properties: { role: { type: 'string' } } }] } },
+          roles: {
+            type: 'array',
+            items: { anyOf: [{ type: 'string' }, { type: 'object', properties: { role: { type: 'string' } } }] },
+          },
           pre_tasks: taskList,
           tasks: taskList,
           post_tasks: taskList,
@@ -89,18 +101,35 @@ export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): obj
         anyOf: [
           {
             type: 'object',
-            properties: { ...Object.fromEntries(BLOCK_KEYWORDS.map((k) => [k, taskKeywords[k] ?? {}])), block: taskList, rescue: taskList, always: taskList },
+            properties: {
+              ...Object.fromEntries(BLOCK_KEYWORDS.map((k) => [k, taskKeywords[k] ?? {}])),
+              block: taskList,
+              rescue: taskList,
+              always: taskList,
+            },
             required: ['block'],
             additionalProperties: false,
           },
-          { type: 'object', properties: { ...taskKeywords, include_tasks: {}, import_tasks: {} }, anyOf: [{ required: ['include_tasks'] }, { required: ['import_tasks'] }] },
           {
             type: 'object',
-            properties: { ...Object.fromEntries(IMPORT_ROLE_KEYWORDS.map((k) => [k, taskKeywords[k]])), ...importRoleProps },
+            properties: { ...taskKeywords, include_tasks: {}, import_tasks: {} },
+            anyOf: [{ required: ['include_tasks'] }, { required: ['import_tasks'] }],
+          },
+          {
+            type: 'object',
+            properties: {
+              ...Object.fromEntries(IMPORT_ROLE_KEYWORDS.map((k) => [k, taskKeywords[k]])),
+              ...importRoleProps,
+            },
             anyOf: Object.keys(importRoleProps).map((key) => ({ required: [key] })),
             additionalProperties: false,
           },
-          { type: 'object', properties: { ...taskKeywords, ...moduleProps }, additionalProperties: false, minProperties: 1 },
+          {
+            type: 'object',
+            properties: { ...taskKeywords, ...moduleProps },
+            additionalProperties: false,
+            minProperties: 1,
+          },
         ],
       },
     },

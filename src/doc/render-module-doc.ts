@@ -18,7 +18,11 @@ interface JsonSchema {
 /** A module's arguments as JSON Schema (input side: what a playbook may write). */
 export function moduleJsonSchema(module: ModuleDefinition): JsonSchema {
   try {
-    return z.toJSONSchema(module.schema, { unrepresentable: 'any', io: 'input', override: acceptPreprocessedString }) as JsonSchema;
+    return z.toJSONSchema(module.schema, {
+      unrepresentable: 'any',
+      io: 'input',
+      override: acceptPreprocessedString,
+    }) as JsonSchema;
   } catch {
     return {};
   }
@@ -29,7 +33,8 @@ export function moduleJsonSchema(module: ModuleDefinition): JsonSchema {
  * zod describes only the list; a string is valid input too.
  */
 function acceptPreprocessedString(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
-  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; in?: { _zod?: { def?: { type?: string } } } } } })._zod?.def;
+  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; in?: { _zod?: { def?: { type?: string } } } } } })
+    ._zod?.def;
   if (def?.type !== 'pipe' || def.in?._zod?.def?.type !== 'transform' || ctx.jsonSchema.type !== 'array') return;
   const list = { ...ctx.jsonSchema };
   for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
@@ -82,11 +87,17 @@ export function renderModuleDoc(module: ModuleDefinition): string {
   if (module.freeForm) lines.push(`Free form: "${module.name}: TEXT" sets ${module.freeForm}.`, '');
   lines.push('PARAMETERS');
   for (const p of describeParameters(module)) {
-    const flags = [p.type, p.required ? 'required' : undefined, p.default !== undefined ? `default: ${JSON.stringify(p.default)}` : undefined, p.secret ? 'secret: masked in all output' : undefined]
+    const flags = [
+      p.type,
+      p.required ? 'required' : undefined,
+      p.default !== undefined ? `default: ${JSON.stringify(p.default)}` : undefined,
+      p.secret ? 'secret: masked in all output' : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
     lines.push(`  ${p.name} (${flags})`);
-    if (p.choices && p.choices.length > 0) lines.push(`      choices: ${p.choices.map((c) => JSON.stringify(c)).join(', ')}`);
+    if (p.choices && p.choices.length > 0)
+      lines.push(`      choices: ${p.choices.map((c) => JSON.stringify(c)).join(', ')}`);
     if (p.description) lines.push(`      ${p.description}`);
   }
   lines.push('', 'EXAMPLES');
@@ -102,11 +113,17 @@ export function renderModuleMarkdown(module: ModuleDefinition): string {
   if (module.description) lines.push(module.description, '');
   lines.push('| parameter | type | required | default | description |', '|---|---|---|---|---|');
   for (const p of describeParameters(module)) {
-    const description = [p.description, p.choices && p.choices.length > 0 ? `Choices: ${p.choices.map((c) => `\`${String(c)}\``).join(', ')}.` : '', p.secret ? 'Secret: masked everywhere.' : '']
+    const description = [
+      p.description,
+      p.choices && p.choices.length > 0 ? `Choices: ${p.choices.map((c) => `\`${String(c)}\``).join(', ')}.` : '',
+      p.secret ? 'Secret: masked everywhere.' : '',
+    ]
       .filter(Boolean)
       .join(' ')
       .replace(/\|/g, '\\|');
-    lines.push(`| \`${p.name}\` | ${p.type.replace(/\|/g, '\\|')} | ${p.required ? 'yes' : ''} | ${p.default !== undefined ? `\`${JSON.stringify(p.default)}\`` : ''} | ${description} |`);
+    lines.push(
+      `| \`${p.name}\` | ${p.type.replace(/\|/g, '\\|')} | ${p.required ? 'yes' : ''} | ${p.default !== undefined ? `\`${JSON.stringify(p.default)}\`` : ''} | ${description} |`,
+    );
   }
   for (const example of module.examples) lines.push('', `${example.title}:`, '', '```yaml', example.yaml, '```');
   return `${lines.join('\n')}\n`;

@@ -16,9 +16,15 @@ export interface DriftScope {
 /** Turns a drift-mode run report into the drift report, with first seen / new from the history in stateDir. */
 export function analyseDrift(runReport: RunReport, scope: DriftScope): DriftReport {
   const findings = collectDrift(runReport);
-  const previous = readHistory(scope.stateDir).entries.filter((entry) => isSameScope(entry, { playbook: runReport.playbook, tags: scope.tags, skipTags: scope.skipTags }));
+  const previous = readHistory(scope.stateDir).entries.filter((entry) =>
+    isSameScope(entry, { playbook: runReport.playbook, tags: scope.tags, skipTags: scope.skipTags }),
+  );
   const runId = newRunId(new Date(runReport.startedAt), scope.stateDir);
-  return buildDriftReport(runReport, findings, applyHistory(findings, previous, runReport.startedAt), { exitCode: computeDriftExitCode(findings), runId, stateDir: scope.stateDir });
+  return buildDriftReport(runReport, findings, applyHistory(findings, previous, runReport.startedAt), {
+    exitCode: computeDriftExitCode(findings),
+    runId,
+    stateDir: scope.stateDir,
+  });
 }
 
 /** Keeps the run's full report under runs/ and returns its path. */
@@ -30,11 +36,23 @@ export function saveDriftRun(report: DriftReport): string {
 export function recordDriftRun(
   report: DriftReport,
   runFile: string,
-  meta: { inventory: string[]; tags: string[]; skipTags: string[]; limit?: string; onDrift?: DriftHistoryEntry['onDrift'] },
+  meta: {
+    inventory: string[];
+    tags: string[];
+    skipTags: string[];
+    limit?: string;
+    onDrift?: DriftHistoryEntry['onDrift'];
+  },
 ): DriftHistoryEntry {
   const { stateDir } = report.drift;
   const entry: DriftHistoryEntry = {
-    ...toHistoryEntry(report, { file: relative(resolveDriftDir(stateDir), runFile), inventory: meta.inventory, tags: meta.tags, skipTags: meta.skipTags, limit: meta.limit }),
+    ...toHistoryEntry(report, {
+      file: relative(resolveDriftDir(stateDir), runFile),
+      inventory: meta.inventory,
+      tags: meta.tags,
+      skipTags: meta.skipTags,
+      limit: meta.limit,
+    }),
     ...(meta.onDrift ? { onDrift: meta.onDrift } : {}),
   };
   appendHistory(stateDir, entry);

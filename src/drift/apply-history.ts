@@ -6,7 +6,11 @@ import type { DriftChange, DriftFindings, DriftResource } from './types.js';
  * same scope, oldest first. A change's first seen is carried over from the latest earlier run that
  * checked its host and task; a run where the host was unreachable or the task failed is passed over.
  */
-export function applyHistory(findings: DriftFindings, previous: DriftHistoryEntry[], now: string): { resources: DriftResource[]; previousRun: string | null } {
+export function applyHistory(
+  findings: DriftFindings,
+  previous: DriftHistoryEntry[],
+  now: string,
+): { resources: DriftResource[]; previousRun: string | null } {
   const resources = findings.resources.map((resource) => {
     const covering = [...previous].reverse().find((entry) => {
       const host = entry.hosts[resource.host];

@@ -49,9 +49,11 @@ export function toHistoryEntry(
 ): DriftHistoryEntry {
   const { drift } = report;
   const hosts: Record<string, HostHistory> = {};
-  for (const [name, host] of Object.entries(report.hosts)) hosts[name] = { verified: !host.unreachable, drifted: {}, failedTasks: [] };
+  for (const [name, host] of Object.entries(report.hosts))
+    hosts[name] = { verified: !host.unreachable, drifted: {}, failedTasks: [] };
   for (const resource of drift.resources) {
-    for (const change of resource.changes) hosts[resource.host].drifted[identifyDrift(resource.task, change.summary)] = change.firstSeen;
+    for (const change of resource.changes)
+      hosts[resource.host].drifted[identifyDrift(resource.task, change.summary)] = change.firstSeen;
   }
   for (const error of drift.errors) hosts[error.host].failedTasks.push(error.task);
   return {

@@ -7,15 +7,25 @@ import type { DriftFindings } from './types.js';
  * not resources, and a drift run never runs them.
  */
 export function collectDrift(report: RunReport): DriftFindings {
-  const findings: DriftFindings = { hosts: Object.keys(report.hosts), resources: [], unverifiable: [], unverified: [], errors: [], interrupted: report.interrupted };
+  const findings: DriftFindings = {
+    hosts: Object.keys(report.hosts),
+    resources: [],
+    unverifiable: [],
+    unverified: [],
+    errors: [],
+    interrupted: report.interrupted,
+  };
   for (const [host, result] of Object.entries(report.hosts)) {
     if (result.unreachable) findings.unverified.push({ host, reason: result.unreachableReason ?? 'unreachable' });
     for (const task of result.tasks) {
       if (task.handler) continue;
       const where = task.location !== undefined ? { location: task.location } : {};
-      if (isDrifted(task)) findings.resources.push({ host, task: task.task, module: task.module, ...where, changes: task.changes });
-      if (task.unverifiable && task.status === 'skipped') findings.unverifiable.push({ host, task: task.task, module: task.module, ...where });
-      if (task.status === 'failed' && !task.ignored && !task.rescued) findings.errors.push({ host, task: task.task, ...where, error: task.error ?? 'failed' });
+      if (isDrifted(task))
+        findings.resources.push({ host, task: task.task, module: task.module, ...where, changes: task.changes });
+      if (task.unverifiable && task.status === 'skipped')
+        findings.unverifiable.push({ host, task: task.task, module: task.module, ...where });
+      if (task.status === 'failed' && !task.ignored && !task.rescued)
+        findings.errors.push({ host, task: task.task, ...where, error: task.error ?? 'failed' });
     }
   }
   return findings;

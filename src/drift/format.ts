@@ -16,6 +16,11 @@ export function formatTime(iso: string): string {
 export function describeSince(firstSeen: string, now: string): string {
   const days = Math.floor((Date.parse(now) - Date.parse(firstSeen)) / 86_400_000);
   const hours = Math.floor((Date.parse(now) - Date.parse(firstSeen)) / 3_600_000);
-  const age = days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : hours >= 1 ? `${hours} hour${hours === 1 ? '' : 's'}` : 'less than an hour';
+  const age =
+    days >= 1
+      ? `${days} day${days === 1 ? '' : 's'}`
+      : hours >= 1
+        ? `${hours} hour${hours === 1 ? '' : 's'}`
+        : 'less than an hour';
   return `${formatTime(firstSeen)}, ${age}`;
 }

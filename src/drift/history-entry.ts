@@ -13,7 +13,14 @@ export interface DriftHistoryEntry {
   skipTags: string[];
   limit?: string;
   exitCode: number;
-  counts: { hosts: number; driftedHosts: number; driftedResources: number; unverifiable: number; unverifiedHosts: number; failedTasks: number };
+  counts: {
+    hosts: number;
+    driftedHosts: number;
+    driftedResources: number;
+    unverifiable: number;
+    unverifiedHosts: number;
+    failedTasks: number;
+  };
   hosts: Record<string, HostHistory>;
   onDrift?: { command: string; exitCode: number | null; error?: string };
 }
@@ -33,7 +40,10 @@ export function identifyDrift(task: string, summary: string): string {
 }
 
 /** Whether two runs may be compared: same playbook, same tag selection. */
-export function isSameScope(a: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>, b: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>): boolean {
+export function isSameScope(
+  a: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>,
+  b: Pick<DriftHistoryEntry, 'playbook' | 'tags' | 'skipTags'>,
+): boolean {
   const key = (tags: string[]) => [...tags].sort().join(',');
   return a.playbook === b.playbook && key(a.tags) === key(b.tags) && key(a.skipTags) === key(b.skipTags);
 }

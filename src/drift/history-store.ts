@@ -1,4 +1,15 @@
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DriftHistoryEntry } from './history-entry.js';
 import { DroverError } from '../errors.js';
@@ -70,7 +81,10 @@ export function writeRunFile(stateDir: string, id: string, report: unknown): str
     writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
     renameSync(temp, path);
   } catch (cause) {
-    throw new DriftHistoryError(`cannot write the drift history under ${stateDir} (set another place with --state-dir DIR): ${(cause as Error).message}`, { cause });
+    throw new DriftHistoryError(
+      `cannot write the drift history under ${stateDir} (set another place with --state-dir DIR): ${(cause as Error).message}`,
+      { cause },
+    );
   }
   return path;
 }
@@ -84,7 +98,10 @@ export function appendHistory(stateDir: string, entry: DriftHistoryEntry): void 
     const needsNewline = existsSync(path) && !endsWithNewline(path);
     appendFileSync(path, `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`);
   } catch (cause) {
-    throw new DriftHistoryError(`cannot write the drift history ${path} (set another place with --state-dir DIR): ${(cause as Error).message}`, { cause });
+    throw new DriftHistoryError(
+      `cannot write the drift history ${path} (set another place with --state-dir DIR): ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }
 

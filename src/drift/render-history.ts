@@ -15,7 +15,11 @@ export function renderHistory(entries: DriftHistoryEntry[]): string {
   ]);
   const header = ['time', 'hosts', 'drifted', 'on hosts', 'unreachable', 'unverifiable', 'exit', 'playbook'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const format = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  const format = (row: string[]) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return `${[format(header), ...rows.map(format)].join('\n')}\n`;
 }
 

@@ -78,10 +78,22 @@ function buildRows(report: DriftReport, anchors: Map<DriftResource, string>): Ro
     const pending = report.drift.resources.filter((r) => r.host === host);
     for (const task of result.tasks) {
       const key = `${task.task}\u0000${task.location ?? ''}`;
-      if (!rows.has(key)) rows.set(key, { key, task: task.task, ...(task.location ? { location: task.location } : {}), cells: new Map() });
+      if (!rows.has(key))
+        rows.set(key, {
+          key,
+          task: task.task,
+          ...(task.location ? { location: task.location } : {}),
+          cells: new Map(),
+        });
       const index = pending.findIndex((r) => r.task === task.task && (r.location ?? '') === (task.location ?? ''));
       const resource = index >= 0 ? pending.splice(index, 1)[0] : undefined;
-      const cell = resource ? { state: 'drifted' as const, anchor: anchors.get(resource), title: resource.changes.map((c) => c.summary).join('; ') } : { state: stateOf(task), title: task.error ?? task.skipReason };
+      const cell = resource
+        ? {
+            state: 'drifted' as const,
+            anchor: anchors.get(resource),
+            title: resource.changes.map((c) => c.summary).join('; '),
+          }
+        : { state: stateOf(task), title: task.error ?? task.skipReason };
       // A task run twice on a host (an included file) keeps its worst state.
       const existing = rows.get(key)!.cells.get(host);
       if (!existing || rank(cell.state) > rank(existing.state)) rows.get(key)!.cells.set(host, cell);
@@ -89,7 +101,8 @@ function buildRows(report: DriftReport, anchors: Map<DriftResource, string>): Ro
   }
   for (const [host, result] of Object.entries(report.hosts)) {
     if (!result.unreachable) continue;
-    for (const row of rows.values()) if (!row.cells.has(host)) row.cells.set(host, { state: 'unverified', title: result.unreachableReason });
+    for (const row of rows.values())
+      if (!row.cells.has(host)) row.cells.set(host, { state: 'unverified', title: result.unreachableReason });
   }
   return [...rows.values()];
 }
@@ -105,14 +118,24 @@ function rank(state: CellState): number {
   return ['absent', 'skipped', 'ok', 'unverifiable', 'unverified', 'failed', 'drifted'].indexOf(state);
 }
 
-const SYMBOL: Record<CellState, string> = { ok: '✓', drifted: '✗ drifted', unverifiable: '?', skipped: '–', failed: '!', unverified: '⊘', absent: '' };
+const SYMBOL: Record<CellState, string> = {
+  ok: '✓',
+  drifted: '✗ drifted',
+  unverifiable: '?',
+  skipped: '–',
+  failed: '!',
+  unverified: '⊘',
+  absent: '',
+};
 
 function renderRow(row: Row, hosts: string[], playbook: string): string {
   const drifted = [...row.cells.values()].some((cell) => cell.state === 'drifted');
   const cells = hosts.map((host) => {
     const cell = row.cells.get(host) ?? { state: 'absent' as const };
     const title = cell.title ? ` title="${h(cell.title)}"` : '';
-    const content = cell.anchor ? `<a href="#${cell.anchor}" data-open="${cell.anchor}">${SYMBOL.drifted}</a>` : SYMBOL[cell.state];
+    const content = cell.anchor
+      ? `<a href="#${cell.anchor}" data-open="${cell.anchor}">${SYMBOL.drifted}</a>`
+      : SYMBOL[cell.state];
     return `<td class="${cell.state}" data-host="${h(host)}"${title}>${content}</td>`;
   });
   const location = row.location ? ` <small>${h(shortLocation(row.location, playbook)!)}</small>` : '';
@@ -122,17 +145,22 @@ function renderRow(row: Row, hosts: string[], playbook: string): string {
 function renderResources(report: DriftReport, anchors: Map<DriftResource, string>): string {
   const resources = report.drift.resources;
   const where = (location: string | undefined) => (location ? ` ${h(shortLocation(location, report.playbook)!)}` : '');
-  if (resources.length === 0) return '<h2>Drifted resources</h2>\n<p class="muted">None: every verified host is as the playbook wants it.</p>';
+  if (resources.length === 0)
+    return '<h2>Drifted resources</h2>\n<p class="muted">None: every verified host is as the playbook wants it.</p>';
   const items = resources.map((resource) => {
     const fresh = report.drift.previousRun === null ? 'first recorded drift run' : 'new since the last run';
-    const age = resource.new ? `<span class="badge new">${fresh}</span>` : `<span class="badge since" title="${h(resource.firstSeen)}">drifted since ${h(describeSince(resource.firstSeen, report.startedAt))}</span>`;
+    const age = resource.new
+      ? `<span class="badge new">${fresh}</span>`
+      : `<span class="badge since" title="${h(resource.firstSeen)}">drifted since ${h(describeSince(resource.firstSeen, report.startedAt))}</span>`;
     const changes = resource.changes
       .map((change) => {
         const fromTo =
           change.from !== undefined || change.to !== undefined
             ? `<p class="fromto">on host <code class="from">${h(change.from ?? '∅')}</code> → wanted <code class="to">${h(change.to ?? '∅')}</code></p>`
             : '';
-        const changeAge = change.new ? '' : ` <small class="muted" title="${h(change.firstSeen)}">(since ${h(formatTime(change.firstSeen))})</small>`;
+        const changeAge = change.new
+          ? ''
+          : ` <small class="muted" title="${h(change.firstSeen)}">(since ${h(formatTime(change.firstSeen))})</small>`;
         return `<div class="change"><div class="summary">${h(change.summary)}${changeAge}</div>${fromTo}${change.diff ? `<pre class="diff">${renderDiffLines(change.diff)}</pre>` : ''}</div>`;
       })
       .join('');
@@ -146,7 +174,16 @@ function renderDiffLines(diff: string): string {
     .replace(/\n$/, '')
     .split('\n')
     .map((line) => {
-      const kind = line.startsWith('+++') || line.startsWith('---') ? '' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+      const kind =
+        line.startsWith('+++') || line.startsWith('---')
+          ? ''
+          : line.startsWith('+')
+            ? 'add'
+            : line.startsWith('-')
+              ? 'del'
+              : line.startsWith('@@')
+                ? 'hunk'
+                : '';
       return kind ? `<span class="${kind}">${h(line)}</span>` : `${h(line)}\n`;
     })
     .join('');

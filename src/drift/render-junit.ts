@@ -48,12 +48,24 @@ function testCasesFor(report: DriftReport, host: string): TestCase[] {
     const name = task.location ? `${task.task} (${task.location})` : task.task;
     const resource = drifted.get(`${task.task}\u0000${task.location ?? ''}`)?.shift();
     if (resource) cases.push({ name, outcome: 'failure', message: driftMessage(resource), body: driftBody(resource) });
-    else if (task.status === 'failed' && !task.ignored && !task.rescued) cases.push({ name, outcome: 'error', message: 'could not be checked', body: task.error ?? 'failed' });
-    else if (task.unverifiable && task.status === 'skipped') cases.push({ name, outcome: 'skipped', message: 'unverifiable: command/shell without creates/removes cannot be checked' });
+    else if (task.status === 'failed' && !task.ignored && !task.rescued)
+      cases.push({ name, outcome: 'error', message: 'could not be checked', body: task.error ?? 'failed' });
+    else if (task.unverifiable && task.status === 'skipped')
+      cases.push({
+        name,
+        outcome: 'skipped',
+        message: 'unverifiable: command/shell without creates/removes cannot be checked',
+      });
     else if (task.status === 'skipped') cases.push({ name, outcome: 'skipped', message: task.skipReason ?? 'skipped' });
     else cases.push({ name, outcome: 'pass' });
   }
-  if (result.unreachable) cases.push({ name: 'reach the host', outcome: 'error', message: 'unreachable: not verified', body: result.unreachableReason ?? 'unreachable' });
+  if (result.unreachable)
+    cases.push({
+      name: 'reach the host',
+      outcome: 'error',
+      message: 'unreachable: not verified',
+      body: result.unreachableReason ?? 'unreachable',
+    });
   return cases;
 }
 
@@ -65,7 +77,10 @@ function driftMessage(resource: DriftResource): string {
 function driftBody(resource: DriftResource): string {
   return resource.changes
     .map((change) => {
-      const fromTo = change.from !== undefined || change.to !== undefined ? `\n  on host: ${change.from ?? '∅'}\n  wanted:  ${change.to ?? '∅'}` : '';
+      const fromTo =
+        change.from !== undefined || change.to !== undefined
+          ? `\n  on host: ${change.from ?? '∅'}\n  wanted:  ${change.to ?? '∅'}`
+          : '';
       return `${change.summary}${fromTo}${change.diff ? `\n${change.diff.replace(/\n$/, '')}` : ''}`;
     })
     .join('\n\n');

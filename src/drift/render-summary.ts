@@ -17,18 +17,30 @@ export function renderDriftSummary(report: DriftReport, style: ChalkInstance): s
       const where = resource.location ? style.gray(` ${shortLocation(resource.location, report.playbook)}`) : '';
       lines.push(`  ~ ${resource.task} [${resource.module}]${where} ${describeAge(resource, report, style)}`);
       for (const change of resource.changes) {
-        const fromTo = change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
+        const fromTo =
+          change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
         lines.push(`    - ${change.summary}${fromTo}`);
         if (change.diff) lines.push(indent(colourDiff(change.diff, style), '      '));
       }
     }
   }
-  for (const { host, reason } of drift.unverified) lines.push(style.red(`${host}: UNVERIFIED (unreachable: ${reason})`));
-  for (const error of drift.errors) lines.push(style.red(`${error.host}: could not check '${error.task}'${error.location ? ` (${shortLocation(error.location, report.playbook)})` : ''}: ${error.error}`));
+  for (const { host, reason } of drift.unverified)
+    lines.push(style.red(`${host}: UNVERIFIED (unreachable: ${reason})`));
+  for (const error of drift.errors)
+    lines.push(
+      style.red(
+        `${error.host}: could not check '${error.task}'${error.location ? ` (${shortLocation(error.location, report.playbook)})` : ''}: ${error.error}`,
+      ),
+    );
   if (drift.unverifiable.length > 0) {
-    lines.push(style.cyan(`unverifiable: ${pluralize(drift.unverifiable.length, 'task')} cannot be checked (command/shell without creates/removes):`));
+    lines.push(
+      style.cyan(
+        `unverifiable: ${pluralize(drift.unverifiable.length, 'task')} cannot be checked (command/shell without creates/removes):`,
+      ),
+    );
     const hostsByTask = new Map<string, string[]>();
-    for (const item of drift.unverifiable) hostsByTask.set(item.task, [...(hostsByTask.get(item.task) ?? []), item.host]);
+    for (const item of drift.unverifiable)
+      hostsByTask.set(item.task, [...(hostsByTask.get(item.task) ?? []), item.host]);
     for (const [task, hosts] of hostsByTask) lines.push(style.cyan(`  ? ${task} (${hosts.join(', ')})`));
   }
   lines.push(finalLine(report, style));
@@ -54,7 +66,8 @@ export function finalLine(report: DriftReport, style: ChalkInstance): string {
 }
 
 function describeAge(resource: DriftResource, report: DriftReport, style: ChalkInstance): string {
-  if (resource.new) return style.magenta(report.drift.previousRun === null ? '(first recorded drift run)' : '(new since the last run)');
+  if (resource.new)
+    return style.magenta(report.drift.previousRun === null ? '(first recorded drift run)' : '(new since the last run)');
   return style.gray(`(drifted since ${describeSince(resource.firstSeen, report.startedAt)})`);
 }
 

@@ -12,7 +12,12 @@ export interface HookResult {
  * the last argument (`sh -c 'COMMAND "$@"' drover-drift REPORT`, so it needs no quoting) and is in
  * $DROVER_DRIFT_REPORT. Its output goes to stderr, keeping stdout for the drift summary.
  */
-export function runDriftHook(command: string, reportPath: string, env: Record<string, string>, timeoutMs: number): Promise<HookResult> {
+export function runDriftHook(
+  command: string,
+  reportPath: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<HookResult> {
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', `${command} "$@"`, 'drover-drift', reportPath], {
       env: { ...process.env, ...env, DROVER_DRIFT_REPORT: reportPath },
@@ -38,7 +43,11 @@ export function runDriftHook(command: string, reportPath: string, env: Record<st
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const error = timedOut ? `did not finish within ${Math.round(timeoutMs / 1000)} s` : signal ? `killed by ${signal}` : undefined;
+      const error = timedOut
+        ? `did not finish within ${Math.round(timeoutMs / 1000)} s`
+        : signal
+          ? `killed by ${signal}`
+          : undefined;
       resolve({ command, exitCode: code, ...(error ? { error } : {}) });
     });
   });

@@ -81,12 +81,18 @@ export function groupChanges(changes: readonly Change[], options: ApplyOptions =
  * one per change plus one per probe.
  * Each change's own stdout, stderr and exit status come back as they would from applyChange.
  */
-export async function applyChanges(conn: Connection, changes: readonly Change[], wanted: ProbeRequest[], options: ApplyOptions = {}): Promise<GroupResult> {
+export async function applyChanges(
+  conn: Connection,
+  changes: readonly Change[],
+  wanted: ProbeRequest[],
+  options: ApplyOptions = {},
+): Promise<GroupResult> {
   if (changes.length === 0) throw new Error('applyChanges needs at least one change');
   const lines = changes.map((change) => changeLine(change, options));
   const probes = carryProbes(lines, wanted);
   const timeoutMs = options.timeoutMs === undefined ? undefined : options.timeoutMs * changes.length;
-  if (changes.length === 1 && probes.length === 0) return { results: [await applyChange(conn, changes[0], options)], answers: new Map() };
+  if (changes.length === 1 && probes.length === 0)
+    return { results: [await applyChange(conn, changes[0], options)], answers: new Map() };
   const nonce = randomBytes(8).toString('hex');
   const marker = (index: number) => `@@drover-change-${nonce}-${index}@@`;
   const script: string[] = [];
@@ -123,7 +129,12 @@ function splitGroupOutput(
     const errAt = stderr.indexOf(`\n${marker(index)}\n`);
     if (!out) {
       // The exec ended inside this change (killed, or the shell itself failed): it gets the rest.
-      results.push({ ...raw, stdout, stderr: errAt === -1 ? stderr : stderr.slice(0, errAt), code: raw.code === 0 ? 1 : raw.code });
+      results.push({
+        ...raw,
+        stdout,
+        stderr: errAt === -1 ? stderr : stderr.slice(0, errAt),
+        code: raw.code === 0 ? 1 : raw.code,
+      });
       return { results, answers: new Map() };
     }
     const code = Number(out[1]);
@@ -135,10 +146,19 @@ function splitGroupOutput(
   return { results, answers: batch ? splitProbeBatch(batch.probes, batch.nonce, stdout) : new Map() };
 }
 
-function changeLine(change: Change, options: ApplyOptions): { line: string; stdin?: ExecOptions['stdin']; become?: BecomeOptions } {
-  const become = change.kind === 'command' && change.user !== undefined ? { ...options.become, user: change.user } : options.become;
+function changeLine(
+  change: Change,
+  options: ApplyOptions,
+): { line: string; stdin?: ExecOptions['stdin']; become?: BecomeOptions } {
+  const become =
+    change.kind === 'command' && change.user !== undefined ? { ...options.become, user: change.user } : options.become;
   // A put of a controller file streams the file: the transport reads it as it sends it.
-  if (change.kind === 'put') return { line: buildPutFileScript(change), stdin: change.source ? { path: change.source.path } : change.content, become };
+  if (change.kind === 'put')
+    return {
+      line: buildPutFileScript(change),
+      stdin: change.source ? { path: change.source.path } : change.content,
+      become,
+    };
   const line = change.cwd === undefined ? change.command : `cd ${quote(dashSafePath(change.cwd))} && ${change.command}`;
   return { line, stdin: change.stdin, become };
 }

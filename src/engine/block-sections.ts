@@ -1,4 +1,4 @@
-import type { BlockNode, TaskTree } from '../playbook/types.js';
+import type { BlockNode, TaskTree } from '../tree/types.js';
 import type { HostState } from './host-state.js';
 import { markRescued } from './host-results.js';
 import { indexLeaves, type PlayRun } from './play-run.js';

@@ -17,7 +17,8 @@ export async function connectHost(ctx: PlayContext, host: HostState): Promise<Co
       // A bad connection variable (ansible_port: abc, an undefined template) is this host's problem, not the run's.
       conn = run.options.connect(host.name, resolveLoginVars(ctx, host));
       await conn.connect();
-      if (run.options.hostLock && !run.options.check && !run.options.drift && conn.hold) host.lock = await takeHostLock(ctx, host.name, conn);
+      if (run.options.hostLock && !run.options.check && !run.options.drift && conn.hold)
+        host.lock = await takeHostLock(ctx, host.name, conn);
     } catch (error) {
       if (error instanceof UnreachableError) throw error;
       throw new UnreachableError(host.name, (error as Error).message, { cause: error });
@@ -31,11 +32,17 @@ export async function connectHost(ctx: PlayContext, host: HostState): Promise<Co
 /** Waits for the host lock, saying once that another run holds it. */
 async function takeHostLock(ctx: PlayContext, host: string, conn: Connection): Promise<HeldSession> {
   const reader = new HostLockReader((pid, holder) =>
-    ctx.run.options.events.warning?.(`${host}: another drover run holds this host's lock (${holder || `shell pid ${pid}`}); waiting for it to finish (--no-host-lock skips the lock)`),
+    ctx.run.options.events.warning?.(
+      `${host}: another drover run holds this host's lock (${holder || `shell pid ${pid}`}); waiting for it to finish (--no-host-lock skips the lock)`,
+    ),
   );
   try {
     return await conn.hold!(buildHostLockScript(undefined, ctx.run.lockToken), (stdout) => reader.feed(stdout));
   } catch (error) {
-    throw new UnreachableError(host, `could not take the host lock on ${host}: ${(error as Error).message} (--no-host-lock skips it)`, { cause: error });
+    throw new UnreachableError(
+      host,
+      `could not take the host lock on ${host}: ${(error as Error).message} (--no-host-lock skips it)`,
+      { cause: error },
+    );
   }
 }

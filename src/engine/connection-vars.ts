@@ -36,12 +36,19 @@ export function resolveLoginVars(ctx: PlayContext, host: HostState): Record<stri
 }
 
 /** Renders one connection variable; a password that comes out of it is registered as a secret. */
-export function renderConnectionVar(host: string, name: string, value: unknown, vars: Record<string, unknown>): unknown {
+export function renderConnectionVar(
+  host: string,
+  name: string,
+  value: unknown,
+  vars: Record<string, unknown>,
+): unknown {
   let rendered: unknown;
   try {
     rendered = renderValue(value, vars);
   } catch (error) {
-    throw new ConnectionVarError(host, name, `host ${host}: cannot resolve ${name}: ${(error as Error).message}`, { cause: error });
+    throw new ConnectionVarError(host, name, `host ${host}: cannot resolve ${name}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (PASSWORD_VAR_NAMES.has(name)) registerSecret(rendered);
   return rendered;

@@ -23,15 +23,35 @@ export const FACTS_SCRIPT = [
 ].join('\n');
 
 const FAMILIES: Record<string, string> = {
-  debian: 'Debian', ubuntu: 'Debian', raspbian: 'Debian', linuxmint: 'Debian',
-  rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat',
-  alpine: 'Alpine', arch: 'Archlinux', sles: 'Suse', suse: 'Suse', opensuse: 'Suse', 'opensuse-leap': 'Suse', 'opensuse-tumbleweed': 'Suse',
+  debian: 'Debian',
+  ubuntu: 'Debian',
+  raspbian: 'Debian',
+  linuxmint: 'Debian',
+  rhel: 'RedHat',
+  centos: 'RedHat',
+  fedora: 'RedHat',
+  rocky: 'RedHat',
+  almalinux: 'RedHat',
+  alpine: 'Alpine',
+  arch: 'Archlinux',
+  sles: 'Suse',
+  suse: 'Suse',
+  opensuse: 'Suse',
+  'opensuse-leap': 'Suse',
+  'opensuse-tumbleweed': 'Suse',
 };
 
 /** Ansible's spelling of ansible_distribution where it is not the os-release ID capitalized. */
 const DISTRIBUTIONS: Record<string, string> = {
-  rhel: 'RedHat', centos: 'CentOS', almalinux: 'AlmaLinux', arch: 'Archlinux', sles: 'SLES',
-  opensuse: 'openSUSE', 'opensuse-leap': 'openSUSE Leap', 'opensuse-tumbleweed': 'openSUSE Tumbleweed', linuxmint: 'Linux Mint',
+  rhel: 'RedHat',
+  centos: 'CentOS',
+  almalinux: 'AlmaLinux',
+  arch: 'Archlinux',
+  sles: 'SLES',
+  opensuse: 'openSUSE',
+  'opensuse-leap': 'openSUSE Leap',
+  'opensuse-tumbleweed': 'openSUSE Tumbleweed',
+  linuxmint: 'Linux Mint',
 };
 
 export function parseFacts(stdout: string): Record<string, unknown> {
@@ -58,7 +78,11 @@ export function parseFacts(stdout: string): Record<string, unknown> {
     ansible_architecture: raw.arch,
     ansible_processor_vcpus: raw.cpus ? Number(raw.cpus) : undefined,
     ansible_memtotal_mb: memMb,
-    ansible_default_ipv4: { address: raw.ipv4_address || undefined, interface: raw.ipv4_interface || undefined, gateway: raw.ipv4_gateway || undefined },
+    ansible_default_ipv4: {
+      address: raw.ipv4_address || undefined,
+      interface: raw.ipv4_interface || undefined,
+      gateway: raw.ipv4_gateway || undefined,
+    },
     ansible_user_id: raw.user,
   };
 }

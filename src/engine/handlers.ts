@@ -8,14 +8,26 @@ import { runTaskOnHost } from './run-task.js';
  * inSlot: the caller already holds a forks slot for this (single) host, so taking another could
  * wait forever (with --forks 1 it would).
  */
-export async function flushHandlers(ctx: PlayRun, candidates: HostState[], options: { inSlot?: boolean } = {}): Promise<void> {
+export async function flushHandlers(
+  ctx: PlayRun,
+  candidates: HostState[],
+  options: { inSlot?: boolean } = {},
+): Promise<void> {
   for (const handler of ctx.play.handlers) {
     const topics = [handler.name ?? '', ...handler.listen];
     const hosts = candidates.filter(
-      (host) => ((host.active && !ctx.fatal) || ((ctx.run.options.forceHandlers || ctx.play.forceHandlers) && !host.unreachable)) && topics.some((t) => host.notified.has(t)),
+      (host) =>
+        ((host.active && !ctx.fatal) ||
+          ((ctx.run.options.forceHandlers || ctx.play.forceHandlers) && !host.unreachable)) &&
+        topics.some((t) => host.notified.has(t)),
     );
     if (hosts.length === 0) continue;
-    announce(ctx, handler, true, hosts.map((h) => h.name));
+    announce(
+      ctx,
+      handler,
+      true,
+      hosts.map((h) => h.name),
+    );
     const runHandler = async (host: HostState) => {
       try {
         const result = await runTaskOnHost(ctx, host, handler, [], true);

@@ -1,6 +1,6 @@
 /** Bookkeeping of what hosts did: results and stats, unreachable and rescued hosts, task headers. */
 import { UnreachableError } from '../connection/types.js';
-import type { TaskNode } from '../playbook/types.js';
+import type { TaskNode } from '../tree/types.js';
 import type { TaskResult } from './events.js';
 import type { HostState } from './host-state.js';
 import type { PlayRun } from './play-run.js';
@@ -27,7 +27,12 @@ export function record(ctx: PlayRun, host: HostState, result: TaskResult, handle
 /** A lost host is UNREACHABLE for the rest of the run; any other error fails the task. */
 export function markUnreachable(ctx: PlayRun, host: HostState, error: unknown, task: string): void {
   if (!(error instanceof UnreachableError)) {
-    record(ctx, host, { task, module: 'engine', status: 'failed', changes: [], error: (error as Error).message }, false);
+    record(
+      ctx,
+      host,
+      { task, module: 'engine', status: 'failed', changes: [], error: (error as Error).message },
+      false,
+    );
     return;
   }
   host.unreachable = true;
@@ -50,5 +55,10 @@ export function announce(ctx: PlayRun, task: TaskNode, handler: boolean, hosts?:
   const key = handler ? -task.id : task.id;
   if (ctx.announced.has(key) && !handler) return;
   ctx.announced.add(key);
-  ctx.run.options.events.taskStart?.({ name: task.name ?? task.module, module: task.module, handler, hosts: hosts ?? ctx.playHosts });
+  ctx.run.options.events.taskStart?.({
+    name: task.name ?? task.module,
+    module: task.module,
+    handler,
+    hosts: hosts ?? ctx.playHosts,
+  });
 }

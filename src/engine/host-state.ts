@@ -1,6 +1,8 @@
 import type { Connection, HeldSession } from '../connection/types.js';
 import type { ProbeOutput } from '../modules/types.js';
+import type { TaskNode } from '../tree/types.js';
 import type { HostStats, TaskResult } from './events.js';
+import type { PreparedOnHost } from './prepare-invocations.js';
 
 /** Everything the engine tracks for one host during a run. */
 export class HostState {
@@ -18,6 +20,8 @@ export class HostState {
   readonly results: TaskResult[] = [];
   /** Probe answers fetched ahead of time in one batch, by invocation key. */
   readonly probeCache = new Map<string, ProbeOutput>();
+  /** Tasks prepared while their probes were batched ahead: the task takes its preparation when it runs. */
+  readonly prepared = new Map<TaskNode, PreparedOnHost>();
   /** Handler names and listen topics notified in the current section. */
   readonly notified = new Set<string>();
   /** Remote execs made for this host (probes, changes, facts). */

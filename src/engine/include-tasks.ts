@@ -6,7 +6,7 @@ import { UnreachableError } from '../connection/types.js';
 import { createLoadContext } from '../playbook/load-context.js';
 import { loadTasksFile, resolveTasksPath } from '../playbook/load-tasks.js';
 import { formatProblem } from '../playbook/errors.js';
-import type { IncludeNode, TaskTree } from '../playbook/types.js';
+import type { IncludeNode, TaskTree } from '../tree/types.js';
 import { evaluateCondition } from '../template/expression.js';
 import { withInertNames } from '../template/inert.js';
 import { renderString, renderValue } from '../template/render.js';
@@ -36,11 +36,21 @@ export async function resolveIncludeRuns(ctx: PlayRun, host: HostState, node: In
   return withTaskContext({ name: includeLabel(node), location: node.location }, async () => {
     if (!evaluateCondition(node.when, vars)) return [];
     const items = node.loop === undefined ? [undefined] : (renderValue(node.loop, vars) as unknown[]);
-    if (!Array.isArray(items)) throw new TaskError(`loop must be a list (${formatLocation(node.location)})`, node.location, 'loop');
+    if (!Array.isArray(items))
+      throw new TaskError(`loop must be a list (${formatLocation(node.location)})`, node.location, 'loop');
     return items.map((item, index) => {
-      const itemVars = node.loop === undefined ? {} : { [node.loopControl.loop_var]: item, ...(node.loopControl.index_var ? { [node.loopControl.index_var]: index } : {}) };
+      const itemVars =
+        node.loop === undefined
+          ? {}
+          : {
+              [node.loopControl.loop_var]: item,
+              ...(node.loopControl.index_var ? { [node.loopControl.index_var]: index } : {}),
+            };
       const file = renderString(node.file, withLoopItem(node, { ...vars, ...itemVars }));
-      return { path: resolveTasksPath(file, { ...node, when: [], vars: withLoopItem(node, { ...node.vars, ...itemVars }) }), itemVars };
+      return {
+        path: resolveTasksPath(file, { ...node, when: [], vars: withLoopItem(node, { ...node.vars, ...itemVars }) }),
+        itemVars,
+      };
     });
   });
 }
@@ -58,5 +68,17 @@ export function loadIncludeRun(ctx: PlayRun, node: IncludeNode, run: IncludeRun)
 /** An include that could not be resolved or loaded fails on the host (or finds it unreachable). */
 export function recordIncludeError(ctx: PlayRun, host: HostState, node: IncludeNode, error: unknown): void {
   if (error instanceof UnreachableError) return markUnreachable(ctx, host, error, includeLabel(node));
-  record(ctx, host, { task: includeLabel(node), module: 'include_tasks', status: 'failed', changes: [], error: (error as Error).message, location: formatLocation(node.location) }, false);
+  record(
+    ctx,
+    host,
+    {
+      task: includeLabel(node),
+      module: 'include_tasks',
+      status: 'failed',
+      changes: [],
+      error: (error as Error).message,
+      location: formatLocation(node.location),
+    },
+    false,
+  );
 }

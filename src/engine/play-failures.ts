@@ -1,4 +1,4 @@
-import type { Play } from '../playbook/types.js';
+import type { Play } from '../tree/types.js';
 import type { HostState } from './host-state.js';
 
 /** Why a play stopped early. After an abort no later batch and no later play runs, as in Ansible. */
@@ -16,14 +16,25 @@ export interface PlayAbort {
  * batch. Inside a block with a rescue (rescuable), failures are the rescue's to handle and do not
  * count; an unreachable host, which no rescue handles, still does.
  */
-export function findFatalFailure(play: Play, batch: HostState[], options: { rescuable?: boolean } = {}): string | undefined {
+export function findFatalFailure(
+  play: Play,
+  batch: HostState[],
+  options: { rescuable?: boolean } = {},
+): string | undefined {
   const failed = options.rescuable ? [] : batch.filter((host) => host.failed);
   const unreachable = batch.filter((host) => host.unreachable);
   if (play.anyErrorsFatal && failed.length + unreachable.length > 0) {
-    const what = [...failed.map((h) => `${h.name} failed`), ...unreachable.map((h) => `${h.name} is unreachable`)].join(', ');
+    const what = [...failed.map((h) => `${h.name} failed`), ...unreachable.map((h) => `${h.name} is unreachable`)].join(
+      ', ',
+    );
     return `${what} and any_errors_fatal is set`;
   }
-  if (!options.rescuable && play.maxFailPercentage !== undefined && batch.length > 0 && (failed.length / batch.length) * 100 > play.maxFailPercentage) {
+  if (
+    !options.rescuable &&
+    play.maxFailPercentage !== undefined &&
+    batch.length > 0 &&
+    (failed.length / batch.length) * 100 > play.maxFailPercentage
+  ) {
     return `${failed.length} of ${batch.length} hosts failed, above max_fail_percentage ${play.maxFailPercentage}`;
   }
   return undefined;

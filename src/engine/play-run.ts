@@ -1,6 +1,6 @@
 /** The state of one play's batch while it runs, and the questions every strategy asks of it. */
 import type pLimit from 'p-limit';
-import type { TaskNode, TaskTree } from '../playbook/types.js';
+import type { TaskNode, TaskTree } from '../tree/types.js';
 import type { HostState } from './host-state.js';
 import { flattenLeaves } from './probe-window.js';
 import type { PlayContext } from './run-context.js';

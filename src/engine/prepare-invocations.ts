@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { BecomeOptions } from '../connection/types.js';
 import type { ModuleDefinition, PrepareContext } from '../modules/types.js';
-import { findLocalFile } from '../playbook/local-files.js';
-import type { TaskNode } from '../playbook/types.js';
-import { validateArgs } from '../playbook/validate-args.js';
+import { findLocalFile } from '../tree/local-files.js';
+import type { TaskNode } from '../tree/types.js';
+import { validateArgs } from '../modules/validate-args.js';
 import { registerSecret } from '../secrets/mask.js';
 import { TemplateSyntaxError, UndefinedVariableError } from '../template/errors.js';
 import { evaluateCondition } from '../template/expression.js';
@@ -29,6 +30,13 @@ export interface PreparedTask {
   looped: boolean;
 }
 
+/** A task's preparation on one host, with the variables and become it was prepared with. */
+export interface PreparedOnHost {
+  vars: Record<string, unknown>;
+  become: BecomeOptions | undefined;
+  prepared: PreparedTask;
+}
+
 /**
  * Evaluates `when`, expands the loop, renders and validates the arguments and runs the module's
  * prepare() for each item. Pure with respect to hosts: it may only read local files.
@@ -45,38 +53,85 @@ export async function prepareInvocations(
     const invocations: Invocation[] = [];
     for (const [index, item] of items.entries()) {
       // Loop items are rendered once, with the loop: they are not rendered again when read.
-      const itemVars = looped ? withInertNames({ ...vars, [task.loopControl.loop_var]: item, ...(task.loopControl.index_var ? { [task.loopControl.index_var]: index } : {}) }, [task.loopControl.loop_var]) : vars;
+      const itemVars = looped
+        ? withInertNames(
+            {
+              ...vars,
+              [task.loopControl.loop_var]: item,
+              ...(task.loopControl.index_var ? { [task.loopControl.index_var]: index } : {}),
+            },
+            [task.loopControl.loop_var],
+          )
+        : vars;
       const label = looped ? describeItem(task, item, itemVars) : undefined;
       if (!evaluateCondition(task.when, itemVars)) {
-        invocations.push({ key: `${task.id}#${index}`, index, item, label, vars: itemVars, args: undefined, skipped: true });
+        invocations.push({
+          key: `${task.id}#${index}`,
+          index,
+          item,
+          label,
+          vars: itemVars,
+          args: undefined,
+          skipped: true,
+        });
         continue;
       }
       const rendered = renderValue(task.args, itemVars) as Record<string, unknown>;
       const { issues, parsed } = validateArgs(module, rendered, 'strict');
       if (issues.length > 0) {
         const issue = issues[0];
-        throw new TaskError(`invalid argument ${module.name}.${issue.field}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`, task.argLocations[issue.field.split('.')[0]] ?? task.location, issue.field);
+        throw new TaskError(
+          `invalid argument ${module.name}.${issue.field}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`,
+          task.argLocations[issue.field.split('.')[0]] ?? task.location,
+          issue.field,
+        );
       }
       for (const name of module.secretArgs ?? []) registerSecret((parsed as Record<string, unknown>)[name]);
-      const args = module.prepare ? await module.prepare(parsed, createPrepareContext(task, itemVars, options)) : parsed;
-      const digest = createHash('sha1').update(JSON.stringify(args) ?? '').digest('hex').slice(0, 12);
-      invocations.push({ key: `${task.id}#${index}#${digest}`, index, item, label, vars: itemVars, args, skipped: false });
+      const args = module.prepare
+        ? await module.prepare(parsed, createPrepareContext(task, itemVars, options))
+        : parsed;
+      const digest = createHash('sha1')
+        .update(JSON.stringify(args) ?? '')
+        .digest('hex')
+        .slice(0, 12);
+      invocations.push({
+        key: `${task.id}#${index}#${digest}`,
+        index,
+        item,
+        label,
+        vars: itemVars,
+        args,
+        skipped: false,
+      });
     }
     return { module, invocations, looped };
   });
 }
 
 /** Turns template and condition errors into TaskErrors naming the task and where it is written. */
-export async function withTaskContext<T>(task: { name?: string; module?: string; location: import('../playbook/source.js').SourceLocation }, fn: () => Promise<T>): Promise<T> {
+export async function withTaskContext<T>(
+  task: { name?: string; module?: string; location: import('../tree/source-location.js').SourceLocation },
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
     return await fn();
   } catch (error) {
     if (error instanceof TaskError) throw error;
     if (error instanceof UndefinedVariableError) {
-      throw new TaskError(`undefined variable '${error.variable}' in task '${task.name ?? task.module}' (${formatLocation(task.location)}); define it (vars, group_vars, -e) or give it a default: {{ ${error.variable} | default('...') }}`, task.location, undefined, { cause: error });
+      throw new TaskError(
+        `undefined variable '${error.variable}' in task '${task.name ?? task.module}' (${formatLocation(task.location)}); define it (vars, group_vars, -e) or give it a default: {{ ${error.variable} | default('...') }}`,
+        task.location,
+        undefined,
+        { cause: error },
+      );
     }
     if (error instanceof TemplateSyntaxError) {
-      throw new TaskError(`${error.message} in task '${task.name ?? task.module}' (${formatLocation(task.location)})`, task.location, undefined, { cause: error });
+      throw new TaskError(
+        `${error.message} in task '${task.name ?? task.module}' (${formatLocation(task.location)})`,
+        task.location,
+        undefined,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -86,7 +141,11 @@ function readLoopItems(task: TaskNode, vars: Record<string, unknown>): unknown[]
   const value = renderValue(task.loop, vars);
   if (Array.isArray(value)) return value;
   if (value === null || value === undefined) return [];
-  throw new TaskError(`loop must be a list, but it is ${typeof value} in task '${task.name ?? task.module}' (${formatLocation(task.location)})`, task.location, 'loop');
+  throw new TaskError(
+    `loop must be a list, but it is ${typeof value} in task '${task.name ?? task.module}' (${formatLocation(task.location)})`,
+    task.location,
+    'loop',
+  );
 }
 
 function describeItem(task: TaskNode, item: unknown, vars: Record<string, unknown>): string {
@@ -94,7 +153,11 @@ function describeItem(task: TaskNode, item: unknown, vars: Record<string, unknow
   return typeof item === 'object' ? JSON.stringify(item) : String(item);
 }
 
-function createPrepareContext(task: TaskNode, vars: Record<string, unknown>, options: { host: string; check: boolean }): PrepareContext {
+function createPrepareContext(
+  task: TaskNode,
+  vars: Record<string, unknown>,
+  options: { host: string; check: boolean },
+): PrepareContext {
   return {
     host: options.host,
     vars,
@@ -104,7 +167,12 @@ function createPrepareContext(task: TaskNode, vars: Record<string, unknown>, opt
       // The same lookup the loader checks literal paths with (playbook/local-files.ts).
       const playbookDir = typeof vars.playbook_dir === 'string' ? vars.playbook_dir : undefined;
       const { found, candidates } = findLocalFile(kind, path, { role: task.role, baseDir: task.baseDir, playbookDir });
-      if (!found) throw new TaskError(`local file not found: ${path} (looked in ${candidates.join(', ')})`, task.argLocations.src ?? task.location, 'src');
+      if (!found)
+        throw new TaskError(
+          `local file not found: ${path} (looked in ${candidates.join(', ')})`,
+          task.argLocations.src ?? task.location,
+          'src',
+        );
       return found;
     },
   };

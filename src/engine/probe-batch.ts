@@ -11,7 +11,12 @@ export interface ProbeRequest {
 /** The batch's script as -vvvv shows it: the probes of no_log tasks left out. */
 export function describeProbeBatch(requests: ProbeRequest[], script: string, nonce: string): string {
   if (!requests.some((request) => request.hidden)) return script;
-  return buildProbeBatch(requests.map((request) => (request.hidden ? { ...request, script: ': probe of a no_log task, not shown' } : request)), nonce).script;
+  return buildProbeBatch(
+    requests.map((request) =>
+      request.hidden ? { ...request, script: ': probe of a no_log task, not shown' } : request,
+    ),
+    nonce,
+  ).script;
 }
 
 /**
@@ -64,7 +69,10 @@ export class ProbeBudget {
  * exec. Each probe runs in its own subshell with stdin closed; its output is framed by markers
  * carrying a random nonce (so no probe output can forge one) and its exit status.
  */
-export function buildProbeBatch(requests: ProbeRequest[], nonce = randomBytes(8).toString('hex')): { script: string; nonce: string } {
+export function buildProbeBatch(
+  requests: ProbeRequest[],
+  nonce = randomBytes(8).toString('hex'),
+): { script: string; nonce: string } {
   const parts = requests.map((request, index) =>
     [
       `printf '%s\\n' '@@drover-begin-${nonce}-${index}@@'`,

@@ -1,5 +1,5 @@
 import type { BecomeOptions } from '../connection/types.js';
-import type { TaskNode, TaskTree } from '../playbook/types.js';
+import type { TaskNode, TaskTree } from '../tree/types.js';
 import { connectHost } from './connect-host.js';
 import type { HostState } from './host-state.js';
 import { prepareInvocations } from './prepare-invocations.js';
@@ -49,7 +49,9 @@ export async function fetchProbes(
   const answers = splitProbeBatch(requests, nonce, result.stdout);
   for (const [answerKey, answer] of answers) host.probeCache.set(answerKey, answer);
   if (!answers.has(requests[0].key)) {
-    throw new Error(`the probe of this task returned no answer (exit ${result.code}): ${result.stderr.trim().slice(0, 500)}`);
+    throw new Error(
+      `the probe of this task returned no answer (exit ${result.code}): ${result.stderr.trim().slice(0, 500)}`,
+    );
   }
 }
 
@@ -92,8 +94,11 @@ export async function collectProbeWindow(
     if (!module.probe) continue;
     try {
       const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, next);
-      if (!sameBecome(resolveBecome(ctx, host.name, next, vars), become)) break;
+      const nextBecome = resolveBecome(ctx, host.name, next, vars);
+      if (!sameBecome(nextBecome, become)) break;
       const prepared = await prepareInvocations(next, module, vars, { host: host.name, check: ctx.run.options.check });
+      // Nothing the window's earlier tasks produce is mentioned by this one (see mentionsAny): the task runs with this.
+      host.prepared.set(next, { vars, become: nextBecome, prepared });
       for (const invocation of prepared.invocations) {
         if (invocation.skipped || host.probeCache.has(invocation.key)) continue;
         const request = { key: invocation.key, script: module.probe(invocation.args), hidden: next.noLog };
@@ -111,7 +116,19 @@ export async function collectProbeWindow(
 /** Conservative dependency check: does the task's text mention any of these variable names? */
 function mentionsAny(task: TaskNode, names: Set<string>): boolean {
   if (names.size === 0) return false;
-  const text = JSON.stringify([task.args, task.when, task.loop, task.vars, task.loopControl.label]);
-  for (const name of names) if (new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text)) return true;
+  const text = JSON.stringify([
+    task.args,
+    task.when,
+    task.loop,
+    task.vars,
+    task.loopControl.label,
+    task.until,
+    task.changedWhen,
+    task.failedWhen,
+    task.become,
+    task.becomeUser,
+  ]);
+  for (const name of names)
+    if (new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text)) return true;
   return false;
 }

@@ -1,6 +1,6 @@
 import { BECOME_VAR_NAMES, parseBoolWord } from '../connection/host-vars.js';
 import type { BecomeOptions } from '../connection/types.js';
-import type { TaskNode } from '../playbook/types.js';
+import type { TaskNode } from '../tree/types.js';
 import { renderString } from '../template/render.js';
 import { renderConnectionVar } from './connection-vars.js';
 import type { PlayContext } from './run-context.js';
@@ -11,7 +11,12 @@ import type { PlayContext } from './run-context.js';
  * vars, extra vars; templates rendered, so a vault variable can hold the password), then -b and
  * --become-user. Without an ansible_become_password the password given with --ask-become-pass applies.
  */
-export function resolveBecome(ctx: PlayContext, host: string, task: TaskNode, vars: Record<string, unknown>): BecomeOptions | undefined {
+export function resolveBecome(
+  ctx: PlayContext,
+  host: string,
+  task: TaskNode,
+  vars: Record<string, unknown>,
+): BecomeOptions | undefined {
   const read = (names: readonly string[]): unknown => {
     for (const name of names) {
       const value = vars[name];
@@ -20,10 +25,14 @@ export function resolveBecome(ctx: PlayContext, host: string, task: TaskNode, va
     return undefined;
   };
   const fromVars = read(BECOME_VAR_NAMES.become);
-  const become = task.become ?? ctx.play.become ?? (fromVars !== undefined ? isTrue(fromVars) : (ctx.run.options.become ?? false));
+  const become =
+    task.become ?? ctx.play.become ?? (fromVars !== undefined ? isTrue(fromVars) : (ctx.run.options.become ?? false));
   if (!become) return undefined;
   const keyword = task.becomeUser ?? ctx.play.becomeUser;
-  const user = keyword !== undefined ? renderString(keyword, vars) : (read(BECOME_VAR_NAMES.user) ?? ctx.run.options.becomeUser ?? 'root');
+  const user =
+    keyword !== undefined
+      ? renderString(keyword, vars)
+      : (read(BECOME_VAR_NAMES.user) ?? ctx.run.options.becomeUser ?? 'root');
   const password = read(BECOME_VAR_NAMES.password) ?? ctx.run.options.becomePassword;
   return { user: String(user), password: password === undefined ? undefined : String(password) };
 }

@@ -1,6 +1,6 @@
 import type { Connection } from '../connection/types.js';
 import type { ModuleDefinition } from '../modules/types.js';
-import type { Play } from '../playbook/types.js';
+import type { Play } from '../tree/types.js';
 import type { EngineEvents } from './events.js';
 import type { HostState } from './host-state.js';
 import type { TaskSelection } from './select-tasks.js';

@@ -1,4 +1,4 @@
-import type { TaskNode } from '../playbook/types.js';
+import type { TaskNode } from '../tree/types.js';
 import { evaluateCondition } from '../template/expression.js';
 import { flushHandlers } from './handlers.js';
 import type { HostState } from './host-state.js';
@@ -10,7 +10,9 @@ import { buildTaskVars } from './task-vars.js';
 
 /** The action a meta task names: `meta: end_play`, or `meta: { action: ... }`. */
 export function metaAction(task: TaskNode): string {
-  return typeof task.args === 'string' ? task.args : String((task.args as Record<string, unknown>).action ?? (task.args as Record<string, unknown>).cmd ?? '');
+  return typeof task.args === 'string'
+    ? task.args
+    : String((task.args as Record<string, unknown>).action ?? (task.args as Record<string, unknown>).cmd ?? '');
 }
 
 /** A meta task on one host: flush_handlers, end_play, end_host, clear_host_errors. */
@@ -22,7 +24,19 @@ export async function runMeta(ctx: PlayRun, host: HostState, task: TaskNode): Pr
     const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, task);
     if (!(await withTaskContext(task, async () => evaluateCondition(task.when, vars)))) return;
   } catch (error) {
-    record(ctx, host, { task: task.name ?? `meta: ${action}`, module: 'meta', status: 'failed', changes: [], error: (error as Error).message, location: formatLocation(task.location) }, false);
+    record(
+      ctx,
+      host,
+      {
+        task: task.name ?? `meta: ${action}`,
+        module: 'meta',
+        status: 'failed',
+        changes: [],
+        error: (error as Error).message,
+        location: formatLocation(task.location),
+      },
+      false,
+    );
     return;
   }
   if (action === 'end_play') ctx.ended = true;

@@ -16,7 +16,12 @@ export function parseArgs<A>(module: ModuleDefinition<A>, raw: unknown): A {
 }
 
 /** Runs a module's probe alone on the host (the engine batches probes; this is the single form). */
-export async function probeModule<A>(conn: Connection, module: ModuleDefinition<A>, args: A, become?: BecomeOptions): Promise<ProbeOutput> {
+export async function probeModule<A>(
+  conn: Connection,
+  module: ModuleDefinition<A>,
+  args: A,
+  become?: BecomeOptions,
+): Promise<ProbeOutput> {
   if (!module.probe) return { stdout: '', code: 0 };
   const result = await conn.exec(module.probe(args), { become });
   return { stdout: result.stdout, code: result.code };

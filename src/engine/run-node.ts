@@ -1,5 +1,5 @@
 /** One node on one host: a task, or (free strategy, included files) a whole block or include. */
-import type { BlockNode, IncludeNode, TaskTree } from '../playbook/types.js';
+import type { BlockNode, IncludeNode, TaskTree } from '../tree/types.js';
 import { runBlockSections } from './block-sections.js';
 import type { HostState } from './host-state.js';
 import { announce, markUnreachable, record } from './host-results.js';
@@ -38,7 +38,8 @@ async function runBlock(ctx: PlayRun, host: HostState, block: BlockNode): Promis
 /** include_tasks on one host (free strategy, or an include inside an included file). */
 async function runInclude(ctx: PlayRun, host: HostState, node: IncludeNode): Promise<void> {
   try {
-    for (const run of await resolveIncludeRuns(ctx, host, node)) await runNodes(ctx, host, loadIncludeRun(ctx, node, run));
+    for (const run of await resolveIncludeRuns(ctx, host, node))
+      await runNodes(ctx, host, loadIncludeRun(ctx, node, run));
   } catch (error) {
     recordIncludeError(ctx, host, node, error);
   }

@@ -1,6 +1,6 @@
 /** One play over its hosts: serial batches, facts, sections under the play's strategy, handler flushes. */
 import pLimit from 'p-limit';
-import type { Play } from '../playbook/types.js';
+import type { Play } from '../tree/types.js';
 import { markInert } from '../template/inert.js';
 import { connectHost } from './connect-host.js';
 import { FACTS_SCRIPT, parseFacts } from './gather-facts.js';
@@ -22,12 +22,31 @@ export async function runPlay(run: RunContext, play: Play, hostNames: string[]):
   const batches = splitSerial(hostNames, play.serial);
   for (const [index, batch] of batches.entries()) {
     if (run.interrupted()) return undefined;
-    const ctx: PlayRun = { run, play, playHosts: batch, announced: new Set(), ended: false, positions: new Map(), endedHosts: new Set(), errorsCleared: 0, limit: pLimit(Math.max(1, run.options.forks)) };
-    await runBatch(ctx, batch.map((name) => run.hosts.get(name)!));
+    const ctx: PlayRun = {
+      run,
+      play,
+      playHosts: batch,
+      announced: new Set(),
+      ended: false,
+      positions: new Map(),
+      endedHosts: new Set(),
+      errorsCleared: 0,
+      limit: pLimit(Math.max(1, run.options.forks)),
+    };
+    await runBatch(
+      ctx,
+      batch.map((name) => run.hosts.get(name)!),
+    );
     // meta: end_play ends the remaining batches too, but not the run.
     if (ctx.ended) return undefined;
     const reason = ctx.fatal ?? findEmptyBatch(batch.map((name) => run.hosts.get(name)!));
-    if (reason) return { reason, fatal: ctx.fatal !== undefined, skippedBatches: batches.length - index - 1, skippedHosts: batches.slice(index + 1).flat() };
+    if (reason)
+      return {
+        reason,
+        fatal: ctx.fatal !== undefined,
+        skippedBatches: batches.length - index - 1,
+        skippedHosts: batches.slice(index + 1).flat(),
+      };
   }
   return undefined;
 }
@@ -66,9 +85,10 @@ export function splitSerial(hosts: string[], serial: Array<number | string>): st
   let step = 0;
   while (index < hosts.length) {
     const spec = serial[Math.min(step, serial.length - 1)];
-    const size = typeof spec === 'string' && spec.endsWith('%')
-      ? Math.max(1, Math.floor((hosts.length * Number(spec.slice(0, -1))) / 100))
-      : Math.max(1, Number(spec));
+    const size =
+      typeof spec === 'string' && spec.endsWith('%')
+        ? Math.max(1, Math.floor((hosts.length * Number(spec.slice(0, -1))) / 100))
+        : Math.max(1, Number(spec));
     batches.push(hosts.slice(index, index + size));
     index += size;
     step++;
@@ -79,7 +99,12 @@ export function splitSerial(hosts: string[], serial: Array<number | string>): st
 async function gatherFacts(ctx: PlayRun, hosts: HostState[]): Promise<void> {
   const pending = hosts.filter((host) => host.facts === undefined);
   if (pending.length === 0) return;
-  ctx.run.options.events.taskStart?.({ name: 'Gathering Facts', module: 'setup', handler: false, hosts: pending.map((h) => h.name) });
+  ctx.run.options.events.taskStart?.({
+    name: 'Gathering Facts',
+    module: 'setup',
+    handler: false,
+    hosts: pending.map((h) => h.name),
+  });
   await Promise.all(
     pending.map((host) =>
       ctx.limit(async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { limitHosts, type Inventory } from '../inventory/index.js';
 import type { ModuleDefinition } from '../modules/types.js';
-import type { Playbook } from '../playbook/types.js';
+import type { Playbook } from '../tree/types.js';
 import { HostState } from './host-state.js';
 import type { RunContext, RunOptions } from './run-context.js';
 import type { PlayAbort } from './play-failures.js';
@@ -44,7 +44,9 @@ export async function runPlaybook(
       if (run.interrupted()) break;
       const selected = inventory.selectHosts(play.hosts).filter((name) => !limited || limited.has(name));
       if (selected.length === 0) {
-        options.events.warning?.(`play '${play.name}': no hosts matched '${play.hosts}'${limited ? ` with --limit ${options.limit}` : ''}`);
+        options.events.warning?.(
+          `play '${play.name}': no hosts matched '${play.hosts}'${limited ? ` with --limit ${options.limit}` : ''}`,
+        );
         continue;
       }
       const newcomers = new Set<string>();
@@ -64,22 +66,27 @@ export async function runPlaybook(
           order.splice(order.indexOf(name), 1);
         }
         const laterPlays = playbook.plays.length - index - 1;
-        if (abort.fatal || abort.skippedBatches > 0 || laterPlays > 0) options.events.warning?.(describeAbort(play.name, abort, laterPlays));
+        if (abort.fatal || abort.skippedBatches > 0 || laterPlays > 0)
+          options.events.warning?.(describeAbort(play.name, abort, laterPlays));
         break;
       }
     }
   } finally {
-    await Promise.all([...run.hosts.values()].map(async (host) => {
-      await host.lock?.release().catch(() => undefined);
-      await host.connection?.close().catch(() => undefined);
-    }));
+    await Promise.all(
+      [...run.hosts.values()].map(async (host) => {
+        await host.lock?.release().catch(() => undefined);
+        await host.connection?.close().catch(() => undefined);
+      }),
+    );
   }
   return { hosts: run.hosts, order, interrupted: run.interrupted() };
 }
 
 function describeAbort(play: string, abort: PlayAbort, laterPlays: number): string {
   const skipped = [
-    abort.skippedBatches > 0 ? `${abort.skippedBatches} later serial batch${abort.skippedBatches === 1 ? '' : 'es'}` : '',
+    abort.skippedBatches > 0
+      ? `${abort.skippedBatches} later serial batch${abort.skippedBatches === 1 ? '' : 'es'}`
+      : '',
     laterPlays > 0 ? `${laterPlays} later play${laterPlays === 1 ? '' : 's'}` : '',
   ].filter(Boolean);
   return `play '${play}': ${abort.reason}: the play is aborted${skipped.length > 0 ? ` (not run: ${skipped.join(', ')})` : ''}`;

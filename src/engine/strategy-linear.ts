@@ -3,7 +3,7 @@
  * block's tasks run on the hosts that have not failed; then its rescue on those that failed in it;
  * then its always on all of them. The hosts that include the same files take their tasks together.
  */
-import type { BlockNode, IncludeNode, TaskTree } from '../playbook/types.js';
+import type { BlockNode, IncludeNode, TaskTree } from '../tree/types.js';
 import { runBlockSections } from './block-sections.js';
 import { flushHandlers } from './handlers.js';
 import type { HostState } from './host-state.js';
@@ -14,7 +14,12 @@ import { metaAction } from './run-meta.js';
 import { runNode } from './run-node.js';
 
 /** One node of a section on these hosts together. rescuable: a rescue of this block or an outer one takes failures over. */
-export async function runLinearNode(ctx: PlayRun, hosts: HostState[], node: TaskTree, rescuable = false): Promise<void> {
+export async function runLinearNode(
+  ctx: PlayRun,
+  hosts: HostState[],
+  node: TaskTree,
+  rescuable = false,
+): Promise<void> {
   const running = hosts.filter((host) => canRun(ctx, host));
   if (running.length === 0) return;
   if (node.kind === 'block') return runLinearBlock(ctx, running, node, rescuable);
@@ -33,7 +38,11 @@ async function runLinearNodes(ctx: PlayRun, hosts: HostState[], nodes: TaskTree[
     if (ctx.ended || ctx.fatal || ctx.run.interrupted()) return;
     await runLinearNode(ctx, hosts, node, rescuable);
     // any_errors_fatal and max_fail_percentage apply after every task, inside blocks too.
-    ctx.fatal ??= findFatalFailure(ctx.play, ctx.playHosts.map((name) => ctx.run.hosts.get(name)!), { rescuable });
+    ctx.fatal ??= findFatalFailure(
+      ctx.play,
+      ctx.playHosts.map((name) => ctx.run.hosts.get(name)!),
+      { rescuable },
+    );
   }
 }
 
@@ -47,7 +56,12 @@ async function runLinearBlock(ctx: PlayRun, hosts: HostState[], block: BlockNode
  * include_tasks: the hosts that include the same files (same items) take their tasks together, as
  * in Ansible; hosts that include other files follow, group by group.
  */
-async function runLinearInclude(ctx: PlayRun, hosts: HostState[], node: IncludeNode, rescuable: boolean): Promise<void> {
+async function runLinearInclude(
+  ctx: PlayRun,
+  hosts: HostState[],
+  node: IncludeNode,
+  rescuable: boolean,
+): Promise<void> {
   const groups = new Map<string, { runs: IncludeRun[]; hosts: HostState[] }>();
   for (const host of hosts) {
     try {

@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../playbook/source.js';
+import type { SourceLocation } from '../tree/source-location.js';
 import { DroverError } from '../errors.js';
 
 /** A task that cannot run on a host (undefined variable, invalid argument after rendering, ...). */

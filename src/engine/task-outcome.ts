@@ -1,6 +1,6 @@
 /** What a task's invocations did, turned into its result and its registered value. */
 import type { ExecResult } from '../connection/types.js';
-import type { TaskNode } from '../playbook/types.js';
+import type { TaskNode } from '../tree/types.js';
 import { evaluateCondition } from '../template/expression.js';
 import { markInert } from '../template/inert.js';
 import type { ReportedChange, TaskResult, TaskStatus } from './events.js';
@@ -22,12 +22,22 @@ export interface ItemOutcome {
 /** changed_when and failed_when, evaluated with the task's own result under its register name. */
 export function evaluateOutcome(task: TaskNode, invocation: Invocation, outcome: ItemOutcome): ItemOutcome {
   if (task.changedWhen === undefined && task.failedWhen === undefined) return outcome;
-  const vars = { ...invocation.vars, ...outcome.registered, ...(task.register ? { [task.register]: outcome.registered } : {}) };
+  const vars = {
+    ...invocation.vars,
+    ...outcome.registered,
+    ...(task.register ? { [task.register]: outcome.registered } : {}),
+  };
   let next = outcome;
   if (task.failedWhen !== undefined) {
     const failed = evaluateCondition(task.failedWhen, vars);
-    if (failed && next.status !== 'failed') next = { ...next, status: 'failed', error: next.error ?? `failed_when condition is true: ${JSON.stringify(task.failedWhen)}` };
-    if (!failed && next.status === 'failed') next = { ...next, status: next.registered.changed ? 'changed' : 'ok', error: undefined };
+    if (failed && next.status !== 'failed')
+      next = {
+        ...next,
+        status: 'failed',
+        error: next.error ?? `failed_when condition is true: ${JSON.stringify(task.failedWhen)}`,
+      };
+    if (!failed && next.status === 'failed')
+      next = { ...next, status: next.registered.changed ? 'changed' : 'ok', error: undefined };
     next.registered = { ...next.registered, failed };
   }
   if (task.changedWhen !== undefined && next.status !== 'failed') {
@@ -46,11 +56,21 @@ export function execFields(result: ExecResult): Record<string, unknown> {
 function commandFields(result: ExecResult): Record<string, unknown> {
   const stdout = result.stdout.replace(/\n$/, '');
   const stderr = result.stderr.replace(/\n$/, '');
-  return { rc: result.code, stdout, stderr, stdout_lines: stdout === '' ? [] : stdout.split('\n'), stderr_lines: stderr === '' ? [] : stderr.split('\n') };
+  return {
+    rc: result.code,
+    stdout,
+    stderr,
+    stdout_lines: stdout === '' ? [] : stdout.split('\n'),
+    stderr_lines: stderr === '' ? [] : stderr.split('\n'),
+  };
 }
 
 /** The task's one result from its invocations' outcomes (a looped task: one per item). */
-export function summarize(base: Omit<TaskResult, 'status' | 'changes'>, outcomes: ItemOutcome[], looped: boolean): TaskResult {
+export function summarize(
+  base: Omit<TaskResult, 'status' | 'changes'>,
+  outcomes: ItemOutcome[],
+  looped: boolean,
+): TaskResult {
   const statuses = outcomes.map((o) => o.status);
   const status: TaskStatus = statuses.includes('failed')
     ? 'failed'
@@ -67,7 +87,13 @@ export function summarize(base: Omit<TaskResult, 'status' | 'changes'>, outcomes
   if (msgs.length > 0 && !looped) result.msg = msgs[0];
   if (status === 'skipped') result.skipReason = outcomes[0]?.skipReason;
   if (looped) {
-    result.items = outcomes.map((o, i) => ({ label: o.label ?? String(i), status: o.status, changes: o.changes, error: o.error, msg: o.msg }));
+    result.items = outcomes.map((o, i) => ({
+      label: o.label ?? String(i),
+      status: o.status,
+      changes: o.changes,
+      error: o.error,
+      msg: o.msg,
+    }));
   }
   return result;
 }
@@ -92,6 +118,8 @@ export function hideOutput(result: TaskResult): TaskResult {
     changes: result.changes.map(() => ({ summary: HIDDEN })),
     ...(result.error !== undefined ? { error: HIDDEN } : {}),
     ...(result.msg !== undefined ? { msg: HIDDEN } : {}),
-    ...(result.items ? { items: result.items.map((item, index) => ({ label: String(index), status: item.status, changes: [] })) } : {}),
+    ...(result.items
+      ? { items: result.items.map((item, index) => ({ label: String(index), status: item.status, changes: [] })) }
+      : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { Inventory } from '../inventory/index.js';
-import type { Play, TaskCommon } from '../playbook/types.js';
+import type { Play, TaskCommon } from '../tree/types.js';
 import { INERT_NAMES, withInertNames } from '../template/inert.js';
 import type { HostState } from './host-state.js';
 
@@ -39,20 +39,23 @@ export function buildTaskVars(
     { vars: host.registered, inert: true },
     { vars: ctx.extraVars, inert: false },
   ];
-  return withInertNames({
-    ...Object.assign({}, ...layers.map((layer) => layer.vars)),
-    inventory_hostname: host.name,
-    inventory_hostname_short: host.name.split('.')[0],
-    groups: ctx.groups,
-    group_names: ctx.inventory.groupsOf(host.name).filter((g) => g !== 'all'),
-    hostvars: hostvarsProxy(ctx),
-    play_hosts: playHosts,
-    ansible_play_hosts: playHosts,
-    ansible_play_batch: playHosts,
-    ansible_check_mode: ctx.check,
-    playbook_dir: ctx.playbookDir,
-    ...(role ? { role_name: role.name, role_path: role.path } : {}),
-  }, inertWinners(layers));
+  return withInertNames(
+    {
+      ...Object.assign({}, ...layers.map((layer) => layer.vars)),
+      inventory_hostname: host.name,
+      inventory_hostname_short: host.name.split('.')[0],
+      groups: ctx.groups,
+      group_names: ctx.inventory.groupsOf(host.name).filter((g) => g !== 'all'),
+      hostvars: hostvarsProxy(ctx),
+      play_hosts: playHosts,
+      ansible_play_hosts: playHosts,
+      ansible_play_batch: playHosts,
+      ansible_check_mode: ctx.check,
+      playbook_dir: ctx.playbookDir,
+      ...(role ? { role_name: role.name, role_path: role.path } : {}),
+    },
+    inertWinners(layers),
+  );
 }
 
 function inertNamesOf(vars: Record<string, unknown>): ReadonlySet<string> {
@@ -60,7 +63,9 @@ function inertNamesOf(vars: Record<string, unknown>): ReadonlySet<string> {
 }
 
 /** The names whose winning layer holds data read from hosts (facts, registered, set_fact, loop items). */
-function inertWinners(layers: Array<{ vars: Record<string, unknown>; inert: boolean | ReadonlySet<string> }>): string[] {
+function inertWinners(
+  layers: Array<{ vars: Record<string, unknown>; inert: boolean | ReadonlySet<string> }>,
+): string[] {
   const winner = new Map<string, boolean>();
   for (const { vars, inert } of layers) {
     for (const name of Object.keys(vars)) winner.set(name, inert === true || (inert !== false && inert.has(name)));
@@ -79,7 +84,10 @@ function hostvarsProxy(ctx: VarsContext): Record<string, unknown> {
     if (!vars) {
       const state = ctx.hosts.get(name);
       const hostData = { ...(state?.facts ?? {}), ...(state?.registered ?? {}), ansible_facts: state?.facts ?? {} };
-      vars = withInertNames({ ...ctx.inventory.hostVars(name), ...hostData, inventory_hostname: name }, Object.keys(hostData));
+      vars = withInertNames(
+        { ...ctx.inventory.hostVars(name), ...hostData, inventory_hostname: name },
+        Object.keys(hostData),
+      );
       cache.set(name, vars);
     }
     return vars;
@@ -89,6 +97,8 @@ function hostvarsProxy(ctx: VarsContext): Record<string, unknown> {
     has: (_target, key) => typeof key === 'string' && ctx.inventory.hasHost(key),
     ownKeys: () => ctx.inventory.hostNames(),
     getOwnPropertyDescriptor: (_target, key) =>
-      typeof key === 'string' && ctx.inventory.hasHost(key) ? { enumerable: true, configurable: true, value: read(key) } : undefined,
+      typeof key === 'string' && ctx.inventory.hasHost(key)
+        ? { enumerable: true, configurable: true, value: read(key) }
+        : undefined,
   });
 }

@@ -14,12 +14,14 @@ export function expandHostRange(pattern: string): string[] {
   const head = pattern.slice(0, open);
   const tail = pattern.slice(close + 1);
   const bounds = pattern.slice(open + 1, close).split(':');
-  if (bounds.length !== 2 && bounds.length !== 3) throw rangeError(pattern, 'a range must be [begin:end] or [begin:end:step]');
+  if (bounds.length !== 2 && bounds.length !== 3)
+    throw rangeError(pattern, 'a range must be [begin:end] or [begin:end:step]');
   const begin = bounds[0] || '0';
   const end = bounds[1];
   const step = bounds.length === 3 ? Number(bounds[2]) : 1;
   if (!end) throw rangeError(pattern, 'the range has no end value');
-  if (!Number.isInteger(step) || step < 1) throw rangeError(pattern, `the step "${bounds[2]}" is not a positive whole number`);
+  if (!Number.isInteger(step) || step < 1)
+    throw rangeError(pattern, `the step "${bounds[2]}" is not a positive whole number`);
   const out: string[] = [];
   for (const item of rangeItems(pattern, begin, end, step)) out.push(...expandHostRange(head + item + tail));
   return out;
@@ -34,10 +36,12 @@ function rangeItems(pattern: string, begin: string, end: string, step: number): 
     for (let i = fromLetter; i <= toLetter; i += step) items.push(LETTERS[i]);
     return items;
   }
-  if (!/^\d+$/.test(begin) || !/^\d+$/.test(end)) throw rangeError(pattern, `"${begin}:${end}" is neither a number range nor a letter range`);
+  if (!/^\d+$/.test(begin) || !/^\d+$/.test(end))
+    throw rangeError(pattern, `"${begin}:${end}" is neither a number range nor a letter range`);
   // A leading zero asks for zero-padded names, so both ends must have the same width.
   const width = begin.length > 1 && begin.startsWith('0') ? begin.length : 0;
-  if (width && end.length !== width) throw rangeError(pattern, 'a zero-padded range needs begin and end of the same width, e.g. [01:10]');
+  if (width && end.length !== width)
+    throw rangeError(pattern, 'a zero-padded range needs begin and end of the same width, e.g. [01:10]');
   const items: string[] = [];
   for (let i = Number(begin); i <= Number(end); i += step) items.push(String(i).padStart(width, '0'));
   return items;

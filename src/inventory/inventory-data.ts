@@ -62,19 +62,25 @@ export class InventoryData {
 
   addChild(parentName: string, childName: string, origin: Origin = {}): void {
     if (childName === 'all') {
-      throw new InventoryError(`group "all" cannot be a child of "${parentName}": every group is already inside "all"`, {
-        ...origin,
-        hint: `remove "all" from the children of "${parentName}"`,
-      });
+      throw new InventoryError(
+        `group "all" cannot be a child of "${parentName}": every group is already inside "all"`,
+        {
+          ...origin,
+          hint: `remove "all" from the children of "${parentName}"`,
+        },
+      );
     }
     const parent = this.addGroup(parentName);
     const child = this.addGroup(childName);
     if (parent.children.includes(childName)) return;
     if (childName === parentName || this.isDescendant(parentName, childName)) {
-      throw new InventoryError(`adding group "${childName}" as a child of "${parentName}" makes a loop: "${parentName}" is already inside "${childName}"`, {
-        ...origin,
-        hint: 'a group may not contain itself, directly or through its children; remove one of the two children entries',
-      });
+      throw new InventoryError(
+        `adding group "${childName}" as a child of "${parentName}" makes a loop: "${parentName}" is already inside "${childName}"`,
+        {
+          ...origin,
+          hint: 'a group may not contain itself, directly or through its children; remove one of the two children entries',
+        },
+      );
     }
     parent.children.push(childName);
     child.parents.push(parentName);
@@ -99,10 +105,13 @@ export class InventoryData {
     if (key === 'ansible_group_priority') {
       const priority = Number(value);
       if (!Number.isInteger(priority)) {
-        throw new InventoryError(`ansible_group_priority of group "${groupName}" must be a whole number, got ${JSON.stringify(value)}`, {
-          ...origin,
-          hint: 'write a number such as ansible_group_priority: 10 (higher wins among groups of the same depth)',
-        });
+        throw new InventoryError(
+          `ansible_group_priority of group "${groupName}" must be a whole number, got ${JSON.stringify(value)}`,
+          {
+            ...origin,
+            hint: 'write a number such as ansible_group_priority: 10 (higher wins among groups of the same depth)',
+          },
+        );
       }
       group.priority = priority;
       return;

@@ -42,7 +42,9 @@ export class InventoryError extends DroverError {
 function formatInventoryProblem(problem: string, details: InventoryErrorDetails): string {
   const { file, line, column, hint, text } = details;
   let where = '';
-  if (file !== undefined) where = line === undefined ? `${file}: ` : column === undefined ? `${file}:${line}: ` : `${file}:${line}:${column}: `;
+  if (file !== undefined)
+    where =
+      line === undefined ? `${file}: ` : column === undefined ? `${file}:${line}: ` : `${file}:${line}:${column}: `;
   const lines = [`${where}${problem}`];
   if (hint) lines.push(`  fix: ${hint}`);
   if (text !== undefined && line !== undefined) lines.push(codeFrame(text, line, column ?? 1));

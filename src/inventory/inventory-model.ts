@@ -87,7 +87,14 @@ export class InventoryModel implements Inventory {
   }
 
   selectHosts(pattern: string): string[] {
-    return selectHosts({ hostNames: () => this.hostNames(), groupNames: () => this.groupNames(), hostsOfGroup: (g) => this.hostsOfGroup(g) }, pattern);
+    return selectHosts(
+      {
+        hostNames: () => this.hostNames(),
+        groupNames: () => this.groupNames(),
+        hostsOfGroup: (g) => this.hostsOfGroup(g),
+      },
+      pattern,
+    );
   }
 
   setHostVar(name: string, key: string, value: unknown): void {
@@ -149,6 +156,8 @@ export class InventoryModel implements Inventory {
   }
 
   private unknownHost(name: string): InventoryError {
-    return new InventoryError(`no host named "${name}" in the inventory`, { hint: 'check the name against `drover inventory -i INVENTORY --graph`' });
+    return new InventoryError(`no host named "${name}" in the inventory`, {
+      hint: 'check the name against `drover inventory -i INVENTORY --graph`',
+    });
   }
 }

@@ -51,7 +51,8 @@ export async function loadInventory(sources: string[]): Promise<Inventory> {
 
 function loadDirectory(dir: string, data: InventoryData): void {
   for (const entry of readdirSync(dir).sort()) {
-    if (entry.startsWith('.') || IGNORED_NAMES.has(entry) || IGNORED_ENDINGS.some((end) => entry.endsWith(end))) continue;
+    if (entry.startsWith('.') || IGNORED_NAMES.has(entry) || IGNORED_ENDINGS.some((end) => entry.endsWith(end)))
+      continue;
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) loadDirectory(path, data);
     else loadFile(path, data);

@@ -28,7 +28,12 @@ export function loadVarsLayer(dir: string, groups: string[], hosts: string[], wa
   };
 }
 
-function loadEntities(base: string, names: string[], kind: 'group' | 'host', warnings: string[]): Map<string, Record<string, unknown>> {
+function loadEntities(
+  base: string,
+  names: string[],
+  kind: 'group' | 'host',
+  warnings: string[],
+): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   if (!isDirectory(base)) return out;
   for (const name of names) {
@@ -44,7 +49,10 @@ function loadEntities(base: string, names: string[], kind: 'group' | 'host', war
     if (entry.startsWith('.') || entry.endsWith('~')) continue;
     const ext = extname(entry);
     const name = VARS_EXTENSIONS.includes(ext) ? entry.slice(0, -ext.length) : entry;
-    if (!known.has(name)) warnings.push(`${join(base, entry)}: no ${kind} named "${name}" in the inventory, so these variables apply to nothing`);
+    if (!known.has(name))
+      warnings.push(
+        `${join(base, entry)}: no ${kind} named "${name}" in the inventory, so these variables apply to nothing`,
+      );
   }
   return out;
 }
@@ -76,10 +84,13 @@ function readVarsFile(file: string): Record<string, unknown> {
   const value = source.value(source.doc.contents);
   if (value === null || value === undefined || value === '') return {};
   if (!isPlainMap(value)) {
-    throw new InventoryError(`a variables file must hold a map of NAME: VALUE, found a ${Array.isArray(value) ? 'list' : typeof value}`, {
-      ...source.at(source.doc.contents),
-      hint: `write variables as "name: value" lines at the top level of ${relative(process.cwd(), file) || file}`,
-    });
+    throw new InventoryError(
+      `a variables file must hold a map of NAME: VALUE, found a ${Array.isArray(value) ? 'list' : typeof value}`,
+      {
+        ...source.at(source.doc.contents),
+        hint: `write variables as "name: value" lines at the top level of ${relative(process.cwd(), file) || file}`,
+      },
+    );
   }
   return value;
 }

@@ -34,9 +34,13 @@ export function parseIniInventory(file: string, text: string, data: InventoryDat
       group = section[1];
       state = section[2] ?? 'hosts';
       if (!['hosts', 'children', 'vars'].includes(state)) {
-        throw new InventoryError(`section [${group}:${state}] has unknown type "${state}"`, { ...origin, hint: `use [${group}], [${group}:children] or [${group}:vars]` });
+        throw new InventoryError(`section [${group}:${state}] has unknown type "${state}"`, {
+          ...origin,
+          hint: `use [${group}], [${group}:children] or [${group}:vars]`,
+        });
       }
-      if (!data.groups.has(group) && state === 'vars' && !pending.has(group)) pending.set(group, { state: 'vars', line: lineNumber, parents: [] });
+      if (!data.groups.has(group) && state === 'vars' && !pending.has(group))
+        pending.set(group, { state: 'vars', line: lineNumber, parents: [] });
       data.addGroup(group);
       const waiting = pending.get(group);
       if (waiting && state !== 'vars') {
@@ -46,7 +50,10 @@ export function parseIniInventory(file: string, text: string, data: InventoryDat
       return;
     }
     if (line.startsWith('[') && line.endsWith(']')) {
-      throw new InventoryError(`invalid section header ${line}`, { ...origin, hint: 'write [group], [group:vars] or [group:children], with no spaces inside the brackets' });
+      throw new InventoryError(`invalid section header ${line}`, {
+        ...origin,
+        hint: 'write [group], [group:vars] or [group:children], with no spaces inside the brackets',
+      });
     }
     if (line === '---' || /^[\w.-]+:(\s|$)/.test(line)) {
       throw new InventoryError(`"${line}" looks like YAML, but this file is read as an INI inventory`, {
@@ -57,12 +64,20 @@ export function parseIniInventory(file: string, text: string, data: InventoryDat
     if (state === 'hosts') parseHostLine(data, group, line, origin);
     else if (state === 'vars') {
       const eq = line.indexOf('=');
-      if (eq === -1) throw new InventoryError(`expected key=value in [${group}:vars], got "${line}"`, { ...origin, hint: 'write one variable per line: name=value' });
+      if (eq === -1)
+        throw new InventoryError(`expected key=value in [${group}:vars], got "${line}"`, {
+          ...origin,
+          hint: 'write one variable per line: name=value',
+        });
       const key = line.slice(0, eq).trim();
       data.setGroupVar(group, key, parseIniValue(line.slice(eq + 1).trim()), origin);
     } else {
       const match = GROUP_NAME.exec(line);
-      if (!match) throw new InventoryError(`expected a group name in [${group}:children], got "${line}"`, { ...origin, hint: 'list one child group name per line' });
+      if (!match)
+        throw new InventoryError(`expected a group name in [${group}:children], got "${line}"`, {
+          ...origin,
+          hint: 'list one child group name per line',
+        });
       const child = match[1];
       if (data.groups.has(child)) data.addChild(group, child, origin);
       else {
@@ -80,10 +95,13 @@ export function parseIniInventory(file: string, text: string, data: InventoryDat
         hint: `declare the group with a [${name}] or [${name}:children] section (it may be empty), or fix the name`,
       });
     }
-    throw new InventoryError(`section [${waiting.parents.at(-1)}:children] names group "${name}", which is not declared`, {
-      ...origin,
-      hint: `add a [${name}] section listing its hosts (it may be empty), or fix the name`,
-    });
+    throw new InventoryError(
+      `section [${waiting.parents.at(-1)}:children] names group "${name}", which is not declared`,
+      {
+        ...origin,
+        hint: `add a [${name}] section listing its hosts (it may be empty), or fix the name`,
+      },
+    );
   }
 }
 
@@ -102,13 +120,20 @@ function parseHostLine(data: InventoryData, group: string, line: string, origin:
   try {
     words = splitHostLine(line);
   } catch (error) {
-    throw new InventoryError(`cannot read host line "${line}": ${(error as Error).message}`, { ...origin, hint: 'close every quote: name="a b"', cause: error });
+    throw new InventoryError(`cannot read host line "${line}": ${(error as Error).message}`, {
+      ...origin,
+      hint: 'close every quote: name="a b"',
+      cause: error,
+    });
   }
   if (words.length === 0) return;
   const [pattern, ...assignments] = words;
   const { name, port } = parseHostAddress(pattern);
   if (pattern.endsWith(':') && port === undefined) {
-    throw new InventoryError(`host "${pattern}" ends in ":" without a port`, { ...origin, hint: 'write host:PORT, or remove the ":"' });
+    throw new InventoryError(`host "${pattern}" ends in ":" without a port`, {
+      ...origin,
+      hint: 'write host:PORT, or remove the ":"',
+    });
   }
   const vars: [string, unknown][] = [];
   for (const word of assignments) {
@@ -125,7 +150,8 @@ function parseHostLine(data: InventoryData, group: string, line: string, origin:
   try {
     names = expandHostRange(name);
   } catch (error) {
-    if (error instanceof InventoryError) throw new InventoryError(error.problem, { ...origin, hint: error.hint, cause: error });
+    if (error instanceof InventoryError)
+      throw new InventoryError(error.problem, { ...origin, hint: error.hint, cause: error });
     throw error;
   }
   for (const host of names) {

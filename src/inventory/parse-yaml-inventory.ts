@@ -21,10 +21,13 @@ export function parseYamlInventory(source: YamlSource, data: InventoryData): voi
   }
   const plugin = root.items.find((pair) => keyOf(pair) === 'plugin');
   if (plugin) {
-    throw new InventoryError(`this is an inventory plugin configuration (plugin: ${String(source.value(plugin.value as YamlNode))}), which drover does not run`, {
-      ...source.at(plugin.key as YamlNode),
-      hint: 'export the plugin\'s result once with `ansible-inventory -i THIS_FILE --list --yaml > hosts.yml` and use that file',
-    });
+    throw new InventoryError(
+      `this is an inventory plugin configuration (plugin: ${String(source.value(plugin.value as YamlNode))}), which drover does not run`,
+      {
+        ...source.at(plugin.key as YamlNode),
+        hint: "export the plugin's result once with `ansible-inventory -i THIS_FILE --list --yaml > hosts.yml` and use that file",
+      },
+    );
   }
   for (const pair of root.items) parseGroup(source, data, keyOf(pair), pair);
 }
@@ -34,15 +37,22 @@ function parseGroup(source: YamlSource, data: InventoryData, name: string, pair:
   data.addGroup(name);
   if (node === null || (isScalar(node) && node.value === null)) return;
   if (!isMap(node)) {
-    data.warnings.push(`${where(source, pair.key)}: skipping "${name}": a group must be a map with hosts, children or vars`);
+    data.warnings.push(
+      `${where(source, pair.key)}: skipping "${name}": a group must be a map with hosts, children or vars`,
+    );
     return;
   }
   for (const item of node.items) {
     const key = keyOf(item);
     let value = source.resolve(item.value);
     if (!SECTIONS.includes(key)) {
-      const hint = value === null || isMap(value) || (isScalar(value) && value.value === null) ? ` (if "${key}" is a host, put it under "hosts:"; if it is a group, under "children:")` : '';
-      data.warnings.push(`${where(source, item.key)}: skipping unexpected key "${key}" in group "${name}": only hosts, children and vars are valid${hint}`);
+      const hint =
+        value === null || isMap(value) || (isScalar(value) && value.value === null)
+          ? ` (if "${key}" is a host, put it under "hosts:"; if it is a group, under "children:")`
+          : '';
+      data.warnings.push(
+        `${where(source, item.key)}: skipping unexpected key "${key}" in group "${name}": only hosts, children and vars are valid${hint}`,
+      );
       continue;
     }
     if (value === null || (isScalar(value) && value.value === null)) continue;
@@ -52,16 +62,31 @@ function parseGroup(source: YamlSource, data: InventoryData, name: string, pair:
       continue;
     }
     if (!isMap(value)) {
-      throw new InventoryError(`"${key}" of group "${name}" must be a map, found a ${isScalar(value) ? typeof value.value : 'list'}`, {
-        ...source.at(value),
-        hint: key === 'vars' ? 'write vars as NAME: VALUE lines' : `write each entry as a key ending in ":" under ${key}:, e.g. "  web1:" (a "- web1" list is not valid)`,
-      });
+      throw new InventoryError(
+        `"${key}" of group "${name}" must be a map, found a ${isScalar(value) ? typeof value.value : 'list'}`,
+        {
+          ...source.at(value),
+          hint:
+            key === 'vars'
+              ? 'write vars as NAME: VALUE lines'
+              : `write each entry as a key ending in ":" under ${key}:, e.g. "  web1:" (a "- web1" list is not valid)`,
+        },
+      );
     }
-    for (const entry of value.items as Pair[]) addSectionEntry(source, data, name, key, keyOf(entry), entry, entry.key as YamlNode);
+    for (const entry of value.items as Pair[])
+      addSectionEntry(source, data, name, key, keyOf(entry), entry, entry.key as YamlNode);
   }
 }
 
-function addSectionEntry(source: YamlSource, data: InventoryData, group: string, section: string, key: string, entry: Pair | null, keyNode: YamlNode | null): void {
+function addSectionEntry(
+  source: YamlSource,
+  data: InventoryData,
+  group: string,
+  section: string,
+  key: string,
+  entry: Pair | null,
+  keyNode: YamlNode | null,
+): void {
   if (section === 'vars') {
     data.setGroupVar(group, key, source.value(source.resolve(entry?.value)), source.at(keyNode));
     return;
@@ -84,7 +109,8 @@ function addSectionEntry(source: YamlSource, data: InventoryData, group: string,
   try {
     names = expandHostRange(name);
   } catch (error) {
-    if (error instanceof InventoryError) throw new InventoryError(error.problem, { ...source.at(keyNode), hint: error.hint, cause: error });
+    if (error instanceof InventoryError)
+      throw new InventoryError(error.problem, { ...source.at(keyNode), hint: error.hint, cause: error });
     throw error;
   }
   for (const host of names) {

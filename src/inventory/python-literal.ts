@@ -18,11 +18,25 @@ export function parseIniValue(text: string): unknown {
 class NotALiteral extends DroverError {}
 
 const DIGITS = String.raw`\d(?:_?\d)*`;
-const INT = new RegExp(String.raw`^(?:0(?:_?0)*|[1-9](?:_?\d)*|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+)$`);
+const INT = new RegExp(
+  String.raw`^(?:0(?:_?0)*|[1-9](?:_?\d)*|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+)$`,
+);
 const EXPONENT = `[eE][+-]?${DIGITS}`;
 // A float needs a point or an exponent: 0644 alone is a SyntaxError in Python 3, so it stays text.
 const FLOAT = new RegExp(`^(?:(?:(?:${DIGITS})?\\.${DIGITS}|${DIGITS}\\.)(?:${EXPONENT})?|${DIGITS}${EXPONENT})$`);
-const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\n': '' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\n': '',
+};
 
 class LiteralParser {
   private pos = 0;
@@ -133,7 +147,11 @@ class LiteralParser {
     const token = this.text.slice(start, this.pos);
     const clean = token.replace(/_/g, '');
     if (INT.test(token)) {
-      const value = /^0[oO]/.test(clean) ? parseInt(clean.slice(2), 8) : /^0[bB]/.test(clean) ? parseInt(clean.slice(2), 2) : Number(clean);
+      const value = /^0[oO]/.test(clean)
+        ? parseInt(clean.slice(2), 8)
+        : /^0[bB]/.test(clean)
+          ? parseInt(clean.slice(2), 2)
+          : Number(clean);
       // Beyond 2^53 a JS number would change the digits; the text keeps them.
       if (!Number.isSafeInteger(value)) throw new NotALiteral();
       return value;

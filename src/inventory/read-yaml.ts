@@ -33,21 +33,30 @@ export interface ReadYamlOptions {
  */
 export function readYaml(file: string, text: string, options: ReadYamlOptions = {}): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: false, customTags: pyyamlTags(file) });
+  const doc = parseDocument(text, {
+    lineCounter,
+    version: '1.1',
+    prettyErrors: false,
+    uniqueKeys: false,
+    customTags: pyyamlTags(file),
+  });
   const error = doc.errors[0];
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const vault = error.message.startsWith(VAULT_ERROR_PREFIX);
-    throw new InventoryError(vault ? error.message.split('\n')[0] : `YAML syntax error: ${error.message.split('\n')[0]}`, {
-      file,
-      line,
-      column: col,
-      text,
-      hint: vault
-        ? 'give the vault password with --vault-password-file FILE or DROVER_VAULT_PASSWORD_FILE (and check it is the one the value was encrypted with)'
-        : 'fix the YAML at this position (indentation, a missing ":" or an unclosed quote are the usual causes)',
-      cause: error,
-    });
+    throw new InventoryError(
+      vault ? error.message.split('\n')[0] : `YAML syntax error: ${error.message.split('\n')[0]}`,
+      {
+        file,
+        line,
+        column: col,
+        text,
+        hint: vault
+          ? 'give the vault password with --vault-password-file FILE or DROVER_VAULT_PASSWORD_FILE (and check it is the one the value was encrypted with)'
+          : 'fix the YAML at this position (indentation, a missing ":" or an unclosed quote are the usual causes)',
+        cause: error,
+      },
+    );
   }
   const source: YamlSource = {
     file,
@@ -66,7 +75,8 @@ export function readYaml(file: string, text: string, options: ReadYamlOptions = 
     },
     resolve(node) {
       let current = node as YamlNode | null;
-      for (let hops = 0; current && isAlias(current) && hops < 100; hops++) current = (current.resolve(doc) as YamlNode | undefined) ?? null;
+      for (let hops = 0; current && isAlias(current) && hops < 100; hops++)
+        current = (current.resolve(doc) as YamlNode | undefined) ?? null;
       return current ?? null;
     },
   };
@@ -94,10 +104,13 @@ export function assertNoDuplicateKeys(source: YamlSource, kind: ReadYamlOptions[
     });
   }
   if (kind === 'inventory' && group !== undefined && section === 'children') {
-    throw new InventoryError(`group "${key}" is listed twice in the children of group "${group}" (also at line ${first})`, {
-      ...details,
-      hint: 'remove one of the two entries and merge what they hold (Ansible would silently keep only the last one)',
-    });
+    throw new InventoryError(
+      `group "${key}" is listed twice in the children of group "${group}" (also at line ${first})`,
+      {
+        ...details,
+        hint: 'remove one of the two entries and merge what they hold (Ansible would silently keep only the last one)',
+      },
+    );
   }
   const where = path.length > 0 ? ` in ${path.join('.')}` : '';
   throw new InventoryError(`duplicate key "${key}"${where} (also at line ${first})`, {

@@ -17,7 +17,9 @@ export const IMPLICIT_LOCALHOST = ['localhost', '127.0.0.1', '::1'];
  * excludes (both applied after every plain term, as Ansible does). The result is in inventory order.
  */
 export function selectHosts(target: PatternTarget, pattern: string): string[] {
-  const terms = splitHostPattern(pattern).flatMap((term) => (term.startsWith('@') ? readLimitFile(term.slice(1)) : [term]));
+  const terms = splitHostPattern(pattern).flatMap((term) =>
+    term.startsWith('@') ? readLimitFile(term.slice(1)) : [term],
+  );
   const plain = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
   const intersect = terms.filter((t) => t.startsWith('&'));
   const exclude = terms.filter((t) => t.startsWith('!'));
@@ -58,10 +60,13 @@ function readLimitFile(file: string): string[] {
       .map((line) => line.trim())
       .filter(Boolean);
   } catch (error) {
-    throw new InventoryError(`cannot read the limit file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: 'give @FILE with one host or pattern per line',
-      cause: error,
-    });
+    throw new InventoryError(
+      `cannot read the limit file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: 'give @FILE with one host or pattern per line',
+        cause: error,
+      },
+    );
   }
 }
 
@@ -81,7 +86,8 @@ function matchTerm(target: PatternTarget, term: string): string[] {
   const groups = target.groupNames().filter(matches);
   for (const group of groups) for (const host of target.hostsOfGroup(group)) found.add(host);
   // Host names are tried when no group matched, or when the term is a glob or a regex.
-  if (groups.length === 0 || /^~|[.?*[]/.test(expr)) for (const host of target.hostNames()) if (matches(host)) found.add(host);
+  if (groups.length === 0 || /^~|[.?*[]/.test(expr))
+    for (const host of target.hostNames()) if (matches(host)) found.add(host);
   if (found.size === 0 && IMPLICIT_LOCALHOST.includes(expr)) found.add(expr);
   const declared = target.hostNames();
   const hosts = declared.filter((h) => found.has(h));

@@ -55,7 +55,8 @@ export async function ensureAptCache(
   recordedPid?: number,
 ): Promise<number> {
   const confDir = join(stateDir, 'conf');
-  if (recordedPid && isProcessAlive(recordedPid) && (await probePort(address, APT_CACHE_PORT, 1000))) return recordedPid;
+  if (recordedPid && isProcessAlive(recordedPid) && (await probePort(address, APT_CACHE_PORT, 1000)))
+    return recordedPid;
   for (const sub of ['conf', 'cache', 'log', 'run']) await mkdir(join(stateDir, sub), { recursive: true });
   await writeFile(join(confDir, 'acng.conf'), renderAptCacheConfig(stateDir, address, mirrors));
   // Without this file apt-cacher-ng sends Debian requests to a public mirror of its own choosing.

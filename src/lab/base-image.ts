@@ -29,7 +29,11 @@ export function baseImagePath(imagesDir: string): string {
  * Returns the cached base image, building it first when absent. The build goes into a temp dir
  * that is renamed into place only when complete, so an interrupted build never leaves half an image.
  */
-export async function ensureBaseImage(imagesDir: string, mirrors: AptMirrors, log: (line: string) => void): Promise<string> {
+export async function ensureBaseImage(
+  imagesDir: string,
+  mirrors: AptMirrors,
+  log: (line: string) => void,
+): Promise<string> {
   const finalPath = baseImagePath(imagesDir);
   if (await pathExists(join(finalPath, 'etc', 'drover-lab-image'))) return finalPath;
   await mkdir(imagesDir, { recursive: true });
@@ -41,7 +45,13 @@ export async function ensureBaseImage(imagesDir: string, mirrors: AptMirrors, lo
   log(`building the base image (Debian bookworm from ${mirrors.debian}); this takes about a minute, once`);
   const started = Date.now();
   try {
-    await runTool('debootstrap', ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, 'bookworm', temp, mirrors.debian]);
+    await runTool('debootstrap', [
+      '--variant=minbase',
+      `--include=${BASE_PACKAGES.join(',')}`,
+      'bookworm',
+      temp,
+      mirrors.debian,
+    ]);
     await finishBaseImage(temp);
     await rm(finalPath, { recursive: true, force: true });
     await rename(temp, finalPath);

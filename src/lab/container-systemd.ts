@@ -10,8 +10,9 @@ export async function findContainerInit(nspawnPid: number): Promise<number | und
 
 /** Runs systemctl inside the container (its mount and PID namespaces), so no ssh is needed; its stdout, or undefined. */
 export async function systemctlInside(init: number, args: string[], timeoutMs = 5000): Promise<string | undefined> {
-  const result = await runTool('nsenter', ['-t', String(init), '-m', '-p', '--', 'systemctl', ...args], { allowFailure: true, timeoutMs }).catch(
-    () => undefined,
-  );
+  const result = await runTool('nsenter', ['-t', String(init), '-m', '-p', '--', 'systemctl', ...args], {
+    allowFailure: true,
+    timeoutMs,
+  }).catch(() => undefined);
   return result?.stdout.trim() || undefined;
 }

@@ -8,7 +8,13 @@ import { isProcessAlive, readCommandLine, waitForExit } from './process.js';
  * overlay, inside its network namespace. --register=no --keep-unit because the controller's PID 1
  * may not be systemd. Returns the nspawn PID; console output goes to the log file.
  */
-export async function startContainer(options: { name: string; base: string; upper: string; netns: string; log: string }): Promise<number> {
+export async function startContainer(options: {
+  name: string;
+  base: string;
+  upper: string;
+  netns: string;
+  log: string;
+}): Promise<number> {
   const { name, base, upper, netns, log } = options;
   await mkdir(upper, { recursive: true });
   const out = await open(log, 'w');
@@ -36,7 +42,9 @@ export async function startContainer(options: { name: string; base: string; uppe
       { detached: true, stdio: ['ignore', out.fd, out.fd] },
     );
     const pid = await new Promise<number>((resolve, reject) => {
-      child.once('error', (error) => reject(new LabError(`could not start systemd-nspawn for ${name}: ${error.message}`, { cause: error })));
+      child.once('error', (error) =>
+        reject(new LabError(`could not start systemd-nspawn for ${name}: ${error.message}`, { cause: error })),
+      );
       child.once('spawn', () => resolve(child.pid!));
     });
     child.unref();

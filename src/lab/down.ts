@@ -3,7 +3,16 @@ import { stopAptCache } from './apt-cache.js';
 import { baseImagePath } from './base-image.js';
 import { stopContainer } from './container.js';
 import { withLabLock } from './lock.js';
-import { isLinkOnBridge, listNetns, NETNS_PREFIX, netnsName, removeHostNetwork, removeLink, resolveBridgeName, vethName } from './network.js';
+import {
+  isLinkOnBridge,
+  listNetns,
+  NETNS_PREFIX,
+  netnsName,
+  removeHostNetwork,
+  removeLink,
+  resolveBridgeName,
+  vethName,
+} from './network.js';
 import { hostPaths, resolveLabPaths, type LabPaths } from './paths.js';
 import { assertRoot } from './preflight.js';
 import { syncRemoteHostsBlock } from './remote-hosts.js';
@@ -54,7 +63,8 @@ export async function labDown(hostNames?: string[], options: { log?: LabLog } = 
       const everyone = remaining.map(({ name, address }) => ({ name, address }));
       await Promise.all(
         remaining.map(async (record) => {
-          if (await probeSsh(record.address, 1000)) await syncRemoteHostsBlock(record, everyone, paths).catch(() => false);
+          if (await probeSsh(record.address, 1000))
+            await syncRemoteHostsBlock(record, everyone, paths).catch(() => false);
         }),
       );
     }
@@ -76,6 +86,7 @@ async function sweepEverything(paths: LabPaths, bridge: string): Promise<void> {
     if (!ns.startsWith(NETNS_PREFIX)) continue;
     const host = ns.slice(NETNS_PREFIX.length);
     const veth = vethName(host);
-    if ((await isLinkOnBridge(veth, bridge)) || (await pathExists(hostPaths(paths, host).dir))) await removeHostNetwork(ns, veth);
+    if ((await isLinkOnBridge(veth, bridge)) || (await pathExists(hostPaths(paths, host).dir)))
+      await removeHostNetwork(ns, veth);
   }
 }

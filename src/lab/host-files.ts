@@ -13,13 +13,16 @@ export function renderLabHostsBlock(hosts: Array<{ name: string; address: string
 }
 
 export function renderEtcHosts(self: string, hosts: Array<{ name: string; address: string }>): string {
-  return [
-    '127.0.0.1\tlocalhost',
-    '::1\tlocalhost ip6-localhost ip6-loopback',
-    'ff02::1\tip6-allnodes',
-    'ff02::2\tip6-allrouters',
-    '',
-  ].join('\n') + renderLabHostsBlock(hosts.some((h) => h.name === self) ? hosts : [...hosts, { name: self, address: '127.0.1.1' }]);
+  return (
+    [
+      '127.0.0.1\tlocalhost',
+      '::1\tlocalhost ip6-localhost ip6-loopback',
+      'ff02::1\tip6-allnodes',
+      'ff02::2\tip6-allrouters',
+      '',
+    ].join('\n') +
+    renderLabHostsBlock(hosts.some((h) => h.name === self) ? hosts : [...hosts, { name: self, address: '127.0.1.1' }])
+  );
 }
 
 /** apt sources for a lab host: the same mirror URIs the machine uses (fetched through the proxy). */
@@ -98,7 +101,11 @@ export async function readLabPublicKey(keyPath: string): Promise<string> {
 }
 
 /** Puts the current lab block into a stopped host's /etc/hosts in its overlay, keeping the rest of the file. */
-export async function replaceHostsBlockInUpper(upper: string, self: string, hosts: Array<{ name: string; address: string }>): Promise<void> {
+export async function replaceHostsBlockInUpper(
+  upper: string,
+  self: string,
+  hosts: Array<{ name: string; address: string }>,
+): Promise<void> {
   const file = join(upper, 'etc', 'hosts');
   const info = await lstat(file).catch(() => undefined);
   if (!info?.isFile()) {

@@ -7,7 +7,12 @@ export function assertLabHostNames(hostNames: string[]): void {
   }
   const seen = new Set<string>();
   for (const name of hostNames) {
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(name) || name.length > 64) {
+    if (
+      !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+        name,
+      ) ||
+      name.length > 64
+    ) {
       throw new LabError(
         `inventory host "${name}" cannot be a lab host: lab containers are named after inventory hosts, so the name must be a hostname (letters, digits, "-" and ".", at most 64 characters)`,
       );

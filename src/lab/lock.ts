@@ -48,8 +48,13 @@ export async function acquireLock(lockFile: string, options: LockOptions): Promi
         continue;
       }
       if (Date.now() - started > waitLimitMs) {
-        const limit = waitLimitMs >= 120_000 ? `${Math.round(waitLimitMs / 60_000)} minutes` : `${Math.round(waitLimitMs / 1000)} s`;
-        throw new LabError(`${options.holder} (pid ${holder}) has held ${lockFile} for over ${limit}; stop it or remove the file`);
+        const limit =
+          waitLimitMs >= 120_000
+            ? `${Math.round(waitLimitMs / 60_000)} minutes`
+            : `${Math.round(waitLimitMs / 1000)} s`;
+        throw new LabError(
+          `${options.holder} (pid ${holder}) has held ${lockFile} for over ${limit}; stop it or remove the file`,
+        );
       }
       if (!announced) options.log(`waiting for ${options.holder} (pid ${holder}) to finish`);
       announced = true;

@@ -10,7 +10,9 @@ export function resolveBridgeName(): string {
   const name = process.env.DROVER_LAB_BRIDGE || DEFAULT_BRIDGE;
   // Linux limits interface names to 15 bytes.
   if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name)) {
-    throw new LabError(`lab bridge name "${name}" is not an interface name (1 to 15 letters, digits, "_", "." or "-"); fix env DROVER_LAB_BRIDGE`);
+    throw new LabError(
+      `lab bridge name "${name}" is not an interface name (1 to 15 letters, digits, "_", "." or "-"); fix env DROVER_LAB_BRIDGE`,
+    );
   }
   return name;
 }
@@ -66,7 +68,8 @@ export async function removeLink(name: string): Promise<void> {
  */
 export function macForAddress(address: string): string {
   const octets = address.split('.').map(Number);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) throw new Error(`not an IPv4 address: ${address}`);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255))
+    throw new Error(`not an IPv4 address: ${address}`);
   return ['02', '64', ...octets.map((o) => o.toString(16).padStart(2, '0'))].join(':');
 }
 
@@ -82,7 +85,20 @@ export async function createHostNetwork(options: {
   const { netns, veth, bridge, address, prefix, gateway } = options;
   await removeHostNetwork(netns, veth);
   await runTool('ip', ['netns', 'add', netns]);
-  await runTool('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', macForAddress(address), 'netns', netns]);
+  await runTool('ip', [
+    'link',
+    'add',
+    veth,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'eth0',
+    'address',
+    macForAddress(address),
+    'netns',
+    netns,
+  ]);
   await runTool('ip', ['link', 'set', veth, 'master', bridge]);
   await runTool('ip', ['link', 'set', veth, 'up']);
   await runTool('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);

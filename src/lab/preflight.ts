@@ -47,5 +47,7 @@ export async function assertHostTools(searchDirs = defaultSearchDirs()): Promise
   if (missing.length === 0) return;
   const names = missing.map((m) => `${m.tool} (package ${m.pkg})`).join(', ');
   const pkgs = [...new Set(missing.map((m) => m.pkg))].join(' ');
-  throw new LabError(`the lab needs host tools that are missing: ${names}. Install them with: apt-get install -y ${pkgs}`);
+  throw new LabError(
+    `the lab needs host tools that are missing: ${names}. Install them with: apt-get install -y ${pkgs}`,
+  );
 }

@@ -22,11 +22,14 @@ export async function settleBoot(host: { name: string; pid: number }): Promise<s
     .filter(Boolean);
   const done: string[] = [];
   for (const unit of failed) {
-    if ((await systemctlInside(init, ['show', '--property=ExecMainStatus', '--value', unit])) !== CGROUP_RACE_STATUS) continue;
+    if ((await systemctlInside(init, ['show', '--property=ExecMainStatus', '--value', unit])) !== CGROUP_RACE_STATUS)
+      continue;
     await systemctlInside(init, ['reset-failed', unit]);
     await systemctlInside(init, ['start', unit], 30_000);
     const now = await systemctlInside(init, ['is-active', unit]);
-    done.push(`${host.name}: ${unit} failed at boot on a cgroup race (status 219); started it again: ${now ?? 'unknown'}`);
+    done.push(
+      `${host.name}: ${unit} failed at boot on a cgroup race (status 219); started it again: ${now ?? 'unknown'}`,
+    );
   }
   return done;
 }

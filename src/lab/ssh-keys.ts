@@ -40,7 +40,10 @@ export async function readHostKey(sshDir: string): Promise<string | undefined> {
 }
 
 /** known_hosts with one line per host, matched by both its inventory name and its address. */
-export async function writeKnownHosts(file: string, entries: Array<{ name: string; address: string; publicKey: string }>): Promise<void> {
+export async function writeKnownHosts(
+  file: string,
+  entries: Array<{ name: string; address: string; publicKey: string }>,
+): Promise<void> {
   const lines = entries.map(({ name, address, publicKey }) => {
     const [type, key] = publicKey.split(/\s+/);
     return `${name},${address} ${type} ${key}`;

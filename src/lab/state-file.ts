@@ -36,9 +36,12 @@ export async function readLabState(file: string): Promise<LabState> {
     const parsed = JSON.parse(text) as LabState;
     return { ...emptyState(), ...parsed, hosts: parsed.hosts ?? {} };
   } catch (error) {
-    throw new LabError(`lab state file ${file} is not valid JSON; remove it after checking \`ip netns list\` for leftover drover-lab-* namespaces`, {
-      cause: error,
-    });
+    throw new LabError(
+      `lab state file ${file} is not valid JSON; remove it after checking \`ip netns list\` for leftover drover-lab-* namespaces`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

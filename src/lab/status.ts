@@ -11,7 +11,12 @@ export async function labStatus(hostNames: string[]): Promise<LabStatus> {
   return statusFromState(state, hostNames, paths.key, paths.knownHosts);
 }
 
-export async function statusFromState(state: LabState, hostNames: string[], key: string, knownHosts: string): Promise<LabStatus> {
+export async function statusFromState(
+  state: LabState,
+  hostNames: string[],
+  key: string,
+  knownHosts: string,
+): Promise<LabStatus> {
   const hosts = await Promise.all(
     hostNames.map(async (name): Promise<LabHost> => {
       const record = state.hosts[name];

@@ -35,7 +35,12 @@ export function parseSubnet(text: string): LabSubnet {
   const hostAddresses: string[] = [];
   // .1 is the bridge; the last address is the broadcast address.
   for (let i = 2; i < Math.min(size - 1, 1024); i++) hostAddresses.push(toDotted(networkAddress + i));
-  return { cidr: `${toDotted(networkAddress)}/${prefix}`, prefix, bridgeAddress: toDotted(networkAddress + 1), hostAddresses };
+  return {
+    cidr: `${toDotted(networkAddress)}/${prefix}`,
+    prefix,
+    bridgeAddress: toDotted(networkAddress + 1),
+    hostAddresses,
+  };
 }
 
 /** The subnet to use: explicit option, then env DROVER_LAB_SUBNET, then the default. */

@@ -8,7 +8,14 @@ import { LabError } from './errors.js';
 import { replaceHostsBlockInUpper, writeHostFiles } from './host-files.js';
 import { assertLabHostNames } from './host-names.js';
 import { withLabLock } from './lock.js';
-import { createHostNetwork, ensureBridge, netnsName, removeHostNetwork, resolveBridgeName, vethName } from './network.js';
+import {
+  createHostNetwork,
+  ensureBridge,
+  netnsName,
+  removeHostNetwork,
+  resolveBridgeName,
+  vethName,
+} from './network.js';
 import { hostPaths, resolveLabPaths, type LabPaths } from './paths.js';
 import { assertHostTools, assertRoot } from './preflight.js';
 import { syncRemoteHostsBlock } from './remote-hosts.js';
@@ -43,7 +50,10 @@ function assignAddresses(state: LabState, hostNames: string[], subnet: LabSubnet
     }
     const preferred = subnet.hostAddresses[index];
     const address = preferred && !used.has(preferred) ? preferred : subnet.hostAddresses.find((a) => !used.has(a));
-    if (!address) throw new LabError(`the lab subnet ${subnet.cidr} has no free address left for ${name}; use a larger one with --subnet`);
+    if (!address)
+      throw new LabError(
+        `the lab subnet ${subnet.cidr} has no free address left for ${name}; use a larger one with --subnet`,
+      );
     used.add(address);
     result.set(name, address);
   });
@@ -66,7 +76,12 @@ async function settleAll(work: Array<Promise<void>>): Promise<void> {
 async function tailOfLog(file: string): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
   // Console output carries colour codes; strip them for the error message.
-  return text.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-12).join('\n');
+  return text
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .trim()
+    .split('\n')
+    .slice(-12)
+    .join('\n');
 }
 
 /**
@@ -84,7 +99,13 @@ export async function labUp(hostNames: string[], options: { subnet?: string; log
   return withLabLock(paths.lockFile, log, () => bringUp(paths, subnet, bridge, hostNames, log));
 }
 
-async function bringUp(paths: LabPaths, subnet: LabSubnet, bridge: string, hostNames: string[], log: LabLog): Promise<LabStatus> {
+async function bringUp(
+  paths: LabPaths,
+  subnet: LabSubnet,
+  bridge: string,
+  hostNames: string[],
+  log: LabLog,
+): Promise<LabStatus> {
   const started = Date.now();
   const state = await readLabState(paths.stateFile);
   const save = stateSaver(paths.stateFile, state);
@@ -120,7 +141,13 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, bridge: string, hostN
   const addresses = assignAddresses(state, hostNames, subnet);
   // Record every host before creating any piece of it, so `lab down` finds partial work.
   for (const name of toStart) {
-    state.hosts[name] = { name, address: addresses.get(name)!, netns: netnsName(name), veth: vethName(name), pid: state.hosts[name]?.pid };
+    state.hosts[name] = {
+      name,
+      address: addresses.get(name)!,
+      netns: netnsName(name),
+      veth: vethName(name),
+      pid: state.hosts[name]?.pid,
+    };
   }
   await save();
 
@@ -143,7 +170,14 @@ async function bringUp(paths: LabPaths, subnet: LabSubnet, bridge: string, hostN
       }
       await rm(files.dir, { recursive: true, force: true });
       await generateHostKey(join(files.upper, 'etc', 'ssh'), name);
-      await writeHostFiles({ upper: files.upper, name, hosts: everyone, labPublicKey, aptProxyAddress: subnet.bridgeAddress, mirrors });
+      await writeHostFiles({
+        upper: files.upper,
+        name,
+        hosts: everyone,
+        labPublicKey,
+        aptProxyAddress: subnet.bridgeAddress,
+        mirrors,
+      });
       await writeFile(files.prepared, `${new Date().toISOString()}\n`);
     }),
   );

@@ -44,5 +44,7 @@ export async function waitForBoot(
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   const seconds = Math.round(timeoutMs / 1000);
-  return sshState ? `sshd did not answer within ${seconds} s (ssh.service is ${sshState})` : `sshd did not answer within ${seconds} s`;
+  return sshState
+    ? `sshd did not answer within ${seconds} s (ssh.service is ${sshState})`
+    : `sshd did not answer within ${seconds} s`;
 }

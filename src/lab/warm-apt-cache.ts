@@ -20,10 +20,16 @@ export async function warmAptCache(
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
     const result = await runTool(
       'ssh',
-      [...labSshArgs(ssh.key, ssh.knownHosts), `root@${host.address}`, `timeout -k 5 ${ATTEMPT_TIMEOUT_S} apt-get update -q`],
+      [
+        ...labSshArgs(ssh.key, ssh.knownHosts),
+        `root@${host.address}`,
+        `timeout -k 5 ${ATTEMPT_TIMEOUT_S} apt-get update -q`,
+      ],
       { allowFailure: true, timeoutMs: (ATTEMPT_TIMEOUT_S + 15) * 1000 },
     );
     if (result.code === 0) return;
-    log(`refreshing the apt cache from ${host.name} failed (attempt ${attempt} of ${ATTEMPTS}, exit ${result.code}); ${attempt < ATTEMPTS ? 'trying again' : 'hosts will fetch the indexes themselves'}`);
+    log(
+      `refreshing the apt cache from ${host.name} failed (attempt ${attempt} of ${ATTEMPTS}, exit ${result.code}); ${attempt < ATTEMPTS ? 'trying again' : 'hosts will fetch the indexes themselves'}`,
+    );
   }
 }

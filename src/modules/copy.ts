@@ -3,7 +3,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
-import { contentFileFields, parseContentFile, planContentFile, probeContentFile, type ContentArgs } from './lib/file-modules/content-module.js';
+import {
+  contentFileFields,
+  parseContentFile,
+  planContentFile,
+  probeContentFile,
+  type ContentArgs,
+} from './lib/file-modules/content-module.js';
 import type { PathState } from './lib/probe/path-probe.js';
 import { decodeText } from './lib/probe/probe-fields.js';
 import { defineModule, type FileSource } from './types.js';
@@ -19,22 +25,35 @@ const schema = z
       .unknown()
       .optional()
       .transform((value) => (value === undefined || typeof value === 'string' ? value : JSON.stringify(value)))
-      .describe('The file\'s content, written exactly as given (a trailing newline only if it is there). Lists and maps are written as JSON.'),
-    src: z.string().min(1).optional().describe('A file on the controller to copy: looked up in the role\'s files/ directory, then relative to the playbook. Directories are not supported.'),
+      .describe(
+        "The file's content, written exactly as given (a trailing newline only if it is there). Lists and maps are written as JSON.",
+      ),
+    src: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A file on the controller to copy: looked up in the role's files/ directory, then relative to the playbook. Directories are not supported.",
+      ),
     ...contentFileFields,
   })
   .superRefine((args, ctx) => {
     if ((args.content === undefined) === (args.src === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of content (the text) or src (a file on the controller)', path: ['content'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of content (the text) or src (a file on the controller)',
+        path: ['content'],
+      });
     }
   });
 
-type Args = z.infer<typeof schema> & ContentArgs & {
-  /** Set by prepare for a binary src: the bytes, base64. */
-  contentBase64?: string;
-  /** Set by prepare for a src over STREAMED_SRC_BYTES: the file, hashed but not read into memory. */
-  source?: FileSource;
-};
+type Args = z.infer<typeof schema> &
+  ContentArgs & {
+    /** Set by prepare for a binary src: the bytes, base64. */
+    contentBase64?: string;
+    /** Set by prepare for a src over STREAMED_SRC_BYTES: the file, hashed but not read into memory. */
+    source?: FileSource;
+  };
 
 /**
  * A src larger than this is never held in memory: prepare hashes it as a stream, the put sends it
@@ -94,21 +113,31 @@ export const module = defineModule<Args, PathState>({
   ].join(' '),
   schema: schema,
   examples: [
-    { title: 'A settings file from inline content', yaml: `- copy:\n    dest: /etc/app/settings.env\n    content: |\n      DATABASE_URL=postgres://app@localhost/app\n      DEBUG=0\n    owner: root\n    group: www-data\n    mode: '0640'` },
-    { title: 'A file shipped with the role', yaml: `- copy:\n    src: supervisor-celery.conf\n    dest: /etc/supervisor/conf.d/celery.conf\n    backup: true` },
+    {
+      title: 'A settings file from inline content',
+      yaml: `- copy:\n    dest: /etc/app/settings.env\n    content: |\n      DATABASE_URL=postgres://app@localhost/app\n      DEBUG=0\n    owner: root\n    group: www-data\n    mode: '0640'`,
+    },
+    {
+      title: 'A file shipped with the role',
+      yaml: `- copy:\n    src: supervisor-celery.conf\n    dest: /etc/supervisor/conf.d/celery.conf\n    backup: true`,
+    },
   ],
   async prepare(args, ctx) {
     if (args.src === undefined) return args;
     const local = resolve(ctx.resolveLocalFile('files', args.src));
     const stat = statSync(local);
     if (stat.isDirectory()) {
-      throw new CopySourceError(`copy: src ${args.src} is a directory; copying directories is not supported, copy each file (loop) instead`);
+      throw new CopySourceError(
+        `copy: src ${args.src} is a directory; copying directories is not supported, copy each file (loop) instead`,
+      );
     }
     const dest = args.dest.endsWith('/') ? `${args.dest}${basename(args.src)}` : args.dest;
     if (stat.size > STREAMED_SRC_BYTES) return { ...args, dest, source: await digestSource(local) };
     const bytes = readFileSync(local);
     const text = decodeText(bytes);
-    return text === undefined ? { ...args, dest, contentBase64: bytes.toString('base64') } : { ...args, dest, content: text };
+    return text === undefined
+      ? { ...args, dest, contentBase64: bytes.toString('base64') }
+      : { ...args, dest, content: text };
   },
   probe(args) {
     return probeContentFile(args.dest);
@@ -117,7 +146,8 @@ export const module = defineModule<Args, PathState>({
     return parseContentFile(output);
   },
   plan(args, current, ctx) {
-    if (args.source !== undefined) return { ...planContentFile(args, { source: args.source }, current, ctx), result: { dest: args.dest } };
+    if (args.source !== undefined)
+      return { ...planContentFile(args, { source: args.source }, current, ctx), result: { dest: args.dest } };
     if (args.content === undefined && args.contentBase64 === undefined) {
       return { changes: [], failed: `copy: src ${args.src} was not read on the controller` };
     }

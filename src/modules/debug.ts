@@ -18,7 +18,10 @@ export const module = defineModule<Args, undefined>({
   schema: schema,
   examples: [
     { title: 'Print a message', yaml: `- debug:\n    msg: "deploying {{ app }} to {{ inventory_hostname }}"` },
-    { title: 'Print a registered result', yaml: `- command: uname -r\n  register: kernel\n- debug:\n    var: kernel.stdout` },
+    {
+      title: 'Print a registered result',
+      yaml: `- command: uname -r\n  register: kernel\n- debug:\n    var: kernel.stdout`,
+    },
   ],
   prepare(args, ctx) {
     if (args.var === undefined) return args;
@@ -27,8 +30,9 @@ export const module = defineModule<Args, undefined>({
   },
   plan(args, _current, ctx) {
     // As in Ansible: below its verbosity the task is skipped, and prints nothing.
-    if (args.verbosity > (ctx.verbosity ?? 0)) return { changes: [], skipReason: `verbosity threshold not met (needs -${'v'.repeat(args.verbosity)})` };
-    const shown = args.var !== undefined ? { [args.var]: args.resolved } : args.msg ?? 'Hello world!';
+    if (args.verbosity > (ctx.verbosity ?? 0))
+      return { changes: [], skipReason: `verbosity threshold not met (needs -${'v'.repeat(args.verbosity)})` };
+    const shown = args.var !== undefined ? { [args.var]: args.resolved } : (args.msg ?? 'Hello world!');
     return { changes: [], result: { msg: typeof shown === 'string' ? shown : JSON.stringify(shown, null, 2) } };
   },
 });

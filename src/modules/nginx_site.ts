@@ -12,27 +12,52 @@ import { boolField, pathField } from './lib/fields/schema-fields.js';
 import { defineModule, type Change, type Plan, type PutChange } from './types.js';
 
 const siteName = z
-  .string({ error: 'name is required: the site\'s file name under sites-available (e.g. app)' })
+  .string({ error: "name is required: the site's file name under sites-available (e.g. app)" })
   .min(1)
-  .refine((value) => !value.includes('/') && value !== '.' && value !== '..' && !value.startsWith('.') && !value.includes('\n'), 'must be a plain file name: no /, no newline, not starting with a dot (nginx does not load dot files from sites-enabled)')
+  .refine(
+    (value) =>
+      !value.includes('/') && value !== '.' && value !== '..' && !value.startsWith('.') && !value.includes('\n'),
+    'must be a plain file name: no /, no newline, not starting with a dot (nginx does not load dot files from sites-enabled)',
+  )
   .describe('The site: its file is SITES_AVAILABLE/NAME and its link SITES_ENABLED/NAME.');
 
 const schema = z
   .strictObject({
     name: siteName,
-    content: z.string().optional().describe('The site\'s configuration (server { ... } blocks), written as given.'),
-    template: z.string().min(1).optional().describe('A mustache template on the controller rendered into the site\'s configuration: looked up in the role\'s templates/ directory, then relative to the playbook.'),
-    state: z.enum(['present', 'absent'], { error: 'must be present or absent' }).default('present').describe('present: the file is written (and linked when enabled). absent: link and file are removed.'),
-    enabled: boolField(true).describe('Link SITES_ENABLED/NAME to the file so nginx serves the site; false removes the link and keeps the file.'),
-    remove_default: boolField(false).describe('Remove SITES_ENABLED/default, the "Welcome to nginx" site Debian enables (its file in sites-available stays).'),
-    validate: boolField(true).describe('Check the whole nginx configuration (`nginx -t`) with the new site in place before it stays; on failure the previous file and link are put back and the task fails.'),
-    reload: boolField(true).describe('Reload nginx (when it runs) after any change, so the new configuration is served.'),
+    content: z.string().optional().describe("The site's configuration (server { ... } blocks), written as given."),
+    template: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A mustache template on the controller rendered into the site's configuration: looked up in the role's templates/ directory, then relative to the playbook.",
+      ),
+    state: z
+      .enum(['present', 'absent'], { error: 'must be present or absent' })
+      .default('present')
+      .describe('present: the file is written (and linked when enabled). absent: link and file are removed.'),
+    enabled: boolField(true).describe(
+      'Link SITES_ENABLED/NAME to the file so nginx serves the site; false removes the link and keeps the file.',
+    ),
+    remove_default: boolField(false).describe(
+      'Remove SITES_ENABLED/default, the "Welcome to nginx" site Debian enables (its file in sites-available stays).',
+    ),
+    validate: boolField(true).describe(
+      'Check the whole nginx configuration (`nginx -t`) with the new site in place before it stays; on failure the previous file and link are put back and the task fails.',
+    ),
+    reload: boolField(true).describe(
+      'Reload nginx (when it runs) after any change, so the new configuration is served.',
+    ),
     sites_available: pathField.default('/etc/nginx/sites-available').describe('Directory of the site files.'),
     sites_enabled: pathField.default('/etc/nginx/sites-enabled').describe('Directory nginx includes (the links).'),
   })
   .superRefine((args, ctx) => {
     if (args.state === 'present' && (args.content === undefined) === (args.template === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of content (the configuration text) or template (a file on the controller)', path: ['content'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of content (the configuration text) or template (a file on the controller)',
+        path: ['content'],
+      });
     }
   });
 
@@ -46,7 +71,11 @@ interface SiteState {
 }
 
 function sitePaths(args: Args) {
-  return { file: join(args.sites_available, args.name), link: join(args.sites_enabled, args.name), defaultSite: join(args.sites_enabled, 'default') };
+  return {
+    file: join(args.sites_available, args.name),
+    link: join(args.sites_enabled, args.name),
+    defaultSite: join(args.sites_enabled, 'default'),
+  };
 }
 
 function describeLink(state: PathState): string {
@@ -57,21 +86,45 @@ function describeLink(state: PathState): string {
 
 function planRemoveDefault(args: Args, current: SiteState, defaultPath: string): Change[] {
   if (!args.remove_default || current.defaultSite.type === 'absent') return [];
-  return [{ kind: 'command', command: `rm -f -- ${quote(defaultPath)}`, summary: `disable the default site (remove ${defaultPath})`, from: describeLink(current.defaultSite), to: 'absent' }];
+  return [
+    {
+      kind: 'command',
+      command: `rm -f -- ${quote(defaultPath)}`,
+      summary: `disable the default site (remove ${defaultPath})`,
+      from: describeLink(current.defaultSite),
+      to: 'absent',
+    },
+  ];
 }
 
 function planPresent(args: Args, current: SiteState, check: boolean): Plan {
   const paths = sitePaths(args);
   const changes: Change[] = planRemoveDefault(args, current, paths.defaultSite);
   const linked = current.link.type === 'link' && current.link.linkTarget === paths.file;
-  if (current.link.type === 'directory') return { changes: [], failed: `${paths.link} is a directory; nginx_site needs that name for the site's link` };
+  if (current.link.type === 'directory')
+    return { changes: [], failed: `${paths.link} is a directory; nginx_site needs that name for the site's link` };
   if (!args.enabled && current.link.type !== 'absent') {
-    changes.push({ kind: 'command', command: `rm -f -- ${quote(paths.link)}`, summary: `disable site ${args.name} (remove ${paths.link})`, from: describeLink(current.link), to: 'absent' });
+    changes.push({
+      kind: 'command',
+      command: `rm -f -- ${quote(paths.link)}`,
+      summary: `disable site ${args.name} (remove ${paths.link})`,
+      from: describeLink(current.link),
+      to: 'absent',
+    });
   }
   const needsLink = args.enabled && !linked;
   // With the link missing, the put's in-place check links it first, so `nginx -t` sees the new site live.
-  const validateInPlace = !args.validate ? undefined : needsLink ? buildEnableScript(paths.file, paths.link, true) : args.enabled ? NGINX_TEST : undefined;
-  const content = planFileContent({ path: paths.file, content: args.content!, mode: '0644' }, current.file, { host: '', check });
+  const validateInPlace = !args.validate
+    ? undefined
+    : needsLink
+      ? buildEnableScript(paths.file, paths.link, true)
+      : args.enabled
+        ? NGINX_TEST
+        : undefined;
+  const content = planFileContent({ path: paths.file, content: args.content!, mode: '0644' }, current.file, {
+    host: '',
+    check,
+  });
   if (content.failed) return content;
   let linkDone = false;
   for (const change of content.changes) {
@@ -107,7 +160,13 @@ function planAbsent(args: Args, current: SiteState): Plan {
   const paths = sitePaths(args);
   const changes: Change[] = planRemoveDefault(args, current, paths.defaultSite);
   if (current.link.type !== 'absent') {
-    changes.push({ kind: 'command', command: `rm -f -- ${quote(paths.link)}`, summary: `disable site ${args.name} (remove ${paths.link})`, from: describeLink(current.link), to: 'absent' });
+    changes.push({
+      kind: 'command',
+      command: `rm -f -- ${quote(paths.link)}`,
+      summary: `disable site ${args.name} (remove ${paths.link})`,
+      from: describeLink(current.link),
+      to: 'absent',
+    });
   }
   if (current.file.type !== 'absent') {
     const before = current.file.content?.toString('utf8');
@@ -125,7 +184,10 @@ function planAbsent(args: Args, current: SiteState): Plan {
 
 export function planNginxSite(args: Args, current: SiteState, check: boolean): Plan {
   if (!current.nginxInstalled && !check) {
-    return { changes: [], failed: 'nginx is not installed on this host; install it in an earlier task (apt: name=nginx-light or nginx)' };
+    return {
+      changes: [],
+      failed: 'nginx is not installed on this host; install it in an earlier task (apt: name=nginx-light or nginx)',
+    };
   }
   const plan = args.state === 'absent' ? planAbsent(args, current) : planPresent(args, current, check);
   if (plan.failed || plan.changes.length === 0) return { ...plan, result: { site: args.name } };
@@ -135,13 +197,14 @@ export function planNginxSite(args: Args, current: SiteState, check: boolean): P
 
 export const module = defineModule<Args, SiteState>({
   name: 'nginx_site',
-  summary: 'An nginx site: its file in sites-available, its link in sites-enabled, checked with nginx -t, nginx reloaded on change.',
+  summary:
+    'An nginx site: its file in sites-available, its link in sites-enabled, checked with nginx -t, nginx reloaded on change.',
   description: [
     'Writes SITES_AVAILABLE/NAME from content or a mustache template (rendered on the controller) atomically, only when it',
     'differs, and links SITES_ENABLED/NAME to it. With validate (the default) the whole configuration is checked with `nginx -t`',
     'while the new file and link are in place; when the check fails, the previous file and link are put back, nginx is not',
-    'reloaded and the task fails with nginx\'s message, so the running configuration never sees a broken site. nginx is',
-    'reloaded once, at the end, and only when something changed. remove_default drops the Debian default site\'s link first',
+    "reloaded and the task fails with nginx's message, so the running configuration never sees a broken site. nginx is",
+    "reloaded once, at the end, and only when something changed. remove_default drops the Debian default site's link first",
     '(so a new default_server does not collide with it).',
   ].join(' '),
   schema: schema,
@@ -166,7 +229,8 @@ export const module = defineModule<Args, SiteState>({
       file: probeContentFile(paths.file),
       link: buildPathProbe(paths.link),
       default: buildPathProbe(paths.defaultSite),
-      nginx: 'if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then echo nginx=yes; else echo nginx=no; fi',
+      nginx:
+        'if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then echo nginx=yes; else echo nginx=no; fi',
     });
   },
   parse(output) {
@@ -179,7 +243,8 @@ export const module = defineModule<Args, SiteState>({
     };
   },
   plan(args, current, ctx) {
-    if (args.state === 'present' && args.content === undefined) return { changes: [], failed: `nginx_site: template ${args.template} was not rendered on the controller` };
+    if (args.state === 'present' && args.content === undefined)
+      return { changes: [], failed: `nginx_site: template ${args.template} was not rendered on the controller` };
     return planNginxSite(args, current, ctx.check);
   },
 });

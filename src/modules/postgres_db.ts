@@ -1,26 +1,84 @@
 import { z } from 'zod';
-import { parseSettingEntries, settingKey, settingsField, storedSettingText, type SettingValue } from './postgres/settings.js';
-import { buildPsqlProbe, decodeHex, describeUnavailable, hexOf, hexText, parsePsqlProbe, pgConnectionFields, pgNameField, psqlChange, quoteIdent, quoteLiteral, type PgProbe } from './postgres/sql.js';
+import {
+  parseSettingEntries,
+  settingKey,
+  settingsField,
+  storedSettingText,
+  type SettingValue,
+} from './postgres/settings.js';
+import {
+  buildPsqlProbe,
+  decodeHex,
+  describeUnavailable,
+  hexOf,
+  hexText,
+  parsePsqlProbe,
+  pgConnectionFields,
+  pgNameField,
+  psqlChange,
+  quoteIdent,
+  quoteLiteral,
+  type PgProbe,
+} from './postgres/sql.js';
 import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
-const localeField = z.string().min(1).regex(/^[^\0'\n]+$/, 'must be a locale name such as C.UTF-8 or en_US.UTF-8');
+const localeField = z
+  .string()
+  .min(1)
+  .regex(/^[^\0'\n]+$/, 'must be a locale name such as C.UTF-8 or en_US.UTF-8');
 
 const schema = z
   .object({
-    name: pgNameField('database').optional().describe('Name of the database (required; alias: db). Any text: quoted for SQL.'),
+    name: pgNameField('database')
+      .optional()
+      .describe('Name of the database (required; alias: db). Any text: quoted for SQL.'),
     db: pgNameField('database').optional().describe('Alias of name.'),
-    owner: pgNameField('role').optional().describe('Role that owns the database (created with postgres_user first). Omitted: the creating user at creation, then left as it is.'),
-    encoding: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be an encoding name such as UTF8').optional().describe('Character encoding, e.g. UTF8. Set at creation only: a different encoding on an existing database fails the task (PostgreSQL cannot convert it).'),
-    lc_collate: localeField.optional().describe('Collation order (LC_COLLATE) at creation, e.g. en_US.UTF-8. Checked like encoding.'),
-    lc_ctype: localeField.optional().describe('Character classification (LC_CTYPE) at creation. Checked like encoding.'),
-    template: pgNameField('template database').optional().describe('Template to copy at creation (template1 when omitted). Use template0 for an encoding or locale other than template1\'s.'),
+    owner: pgNameField('role')
+      .optional()
+      .describe(
+        'Role that owns the database (created with postgres_user first). Omitted: the creating user at creation, then left as it is.',
+      ),
+    encoding: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be an encoding name such as UTF8')
+      .optional()
+      .describe(
+        'Character encoding, e.g. UTF8. Set at creation only: a different encoding on an existing database fails the task (PostgreSQL cannot convert it).',
+      ),
+    lc_collate: localeField
+      .optional()
+      .describe('Collation order (LC_COLLATE) at creation, e.g. en_US.UTF-8. Checked like encoding.'),
+    lc_ctype: localeField
+      .optional()
+      .describe('Character classification (LC_CTYPE) at creation. Checked like encoding.'),
+    template: pgNameField('template database')
+      .optional()
+      .describe(
+        "Template to copy at creation (template1 when omitted). Use template0 for an encoding or locale other than template1's.",
+      ),
     conn_limit: z
-      .union([z.number().int().min(-1), z.string().regex(/^\s*-?\d+\s*$/).transform((v) => Number(v.trim()))], { error: 'must be a whole number (-1 for no limit)' })
+      .union(
+        [
+          z.number().int().min(-1),
+          z
+            .string()
+            .regex(/^\s*-?\d+\s*$/)
+            .transform((v) => Number(v.trim())),
+        ],
+        { error: 'must be a whole number (-1 for no limit)' },
+      )
       .optional()
       .describe('Maximum concurrent connections to the database; -1 is no limit.'),
-    settings: settingsField.describe('Per-database parameter defaults (ALTER DATABASE ... SET), e.g. timezone: UTC. Parameters not listed are left as they are. A list sets a list parameter (search_path: [$user, public]).'),
-    state: z.enum(['present', 'absent'], { error: 'must be present or absent' }).default('present').describe('present: the database exists as described. absent: it is dropped (PostgreSQL refuses while sessions are connected to it).'),
+    settings: settingsField.describe(
+      'Per-database parameter defaults (ALTER DATABASE ... SET), e.g. timezone: UTC. Parameters not listed are left as they are. A list sets a list parameter (search_path: [$user, public]).',
+    ),
+    state: z
+      .enum(['present', 'absent'], { error: 'must be present or absent' })
+      .default('present')
+      .describe(
+        'present: the database exists as described. absent: it is dropped (PostgreSQL refuses while sessions are connected to it).',
+      ),
     ...pgConnectionFields,
   })
   .superRefine((args, ctx) => {
@@ -59,7 +117,14 @@ export function parseDatabaseState(stdout: string): DatabaseState {
   const entries = probe.rows.filter((r) => r.startsWith('setting|')).map((r) => decodeHex(r.slice(8)));
   return {
     probe,
-    database: { owner: decodeHex(owner), encoding, collate: decodeHex(collate), ctype: decodeHex(ctype), connLimit: Number(connLimit), settings: parseSettingEntries(entries) },
+    database: {
+      owner: decodeHex(owner),
+      encoding,
+      collate: decodeHex(collate),
+      ctype: decodeHex(ctype),
+      connLimit: Number(connLimit),
+      settings: parseSettingEntries(entries),
+    },
   };
 }
 
@@ -84,7 +149,7 @@ export const module = defineModule<Args, DatabaseState>({
   summary: 'A PostgreSQL database with its owner, encoding, locale and per-database settings.',
   description: [
     'Creates or drops a database and keeps its owner, connection limit and per-database settings (ALTER DATABASE ... SET',
-    'timezone TO \'UTC\', as the guides do by hand) as described. The probe reads pg_database and pg_db_role_setting through',
+    "timezone TO 'UTC', as the guides do by hand) as described. The probe reads pg_database and pg_db_role_setting through",
     'psql as login_user, so only what differs is changed, each difference a change of its own with from/to (e.g. "set',
     'timezone of database shop: (unset) → UTC"). Encoding and locale cannot change after creation: a mismatch fails the task',
     'with what was found. SQL goes to psql on stdin; names are quoted as SQL identifiers and values as literals.',
@@ -92,10 +157,13 @@ export const module = defineModule<Args, DatabaseState>({
   schema: schema,
   examples: [
     {
-      title: 'The application\'s database, owned by its role, with the guide\'s settings',
+      title: "The application's database, owned by its role, with the guide's settings",
       yaml: `- postgres_db:\n    name: shop\n    owner: shop\n    encoding: UTF8\n    settings:\n      timezone: UTC\n      default_transaction_isolation: read committed\n      client_encoding: UTF8`,
     },
-    { title: 'A database with another locale, copied from template0', yaml: `- postgres_db:\n    name: shop_de\n    template: template0\n    encoding: UTF8\n    lc_collate: de_DE.UTF-8\n    lc_ctype: de_DE.UTF-8` },
+    {
+      title: 'A database with another locale, copied from template0',
+      yaml: `- postgres_db:\n    name: shop_de\n    template: template0\n    encoding: UTF8\n    lc_collate: de_DE.UTF-8\n    lc_ctype: de_DE.UTF-8`,
+    },
     { title: 'Drop a database', yaml: `- postgres_db:\n    name: shop_staging\n    state: absent` },
   ],
   probe(args) {
@@ -109,7 +177,16 @@ export const module = defineModule<Args, DatabaseState>({
     if (unavailable && !ctx.check) return { changes: [], failed: describeUnavailable(current.probe, ctx.host) };
     if (args.state === 'absent') {
       if (!current.database) return { changes: [] };
-      return { changes: [{ ...psqlChange(args, [`DROP DATABASE ${quoteIdent(args.name)};`]), summary: `drop database ${args.name}`, from: 'present', to: 'absent' }] };
+      return {
+        changes: [
+          {
+            ...psqlChange(args, [`DROP DATABASE ${quoteIdent(args.name)};`]),
+            summary: `drop database ${args.name}`,
+            from: 'present',
+            to: 'absent',
+          },
+        ],
+      };
     }
     if (!current.database) {
       const note = unavailable ? ` (${describeUnavailable(current.probe, ctx.host).split(':')[0]})` : '';
@@ -137,8 +214,13 @@ function planCreate(args: Args, note: string): Plan {
   const described = given.map(([, , words]) => words);
   const settings = Object.entries(args.settings);
   // CREATE DATABASE cannot run inside a transaction block; psql sends each statement on its own.
-  const statements = [`CREATE DATABASE ${name}${options.length ? ` WITH ${options.join(' ')}` : ''};`, ...settings.map(([key, value]) => settingStatement(args.name, key, value))];
-  const settingText = settings.length ? `, settings ${settings.map(([key, value]) => `${key}=${storedSettingText(value)}`).join(', ')}` : '';
+  const statements = [
+    `CREATE DATABASE ${name}${options.length ? ` WITH ${options.join(' ')}` : ''};`,
+    ...settings.map(([key, value]) => settingStatement(args.name, key, value)),
+  ];
+  const settingText = settings.length
+    ? `, settings ${settings.map(([key, value]) => `${key}=${storedSettingText(value)}`).join(', ')}`
+    : '';
   return {
     changes: [
       {
@@ -169,7 +251,12 @@ function planAlter(args: Args, db: NonNullable<DatabaseState['database']>): Chan
   const changes: Change[] = [];
   const name = quoteIdent(args.name);
   if (args.owner !== undefined && args.owner !== db.owner) {
-    changes.push({ ...psqlChange(args, [`ALTER DATABASE ${name} OWNER TO ${quoteIdent(args.owner)};`]), summary: `set owner of database ${args.name}: ${db.owner} → ${args.owner}`, from: db.owner, to: args.owner });
+    changes.push({
+      ...psqlChange(args, [`ALTER DATABASE ${name} OWNER TO ${quoteIdent(args.owner)};`]),
+      summary: `set owner of database ${args.name}: ${db.owner} → ${args.owner}`,
+      from: db.owner,
+      to: args.owner,
+    });
   }
   if (args.conn_limit !== undefined && args.conn_limit !== db.connLimit) {
     changes.push({

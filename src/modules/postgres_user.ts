@@ -1,32 +1,78 @@
 import { z } from 'zod';
 import { buildPasswordSql, describePassword } from './postgres/password-sql.js';
 import { verifyPostgresPassword } from './postgres/password.js';
-import { ATTRIBUTE_NAMES, ROLE_ATTRIBUTES, attributeWord, roleAttributesField, type RoleAttribute, type RoleAttributes } from './postgres/role-attributes.js';
-import { buildPsqlProbe, describeUnavailable, hexText, parsePsqlProbe, pgConnectionFields, pgNameField, psqlChange, quoteIdent, type PgProbe } from './postgres/sql.js';
+import {
+  ATTRIBUTE_NAMES,
+  ROLE_ATTRIBUTES,
+  attributeWord,
+  roleAttributesField,
+  type RoleAttribute,
+  type RoleAttributes,
+} from './postgres/role-attributes.js';
+import {
+  buildPsqlProbe,
+  describeUnavailable,
+  hexText,
+  parsePsqlProbe,
+  pgConnectionFields,
+  pgNameField,
+  psqlChange,
+  quoteIdent,
+  type PgProbe,
+} from './postgres/sql.js';
 import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const schema = z
   .object({
-    name: pgNameField('role').optional().describe('Name of the role (required; alias: user). Any text: quotes, spaces and $ are quoted for SQL.'),
+    name: pgNameField('role')
+      .optional()
+      .describe('Name of the role (required; alias: user). Any text: quotes, spaces and $ are quoted for SQL.'),
     user: pgNameField('role').optional().describe('Alias of name.'),
     password: z
       .string({ error: 'must be a string (quote numbers in YAML)' })
       .refine((p) => !p.includes('\0'), 'must not contain a NUL byte')
       .optional()
-      .describe('Password of the role. Compared with the stored SCRAM-SHA-256 (or md5) verifier, so an unchanged password is not a change. Sent as a SCRAM verifier (ASCII passwords) or on psql\'s stdin, never on a command line. An empty string removes the password. Omitted: the password is left as it is.'),
-    attributes: roleAttributesField.optional().describe('Role attributes: a list or a comma-separated string of LOGIN, SUPERUSER, CREATEDB, CREATEROLE, REPLICATION, INHERIT, BYPASSRLS and their NO forms (NOSUPERUSER). Only the attributes named are managed. A new role gets LOGIN unless NOLOGIN is given. Alias: role_attr_flags.'),
-    role_attr_flags: roleAttributesField.optional().describe('Alias of attributes (Ansible\'s name), e.g. "CREATEDB,NOSUPERUSER".'),
+      .describe(
+        "Password of the role. Compared with the stored SCRAM-SHA-256 (or md5) verifier, so an unchanged password is not a change. Sent as a SCRAM verifier (ASCII passwords) or on psql's stdin, never on a command line. An empty string removes the password. Omitted: the password is left as it is.",
+      ),
+    attributes: roleAttributesField
+      .optional()
+      .describe(
+        'Role attributes: a list or a comma-separated string of LOGIN, SUPERUSER, CREATEDB, CREATEROLE, REPLICATION, INHERIT, BYPASSRLS and their NO forms (NOSUPERUSER). Only the attributes named are managed. A new role gets LOGIN unless NOLOGIN is given. Alias: role_attr_flags.',
+      ),
+    role_attr_flags: roleAttributesField
+      .optional()
+      .describe('Alias of attributes (Ansible\'s name), e.g. "CREATEDB,NOSUPERUSER".'),
     conn_limit: z
-      .union([z.number().int().min(-1), z.string().regex(/^\s*-?\d+\s*$/).transform((v) => Number(v.trim()))], { error: 'must be a whole number (-1 for no limit)' })
+      .union(
+        [
+          z.number().int().min(-1),
+          z
+            .string()
+            .regex(/^\s*-?\d+\s*$/)
+            .transform((v) => Number(v.trim())),
+        ],
+        { error: 'must be a whole number (-1 for no limit)' },
+      )
       .optional()
       .describe('Maximum concurrent connections of the role; -1 is no limit. Omitted: left as it is.'),
-    state: z.enum(['present', 'absent'], { error: 'must be present or absent' }).default('present').describe('present: the role exists as described. absent: the role is dropped (PostgreSQL refuses while it owns objects or holds privileges: reassign or drop them first).'),
+    state: z
+      .enum(['present', 'absent'], { error: 'must be present or absent' })
+      .default('present')
+      .describe(
+        'present: the role exists as described. absent: the role is dropped (PostgreSQL refuses while it owns objects or holds privileges: reassign or drop them first).',
+      ),
     ...pgConnectionFields,
   })
   .superRefine((args, ctx) => {
     checkNameAliases(args, ['user'], 'role', ctx);
-    if (args.attributes !== undefined && args.role_attr_flags !== undefined) ctx.addIssue({ code: 'custom', message: 'give attributes once: attributes and role_attr_flags are the same parameter', path: ['role_attr_flags'] });
+    if (args.attributes !== undefined && args.role_attr_flags !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give attributes once: attributes and role_attr_flags are the same parameter',
+        path: ['role_attr_flags'],
+      });
   })
   .transform((args) => ({ ...args, name: pickName(args, ['user']) }));
 
@@ -54,9 +100,14 @@ export function parseRoleState(stdout: string): RoleState {
   const row = probe.rows.find((r) => r.startsWith('role|'));
   if (!row) return { probe };
   const fields = row.split('|').slice(1);
-  const attributes = Object.fromEntries(ATTRIBUTE_NAMES.map((name, i) => [name, fields[i] === 't' || fields[i] === 'true'])) as Record<RoleAttribute, boolean>;
+  const attributes = Object.fromEntries(
+    ATTRIBUTE_NAMES.map((name, i) => [name, fields[i] === 't' || fields[i] === 'true']),
+  ) as Record<RoleAttribute, boolean>;
   const verifier = fields.slice(COLUMNS.length + 1).join('|');
-  return { probe, role: { attributes, connLimit: Number(fields[COLUMNS.length]), verifier: verifier === '' ? undefined : verifier } };
+  return {
+    probe,
+    role: { attributes, connLimit: Number(fields[COLUMNS.length]), verifier: verifier === '' ? undefined : verifier },
+  };
 }
 
 function wantedAttributes(args: Args): RoleAttributes {
@@ -77,8 +128,14 @@ export const module = defineModule<Args, RoleState>({
   schema: schema,
   secretArgs: ['password'],
   examples: [
-    { title: 'The application\'s database user', yaml: `- postgres_user:\n    name: shop\n    password: "{{ shop_db_password }}"\n    attributes: [LOGIN, NOSUPERUSER, NOCREATEROLE]` },
-    { title: 'Ansible\'s spelling, with a connection limit', yaml: `- postgres_user:\n    name: reporting\n    password: "{{ reporting_password }}"\n    role_attr_flags: CREATEDB,NOSUPERUSER\n    conn_limit: 10` },
+    {
+      title: "The application's database user",
+      yaml: `- postgres_user:\n    name: shop\n    password: "{{ shop_db_password }}"\n    attributes: [LOGIN, NOSUPERUSER, NOCREATEROLE]`,
+    },
+    {
+      title: "Ansible's spelling, with a connection limit",
+      yaml: `- postgres_user:\n    name: reporting\n    password: "{{ reporting_password }}"\n    role_attr_flags: CREATEDB,NOSUPERUSER\n    conn_limit: 10`,
+    },
     { title: 'Drop a role', yaml: `- postgres_user:\n    name: old_app\n    state: absent` },
   ],
   probe(args) {
@@ -90,11 +147,24 @@ export const module = defineModule<Args, RoleState>({
   plan(args, current, ctx) {
     const unavailable = current.probe.status !== 'ok';
     if (unavailable && !ctx.check) return { changes: [], failed: describeUnavailable(current.probe, ctx.host) };
-    if (args.password && !current.probe.salt && !ctx.check) return { changes: [], failed: `the probe on ${ctx.host} could not read random bytes for a password salt (head -c 16 /dev/urandom)` };
+    if (args.password && !current.probe.salt && !ctx.check)
+      return {
+        changes: [],
+        failed: `the probe on ${ctx.host} could not read random bytes for a password salt (head -c 16 /dev/urandom)`,
+      };
     const note = unavailable ? ` (${describeUnavailable(current.probe, ctx.host).split(':')[0]})` : '';
     if (args.state === 'absent') {
       if (!current.role) return { changes: [] };
-      return { changes: [{ ...psqlChange(args, [`DROP ROLE ${quoteIdent(args.name)};`]), summary: `drop role ${args.name}`, from: 'present', to: 'absent' }] };
+      return {
+        changes: [
+          {
+            ...psqlChange(args, [`DROP ROLE ${quoteIdent(args.name)};`]),
+            summary: `drop role ${args.name}`,
+            from: 'present',
+            to: 'absent',
+          },
+        ],
+      };
     }
     return current.role ? planAlter(args, current.role, current.probe) : planCreate(args, current.probe, note);
   },
@@ -102,7 +172,9 @@ export const module = defineModule<Args, RoleState>({
 
 function planCreate(args: Args, probe: PgProbe, note: string): Plan {
   const attributes: RoleAttributes = { LOGIN: true, ...wantedAttributes(args) };
-  const words = ATTRIBUTE_NAMES.filter((name) => attributes[name] !== undefined).map((name) => attributeWord(name, attributes[name]!));
+  const words = ATTRIBUTE_NAMES.filter((name) => attributes[name] !== undefined).map((name) =>
+    attributeWord(name, attributes[name]!),
+  );
   const clauses = [...words];
   if (args.conn_limit !== undefined) clauses.push(`CONNECTION LIMIT ${args.conn_limit}`);
   const setup: string[] = [];
@@ -130,11 +202,18 @@ function planAlter(args: Args, role: NonNullable<RoleState['role']>, probe: PgPr
   const changes: Change[] = [];
   const name = quoteIdent(args.name);
   const wanted = wantedAttributes(args);
-  const differing = ATTRIBUTE_NAMES.filter((attr) => wanted[attr] !== undefined && wanted[attr] !== role.attributes[attr]);
+  const differing = ATTRIBUTE_NAMES.filter(
+    (attr) => wanted[attr] !== undefined && wanted[attr] !== role.attributes[attr],
+  );
   if (differing.length > 0) {
     const from = differing.map((attr) => attributeWord(attr, role.attributes[attr])).join(', ');
     const to = differing.map((attr) => attributeWord(attr, wanted[attr]!)).join(', ');
-    changes.push({ ...psqlChange(args, [`ALTER ROLE ${name} WITH ${to.replace(/,/g, '')};`]), summary: `set attributes of role ${args.name}: ${from} → ${to}`, from, to });
+    changes.push({
+      ...psqlChange(args, [`ALTER ROLE ${name} WITH ${to.replace(/,/g, '')};`]),
+      summary: `set attributes of role ${args.name}: ${from} → ${to}`,
+      from,
+      to,
+    });
   }
   if (args.conn_limit !== undefined && args.conn_limit !== role.connLimit) {
     changes.push({

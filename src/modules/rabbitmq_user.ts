@@ -13,7 +13,11 @@ import {
 import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
 import { defineModule, type Change, type CommandChange } from './types.js';
 
-const privField = (what: string) => z.string({ error: 'must be a regular expression (a string)' }).default('.*').describe(`Regular expression of the resources the user may ${what}; ".*" is all, "" or "^$" none.`);
+const privField = (what: string) =>
+  z
+    .string({ error: 'must be a regular expression (a string)' })
+    .default('.*')
+    .describe(`Regular expression of the resources the user may ${what}; ".*" is all, "" or "^$" none.`);
 
 const permissionSchema = z.object({
   vhost: rabbitNameField('vhost').describe('The vhost these permissions apply to (it must exist: rabbitmq_vhost).'),
@@ -24,14 +28,16 @@ const permissionSchema = z.object({
 
 const tagsField = z
   .union([z.string(), z.array(z.string())], { error: 'must be a list of tags or a comma-separated string' })
-  .transform((value) => [...new Set((Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter((t) => t !== ''))].sort());
+  .transform((value) =>
+    [...new Set((Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter((t) => t !== ''))].sort(),
+  );
 
 const NAME_ALIASES = ['user', 'username'];
 
 const schema = z
   .object({
     name: rabbitNameField('user').optional().describe('Name of the user (required; aliases: user, username).'),
-    user: rabbitNameField('user').optional().describe('Alias of name (Ansible\'s name for it).'),
+    user: rabbitNameField('user').optional().describe("Alias of name (Ansible's name for it)."),
     username: rabbitNameField('user').optional().describe('Alias of name.'),
     password: z
       .string({ error: 'must be a string (quote numbers in YAML)' })
@@ -39,18 +45,42 @@ const schema = z
       .refine((p) => !/[\0\n\r]/.test(p), 'must not contain NUL or line breaks')
       .refine((p) => p.trim() === p, 'must not start or end with whitespace: rabbitmqctl trims the password it reads')
       .optional()
-      .describe('Password of the user. Checked against the hash RabbitMQ stores, so an unchanged password is not a change; sent to rabbitmqctl on stdin, never on its command line. A new user without a password cannot log in with one.'),
-    update_password: z.enum(['always', 'on_create'], { error: 'must be always or on_create' }).default('always').describe('always: a password that differs from the stored one is changed. on_create: only a new user gets the password.'),
-    tags: tagsField.optional().describe('User tags such as administrator, monitoring, management: a list or a comma-separated string. Replaces the user\'s tags; [] removes them. Omitted: left as they are.'),
-    permissions: z.array(permissionSchema, { error: 'must be a list of {vhost, configure_priv, write_priv, read_priv}' }).optional().describe('Permissions per vhost; each *_priv defaults to ".*". The list is complete: permissions on vhosts not listed are cleared. Omitted: left as they are.'),
-    state: z.enum(['present', 'absent'], { error: 'must be present or absent' }).default('present').describe('present: the user exists as described. absent: the user is deleted.'),
+      .describe(
+        'Password of the user. Checked against the hash RabbitMQ stores, so an unchanged password is not a change; sent to rabbitmqctl on stdin, never on its command line. A new user without a password cannot log in with one.',
+      ),
+    update_password: z
+      .enum(['always', 'on_create'], { error: 'must be always or on_create' })
+      .default('always')
+      .describe(
+        'always: a password that differs from the stored one is changed. on_create: only a new user gets the password.',
+      ),
+    tags: tagsField
+      .optional()
+      .describe(
+        "User tags such as administrator, monitoring, management: a list or a comma-separated string. Replaces the user's tags; [] removes them. Omitted: left as they are.",
+      ),
+    permissions: z
+      .array(permissionSchema, { error: 'must be a list of {vhost, configure_priv, write_priv, read_priv}' })
+      .optional()
+      .describe(
+        'Permissions per vhost; each *_priv defaults to ".*". The list is complete: permissions on vhosts not listed are cleared. Omitted: left as they are.',
+      ),
+    state: z
+      .enum(['present', 'absent'], { error: 'must be present or absent' })
+      .default('present')
+      .describe('present: the user exists as described. absent: the user is deleted.'),
     node: rabbitmqNodeField,
   })
   .superRefine((args, ctx) => {
     checkNameAliases(args, NAME_ALIASES, 'user', ctx);
     const vhosts = (args.permissions ?? []).map((p) => p.vhost);
     const twice = vhosts.find((v, i) => vhosts.indexOf(v) !== i);
-    if (twice !== undefined) ctx.addIssue({ code: 'custom', message: `vhost ${twice} is listed twice in permissions: merge the entries`, path: ['permissions'] });
+    if (twice !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: `vhost ${twice} is listed twice in permissions: merge the entries`,
+        path: ['permissions'],
+      });
   })
   .transform((args) => ({ ...args, name: pickName(args, NAME_ALIASES) }));
 
@@ -66,7 +96,12 @@ function describeTags(tags: string[]): string {
 }
 
 function wantedPermissions(args: Args): Map<string, RabbitPermission> {
-  return new Map((args.permissions ?? []).map((p) => [p.vhost, { configure: p.configure_priv, write: p.write_priv, read: p.read_priv }]));
+  return new Map(
+    (args.permissions ?? []).map((p) => [
+      p.vhost,
+      { configure: p.configure_priv, write: p.write_priv, read: p.read_priv },
+    ]),
+  );
 }
 
 function samePermission(a: RabbitPermission | undefined, b: RabbitPermission): boolean {
@@ -95,13 +130,13 @@ export const module = defineModule<Args, RabbitState>({
     'The probe is one read-only `rabbitmqctl export_definitions`; the password is compared with the salted hash stored there',
     '(sha256, sha512 or md5), so an unchanged password is not a change and one changed by hand shows up in check mode as',
     '"change password of user NAME" with both sides masked. The password reaches rabbitmqctl on stdin only. Permissions',
-    'are compared per vhost; the list is complete, like Ansible\'s. The task runs as root (the broker\'s Erlang cookie).',
+    "are compared per vhost; the list is complete, like Ansible's. The task runs as root (the broker's Erlang cookie).",
   ].join(' '),
   schema: schema,
   secretArgs: ['password'],
   examples: [
     {
-      title: 'The application\'s user with all permissions on its vhost',
+      title: "The application's user with all permissions on its vhost",
       yaml: `- rabbitmq_user:\n    name: sphere_user\n    password: "{{ rabbitmq_password }}"\n    permissions:\n      - vhost: localhost_my_project`,
     },
     {
@@ -117,10 +152,28 @@ export const module = defineModule<Args, RabbitState>({
     const user = current.users.get(args.name);
     if (args.state === 'absent') {
       if (!user) return { changes: [] };
-      return { changes: [{ kind: 'command', command: ctl(args, { verb: 'delete_user', args: [args.name] }), cwd: '/', summary: `delete user ${args.name}`, from: 'present', to: 'absent' }] };
+      return {
+        changes: [
+          {
+            kind: 'command',
+            command: ctl(args, { verb: 'delete_user', args: [args.name] }),
+            cwd: '/',
+            summary: `delete user ${args.name}`,
+            from: 'present',
+            to: 'absent',
+          },
+        ],
+      };
     }
     if (!user) return { changes: [planCreate(args, broker.note)] };
-    return { changes: planUpdate(args, user.passwordHash === '' ? undefined : user, user.tags, current.permissions.get(args.name) ?? new Map()) };
+    return {
+      changes: planUpdate(
+        args,
+        user.passwordHash === '' ? undefined : user,
+        user.tags,
+        current.permissions.get(args.name) ?? new Map(),
+      ),
+    };
   },
 });
 
@@ -148,9 +201,18 @@ function planCreate(args: Args, note: string): CommandChange {
   };
 }
 
-function planUpdate(args: Args, user: Parameters<typeof verifyRabbitPassword>[0] | undefined, tags: string[], permissions: Map<string, RabbitPermission>): Change[] {
+function planUpdate(
+  args: Args,
+  user: Parameters<typeof verifyRabbitPassword>[0] | undefined,
+  tags: string[],
+  permissions: Map<string, RabbitPermission>,
+): Change[] {
   const changes: Change[] = [];
-  if (args.password !== undefined && args.update_password === 'always' && !(user && verifyRabbitPassword(user, args.password))) {
+  if (
+    args.password !== undefined &&
+    args.update_password === 'always' &&
+    !(user && verifyRabbitPassword(user, args.password))
+  ) {
     changes.push({
       kind: 'command',
       command: ctl(args, { verb: 'change_password', args: [args.name] }),

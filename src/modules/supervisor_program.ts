@@ -7,7 +7,14 @@ import type { PathState } from './lib/probe/path-probe.js';
 import { buildSectionedProbe, readSection, splitSectionedOutput } from './lib/probe/probe-sections.js';
 import { boolField, pathField, principalField } from './lib/fields/schema-fields.js';
 import { checkIniValue, maskEnvironment, quoteEnvValue, renderProgramConf } from './supervisor_program/conf.js';
-import { allStarted, anyActive, buildStatusProbe, describeProcesses, parseStatusProbe, type SupervisorStatus } from './supervisor_program/status.js';
+import {
+  allStarted,
+  anyActive,
+  buildStatusProbe,
+  describeProcesses,
+  parseStatusProbe,
+  type SupervisorStatus,
+} from './supervisor_program/status.js';
 import { wholeNumberField } from './lib/fields/whole-number-field.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
@@ -20,45 +27,94 @@ const iniValue = z.string().superRefine((value, ctx) => {
 });
 
 const autorestartField = z
-  .union([z.boolean(), z.enum(['true', 'false', 'unexpected', 'yes', 'no'])], { error: 'must be true, false or unexpected' })
-  .transform((value) => (value === 'unexpected' ? 'unexpected' : value === true || value === 'true' || value === 'yes'));
+  .union([z.boolean(), z.enum(['true', 'false', 'unexpected', 'yes', 'no'])], {
+    error: 'must be true, false or unexpected',
+  })
+  .transform((value) =>
+    value === 'unexpected' ? 'unexpected' : value === true || value === 'true' || value === 'yes',
+  );
 
 const schema = z
   .strictObject({
     name: z
       .string({ error: 'name is required: the program name (supervisorctl status NAME)' })
-      .regex(/^[^\s:;#%,[\]/-][^\s:;#%,[\]/]*$/, 'must be a supervisor program name: no spaces and none of : ; # % , [ ] /, not starting with -')
+      .regex(
+        /^[^\s:;#%,[\]/-][^\s:;#%,[\]/]*$/,
+        'must be a supervisor program name: no spaces and none of : ; # % , [ ] /, not starting with -',
+      )
       .describe('The program: [program:NAME] in CONF_DIR/NAME.conf, its processes are NAME:*.'),
-    command: iniValue.optional().describe('The command supervisor runs (required unless state is absent). Supervisor expands %(program_name)s, %(process_num)d and the like in it; write %% for a literal %.'),
-    state: z.enum(STATES, { error: `must be one of ${STATES.join(', ')}` }).default('present').describe('present: the configuration is written and loaded (autostart decides whether it runs). started / stopped: also running / stopped. restarted: restarted on every run (unless the update just restarted it). absent: stopped, configuration removed and unloaded.'),
+    command: iniValue
+      .optional()
+      .describe(
+        'The command supervisor runs (required unless state is absent). Supervisor expands %(program_name)s, %(process_num)d and the like in it; write %% for a literal %.',
+      ),
+    state: z
+      .enum(STATES, { error: `must be one of ${STATES.join(', ')}` })
+      .default('present')
+      .describe(
+        'present: the configuration is written and loaded (autostart decides whether it runs). started / stopped: also running / stopped. restarted: restarted on every run (unless the update just restarted it). absent: stopped, configuration removed and unloaded.',
+      ),
     directory: iniValue.optional().describe('Working directory of the processes.'),
     user: iniValue.optional().describe('Run the processes as this user (supervisord runs as root).'),
-    numprocs: wholeNumberField('a number of processes').optional().describe('How many processes to run; with more than 1, process_name must contain %(process_num) (defaults to %(program_name)s_%(process_num)02d).'),
+    numprocs: wholeNumberField('a number of processes')
+      .optional()
+      .describe(
+        'How many processes to run; with more than 1, process_name must contain %(process_num) (defaults to %(program_name)s_%(process_num)02d).',
+      ),
     numprocs_start: wholeNumberField().optional().describe('The first process_num.'),
     process_name: iniValue.optional().describe("Name of each process, e.g. '%(program_name)s_%(process_num)02d'."),
     priority: wholeNumberField().optional().describe('Start order among programs (lower starts first).'),
-    autostart: boolField(true).describe('Start the processes when supervisord starts (and when the program is loaded).'),
-    autorestart: autorestartField.optional().describe('Restart exited processes: true, false or unexpected (only after an exit code not in exitcodes). Supervisor\'s default: unexpected.'),
-    startsecs: wholeNumberField('a number of seconds').optional().describe('Seconds a process must stay up to count as started.'),
+    autostart: boolField(true).describe(
+      'Start the processes when supervisord starts (and when the program is loaded).',
+    ),
+    autorestart: autorestartField
+      .optional()
+      .describe(
+        "Restart exited processes: true, false or unexpected (only after an exit code not in exitcodes). Supervisor's default: unexpected.",
+      ),
+    startsecs: wholeNumberField('a number of seconds')
+      .optional()
+      .describe('Seconds a process must stay up to count as started.'),
     startretries: wholeNumberField().optional().describe('Start attempts before a process is FATAL.'),
-    stopsignal: z.enum(['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2']).optional().describe('Signal sent to stop a process.'),
-    stopwaitsecs: wholeNumberField('a number of seconds').optional().describe('Seconds to wait after stopsignal before SIGKILL.'),
+    stopsignal: z
+      .enum(['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2'])
+      .optional()
+      .describe('Signal sent to stop a process.'),
+    stopwaitsecs: wholeNumberField('a number of seconds')
+      .optional()
+      .describe('Seconds to wait after stopsignal before SIGKILL.'),
     stopasgroup: boolField(false).describe('Send the stop signal to the whole process group (children too).'),
     killasgroup: boolField(false).describe('Send SIGKILL to the whole process group.'),
     redirect_stderr: boolField(false).describe("Send the processes' stderr to the stdout log."),
-    stdout_logfile: iniValue.optional().describe('Log file of stdout (supervisor\'s default: AUTO, under /var/log/supervisor).'),
+    stdout_logfile: iniValue
+      .optional()
+      .describe("Log file of stdout (supervisor's default: AUTO, under /var/log/supervisor)."),
     stderr_logfile: iniValue.optional().describe('Log file of stderr.'),
     environment: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _'), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _'),
+        z.union([z.string(), z.number(), z.boolean()]).transform(String),
+      )
       .optional()
-      .describe("Environment variables of the processes. Values may be secrets: they are masked in diffs, never put on a command line, and the file is then written with mode 0600. A value may not contain both ' and \"."),
-    conf_dir: pathField.default('/etc/supervisor/conf.d').describe('Directory supervisord includes (Debian: /etc/supervisor/conf.d/*.conf).'),
+      .describe(
+        'Environment variables of the processes. Values may be secrets: they are masked in diffs, never put on a command line, and the file is then written with mode 0600. A value may not contain both \' and ".',
+      ),
+    conf_dir: pathField
+      .default('/etc/supervisor/conf.d')
+      .describe('Directory supervisord includes (Debian: /etc/supervisor/conf.d/*.conf).'),
   })
   .superRefine((args, ctx) => {
-    if (args.state !== 'absent' && args.command === undefined) ctx.addIssue({ code: 'custom', message: 'command is required unless state is absent', path: ['command'] });
-    if (args.numprocs === 0) ctx.addIssue({ code: 'custom', message: 'numprocs must be 1 or more', path: ['numprocs'] });
+    if (args.state !== 'absent' && args.command === undefined)
+      ctx.addIssue({ code: 'custom', message: 'command is required unless state is absent', path: ['command'] });
+    if (args.numprocs === 0)
+      ctx.addIssue({ code: 'custom', message: 'numprocs must be 1 or more', path: ['numprocs'] });
     if ((args.numprocs ?? 1) > 1 && args.process_name !== undefined && !args.process_name.includes('%(process_num)')) {
-      ctx.addIssue({ code: 'custom', message: 'with numprocs > 1, process_name must contain %(process_num)d or %(process_num)02d so each process has its own name', path: ['process_name'] });
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'with numprocs > 1, process_name must contain %(process_num)d or %(process_num)02d so each process has its own name',
+        path: ['process_name'],
+      });
     }
     for (const [key, value] of Object.entries(args.environment ?? {})) {
       const problem = checkIniValue(value);
@@ -83,7 +139,8 @@ export function confPath(args: Args): string {
 }
 
 export function renderConf(args: Args): string {
-  const processName = args.process_name ?? ((args.numprocs ?? 1) > 1 ? '%(program_name)s_%(process_num)02d' : undefined);
+  const processName =
+    args.process_name ?? ((args.numprocs ?? 1) > 1 ? '%(program_name)s_%(process_num)02d' : undefined);
   return renderProgramConf({
     name: args.name,
     settings: [
@@ -113,7 +170,13 @@ export function renderConf(args: Args): string {
 const group = (name: string) => quote(`${name}:*`);
 
 function ctl(verb: string, args: Args, current: ProgramState, to: string): Change {
-  return { kind: 'command', command: `supervisorctl ${verb} ${group(args.name)}`, summary: `${verb} ${args.name}`, from: describeProcesses(current.status), to };
+  return {
+    kind: 'command',
+    command: `supervisorctl ${verb} ${group(args.name)}`,
+    summary: `${verb} ${args.name}`,
+    from: describeProcesses(current.status),
+    to,
+  };
 }
 
 function planAbsent(args: Args, current: ProgramState): Plan {
@@ -132,7 +195,13 @@ function planAbsent(args: Args, current: ProgramState): Plan {
     });
   }
   if (current.status.loaded || current.conf.type !== 'absent') {
-    changes.push({ kind: 'command', command: `supervisorctl reread && supervisorctl update ${quote(args.name)}`, summary: `unload program ${args.name} (supervisorctl update ${args.name})`, from: current.status.loaded ? 'loaded' : 'not loaded', to: 'not loaded' });
+    changes.push({
+      kind: 'command',
+      command: `supervisorctl reread && supervisorctl update ${quote(args.name)}`,
+      summary: `unload program ${args.name} (supervisorctl update ${args.name})`,
+      from: current.status.loaded ? 'loaded' : 'not loaded',
+      to: 'not loaded',
+    });
   }
   return { changes };
 }
@@ -141,10 +210,22 @@ function planPresent(args: Args, current: ProgramState, check: boolean): Plan {
   const path = confPath(args);
   const content = renderConf(args);
   const secret = Object.keys(args.environment ?? {}).length > 0;
-  const filePlan = planFileContent({ path, content, mode: secret ? '0600' : undefined }, current.conf, { host: '', check });
+  const filePlan = planFileContent({ path, content, mode: secret ? '0600' : undefined }, current.conf, {
+    host: '',
+    check,
+  });
   if (filePlan.failed) return filePlan;
   const changes: Change[] = filePlan.changes.map((change) =>
-    change.diff === undefined ? change : { ...change, diff: { ...change.diff, before: maskEnvironment(change.diff.before), after: maskEnvironment(change.diff.after, change.diff.before) } },
+    change.diff === undefined
+      ? change
+      : {
+          ...change,
+          diff: {
+            ...change.diff,
+            before: maskEnvironment(change.diff.before),
+            after: maskEnvironment(change.diff.after, change.diff.before),
+          },
+        },
   );
   const rewritten = changes.some((c) => c.kind === 'put');
   const needsUpdate = rewritten || !current.status.loaded;
@@ -152,23 +233,45 @@ function planPresent(args: Args, current: ProgramState, check: boolean): Plan {
     const summary = current.status.loaded
       ? `apply the changed configuration of ${args.name} (supervisorctl update ${args.name} restarts it)`
       : `load program ${args.name} (supervisorctl update ${args.name})`;
-    changes.push({ kind: 'command', command: `supervisorctl reread && supervisorctl update ${quote(args.name)}`, summary, from: current.status.loaded ? 'loaded (old configuration)' : 'not loaded', to: 'loaded' });
+    changes.push({
+      kind: 'command',
+      command: `supervisorctl reread && supervisorctl update ${quote(args.name)}`,
+      summary,
+      from: current.status.loaded ? 'loaded (old configuration)' : 'not loaded',
+      to: 'loaded',
+    });
   }
   // After an update supervisor starts the group when autostart is on; that decides what is left to do.
   const runningAfterUpdate = args.autostart;
-  if (args.state === 'started' && (needsUpdate ? !runningAfterUpdate : !allStarted(current.status))) changes.push(ctl('start', args, current, 'RUNNING'));
-  if (args.state === 'stopped' && (needsUpdate ? runningAfterUpdate : anyActive(current.status))) changes.push(ctl('stop', args, current, 'STOPPED'));
+  if (args.state === 'started' && (needsUpdate ? !runningAfterUpdate : !allStarted(current.status)))
+    changes.push(ctl('start', args, current, 'RUNNING'));
+  if (args.state === 'stopped' && (needsUpdate ? runningAfterUpdate : anyActive(current.status)))
+    changes.push(ctl('stop', args, current, 'STOPPED'));
   if (args.state === 'restarted' && !(needsUpdate && current.status.loaded && runningAfterUpdate)) {
-    changes.push(needsUpdate && !runningAfterUpdate ? ctl('start', args, current, 'RUNNING') : ctl('restart', args, current, 'RUNNING'));
+    changes.push(
+      needsUpdate && !runningAfterUpdate
+        ? ctl('start', args, current, 'RUNNING')
+        : ctl('restart', args, current, 'RUNNING'),
+    );
   }
   return { changes };
 }
 
 export function planSupervisorProgram(args: Args, current: ProgramState, check: boolean): Plan {
   const result = { name: args.name, processes: current.status.processes };
-  if (!check && !current.status.installed) return { changes: [], result, failed: 'supervisor is not installed on this host (no supervisorctl); install it in an earlier task (apt: name=supervisor)' };
+  if (!check && !current.status.installed)
+    return {
+      changes: [],
+      result,
+      failed:
+        'supervisor is not installed on this host (no supervisorctl); install it in an earlier task (apt: name=supervisor)',
+    };
   if (!check && !current.status.daemonUp && (current.status.loaded || args.state !== 'absent')) {
-    return { changes: [], result, failed: `supervisord does not answer: ${current.status.output.trim() || 'no output'}; start it first (service: name=supervisor state=started)` };
+    return {
+      changes: [],
+      result,
+      failed: `supervisord does not answer: ${current.status.output.trim() || 'no output'}; start it first (service: name=supervisor state=started)`,
+    };
   }
   const plan = args.state === 'absent' ? planAbsent(args, current) : planPresent(args, current, check);
   return { ...plan, result };
@@ -176,7 +279,8 @@ export function planSupervisorProgram(args: Args, current: ProgramState, check: 
 
 export const module = defineModule<Args, ProgramState>({
   name: 'supervisor_program',
-  summary: 'A supervisor program: its conf.d file, loaded with reread + update of that program only, and its processes started/stopped.',
+  summary:
+    'A supervisor program: its conf.d file, loaded with reread + update of that program only, and its processes started/stopped.',
   description: [
     'Writes CONF_DIR/NAME.conf with one [program:NAME] section built from the parameters and compares the WHOLE file with',
     'the one on the host, so a hand edit is found and undone. A new or changed file is applied with `supervisorctl reread`',
@@ -204,7 +308,10 @@ export const module = defineModule<Args, ProgramState>({
   },
   parse(output) {
     const sections = splitSectionedOutput(output.stdout);
-    return { conf: parseContentFile(readSection(sections, 'conf')), status: parseStatusProbe(readSection(sections, 'status').stdout) };
+    return {
+      conf: parseContentFile(readSection(sections, 'conf')),
+      status: parseStatusProbe(readSection(sections, 'status').stdout),
+    };
   },
   plan(args, current, ctx) {
     return planSupervisorProgram(args, current, ctx.check);

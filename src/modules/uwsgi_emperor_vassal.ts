@@ -2,7 +2,12 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { quote } from '../remote/quote.js';
 import { probeContentFile } from './lib/file-modules/content-module.js';
-import { buildServiceProbe, parseServiceFields, planServiceRunning, type ServiceState } from './uwsgi_emperor_vassal/emperor-service.js';
+import {
+  buildServiceProbe,
+  parseServiceFields,
+  planServiceRunning,
+  type ServiceState,
+} from './uwsgi_emperor_vassal/emperor-service.js';
 import { planFileContent } from './lib/plan/file-content-plan.js';
 import { parsePathState, contentText, type PathState } from './lib/probe/path-probe.js';
 import { parseProbeFields } from './lib/probe/probe-fields.js';
@@ -11,47 +16,87 @@ import { maskSecretEnv, renderVassalIni } from './uwsgi_emperor_vassal/ini.js';
 import { defineModule, type Change, type Plan, type PlanContext } from './types.js';
 
 const noNewline = (what: string) => (value: string) => !/[\n\r]/.test(value) || `${what} must be on one line`;
-const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean, or a list of them' });
+const scalar = z.union([z.string(), z.number(), z.boolean()], {
+  error: 'must be a string, number or boolean, or a list of them',
+});
 
 const optionsField = z
   .record(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'uWSGI option names are letters, digits, -, _ and . (e.g. http-socket)'),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'uWSGI option names are letters, digits, -, _ and . (e.g. http-socket)'),
     z.union([scalar, z.array(scalar)], { error: 'must be a string, number or boolean, or a list of them' }),
   )
   .superRefine((options, ctx) => {
     for (const [key, value] of Object.entries(options)) {
       for (const item of Array.isArray(value) ? value : [value]) {
-        if (typeof item === 'string' && /[\n\r]/.test(item)) ctx.addIssue({ code: 'custom', message: `the value of ${key} must be on one line`, path: [key] });
+        if (typeof item === 'string' && /[\n\r]/.test(item))
+          ctx.addIssue({ code: 'custom', message: `the value of ${key} must be on one line`, path: [key] });
       }
     }
   });
 
 const secretEnvField = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), z.union([z.string(), z.number()]).transform(String))
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'),
+    z.union([z.string(), z.number()]).transform(String),
+  )
   .superRefine((env, ctx) => {
     for (const [key, value] of Object.entries(env)) {
-      if (/[\n\r]/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} must be on one line`, path: [key] });
+      if (/[\n\r]/.test(value))
+        ctx.addIssue({ code: 'custom', message: `the value of ${key} must be on one line`, path: [key] });
       // uWSGI expands $(VAR), @(file) and %-magic (%d, %(option); a lone % is dropped) in config values; a secret must stay literal.
-      if (/[$@]\(|%/.test(value)) ctx.addIssue({ code: 'custom', message: `the value of ${key} contains %, $( or @( which uWSGI would expand; choose a value without them`, path: [key] });
+      if (/[$@]\(|%/.test(value))
+        ctx.addIssue({
+          code: 'custom',
+          message: `the value of ${key} contains %, $( or @( which uWSGI would expand; choose a value without them`,
+          path: [key],
+        });
     }
   });
 
 const schema = z.object({
   name: z
-    .string({ error: 'name is required: the vassal\'s name (its file is NAME.ini)' })
+    .string({ error: "name is required: the vassal's name (its file is NAME.ini)" })
     .min(1)
     .refine((n) => !n.includes('/') && n !== '.' && n !== '..', 'must be a file name without /')
     .refine((n) => !/[\n\r\0]/.test(n), 'must be on one line')
     .describe('Name of the vassal; its file is VASSALS_DIR/NAME.ini.'),
-  state: z.enum(['present', 'absent'], { error: 'must be present or absent' }).default('present').describe('present: the vassal file exists with these options (the emperor starts or reloads it). absent: the file is removed (the emperor stops the vassal).'),
-  options: optionsField.default({}).describe('uWSGI options, written in this order under [uwsgi]: any key (plugins, module, chdir, virtualenv, http-socket, socket, chmod-socket, processes, master, uid, gid, vacuum, max-requests, touch-reload, buffer-size...) to a value; a list repeats the key. true/false are written as true/false. Values are shown in diffs: put passwords in secret_env.'),
-  secret_env: secretEnvField.default({}).describe('Environment variables holding secrets (database passwords...), written as `env = NAME=value` lines. Their values are masked in every diff and summary, and a new file gets group www-data (the group Debian\'s emperor runs as) and mode 0640 unless group/mode are given.'),
+  state: z
+    .enum(['present', 'absent'], { error: 'must be present or absent' })
+    .default('present')
+    .describe(
+      'present: the vassal file exists with these options (the emperor starts or reloads it). absent: the file is removed (the emperor stops the vassal).',
+    ),
+  options: optionsField
+    .default({})
+    .describe(
+      'uWSGI options, written in this order under [uwsgi]: any key (plugins, module, chdir, virtualenv, http-socket, socket, chmod-socket, processes, master, uid, gid, vacuum, max-requests, touch-reload, buffer-size...) to a value; a list repeats the key. true/false are written as true/false. Values are shown in diffs: put passwords in secret_env.',
+    ),
+  secret_env: secretEnvField
+    .default({})
+    .describe(
+      "Environment variables holding secrets (database passwords...), written as `env = NAME=value` lines. Their values are masked in every diff and summary, and a new file gets group www-data (the group Debian's emperor runs as) and mode 0640 unless group/mode are given.",
+    ),
   vassals_dir: pathField.default('/etc/uwsgi-emperor/vassals').describe('The directory the emperor watches.'),
-  owner: principalField.optional().describe('Owner of the vassal file (the emperor in tyrant mode runs the vassal as its owner). Default: root for a new file.'),
-  group: principalField.optional().describe('Group of the vassal file. Default for a new file with secret_env: www-data.'),
-  mode: modeField.optional().describe("Permissions of the vassal file. Default for a new file: '0644', or '0640' with secret_env."),
+  owner: principalField
+    .optional()
+    .describe(
+      'Owner of the vassal file (the emperor in tyrant mode runs the vassal as its owner). Default: root for a new file.',
+    ),
+  group: principalField
+    .optional()
+    .describe('Group of the vassal file. Default for a new file with secret_env: www-data.'),
+  mode: modeField
+    .optional()
+    .describe("Permissions of the vassal file. Default for a new file: '0644', or '0640' with secret_env."),
   emperor: boolField(true).describe('Make sure the emperor service is enabled and running (state present only).'),
-  emperor_service: z.string().min(1).refine(noNewline('emperor_service'), 'must be on one line').default('uwsgi-emperor').describe('The emperor\'s systemd service (Debian package uwsgi-emperor).'),
+  emperor_service: z
+    .string()
+    .min(1)
+    .refine(noNewline('emperor_service'), 'must be on one line')
+    .default('uwsgi-emperor')
+    .describe("The emperor's systemd service (Debian package uwsgi-emperor)."),
 });
 
 type Args = z.infer<typeof schema>;
@@ -84,7 +129,10 @@ export const module = defineModule<Args, VassalState>({
       title: 'The shop API behind nginx (a unix socket), from its virtualenv',
       yaml: `- uwsgi_emperor_vassal:\n    name: shop_api\n    options:\n      plugins: python3\n      virtualenv: /opt/shop/env\n      chdir: /opt/shop\n      module: shop.api:app\n      socket: /run/uwsgi/shop_api.sock\n      chmod-socket: 660\n      uid: www-data\n      gid: www-data\n      master: true\n      processes: 4\n      vacuum: true\n      env: [SHOP_ENV=production, TZ=UTC]\n    secret_env:\n      SHOP_DB_PASSWORD: "{{ vault_shop_db_password }}"`,
     },
-    { title: 'Plain HTTP on a port (as in the guide\'s backend servers)', yaml: `- uwsgi_emperor_vassal:\n    name: shop_admin\n    options:\n      plugins: python3\n      http-socket: 0.0.0.0:8080\n      master: true\n      virtualenv: /opt/shop/env\n      module: shop.admin:app` },
+    {
+      title: "Plain HTTP on a port (as in the guide's backend servers)",
+      yaml: `- uwsgi_emperor_vassal:\n    name: shop_admin\n    options:\n      plugins: python3\n      http-socket: 0.0.0.0:8080\n      master: true\n      virtualenv: /opt/shop/env\n      module: shop.admin:app`,
+    },
     { title: 'Stop and remove a vassal', yaml: `- uwsgi_emperor_vassal:\n    name: old_app\n    state: absent` },
   ],
   probe(args) {
@@ -102,7 +150,17 @@ function planAbsent(args: Args, file: PathState): Plan {
   if (file.type === 'absent') return { changes: [] };
   const path = vassalPath(args);
   if (file.type === 'directory') return { changes: [], failed: `${path} is a directory, not a vassal file` };
-  return { changes: [{ kind: 'command', command: `rm -f -- ${quote(path)}`, summary: `remove vassal ${args.name} (${path})`, from: 'present', to: 'absent' }] };
+  return {
+    changes: [
+      {
+        kind: 'command',
+        command: `rm -f -- ${quote(path)}`,
+        summary: `remove vassal ${args.name} (${path})`,
+        from: 'present',
+        to: 'absent',
+      },
+    ],
+  };
 }
 
 function planPresent(args: Args, current: VassalState, ctx: PlanContext): Plan {
@@ -120,19 +178,42 @@ function planPresent(args: Args, current: VassalState, ctx: PlanContext): Plan {
   const mode = args.mode ?? (current.file.type === 'absent' ? (secretNames.length > 0 ? '0640' : '0644') : undefined);
   const group = args.group ?? (withSecrets ? EMPEROR_GROUP : undefined);
   const filePlan = planFileContent(
-    { path, content, owner: args.owner, group, mode, summary: current.file.type === 'absent' ? `create vassal ${args.name} (${path})` : `update vassal ${args.name} (${path})` },
+    {
+      path,
+      content,
+      owner: args.owner,
+      group,
+      mode,
+      summary:
+        current.file.type === 'absent'
+          ? `create vassal ${args.name} (${path})`
+          : `update vassal ${args.name} (${path})`,
+    },
     { ...current.file, parent: 'directory' },
     ctx,
   );
   if (filePlan.failed) return filePlan;
-  const changes: Change[] = filePlan.changes.map((change) => (secretNames.length > 0 ? hideSecrets(change, secretNames, current.file) : change));
-  if (notes.length > 0 && changes[0]) changes[0] = { ...changes[0], summary: `${changes[0].summary} (${notes.join('; ')})` };
+  const changes: Change[] = filePlan.changes.map((change) =>
+    secretNames.length > 0 ? hideSecrets(change, secretNames, current.file) : change,
+  );
+  if (notes.length > 0 && changes[0])
+    changes[0] = { ...changes[0], summary: `${changes[0].summary} (${notes.join('; ')})` };
 
   if (args.emperor) {
     const service = planServiceRunning(args.emperor_service, current.service);
     if (service.missing) {
-      if (!ctx.check) return { changes: [], failed: `the service ${args.emperor_service} is not installed on ${ctx.host}: install uwsgi-emperor (apt) first, or set emperor_service` };
-      changes.push({ kind: 'command', command: `systemctl enable --now -- ${quote(args.emperor_service)}`, summary: `enable and start ${args.emperor_service} (not installed yet)`, from: 'not installed', to: 'enabled, active' });
+      if (!ctx.check)
+        return {
+          changes: [],
+          failed: `the service ${args.emperor_service} is not installed on ${ctx.host}: install uwsgi-emperor (apt) first, or set emperor_service`,
+        };
+      changes.push({
+        kind: 'command',
+        command: `systemctl enable --now -- ${quote(args.emperor_service)}`,
+        summary: `enable and start ${args.emperor_service} (not installed yet)`,
+        from: 'not installed',
+        to: 'enabled, active',
+      });
     } else {
       changes.push(...service.changes);
     }
@@ -143,7 +224,11 @@ function planPresent(args: Args, current: VassalState, ctx: PlanContext): Plan {
 /** Masks secret env values in a change's diff, and replaces checksums (of a file holding secrets) with plain words. */
 function hideSecrets(change: Change, names: string[], file: PathState): Change {
   if (change.kind !== 'put') return change;
-  const diff = change.diff && { ...change.diff, before: maskSecretEnv(contentText(file) ?? change.diff.before, names), after: maskSecretEnv(change.diff.after, names) };
+  const diff = change.diff && {
+    ...change.diff,
+    before: maskSecretEnv(contentText(file) ?? change.diff.before, names),
+    after: maskSecretEnv(change.diff.after, names),
+  };
   const onlySecret = diff !== undefined && file.type !== 'absent' && diff.before === diff.after;
   return {
     ...change,
@@ -153,4 +238,3 @@ function hideSecrets(change: Change, names: string[], file: PathState): Change {
     diff,
   };
 }
-

@@ -1,4 +1,5 @@
-import { codeFrame, type SourceLocation } from './source.js';
+import type { SourceLocation } from '../tree/source-location.js';
+import { codeFrame } from './source.js';
 import { readFileSync } from 'node:fs';
 import { DroverError } from '../errors.js';
 

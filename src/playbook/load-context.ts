@@ -1,7 +1,7 @@
 import { readYamlFile, YamlSyntaxError, type YamlFile } from './source.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import type { PlaybookProblem } from './errors.js';
-import type { RoleScope, TaskCommon } from './types.js';
+import type { RoleScope, TaskCommon } from '../tree/types.js';
 
 /** State shared while one playbook is loaded: the module registry and every problem found. */
 export interface LoadContext {
@@ -17,7 +17,7 @@ export interface LoadContext {
   /** Role directories whose handlers the play already has. */
   rolesWithHandlers: Set<string>;
   /** Handlers collected from roles while loading a play. */
-  roleHandlers: import('./types.js').TaskNode[];
+  roleHandlers: import('../tree/types.js').TaskNode[];
   /** Files currently being included, to catch include loops. */
   includeStack: string[];
   /** Directories of the roles currently loading, outermost first, for dependency loops. */
@@ -34,7 +34,11 @@ export interface LoadContext {
 /** What a task inherits from where it is written. */
 export type Inherited = Omit<TaskCommon, 'name' | 'location'> & { role?: RoleScope };
 
-export function createLoadContext(modules: Map<string, ModuleDefinition>, roleSearchDirs: string[], playbookDir?: string): LoadContext {
+export function createLoadContext(
+  modules: Map<string, ModuleDefinition>,
+  roleSearchDirs: string[],
+  playbookDir?: string,
+): LoadContext {
   let id = 0;
   return {
     playbookDir,

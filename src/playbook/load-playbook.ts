@@ -9,8 +9,8 @@ import { loadRoleEntry, readVarsFile } from './load-role.js';
 import { loadTaskList, loadTasksFile } from './load-tasks.js';
 import { readStringList } from './read-keywords.js';
 import type { YamlFile } from './source.js';
-import { suggestName } from './suggest.js';
-import type { Play, Playbook, TaskNode } from './types.js';
+import { suggestName } from '../suggest.js';
+import type { Play, Playbook, TaskNode } from '../tree/types.js';
 
 type RawMap = Record<string, unknown>;
 
@@ -18,7 +18,11 @@ type RawMap = Record<string, unknown>;
  * Loads and validates a whole playbook (imports, roles, includes, module arguments). Every problem
  * is collected; if there is any, a PlaybookError lists them all and nothing may run.
  */
-export function loadPlaybook(file: string, modules: Map<string, ModuleDefinition>, options: { rolesPath?: string[] } = {}): Playbook {
+export function loadPlaybook(
+  file: string,
+  modules: Map<string, ModuleDefinition>,
+  options: { rolesPath?: string[] } = {},
+): Playbook {
   const path = resolve(file);
   const playbookDir = dirname(path);
   const ctx = createLoadContext(modules, [...new Set([playbookDir, dirname(playbookDir), process.cwd()])], playbookDir);
@@ -30,30 +34,48 @@ export function loadPlaybook(file: string, modules: Map<string, ModuleDefinition
 
 function loadPlaybookFile(path: string, ctx: LoadContext, stack: string[]): Play[] {
   if (!existsSync(path)) {
-    ctx.problems.push({ message: `playbook not found: ${path}`, location: { file: path, line: 1, column: 1 }, hint: 'check the path' });
+    ctx.problems.push({
+      message: `playbook not found: ${path}`,
+      location: { file: path, line: 1, column: 1 },
+      hint: 'check the path',
+    });
     return [];
   }
   if (stack.includes(path)) {
-    ctx.problems.push({ message: `playbook imports itself: ${[...stack, path].join(' -> ')}`, location: { file: path, line: 1, column: 1 } });
+    ctx.problems.push({
+      message: `playbook imports itself: ${[...stack, path].join(' -> ')}`,
+      location: { file: path, line: 1, column: 1 },
+    });
     return [];
   }
   const source = readYamlReporting(path, ctx);
   if (!source) return [];
   if (!Array.isArray(source.value)) {
-    ctx.problems.push({ message: 'a playbook must be a list of plays', location: source.locate(source.value), hint: `start each play with "- hosts: GROUP"` });
+    ctx.problems.push({
+      message: 'a playbook must be a list of plays',
+      location: source.locate(source.value),
+      hint: `start each play with "- hosts: GROUP"`,
+    });
     return [];
   }
   const plays: Play[] = [];
   for (const raw of source.value) {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      ctx.problems.push({ message: 'a play must be a map', location: source.locate(source.value), hint: `e.g. "- hosts: all\\n  tasks: [...]"` });
+      ctx.problems.push({
+        message: 'a play must be a map',
+        location: source.locate(source.value),
+        hint: `e.g. "- hosts: all\\n  tasks: [...]"`,
+      });
       continue;
     }
     const map = raw as RawMap;
     if ('import_playbook' in map) {
       const target = map.import_playbook;
       if (typeof target !== 'string') {
-        ctx.problems.push({ message: 'import_playbook needs a file name', location: source.locate(map, 'import_playbook') });
+        ctx.problems.push({
+          message: 'import_playbook needs a file name',
+          location: source.locate(map, 'import_playbook'),
+        });
         continue;
       }
       plays.push(...loadPlaybookFile(resolve(dirname(path), target), ctx, [...stack, path]));
@@ -72,7 +94,9 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
     if ((PLAY_KEYWORDS as readonly string[]).includes(key)) continue;
     const best = suggestName(key, PLAY_KEYWORDS);
     ctx.problems.push({
-      message: UNSUPPORTED_KEYWORDS.has(key) ? `'${key}' is an Ansible play keyword drover does not support` : `unknown play keyword '${key}'`,
+      message: UNSUPPORTED_KEYWORDS.has(key)
+        ? `'${key}' is an Ansible play keyword drover does not support`
+        : `unknown play keyword '${key}'`,
       location: source.locate(raw, key),
       task: `play ${name}`,
       field: key,
@@ -80,12 +104,28 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
     });
   }
   if (Array.isArray(raw.hosts) && !raw.hosts.every((item) => typeof item === 'string' || typeof item === 'number')) {
-    ctx.problems.push({ message: 'hosts must be a host pattern or a list of them (text)', location: source.locate(raw, 'hosts'), task: `play ${name}`, field: 'hosts', hint: 'e.g. "hosts: webservers" or "hosts: [web1, web2]"' });
+    ctx.problems.push({
+      message: 'hosts must be a host pattern or a list of them (text)',
+      location: source.locate(raw, 'hosts'),
+      task: `play ${name}`,
+      field: 'hosts',
+      hint: 'e.g. "hosts: webservers" or "hosts: [web1, web2]"',
+    });
     return undefined;
   }
-  const hosts = Array.isArray(raw.hosts) ? raw.hosts.join(',') : typeof raw.hosts === 'number' ? String(raw.hosts) : raw.hosts;
+  const hosts = Array.isArray(raw.hosts)
+    ? raw.hosts.join(',')
+    : typeof raw.hosts === 'number'
+      ? String(raw.hosts)
+      : raw.hosts;
   if (typeof hosts !== 'string' || hosts.trim() === '') {
-    ctx.problems.push({ message: 'a play needs hosts', location, task: `play ${name}`, field: 'hosts', hint: `add "hosts: all" or a group name` });
+    ctx.problems.push({
+      message: 'a play needs hosts',
+      location,
+      task: `play ${name}`,
+      field: 'hosts',
+      hint: `add "hosts: all" or a group name`,
+    });
     return undefined;
   }
   const baseDir = dirname(source.file);
@@ -106,9 +146,20 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
   const roleTasks = [];
   if (raw.roles !== undefined && raw.roles !== null) {
     if (!Array.isArray(raw.roles)) {
-      ctx.problems.push({ message: 'roles must be a list', location: source.locate(raw, 'roles'), task: `play ${name}`, field: 'roles' });
+      ctx.problems.push({
+        message: 'roles must be a list',
+        location: source.locate(raw, 'roles'),
+        task: `play ${name}`,
+        field: 'roles',
+      });
     } else {
-      for (const [index, entry] of raw.roles.entries()) roleTasks.push(...loadRoleEntry(entry, source, inherited, ctx, source.locate(raw.roles, index), { once: true, loadTasks: loadTasksFile }));
+      for (const [index, entry] of raw.roles.entries())
+        roleTasks.push(
+          ...loadRoleEntry(entry, source, inherited, ctx, source.locate(raw.roles, index), {
+            once: true,
+            loadTasks: loadTasksFile,
+          }),
+        );
     }
   }
   const tasks = loadTaskList(raw.tasks, source, inherited, ctx, 'tasks');
@@ -119,7 +170,13 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
 
   const strategy = raw.strategy ?? 'linear';
   if (strategy !== 'linear' && strategy !== 'free') {
-    ctx.problems.push({ message: `unknown strategy '${String(strategy)}'`, location: source.locate(raw, 'strategy'), task: `play ${name}`, field: 'strategy', hint: 'use linear (the default) or free' });
+    ctx.problems.push({
+      message: `unknown strategy '${String(strategy)}'`,
+      location: source.locate(raw, 'strategy'),
+      task: `play ${name}`,
+      field: 'strategy',
+      hint: 'use linear (the default) or free',
+    });
   }
   return {
     name,
@@ -133,7 +190,10 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
     handlers,
     become: inherited.become,
     becomeUser: inherited.becomeUser,
-    gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true || raw.gather_facts === 'yes' || raw.gather_facts === 'true',
+    gatherFacts:
+      raw.gather_facts === undefined
+        ? true
+        : raw.gather_facts === true || raw.gather_facts === 'yes' || raw.gather_facts === 'true',
     serial: readSerial(raw.serial, source, raw, ctx, name),
     strategy: strategy === 'free' ? 'free' : 'linear',
     anyErrorsFatal: raw.any_errors_fatal === true,
@@ -144,9 +204,13 @@ function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undef
 }
 
 /** Every notify must name a handler (by name or listen topic); a typo would otherwise never run. */
-function checkNotifications(trees: import('./types.js').TaskTree[], handlers: TaskNode[], ctx: LoadContext): void {
+function checkNotifications(
+  trees: import('../tree/types.js').TaskTree[],
+  handlers: TaskNode[],
+  ctx: LoadContext,
+): void {
   const topics = new Set(handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
-  const visit = (nodes: import('./types.js').TaskTree[]) => {
+  const visit = (nodes: import('../tree/types.js').TaskTree[]) => {
     for (const node of nodes) {
       if (node.kind === 'block') {
         visit(node.block);
@@ -156,7 +220,15 @@ function checkNotifications(trees: import('./types.js').TaskTree[], handlers: Ta
         for (const topic of node.notify) {
           if (topics.has(topic) || hasTemplate(topic)) continue;
           const best = suggestName(topic, [...topics].filter(Boolean));
-          ctx.problems.push({ message: `notify names no handler: '${topic}'`, location: node.location, task: node.name ?? node.module, field: 'notify', hint: best ? `did you mean '${best}'?` : 'define a handler with that name (or listen topic) in the play or its roles' });
+          ctx.problems.push({
+            message: `notify names no handler: '${topic}'`,
+            location: node.location,
+            task: node.name ?? node.module,
+            field: 'notify',
+            hint: best
+              ? `did you mean '${best}'?`
+              : 'define a handler with that name (or listen topic) in the play or its roles',
+          });
         }
       }
     }
@@ -178,12 +250,21 @@ function readVarsFiles(value: unknown, baseDir: string, source: YamlFile, raw: R
   const out: RawMap = {};
   for (const file of files) {
     if (typeof file !== 'string') {
-      ctx.problems.push({ message: 'vars_files must list file names', location: source.locate(raw, 'vars_files'), field: 'vars_files' });
+      ctx.problems.push({
+        message: 'vars_files must list file names',
+        location: source.locate(raw, 'vars_files'),
+        field: 'vars_files',
+      });
       continue;
     }
     const path = resolve(baseDir, file);
     if (!existsSync(path)) {
-      ctx.problems.push({ message: `vars file not found: ${path}`, location: source.locate(raw, 'vars_files'), field: 'vars_files', hint: 'paths are relative to the playbook' });
+      ctx.problems.push({
+        message: `vars file not found: ${path}`,
+        location: source.locate(raw, 'vars_files'),
+        field: 'vars_files',
+        hint: 'paths are relative to the playbook',
+      });
       continue;
     }
     Object.assign(out, readVarsFileAt(path, ctx));
@@ -199,13 +280,24 @@ function readVarsFileAt(path: string, ctx: LoadContext): RawMap {
   return {};
 }
 
-function readSerial(value: unknown, source: YamlFile, raw: RawMap, ctx: LoadContext, play: string): Array<number | string> {
+function readSerial(
+  value: unknown,
+  source: YamlFile,
+  raw: RawMap,
+  ctx: LoadContext,
+  play: string,
+): Array<number | string> {
   if (value === undefined || value === null) return [];
   const list = Array.isArray(value) ? value : [value];
   for (const item of list) {
     const ok = (typeof item === 'number' && item > 0) || (typeof item === 'string' && /^(\d+%?)$/.test(item.trim()));
     if (!ok) {
-      ctx.problems.push({ message: `serial must be a number, a percentage like "30%", or a list of them`, location: source.locate(raw, 'serial'), task: `play ${play}`, field: 'serial' });
+      ctx.problems.push({
+        message: `serial must be a number, a percentage like "30%", or a list of them`,
+        location: source.locate(raw, 'serial'),
+        task: `play ${play}`,
+        field: 'serial',
+      });
       return [];
     }
   }

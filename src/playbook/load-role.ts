@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { SourceLocation, YamlFile } from './source.js';
+import type { SourceLocation } from '../tree/source-location.js';
+import type { YamlFile } from './source.js';
 import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 import { readConditions, readStringList } from './read-keywords.js';
-import type { RoleScope, TaskNode, TaskTree } from './types.js';
+import type { RoleScope, TaskNode, TaskTree } from '../tree/types.js';
 
 type RawMap = Record<string, unknown>;
 
@@ -49,11 +50,22 @@ export interface RoleLoadOptions {
  * into tasks, adding its handlers to the play once. A role listed twice in `roles:` with the same
  * parameters runs once, as in Ansible.
  */
-export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inherited, ctx: LoadContext, from: SourceLocation, options: RoleLoadOptions): TaskTree[] {
+export function loadRoleEntry(
+  entry: unknown,
+  source: YamlFile,
+  inherited: Inherited,
+  ctx: LoadContext,
+  from: SourceLocation,
+  options: RoleLoadOptions,
+): TaskTree[] {
   const spec = typeof entry === 'string' ? { role: entry } : (entry as RawMap | null);
   const name = spec && typeof spec === 'object' ? (spec.role ?? spec.name) : undefined;
   if (typeof name !== 'string') {
-    ctx.problems.push({ message: 'a role entry needs a name', location: from, hint: `write "- rolename" or "- role: rolename"` });
+    ctx.problems.push({
+      message: 'a role entry needs a name',
+      location: from,
+      hint: `write "- rolename" or "- role: rolename"`,
+    });
     return [];
   }
   const params: RawMap = {};
@@ -63,7 +75,11 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
   }
   const dir = findRoleDir(name, ctx);
   if (!dir) {
-    ctx.problems.push({ message: `role '${name}' not found`, location: from, hint: `create roles/${name}/tasks/main.yml beside the playbook or at the project root (searched: ${[...ctx.roleSearchDirs.map((d) => join(d, 'roles')), ...ctx.rolesPath].join(', ')})` });
+    ctx.problems.push({
+      message: `role '${name}' not found`,
+      location: from,
+      hint: `create roles/${name}/tasks/main.yml beside the playbook or at the project root (searched: ${[...ctx.roleSearchDirs.map((d) => join(d, 'roles')), ...ctx.rolesPath].join(', ')})`,
+    });
     return [];
   }
   // Before the run-once check: a role that (through its dependencies) needs itself is a loop,
@@ -76,7 +92,10 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
       location: from,
       task: options.label ?? `role ${ctx.roleStackNames.at(-1)}`,
       field: options.keywords ? 'import_role' : 'dependencies',
-      hint: names.length === 2 ? `a role cannot depend on itself: remove '${name}' from its own dependencies` : `remove one of the dependencies of the loop (a role cannot need itself, even through others)`,
+      hint:
+        names.length === 2
+          ? `a role cannot depend on itself: remove '${name}' from its own dependencies`
+          : `remove one of the dependencies of the loop (a role cannot need itself, even through others)`,
     });
     return [];
   }
@@ -110,11 +129,27 @@ export function loadRoleEntry(entry: unknown, source: YamlFile, inherited: Inher
     };
     const out: TaskTree[] = [];
     for (const dependency of readDependencies(dir, ctx)) {
-      out.push(...loadRoleEntry(dependency.entry, dependency.source, { ...inherited, when: roleInherited.when, tags: roleInherited.tags }, ctx, dependency.location, { once: true, loadTasks: options.loadTasks }));
+      out.push(
+        ...loadRoleEntry(
+          dependency.entry,
+          dependency.source,
+          { ...inherited, when: roleInherited.when, tags: roleInherited.tags },
+          ctx,
+          dependency.location,
+          { once: true, loadTasks: options.loadTasks },
+        ),
+      );
     }
-    const tasksFile = options.tasksFrom === undefined ? findMain(join(dir, 'tasks')) : findTasksFrom(join(dir, 'tasks'), options.tasksFrom);
+    const tasksFile =
+      options.tasksFrom === undefined
+        ? findMain(join(dir, 'tasks'))
+        : findTasksFrom(join(dir, 'tasks'), options.tasksFrom);
     if (options.tasksFrom !== undefined && !tasksFile) {
-      ctx.problems.push({ message: `role '${name}' has no tasks file '${options.tasksFrom}'`, location: from, hint: `create ${join(dir, 'tasks', `${options.tasksFrom}.yml`)}, or fix tasks_from` });
+      ctx.problems.push({
+        message: `role '${name}' has no tasks file '${options.tasksFrom}'`,
+        location: from,
+        hint: `create ${join(dir, 'tasks', `${options.tasksFrom}.yml`)}, or fix tasks_from`,
+      });
     }
     if (tasksFile) out.push(...options.loadTasks(tasksFile, roleInherited, ctx, from));
     const handlersFile = findMain(join(dir, 'handlers'));
@@ -147,13 +182,19 @@ export function readVarsFile(dir: string, ctx: LoadContext): RawMap {
   const source = readYamlReporting(file, ctx);
   if (!source || source.value === null) return {};
   if (typeof source.value !== 'object' || Array.isArray(source.value)) {
-    ctx.problems.push({ message: 'a vars file must be a map of variable names to values', location: source.locate(source.value) });
+    ctx.problems.push({
+      message: 'a vars file must be a map of variable names to values',
+      location: source.locate(source.value),
+    });
     return {};
   }
   return source.value as RawMap;
 }
 
-function readDependencies(dir: string, ctx: LoadContext): Array<{ entry: unknown; source: YamlFile; location: SourceLocation }> {
+function readDependencies(
+  dir: string,
+  ctx: LoadContext,
+): Array<{ entry: unknown; source: YamlFile; location: SourceLocation }> {
   const file = findMain(join(dir, 'meta'));
   if (!file) return [];
   const source = readYamlReporting(file, ctx);
@@ -162,7 +203,12 @@ function readDependencies(dir: string, ctx: LoadContext): Array<{ entry: unknown
   const deps = meta && typeof meta === 'object' && !Array.isArray(meta) ? meta.dependencies : undefined;
   if (deps === undefined || deps === null) return [];
   if (!Array.isArray(deps)) {
-    ctx.problems.push({ message: 'dependencies must be a list of roles', location: source.locate(meta, 'dependencies'), field: 'dependencies', hint: 'write each role as a list item: "dependencies:\n  - common\n  - role: nginx"' });
+    ctx.problems.push({
+      message: 'dependencies must be a list of roles',
+      location: source.locate(meta, 'dependencies'),
+      field: 'dependencies',
+      hint: 'write each role as a list item: "dependencies:\n  - common\n  - role: nginx"',
+    });
     return [];
   }
   return deps.map((entry, index) => ({ entry, source, location: source.locate(deps, index) }));

@@ -1,31 +1,53 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { hasTemplate } from '../template/render.js';
-import type { SourceLocation, YamlFile } from './source.js';
-import { BLOCK_KEYWORDS, IMPORT_ROLE_KEYWORDS, INCLUDE_KEYWORDS, stripCollectionPrefix, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import type { SourceLocation } from '../tree/source-location.js';
+import type { YamlFile } from './source.js';
+import {
+  BLOCK_KEYWORDS,
+  IMPORT_ROLE_KEYWORDS,
+  INCLUDE_KEYWORDS,
+  stripCollectionPrefix,
+  TASK_KEYWORDS,
+  UNSUPPORTED_KEYWORDS,
+} from './keywords.js';
 import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
 // load-role loads tasks files with this module: a cycle, fine for functions called at load time.
 import { loadRoleEntry } from './load-role.js';
-import { CONTROLLER_FILE_FIELDS, findLocalFile } from './local-files.js';
+import { CONTROLLER_FILE_FIELDS, findLocalFile } from '../tree/local-files.js';
 import { parseFreeFormArgs, parseKeyValueArgs } from './parse-free-form.js';
 import { checkLoop, describeType, readConditions, readStringList } from './read-keywords.js';
-import { suggestName } from './suggest.js';
-import type { LoopControl, TaskNode, TaskTree } from './types.js';
-import { schemaShape, validateArgs } from './validate-args.js';
+import { suggestName } from '../suggest.js';
+import type { LoopControl, TaskNode, TaskTree } from '../tree/types.js';
+import { schemaShape, validateArgs } from '../modules/validate-args.js';
 
 type RawMap = Record<string, unknown>;
 
 /** Loads a list of tasks (a tasks file, a section of a play, a block's children). */
-export function loadTaskList(raw: unknown, source: YamlFile, inherited: Inherited, ctx: LoadContext, what = 'tasks'): TaskTree[] {
+export function loadTaskList(
+  raw: unknown,
+  source: YamlFile,
+  inherited: Inherited,
+  ctx: LoadContext,
+  what = 'tasks',
+): TaskTree[] {
   if (raw === null || raw === undefined) return [];
   if (!Array.isArray(raw)) {
-    ctx.problems.push({ message: `${what} must be a list of tasks`, location: source.locate(raw), hint: `write each task as a list item starting with '- '` });
+    ctx.problems.push({
+      message: `${what} must be a list of tasks`,
+      location: source.locate(raw),
+      hint: `write each task as a list item starting with '- '`,
+    });
     return [];
   }
   const out: TaskTree[] = [];
   for (const [index, item] of raw.entries()) {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      ctx.problems.push({ message: 'a task must be a map of keywords and one module', location: source.locate(raw, index), hint: `e.g. "- name: install nginx\\n  apt: { name: nginx }"` });
+      ctx.problems.push({
+        message: 'a task must be a map of keywords and one module',
+        location: source.locate(raw, index),
+        hint: `e.g. "- name: install nginx\\n  apt: { name: nginx }"`,
+      });
       continue;
     }
     out.push(...loadTask(item as RawMap, source, inherited, ctx));
@@ -36,7 +58,10 @@ export function loadTaskList(raw: unknown, source: YamlFile, inherited: Inherite
 /** Loads a tasks file from disk (import_tasks, include_tasks, a role's tasks/main.yml). */
 export function loadTasksFile(file: string, inherited: Inherited, ctx: LoadContext, from?: SourceLocation): TaskTree[] {
   if (ctx.includeStack.includes(file)) {
-    ctx.problems.push({ message: `tasks file includes itself: ${[...ctx.includeStack, file].join(' -> ')}`, location: from ?? { file, line: 1, column: 1 } });
+    ctx.problems.push({
+      message: `tasks file includes itself: ${[...ctx.includeStack, file].join(' -> ')}`,
+      location: from ?? { file, line: 1, column: 1 },
+    });
     return [];
   }
   const source = readYamlReporting(file, ctx);
@@ -54,7 +79,9 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
   const name = readName(raw, source, ctx);
   const taskLabel = name ?? describeTask(raw);
   if ('block' in raw) return [loadBlock(raw, source, inherited, ctx, location, taskLabel)];
-  const includeKey = Object.keys(raw).find((key) => (INCLUDE_KEYWORDS as readonly string[]).includes(stripCollectionPrefix(key)));
+  const includeKey = Object.keys(raw).find((key) =>
+    (INCLUDE_KEYWORDS as readonly string[]).includes(stripCollectionPrefix(key)),
+  );
   if (includeKey) return loadInclude(raw, includeKey, source, inherited, ctx, location, taskLabel);
   const roleKey = Object.keys(raw).find((key) => stripCollectionPrefix(key) === 'import_role');
   if (roleKey) return loadImportRole(raw, roleKey, source, inherited, ctx, location, taskLabel);
@@ -73,10 +100,25 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
     }
     const keyLocation = source.locate(raw, key);
     if (UNSUPPORTED_KEYWORDS.has(normalized)) {
-      const hint = normalized === 'include_role' ? 'use import_role (static) with the same name and tasks_from; it cannot loop' : 'remove it, or rewrite the task without it (see README: playbook keywords)';
-      ctx.problems.push({ message: `'${key}' is an Ansible keyword drover does not support`, location: keyLocation, task: taskLabel, field: key, hint });
+      const hint =
+        normalized === 'include_role'
+          ? 'use import_role (static) with the same name and tasks_from; it cannot loop'
+          : 'remove it, or rewrite the task without it (see README: playbook keywords)';
+      ctx.problems.push({
+        message: `'${key}' is an Ansible keyword drover does not support`,
+        location: keyLocation,
+        task: taskLabel,
+        field: key,
+        hint,
+      });
     } else if (ctx.modules.has(normalized)) {
-      ctx.problems.push({ message: `a task runs one module, but this one names both '${moduleName}' and '${normalized}'`, location: keyLocation, task: taskLabel, field: key, hint: 'split it into two tasks' });
+      ctx.problems.push({
+        message: `a task runs one module, but this one names both '${moduleName}' and '${normalized}'`,
+        location: keyLocation,
+        task: taskLabel,
+        field: key,
+        hint: 'split it into two tasks',
+      });
     } else {
       const best = suggestName(normalized, [...knownModules, ...TASK_KEYWORDS]);
       ctx.problems.push({
@@ -90,13 +132,24 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
   }
   if (!moduleName || !moduleKey) {
     if (moduleKeys.length === 0) {
-      ctx.problems.push({ message: 'this task names no module', location, task: taskLabel, hint: `add one module key, e.g. "command: echo hi" (see 'drover doc --list')` });
+      ctx.problems.push({
+        message: 'this task names no module',
+        location,
+        task: taskLabel,
+        hint: `add one module key, e.g. "command: echo hi" (see 'drover doc --list')`,
+      });
     }
     return [];
   }
   const module = ctx.modules.get(moduleName)!;
   if (raw.args !== undefined && raw.args !== null && (typeof raw.args !== 'object' || Array.isArray(raw.args))) {
-    ctx.problems.push({ message: `args must be a map of the module's parameters, but it is ${describeType(raw.args)}`, location: source.locate(raw, 'args'), task: taskLabel, field: 'args', hint: `e.g. "args: { chdir: /srv/app }" (see: drover doc ${moduleName})` });
+    ctx.problems.push({
+      message: `args must be a map of the module's parameters, but it is ${describeType(raw.args)}`,
+      location: source.locate(raw, 'args'),
+      task: taskLabel,
+      field: 'args',
+      hint: `e.g. "args: { chdir: /srv/app }" (see: drover doc ${moduleName})`,
+    });
   }
   const args = normalizeArgs(raw[moduleKey], raw.args, module, source, ctx, taskLabel, source.locate(raw, moduleKey));
   if (args === undefined) return [];
@@ -105,19 +158,42 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
     const argsNode = raw[moduleKey];
     for (const issue of issues) {
       const topField = issue.field.split('.')[0];
-      const fieldLocation = argsNode && typeof argsNode === 'object' ? source.locate(argsNode, topField) : source.locate(raw, moduleKey);
-      ctx.problems.push({ message: issue.message, location: fieldLocation, task: taskLabel, field: `${moduleName}.${issue.field}`, hint: issue.hint });
+      const fieldLocation =
+        argsNode && typeof argsNode === 'object' ? source.locate(argsNode, topField) : source.locate(raw, moduleKey);
+      ctx.problems.push({
+        message: issue.message,
+        location: fieldLocation,
+        task: taskLabel,
+        field: `${moduleName}.${issue.field}`,
+        hint: issue.hint,
+      });
     }
   }
   const argLocations: Record<string, SourceLocation> = {};
   const argsNode = raw[moduleKey];
-  if (raw.args && typeof raw.args === 'object') for (const key of Object.keys(raw.args)) argLocations[key] = source.locate(raw.args, key);
-  if (argsNode && typeof argsNode === 'object') for (const key of Object.keys(argsNode)) argLocations[key] = source.locate(argsNode, key);
-  if (typeof args === 'object' && ctx.playbookDir !== undefined) checkControllerFiles(moduleName, args, common, ctx, taskLabel, (field) => argLocations[field] ?? source.locate(raw, moduleKey));
+  if (raw.args && typeof raw.args === 'object')
+    for (const key of Object.keys(raw.args)) argLocations[key] = source.locate(raw.args, key);
+  if (argsNode && typeof argsNode === 'object')
+    for (const key of Object.keys(argsNode)) argLocations[key] = source.locate(argsNode, key);
+  if (typeof args === 'object' && ctx.playbookDir !== undefined)
+    checkControllerFiles(
+      moduleName,
+      args,
+      common,
+      ctx,
+      taskLabel,
+      (field) => argLocations[field] ?? source.locate(raw, moduleKey),
+    );
 
   const loopKeys = ['loop', 'with_items', 'with_list'].filter((key) => raw[key] !== undefined);
   if (loopKeys.length > 1) {
-    ctx.problems.push({ message: `a task loops once, but this one has ${loopKeys.join(' and ')}`, location: source.locate(raw, loopKeys[1]), task: taskLabel, field: loopKeys[1], hint: 'keep one of them (loop is the current form)' });
+    ctx.problems.push({
+      message: `a task loops once, but this one has ${loopKeys.join(' and ')}`,
+      location: source.locate(raw, loopKeys[1]),
+      task: taskLabel,
+      field: loopKeys[1],
+      hint: 'keep one of them (loop is the current form)',
+    });
   }
   for (const key of loopKeys) checkLoop(raw, key, source, ctx, taskLabel);
   const loop = raw.loop ?? raw.with_items ?? raw.with_list;
@@ -143,16 +219,35 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
   };
   if (task.until !== undefined && task.retries === undefined) task.retries = 3;
   if (task.register !== undefined && !/^[A-Za-z_]\w*$/.test(task.register)) {
-    ctx.problems.push({ message: `register name '${task.register}' is not a valid variable name`, location: source.locate(raw, 'register'), task: taskLabel, field: 'register', hint: 'use letters, digits and underscores, starting with a letter' });
+    ctx.problems.push({
+      message: `register name '${task.register}' is not a valid variable name`,
+      location: source.locate(raw, 'register'),
+      task: taskLabel,
+      field: 'register',
+      hint: 'use letters, digits and underscores, starting with a letter',
+    });
   }
   return [task];
 }
 
-function loadBlock(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: LoadContext, location: SourceLocation, label: string): TaskTree {
+function loadBlock(
+  raw: RawMap,
+  source: YamlFile,
+  inherited: Inherited,
+  ctx: LoadContext,
+  location: SourceLocation,
+  label: string,
+): TaskTree {
   for (const key of Object.keys(raw)) {
     if (!(BLOCK_KEYWORDS as readonly string[]).includes(key)) {
       const best = suggestName(key, BLOCK_KEYWORDS);
-      ctx.problems.push({ message: `'${key}' is not allowed on a block`, location: source.locate(raw, key), task: label, field: key, hint: best ? `did you mean '${best}'?` : `a block takes: ${BLOCK_KEYWORDS.join(', ')}` });
+      ctx.problems.push({
+        message: `'${key}' is not allowed on a block`,
+        location: source.locate(raw, key),
+        task: label,
+        field: key,
+        hint: best ? `did you mean '${best}'?` : `a block takes: ${BLOCK_KEYWORDS.join(', ')}`,
+      });
     }
   }
   const common = inheritCommon(raw, source, inherited, ctx, label);
@@ -168,38 +263,107 @@ function loadBlock(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Loa
   };
 }
 
-function loadInclude(raw: RawMap, key: string, source: YamlFile, inherited: Inherited, ctx: LoadContext, location: SourceLocation, label: string): TaskTree[] {
+function loadInclude(
+  raw: RawMap,
+  key: string,
+  source: YamlFile,
+  inherited: Inherited,
+  ctx: LoadContext,
+  location: SourceLocation,
+  label: string,
+): TaskTree[] {
   const value = raw[key];
-  const file = typeof value === 'string' ? value : value && typeof value === 'object' ? (value as RawMap).file : undefined;
+  const file =
+    typeof value === 'string' ? value : value && typeof value === 'object' ? (value as RawMap).file : undefined;
   if (typeof file !== 'string') {
-    ctx.problems.push({ message: `${key} needs a file name`, location: source.locate(raw, key), task: label, field: key, hint: `e.g. "${key}: setup.yml"` });
+    ctx.problems.push({
+      message: `${key} needs a file name`,
+      location: source.locate(raw, key),
+      task: label,
+      field: key,
+      hint: `e.g. "${key}: setup.yml"`,
+    });
     return [];
   }
-  const allowed = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'loop', 'with_items', 'loop_control', 'ignore_errors', 'no_log', key];
+  const allowed = [
+    'name',
+    'when',
+    'tags',
+    'vars',
+    'become',
+    'become_user',
+    'loop',
+    'with_items',
+    'loop_control',
+    'ignore_errors',
+    'no_log',
+    key,
+  ];
   for (const other of Object.keys(raw)) {
-    if (!allowed.includes(other)) ctx.problems.push({ message: `'${other}' is not allowed on ${key}`, location: source.locate(raw, other), task: label, field: other, hint: `${key} takes: ${allowed.join(', ')}` });
+    if (!allowed.includes(other))
+      ctx.problems.push({
+        message: `'${other}' is not allowed on ${key}`,
+        location: source.locate(raw, other),
+        task: label,
+        field: other,
+        hint: `${key} takes: ${allowed.join(', ')}`,
+      });
   }
   const common = inheritCommon(raw, source, inherited, ctx, label);
   const loopKeys = ['loop', 'with_items'].filter((other) => raw[other] !== undefined);
   if (loopKeys.length > 1) {
-    ctx.problems.push({ message: `${key} loops once, but this one has loop and with_items`, location: source.locate(raw, 'with_items'), task: label, field: 'with_items', hint: 'keep one of them (loop is the current form)' });
+    ctx.problems.push({
+      message: `${key} loops once, but this one has loop and with_items`,
+      location: source.locate(raw, 'with_items'),
+      task: label,
+      field: 'with_items',
+      hint: 'keep one of them (loop is the current form)',
+    });
   }
-  if (stripCollectionPrefix(key) === 'include_tasks') for (const other of loopKeys) checkLoop(raw, other, source, ctx, label);
+  if (stripCollectionPrefix(key) === 'include_tasks')
+    for (const other of loopKeys) checkLoop(raw, other, source, ctx, label);
   const loop = raw.loop ?? raw.with_items;
   const isDynamic = stripCollectionPrefix(key) === 'include_tasks' && (loop !== undefined || hasTemplate(file));
   const path = resolveTasksPath(file, inherited);
   if (isDynamic) {
     if (!hasTemplate(file) && !existsSync(path)) {
-      ctx.problems.push({ message: `tasks file not found: ${path}`, location: source.locate(raw, key), task: label, field: key, hint: 'check the path; it is relative to the file that includes it (or the role tasks/ directory)' });
+      ctx.problems.push({
+        message: `tasks file not found: ${path}`,
+        location: source.locate(raw, key),
+        task: label,
+        field: key,
+        hint: 'check the path; it is relative to the file that includes it (or the role tasks/ directory)',
+      });
     }
-    return [{ ...common, kind: 'include', location, file, loop, loopControl: readLoopControl(raw.loop_control, source, ctx, label) }];
+    return [
+      {
+        ...common,
+        kind: 'include',
+        location,
+        file,
+        loop,
+        loopControl: readLoopControl(raw.loop_control, source, ctx, label),
+      },
+    ];
   }
   if (loop !== undefined) {
-    ctx.problems.push({ message: 'import_tasks cannot take a loop', location: source.locate(raw, 'loop'), task: label, field: 'loop', hint: 'use include_tasks for a loop' });
+    ctx.problems.push({
+      message: 'import_tasks cannot take a loop',
+      location: source.locate(raw, 'loop'),
+      task: label,
+      field: 'loop',
+      hint: 'use include_tasks for a loop',
+    });
     return [];
   }
   if (!existsSync(path)) {
-    ctx.problems.push({ message: `tasks file not found: ${path}`, location: source.locate(raw, key), task: label, field: key, hint: 'check the path; it is relative to the file that includes it (or the role tasks/ directory)' });
+    ctx.problems.push({
+      message: `tasks file not found: ${path}`,
+      location: source.locate(raw, key),
+      task: label,
+      field: key,
+      hint: 'check the path; it is relative to the file that includes it (or the role tasks/ directory)',
+    });
     return [];
   }
   return loadTasksFile(path, { ...common, role: inherited.role }, ctx, location);
@@ -209,29 +373,76 @@ function loadInclude(raw: RawMap, key: string, source: YamlFile, inherited: Inhe
  * import_role: the role's tasks (or tasks_from), in place, at load time, with its defaults, vars and
  * handlers, as a `roles:` entry would bring them; it runs each time it is imported.
  */
-function loadImportRole(raw: RawMap, key: string, source: YamlFile, inherited: Inherited, ctx: LoadContext, location: SourceLocation, label: string): TaskTree[] {
+function loadImportRole(
+  raw: RawMap,
+  key: string,
+  source: YamlFile,
+  inherited: Inherited,
+  ctx: LoadContext,
+  location: SourceLocation,
+  label: string,
+): TaskTree[] {
   const spec = raw[key];
   const allowed: string[] = [...IMPORT_ROLE_KEYWORDS, key];
   for (const other of Object.keys(raw)) {
     if (!allowed.includes(other)) {
-      const hint = other === 'loop' || other === 'with_items' ? 'import_role is static and cannot loop; loop inside the role instead' : `import_role takes: ${allowed.join(', ')}`;
-      ctx.problems.push({ message: `'${other}' is not allowed on import_role`, location: source.locate(raw, other), task: label, field: other, hint });
+      const hint =
+        other === 'loop' || other === 'with_items'
+          ? 'import_role is static and cannot loop; loop inside the role instead'
+          : `import_role takes: ${allowed.join(', ')}`;
+      ctx.problems.push({
+        message: `'${other}' is not allowed on import_role`,
+        location: source.locate(raw, other),
+        task: label,
+        field: other,
+        hint,
+      });
     }
   }
   if (!spec || typeof spec !== 'object' || Array.isArray(spec) || typeof (spec as RawMap).name !== 'string') {
-    ctx.problems.push({ message: 'import_role needs the role\'s name', location: source.locate(raw, key), task: label, field: key, hint: `e.g. "${key}: { name: nginx }"` });
+    ctx.problems.push({
+      message: "import_role needs the role's name",
+      location: source.locate(raw, key),
+      task: label,
+      field: key,
+      hint: `e.g. "${key}: { name: nginx }"`,
+    });
     return [];
   }
   const { name: role, tasks_from: tasksFrom, ...rest } = spec as RawMap;
   for (const other of Object.keys(rest)) {
-    ctx.problems.push({ message: `'${other}' is not supported on import_role`, location: source.locate(spec, other), task: label, field: `${key}.${other}`, hint: 'import_role takes name and tasks_from' });
+    ctx.problems.push({
+      message: `'${other}' is not supported on import_role`,
+      location: source.locate(spec, other),
+      task: label,
+      field: `${key}.${other}`,
+      hint: 'import_role takes name and tasks_from',
+    });
   }
   if (tasksFrom !== undefined && typeof tasksFrom !== 'string') {
-    ctx.problems.push({ message: 'tasks_from must be a file name', location: source.locate(spec, 'tasks_from'), task: label, field: `${key}.tasks_from` });
+    ctx.problems.push({
+      message: 'tasks_from must be a file name',
+      location: source.locate(spec, 'tasks_from'),
+      task: label,
+      field: `${key}.tasks_from`,
+    });
     return [];
   }
-  const entry = { role, vars: raw.vars, when: raw.when, tags: raw.tags, become: raw.become, become_user: raw.become_user };
-  return loadRoleEntry(entry, source, inherited, ctx, location, { once: false, tasksFrom, keywords: raw, label, loadTasks: loadTasksFile });
+  const entry = {
+    role,
+    vars: raw.vars,
+    when: raw.when,
+    tags: raw.tags,
+    become: raw.become,
+    become_user: raw.become_user,
+  };
+  return loadRoleEntry(entry, source, inherited, ctx, location, {
+    once: false,
+    tasksFrom,
+    keywords: raw,
+    label,
+    loadTasks: loadTasksFile,
+  });
 }
 
 /** Resolves an included tasks file: relative to the including file's directory. */
@@ -242,11 +453,22 @@ export function resolveTasksPath(file: string, inherited: Inherited): string {
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 }
 
-function inheritCommon(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: LoadContext, label: string): Inherited {
+function inheritCommon(
+  raw: RawMap,
+  source: YamlFile,
+  inherited: Inherited,
+  ctx: LoadContext,
+  label: string,
+): Inherited {
   const when = readConditions(raw, 'when', source, ctx, label) ?? [];
   const vars = raw.vars;
   if (vars !== undefined && (vars === null || typeof vars !== 'object' || Array.isArray(vars))) {
-    ctx.problems.push({ message: 'vars must be a map', location: source.locate(raw, 'vars'), task: label, field: 'vars' });
+    ctx.problems.push({
+      message: 'vars must be a map',
+      location: source.locate(raw, 'vars'),
+      task: label,
+      field: 'vars',
+    });
   }
   return {
     when: [...inherited.when, ...when],
@@ -282,7 +504,13 @@ function normalizeArgs(
     } else {
       const parsed = parseKeyValueArgs(text);
       if (!parsed) {
-        ctx.problems.push({ message: `module ${module.name} takes named parameters, not '${text}'`, location, task: label, field: module.name, hint: `write them as a map, e.g. "${module.name}: { name: value }" (see: drover doc ${module.name})` });
+        ctx.problems.push({
+          message: `module ${module.name} takes named parameters, not '${text}'`,
+          location,
+          task: label,
+          field: module.name,
+          hint: `write them as a map, e.g. "${module.name}: { name: value }" (see: drover doc ${module.name})`,
+        });
         return undefined;
       }
       args = parsed;
@@ -290,10 +518,17 @@ function normalizeArgs(
   } else if (typeof value === 'object' && !Array.isArray(value)) {
     args = { ...(value as RawMap) };
   } else {
-    ctx.problems.push({ message: `the parameters of ${module.name} must be a map`, location, task: label, field: module.name, hint: `see: drover doc ${module.name}` });
+    ctx.problems.push({
+      message: `the parameters of ${module.name} must be a map`,
+      location,
+      task: label,
+      field: module.name,
+      hint: `see: drover doc ${module.name}`,
+    });
     return undefined;
   }
-  if (extraArgs && typeof extraArgs === 'object' && !Array.isArray(extraArgs)) args = { ...(extraArgs as RawMap), ...args };
+  if (extraArgs && typeof extraArgs === 'object' && !Array.isArray(extraArgs))
+    args = { ...(extraArgs as RawMap), ...args };
   return args;
 }
 
@@ -301,13 +536,24 @@ function readLoopControl(raw: unknown, source: YamlFile, ctx: LoadContext, label
   const control: LoopControl = { loop_var: 'item' };
   if (raw === undefined || raw === null) return control;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    ctx.problems.push({ message: 'loop_control must be a map', location: source.locate(raw), task: label, field: 'loop_control' });
+    ctx.problems.push({
+      message: 'loop_control must be a map',
+      location: source.locate(raw),
+      task: label,
+      field: 'loop_control',
+    });
     return control;
   }
   const map = raw as RawMap;
   for (const key of Object.keys(map)) {
     if (!['label', 'loop_var', 'index_var', 'pause', 'extended'].includes(key)) {
-      ctx.problems.push({ message: `unknown loop_control key '${key}'`, location: source.locate(map, key), task: label, field: `loop_control.${key}`, hint: 'loop_control takes: label, loop_var, index_var' });
+      ctx.problems.push({
+        message: `unknown loop_control key '${key}'`,
+        location: source.locate(map, key),
+        task: label,
+        field: `loop_control.${key}`,
+        hint: 'loop_control takes: label, loop_var, index_var',
+      });
     }
   }
   if (typeof map.label === 'string') control.label = map.label;
@@ -328,8 +574,14 @@ function readBool(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext, 
   const value = raw[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && ['yes', 'true', 'no', 'false'].includes(value.toLowerCase())) return ['yes', 'true'].includes(value.toLowerCase());
-  ctx.problems.push({ message: `${key} must be true or false`, location: source.locate(raw, key), task: label, field: key });
+  if (typeof value === 'string' && ['yes', 'true', 'no', 'false'].includes(value.toLowerCase()))
+    return ['yes', 'true'].includes(value.toLowerCase());
+  ctx.problems.push({
+    message: `${key} must be true or false`,
+    location: source.locate(raw, key),
+    task: label,
+    field: key,
+  });
   return undefined;
 }
 
@@ -341,7 +593,9 @@ function readCount(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext,
   if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
   const templated = typeof value === 'string' && hasTemplate(value);
   ctx.problems.push({
-    message: templated ? `${key} must be a whole number written in the playbook: drover does not template ${key}` : `${key} must be a whole number, 0 or more, but it is ${describeType(value)}`,
+    message: templated
+      ? `${key} must be a whole number written in the playbook: drover does not template ${key}`
+      : `${key} must be a whole number, 0 or more, but it is ${describeType(value)}`,
     location: source.locate(raw, key),
     task: label,
     field: key,
@@ -356,7 +610,13 @@ function readName(raw: RawMap, source: YamlFile, ctx: LoadContext): string | und
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
-  ctx.problems.push({ message: `name must be text, but it is ${describeType(value)}`, location: source.locate(raw, 'name'), task: describeTask(raw), field: 'name', hint: 'quote a name that starts with { or [, e.g. name: "{{ app }} config"' });
+  ctx.problems.push({
+    message: `name must be text, but it is ${describeType(value)}`,
+    location: source.locate(raw, 'name'),
+    task: describeTask(raw),
+    field: 'name',
+    hint: 'quote a name that starts with { or [, e.g. name: "{{ app }} config"',
+  });
   return undefined;
 }
 
@@ -364,19 +624,32 @@ function readName(raw: RawMap, source: YamlFile, ctx: LoadContext): string | und
  * A literal controller file (copy src, template src, ...) must exist when the playbook is loaded,
  * found with the lookup prepare() will use; a templated one is looked up once rendered.
  */
-function checkControllerFiles(module: string, args: RawMap, scope: Inherited, ctx: LoadContext, label: string, locate: (field: string) => SourceLocation): void {
+function checkControllerFiles(
+  module: string,
+  args: RawMap,
+  scope: Inherited,
+  ctx: LoadContext,
+  label: string,
+  locate: (field: string) => SourceLocation,
+): void {
   for (const { field, kind, usedWhen } of CONTROLLER_FILE_FIELDS[module] ?? []) {
     const path = args[field];
     if (typeof path !== 'string' || path === '' || hasTemplate(path)) continue;
     if (usedWhen && !usedWhen(args)) continue;
-    const { found, candidates } = findLocalFile(kind, path, { role: scope.role, baseDir: scope.baseDir, playbookDir: ctx.playbookDir });
+    const { found, candidates } = findLocalFile(kind, path, {
+      role: scope.role,
+      baseDir: scope.baseDir,
+      playbookDir: ctx.playbookDir,
+    });
     if (found) continue;
     ctx.problems.push({
       message: `local file not found: ${path} (looked in ${candidates.join(', ')})`,
       location: locate(field),
       task: label,
       field: `${module}.${field}`,
-      hint: scope.role ? `put it in ${scope.role.path}/${kind}/, or fix the path` : `put it in ${kind}/ beside the playbook or the tasks file, or fix the path`,
+      hint: scope.role
+        ? `put it in ${scope.role.path}/${kind}/, or fix the path`
+        : `put it in ${kind}/ beside the playbook or the tasks file, or fix the path`,
     });
   }
 }

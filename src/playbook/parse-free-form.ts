@@ -28,7 +28,11 @@ export function parseKeyValueArgs(text: string): Record<string, unknown> | undef
  * A free-form module (`command: ls -l creates=/x`): the text is the command, except trailing
  * `name=value` words for the module's known options, which Ansible also accepts there.
  */
-export function parseFreeFormArgs(text: string, freeFormKey: string, optionNames: readonly string[]): Record<string, unknown> {
+export function parseFreeFormArgs(
+  text: string,
+  freeFormKey: string,
+  optionNames: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let rest = text.trim();
   for (;;) {

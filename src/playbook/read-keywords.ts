@@ -18,10 +18,17 @@ export function describeType(value: unknown): string {
  * boolean, or a list of them (all must hold). Numbers are read as Ansible does (0 is false). An
  * empty value is no condition. Anything else is a problem; undefined is returned for it.
  */
-export function readConditions(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext, label: string): unknown[] | undefined {
+export function readConditions(
+  raw: RawMap,
+  key: string,
+  source: YamlFile,
+  ctx: LoadContext,
+  label: string,
+): unknown[] | undefined {
   const value = raw[key];
   if (value === undefined || value === null) return undefined;
-  const isCondition = (item: unknown) => typeof item === 'string' || typeof item === 'boolean' || typeof item === 'number';
+  const isCondition = (item: unknown) =>
+    typeof item === 'string' || typeof item === 'boolean' || typeof item === 'number';
   const list = Array.isArray(value) ? value : [value];
   if (list.every(isCondition)) return list;
   const bad = list.find((item) => !isCondition(item));
@@ -53,17 +60,39 @@ export function checkLoop(raw: RawMap, key: string, source: YamlFile, ctx: LoadC
       : typeof value === 'object'
         ? `write the items as a list, one "- item" per line (to loop over a map, list its entries)`
         : `write the items as a list, e.g. ${key}: [${String(value)}], or a template: ${key}: "{{ items }}"`;
-  ctx.problems.push({ message: `${key} must be a list or a template that gives one, but it is ${describeType(value)}`, location: source.locate(raw, key), task: label, field: key, hint });
+  ctx.problems.push({
+    message: `${key} must be a list or a template that gives one, but it is ${describeType(value)}`,
+    location: source.locate(raw, key),
+    task: label,
+    field: key,
+    hint,
+  });
   return false;
 }
 
 /** A string, or a list of strings (numbers are taken as text); `tags: a, b` is two tags. */
-export function readStringList(value: unknown, key: string, raw: RawMap, source: YamlFile, ctx: LoadContext, label: string): string[] {
+export function readStringList(
+  value: unknown,
+  key: string,
+  raw: RawMap,
+  source: YamlFile,
+  ctx: LoadContext,
+  label: string,
+): string[] {
   if (value === undefined || value === null) return [];
-  if (typeof value === 'string') return key === 'tags' ? value.split(',').map((t) => t.trim()).filter(Boolean) : [value];
+  if (typeof value === 'string')
+    return key === 'tags'
+      ? value
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [value];
   if (typeof value === 'number') return [String(value)];
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return value.map(String);
-  const index = Array.isArray(value) ? value.findIndex((item) => typeof item !== 'string' && typeof item !== 'number') : -1;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number'))
+    return value.map(String);
+  const index = Array.isArray(value)
+    ? value.findIndex((item) => typeof item !== 'string' && typeof item !== 'number')
+    : -1;
   ctx.problems.push({
     message: `${key} must be a string or a list of strings, but ${index === -1 ? 'it is' : `item ${index + 1} of the list is`} ${describeType(index === -1 ? value : (value as unknown[])[index])}`,
     location: index === -1 ? source.locate(raw, key) : source.locate(value, index),

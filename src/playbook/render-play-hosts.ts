@@ -1,7 +1,7 @@
 import { TemplateSyntaxError, UndefinedVariableError } from '../template/errors.js';
 import { hasTemplate, renderValue } from '../template/render.js';
 import { PlaybookError, type PlaybookProblem } from './errors.js';
-import type { Play, Playbook } from './types.js';
+import type { Play, Playbook } from '../tree/types.js';
 
 /** The variables a play's `hosts:` may use, known before any host is selected. */
 export interface PlayHostsVars {
@@ -26,7 +26,14 @@ export function renderPlayHosts(playbook: Playbook, vars: PlayHostsVars): Playbo
   const playbookDir = playbook.file.replace(/\/[^/]*$/, '');
   const plays = playbook.plays.map((play): Play => {
     if (!hasTemplate(play.hosts)) return play;
-    const scope = { ...vars.allGroupVars, ...play.vars, ...play.varsFilesVars, ...vars.extraVars, groups: vars.groups, playbook_dir: playbookDir };
+    const scope = {
+      ...vars.allGroupVars,
+      ...play.vars,
+      ...play.varsFilesVars,
+      ...vars.extraVars,
+      groups: vars.groups,
+      playbook_dir: playbookDir,
+    };
     let rendered: unknown;
     try {
       rendered = renderValue(play.hosts, scope);
@@ -34,7 +41,9 @@ export function renderPlayHosts(playbook: Playbook, vars: PlayHostsVars): Playbo
       if (!(error instanceof UndefinedVariableError) && !(error instanceof TemplateSyntaxError)) throw error;
       const undefinedName = error instanceof UndefinedVariableError ? error.variable : undefined;
       problems.push({
-        message: undefinedName ? `undefined variable '${undefinedName}' in the play's hosts: ${play.hosts}` : `the play's hosts cannot be rendered: ${error.message}`,
+        message: undefinedName
+          ? `undefined variable '${undefinedName}' in the play's hosts: ${play.hosts}`
+          : `the play's hosts cannot be rendered: ${error.message}`,
         location: play.hostsLocation ?? play.location,
         task: `play ${play.name}`,
         field: 'hosts',
@@ -44,7 +53,13 @@ export function renderPlayHosts(playbook: Playbook, vars: PlayHostsVars): Playbo
       });
       return play;
     }
-    const pattern = (Array.isArray(rendered) ? rendered.map(String).join(',') : rendered === null || rendered === undefined ? '' : String(rendered)).trim();
+    const pattern = (
+      Array.isArray(rendered)
+        ? rendered.map(String).join(',')
+        : rendered === null || rendered === undefined
+          ? ''
+          : String(rendered)
+    ).trim();
     return { ...play, hosts: pattern, name: play.name === play.hosts ? pattern : play.name };
   });
   if (problems.length > 0) throw new PlaybookError(problems);

@@ -4,15 +4,20 @@ import { VAULT_ERROR_PREFIX, vaultYamlTag } from '../vault/yaml-tag.js';
 import { VaultError } from '../vault/vault-crypto.js';
 import { findDuplicateKey } from './duplicate-keys.js';
 import { correctPyyamlTags } from './pyyaml-tags.js';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import { DroverError } from '../errors.js';
+import type { SourceLocation } from '../tree/source-location.js';
 
 /** Where something was written: file, 1-based line and column. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-}
 
 /** Raised for YAML that cannot be parsed; carries the position and a code frame. */
 export class YamlSyntaxError extends DroverError {
@@ -53,8 +58,14 @@ export function readYamlFile(file: string): YamlFile {
   try {
     text = revealFileText(readFileSync(file, 'utf8'), file);
   } catch (error) {
-    if (error instanceof VaultError) throw new YamlSyntaxError(error.message, { file, line: 1, column: 1 }, '', { cause: error });
-    throw new YamlSyntaxError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file, line: 1, column: 1 }, '', { cause: error });
+    if (error instanceof VaultError)
+      throw new YamlSyntaxError(error.message, { file, line: 1, column: 1 }, '', { cause: error });
+    throw new YamlSyntaxError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { file, line: 1, column: 1 },
+      '',
+      { cause: error },
+    );
   }
   return parseYamlText(file, text);
 }
@@ -63,14 +74,24 @@ export function parseYamlText(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
   // YAML 1.1, as Ansible reads it: yes/no are booleans (y/n are not) and 0644 is octal.
   // Duplicate keys are looked for below, to name both places and the key.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, customTags: (tags) => [...correctPyyamlTags(tags), vaultYamlTag(file)], schema: 'yaml-1.1' });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: false,
+    customTags: (tags) => [...correctPyyamlTags(tags), vaultYamlTag(file)],
+    schema: 'yaml-1.1',
+  });
   const firstError = doc.errors[0];
   if (firstError) {
     const offset = firstError.pos[0];
     const { line, col } = lineCounter.linePos(offset);
     const location = { file, line, column: col };
     const message = firstError.message.split('\n')[0];
-    throw new YamlSyntaxError(message.startsWith(VAULT_ERROR_PREFIX) ? message : `YAML syntax error: ${message}`, location, codeFrame(text, line, col));
+    throw new YamlSyntaxError(
+      message.startsWith(VAULT_ERROR_PREFIX) ? message : `YAML syntax error: ${message}`,
+      location,
+      codeFrame(text, line, col),
+    );
   }
   const duplicate = findDuplicateKey(doc);
   if (duplicate) {
@@ -78,14 +99,24 @@ export function parseYamlText(file: string, text: string): YamlFile {
     const first = lineCounter.linePos(duplicate.firstOffset).line;
     const parent = duplicate.path.filter((key) => !/^\d+$/.test(key)).at(-1);
     const where = parent === undefined ? '' : ` under '${parent}'`;
-    throw new YamlSyntaxError(`duplicate key '${duplicate.key}'${where}: it is also at line ${first}`, { file, line, column: col }, codeFrame(text, line, col), {
-      hint: 'remove one of the two (YAML keeps only one value per key; Ansible would silently use the last one)',
-    });
+    throw new YamlSyntaxError(
+      `duplicate key '${duplicate.key}'${where}: it is also at line ${first}`,
+      { file, line, column: col },
+      codeFrame(text, line, col),
+      {
+        hint: 'remove one of the two (YAML keeps only one value per key; Ansible would silently use the last one)',
+      },
+    );
   }
   const nodePositions = new WeakMap<object, number>();
   const keyPositions = new WeakMap<object, Map<string, number>>();
   const itemPositions = new WeakMap<object, number[]>();
-  const value = toJs(doc.contents as YamlNode | null, { doc, nodes: nodePositions, keys: keyPositions, items: itemPositions });
+  const value = toJs(doc.contents as YamlNode | null, {
+    doc,
+    nodes: nodePositions,
+    keys: keyPositions,
+    items: itemPositions,
+  });
   const at = (offset: number | undefined): SourceLocation => {
     if (offset === undefined) return { file, line: 1, column: 1 };
     const { line, col } = lineCounter.linePos(offset);
@@ -109,7 +140,6 @@ export function parseYamlText(file: string, text: string): YamlFile {
   };
 }
 
-
 interface Walk {
   doc: Document;
   nodes: WeakMap<object, number>;
@@ -130,7 +160,8 @@ function toJs(node: YamlNode | null, walk: Walk): unknown {
         // YAML merge key: copy the referenced map's entries under the ones written here.
         const merged = toJs(pair.value as YamlNode, walk);
         for (const source of Array.isArray(merged) ? merged : [merged]) {
-          if (source && typeof source === 'object') for (const [k, v] of Object.entries(source)) if (!(k in out)) out[k] = v;
+          if (source && typeof source === 'object')
+            for (const [k, v] of Object.entries(source)) if (!(k in out)) out[k] = v;
         }
         continue;
       }
@@ -144,7 +175,10 @@ function toJs(node: YamlNode | null, walk: Walk): unknown {
   if (isSeq(node)) {
     const out = node.items.map((item) => toJs(item as YamlNode | null, walk));
     if (node.range) nodes.set(out, node.range[0]);
-    walk.items.set(out, node.items.map((item) => (item as YamlNode | null)?.range?.[0] ?? node.range?.[0] ?? 0));
+    walk.items.set(
+      out,
+      node.items.map((item) => (item as YamlNode | null)?.range?.[0] ?? node.range?.[0] ?? 0),
+    );
     return out;
   }
   // An octal literal (mode: 0644) keeps its written form: modules read it as the octal mode the user wrote.

@@ -63,13 +63,17 @@ export function buildPutFileScript(options: PutFileOptions): string {
       'fi',
     );
   }
-  lines.push('if [ -e "$dest" ]; then chown --reference="$dest" "$tmp" 2>/dev/null || true; chmod --reference="$dest" "$tmp"; else chmod 0644 "$tmp"; fi');
+  lines.push(
+    'if [ -e "$dest" ]; then chown --reference="$dest" "$tmp" 2>/dev/null || true; chmod --reference="$dest" "$tmp"; else chmod 0644 "$tmp"; fi',
+  );
   if (options.owner !== undefined) lines.push(`chown ${quote(options.owner)} "$tmp"`);
   if (options.group !== undefined) lines.push(`chgrp ${quote(options.group)} "$tmp"`);
   if (options.mode !== undefined) lines.push(`chmod ${quote(options.mode)} "$tmp"`);
   if (options.validate !== undefined) {
     const command = options.validate.split('%s').join('"$tmp"');
-    lines.push(`if ! ( ${command} ) >&2; then echo "validation failed: ${escapeForDoubleQuotes(options.validate)}" >&2; exit 3; fi`);
+    lines.push(
+      `if ! ( ${command} ) >&2; then echo "validation failed: ${escapeForDoubleQuotes(options.validate)}" >&2; exit 3; fi`,
+    );
   }
   if (options.backup) {
     // Two backups within one second must not overwrite each other: a counter keeps them apart.

@@ -14,7 +14,10 @@ export function quoteArgs(args: ReadonlyArray<string | number>): string {
 }
 
 /** Tagged template: interpolated values are quoted, the literal parts are kept as written. */
-export function sh(strings: TemplateStringsArray, ...values: Array<string | number | ReadonlyArray<string | number>>): string {
+export function sh(
+  strings: TemplateStringsArray,
+  ...values: Array<string | number | ReadonlyArray<string | number>>
+): string {
   let out = strings[0];
   values.forEach((value, i) => {
     out += Array.isArray(value) ? quoteArgs(value) : quote(value as string | number);

@@ -5,6 +5,14 @@ export function colourDiff(patch: string, style: ChalkInstance): string {
   return patch
     .replace(/\n$/, '')
     .split('\n')
-    .map((text) => (text.startsWith('+') && !text.startsWith('+++') ? style.green(text) : text.startsWith('-') && !text.startsWith('---') ? style.red(text) : text.startsWith('@@') ? style.cyan(text) : text))
+    .map((text) =>
+      text.startsWith('+') && !text.startsWith('+++')
+        ? style.green(text)
+        : text.startsWith('-') && !text.startsWith('---')
+          ? style.red(text)
+          : text.startsWith('@@')
+            ? style.cyan(text)
+            : text,
+    )
     .join('\n');
 }

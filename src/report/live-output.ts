@@ -23,7 +23,13 @@ export function createLiveOutput(options: OutputOptions): EngineEvents & { finis
   const refresh = (task: LiveTask) => {
     if (!task.wrapper) return;
     const { ok, changed, failed, skipped, unreachable } = task.counts;
-    const parts = [`ok ${ok}`, changed ? style.yellow(`changed ${changed}`) : '', failed ? style.red(`failed ${failed}`) : '', unreachable ? style.red(`unreachable ${unreachable}`) : '', skipped ? style.cyan(`skipped ${skipped}`) : '']
+    const parts = [
+      `ok ${ok}`,
+      changed ? style.yellow(`changed ${changed}`) : '',
+      failed ? style.red(`failed ${failed}`) : '',
+      unreachable ? style.red(`unreachable ${unreachable}`) : '',
+      skipped ? style.cyan(`skipped ${skipped}`) : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     task.wrapper.title = `${task.title}  ${style.gray(parts)}`;
@@ -39,7 +45,12 @@ export function createLiveOutput(options: OutputOptions): EngineEvents & { finis
     close();
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
-    const task: LiveTask = { title, counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 }, lines: [], finish };
+    const task: LiveTask = {
+      title,
+      counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 },
+      lines: [],
+      finish,
+    };
     current = task;
     chain = chain.then(() =>
       new Listr(
@@ -50,7 +61,8 @@ export function createLiveOutput(options: OutputOptions): EngineEvents & { finis
               task.wrapper = wrapper;
               refresh(task);
               await done;
-              if (task.counts.failed + task.counts.unreachable > 0) throw new Error(`${title}  ${style.gray(wrapper.title.slice(title.length).trim())}`);
+              if (task.counts.failed + task.counts.unreachable > 0)
+                throw new Error(`${title}  ${style.gray(wrapper.title.slice(title.length).trim())}`);
             },
             rendererOptions: { persistentOutput: true, outputBar: Infinity },
           },
@@ -58,7 +70,10 @@ export function createLiveOutput(options: OutputOptions): EngineEvents & { finis
         { exitOnError: false, rendererOptions: { collapseErrors: false, showErrorMessage: false } },
       )
         .run()
-        .then(() => undefined, () => undefined),
+        .then(
+          () => undefined,
+          () => undefined,
+        ),
     );
   };
 
@@ -77,7 +92,8 @@ export function createLiveOutput(options: OutputOptions): EngineEvents & { finis
     hostResult(host, result) {
       if (!current) return print(describeResult(host, result, options).join('\n'));
       current.counts[result.status]++;
-      if (result.status !== 'ok' || result.msg !== undefined || options.verbosity > 0) current.lines.push(...describeResult(host, result, options));
+      if (result.status !== 'ok' || result.msg !== undefined || options.verbosity > 0)
+        current.lines.push(...describeResult(host, result, options));
       refresh(current);
     },
     hostUnreachable(host, reason) {

@@ -45,7 +45,11 @@ export function createPlainOutput(options: OutputOptions): EngineEvents {
 }
 
 /** The lines that describe one host's result of a task. */
-export function describeResult(host: string, result: TaskResult, options: Pick<OutputOptions, 'style' | 'check' | 'verbosity' | 'diff'>): string[] {
+export function describeResult(
+  host: string,
+  result: TaskResult,
+  options: Pick<OutputOptions, 'style' | 'check' | 'verbosity' | 'diff'>,
+): string[] {
   const { style } = options;
   const out: string[] = [];
   const would = options.check ? ' (check mode: would change)' : '';
@@ -57,21 +61,36 @@ export function describeResult(host: string, result: TaskResult, options: Pick<O
       out.push(style.yellow(`changed: [${host}]${would}`));
       break;
     case 'skipped':
-      if (result.unverifiable) out.push(style.cyan(`unverifiable: [${host}] => cannot be verified in check mode (command without creates/removes)`));
-      else out.push(style.cyan(`skipping: [${host}]${options.verbosity > 0 && result.skipReason ? ` => ${result.skipReason}` : ''}`));
+      if (result.unverifiable)
+        out.push(
+          style.cyan(`unverifiable: [${host}] => cannot be verified in check mode (command without creates/removes)`),
+        );
+      else
+        out.push(
+          style.cyan(
+            `skipping: [${host}]${options.verbosity > 0 && result.skipReason ? ` => ${result.skipReason}` : ''}`,
+          ),
+        );
       break;
     case 'failed':
-      out.push(style.red(`${result.ignored ? 'failed (ignored)' : 'fatal'}: [${host}]: FAILED! => ${result.error ?? 'failed'}`));
+      out.push(
+        style.red(
+          `${result.ignored ? 'failed (ignored)' : 'fatal'}: [${host}]: FAILED! => ${result.error ?? 'failed'}`,
+        ),
+      );
       break;
   }
   for (const item of result.items ?? []) {
     if (item.status === 'changed' || options.verbosity > 0 || item.status === 'failed') {
-      out.push(`  ${item.status}: [${host}] (item=${item.label})${item.error ? ` => ${item.error}` : item.msg ? ` => ${item.msg}` : ''}`);
+      out.push(
+        `  ${item.status}: [${host}] (item=${item.label})${item.error ? ` => ${item.error}` : item.msg ? ` => ${item.msg}` : ''}`,
+      );
     }
   }
   if (result.status === 'changed' || (result.unverifiable && options.verbosity > 0)) {
     for (const change of result.changes) {
-      const fromTo = change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
+      const fromTo =
+        change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
       out.push(`  - ${change.summary}${fromTo}`);
       if (options.diff && change.diff) out.push(colourDiff(renderUnifiedDiff(change.diff), style));
     }
@@ -84,7 +103,8 @@ export function renderRecap(rows: Array<{ host: string; stats: HostStats }>, sty
   const width = Math.max(0, ...rows.map((r) => r.host.length));
   const lines = [style.bold(banner('PLAY RECAP'))];
   for (const { host, stats } of rows) {
-    const colour = stats.failed > 0 || stats.unreachable > 0 ? style.red : stats.changed > 0 ? style.yellow : style.green;
+    const colour =
+      stats.failed > 0 || stats.unreachable > 0 ? style.red : stats.changed > 0 ? style.yellow : style.green;
     lines.push(
       `${colour(host.padEnd(width))} : ok=${stats.ok}  changed=${stats.changed}  unreachable=${stats.unreachable}  failed=${stats.failed}  skipped=${stats.skipped}  rescued=${stats.rescued}  ignored=${stats.ignored}`,
     );

@@ -52,7 +52,10 @@ export interface RunReport {
 }
 
 /** Builds the documented JSON report (secrets masked). */
-export function buildRunReport(outcome: RunOutcome, meta: { playbook: string; mode: RunReport['mode']; startedAt: Date; durationMs: number }): RunReport {
+export function buildRunReport(
+  outcome: RunOutcome,
+  meta: { playbook: string; mode: RunReport['mode']; startedAt: Date; durationMs: number },
+): RunReport {
   const hosts: Record<string, ReportHost> = {};
   for (const name of outcome.order) {
     const host = outcome.hosts.get(name)!;
@@ -92,9 +95,23 @@ function toReportTask(result: TaskResult): ReportTask {
       ...(change.diff ? { diff: renderUnifiedDiff(change.diff) } : {}),
     })),
   };
-  for (const key of ['error', 'unverifiable', 'ignored', 'rescued', 'handler', 'skipReason', 'msg', 'location'] as const) {
+  for (const key of [
+    'error',
+    'unverifiable',
+    'ignored',
+    'rescued',
+    'handler',
+    'skipReason',
+    'msg',
+    'location',
+  ] as const) {
     if (result[key] !== undefined) (task as unknown as Record<string, unknown>)[key] = result[key];
   }
-  if (result.items) task.items = result.items.map((item) => ({ label: item.label, status: item.status, ...(item.error ? { error: item.error } : {}) }));
+  if (result.items)
+    task.items = result.items.map((item) => ({
+      label: item.label,
+      status: item.status,
+      ...(item.error ? { error: item.error } : {}),
+    }));
   return task;
 }

@@ -122,7 +122,8 @@ export function containsSecret(text: string): boolean {
   for (const [secret, forms] of secrets) {
     if (forms.some((form) => text.includes(form))) return true;
     const parts = fragments(secret);
-    if (parts.length > 0 && parts.some((part) => part !== secret) && parts.every((part) => text.includes(part))) return true;
+    if (parts.length > 0 && parts.some((part) => part !== secret) && parts.every((part) => text.includes(part)))
+      return true;
   }
   return false;
 }

@@ -2,7 +2,10 @@
 import { DroverError } from '../errors.js';
 export class UndefinedVariableError extends DroverError {
   override name = 'UndefinedVariableError';
-  constructor(readonly variable: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly variable: string,
+    options?: { cause?: unknown },
+  ) {
     super(`undefined variable '${variable}'`, options);
   }
 }

@@ -22,7 +22,8 @@ export function evaluateCondition(expression: unknown, vars: Record<string, unkn
   if (typeof expression === 'boolean') return expression;
   if (typeof expression === 'number') return expression !== 0;
   if (Array.isArray(expression)) return expression.every((item) => evaluateCondition(item, vars));
-  if (typeof expression !== 'string') throw new TemplateSyntaxError(`a condition must be a string or a boolean, not ${typeof expression}`);
+  if (typeof expression !== 'string')
+    throw new TemplateSyntaxError(`a condition must be a string or a boolean, not ${typeof expression}`);
   return toBoolean(evaluateExpression(expression, vars));
 }
 
@@ -32,7 +33,8 @@ export function evaluateExpression(expression: string, vars: Record<string, unkn
   const context = new Proxy(vars, {
     get(target, key) {
       if (typeof key !== 'string') return undefined;
-      if (key in target) return hasTemplate(target[key]) && !isInertStep(target, key) ? renderValue(target[key], vars) : target[key];
+      if (key in target)
+        return hasTemplate(target[key]) && !isInertStep(target, key) ? renderValue(target[key], vars) : target[key];
       missing.push(key);
       return undefined;
     },
@@ -78,12 +80,18 @@ export function translateAnsibleSyntax(source: string): string {
     .map(({ text, quoted }) => {
       if (quoted) return text;
       return text
-        .replace(/([A-Za-z_][\w.]*(?:\[[^\]]*\])*)\s+is\s+(not\s+)?([a-z]+)\b/g, (whole, path: string, not: string | undefined, test: string) => {
-          const build = TESTS[test];
-          if (!build) throw new TemplateSyntaxError(`unknown test 'is ${test}' in '${source}'; known: ${Object.keys(TESTS).join(', ')}`);
-          const expr = build(path);
-          return not ? `!${expr}` : expr;
-        })
+        .replace(
+          /([A-Za-z_][\w.]*(?:\[[^\]]*\])*)\s+is\s+(not\s+)?([a-z]+)\b/g,
+          (whole, path: string, not: string | undefined, test: string) => {
+            const build = TESTS[test];
+            if (!build)
+              throw new TemplateSyntaxError(
+                `unknown test 'is ${test}' in '${source}'; known: ${Object.keys(TESTS).join(', ')}`,
+              );
+            const expr = build(path);
+            return not ? `!${expr}` : expr;
+          },
+        )
         .replace(/\band\b/g, '&&')
         .replace(/\bor\b/g, '||')
         .replace(/\bnot\s+in\b/g, ' NOT_IN ')
@@ -112,7 +120,9 @@ function splitStrings(source: string): Array<{ text: string; quoted: boolean }> 
 
 function createJexl(): JexlInstance {
   const instance = new Jexl();
-  instance.addTransform('length', (value) => (value == null ? 0 : Array.isArray(value) || typeof value === 'string' ? value.length : Object.keys(value).length));
+  instance.addTransform('length', (value) =>
+    value == null ? 0 : Array.isArray(value) || typeof value === 'string' ? value.length : Object.keys(value).length,
+  );
   instance.addTransform('default', (value, fallback) => (value === undefined ? fallback : value));
   instance.addTransform('d', (value, fallback) => (value === undefined ? fallback : value));
   instance.addTransform('lower', (value) => String(value).toLowerCase());
@@ -121,7 +131,10 @@ function createJexl(): JexlInstance {
   instance.addTransform('bool', (value) => toBoolean(value));
   instance.addTransform('string', (value) => String(value));
   instance.addTransform('trim', (value) => String(value).trim());
-  instance.addFunction('defined', (path: string) => !isMissing(lookupPath([definedScope], path)) && lookupPath([definedScope], path) !== undefined);
+  instance.addFunction(
+    'defined',
+    (path: string) => !isMissing(lookupPath([definedScope], path)) && lookupPath([definedScope], path) !== undefined,
+  );
   return instance;
 }
 

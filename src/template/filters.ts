@@ -14,7 +14,8 @@ const FILTERS: Record<string, Filter> = {
   string: (input) => stringify(input),
   int: (input) => Number.parseInt(String(input), 10) || 0,
   bool: (input) => ['true', 'yes', 'on', '1'].includes(String(input).toLowerCase()),
-  length: (input) => (Array.isArray(input) || typeof input === 'string' ? input.length : Object.keys(input as object).length),
+  length: (input) =>
+    Array.isArray(input) || typeof input === 'string' ? input.length : Object.keys(input as object).length,
   join: (input, separator = '') => (input as unknown[]).map(stringify).join(String(separator)),
   to_json: (input) => JSON.stringify(input),
   first: (input) => (input as unknown[])[0],
@@ -39,10 +40,13 @@ export function parseFilterChain(expression: string): { name: string; filters: F
   const name = parts[0].trim();
   const filters = parts.slice(1).map((part) => {
     const match = /^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$/s.exec(part);
-    if (!match) throw new TemplateSyntaxError(`cannot read the filter '${part.trim()}' in '{{ ${expression.trim()} }}'`);
+    if (!match)
+      throw new TemplateSyntaxError(`cannot read the filter '${part.trim()}' in '{{ ${expression.trim()} }}'`);
     const filterName = match[1];
     if (!(filterName in FILTERS)) {
-      throw new TemplateSyntaxError(`unknown filter '${filterName}' in '{{ ${expression.trim()} }}'; known filters: ${FILTER_NAMES.join(', ')}`);
+      throw new TemplateSyntaxError(
+        `unknown filter '${filterName}' in '{{ ${expression.trim()} }}'; known filters: ${FILTER_NAMES.join(', ')}`,
+      );
     }
     return { name: filterName, args: match[2] === undefined ? [] : parseArgs(match[2]) };
   });
@@ -110,6 +114,8 @@ function parseArgs(text: string): unknown[] {
       if (/^-?\d+(\.\d+)?$/.test(arg)) return Number(arg);
       if (arg === '[]') return [];
       if (arg === '{}') return {};
-      throw new TemplateSyntaxError(`filter arguments must be literals (quoted strings, numbers, true/false), not '${arg}'`);
+      throw new TemplateSyntaxError(
+        `filter arguments must be literals (quoted strings, numbers, true/false), not '${arg}'`,
+      );
     });
 }

@@ -29,7 +29,9 @@ export function lookupPath(scopes: readonly unknown[], name: string): unknown {
 /** Whether the lookup of a path passes through data read from a host (see inert.ts). */
 export function isInertPath(scopes: readonly unknown[], name: string): boolean {
   const [head, ...rest] = splitPath(name);
-  const scope = [...scopes].reverse().find((candidate) => candidate !== null && typeof candidate === 'object' && head in (candidate as object));
+  const scope = [...scopes]
+    .reverse()
+    .find((candidate) => candidate !== null && typeof candidate === 'object' && head in (candidate as object));
   if (scope === undefined) return false;
   let container: unknown = scope;
   for (const key of [head, ...rest]) {

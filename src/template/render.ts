@@ -58,7 +58,8 @@ function resolveExpression(expression: string, scopes: unknown[]): unknown {
   let value = lookupPath(scopes, name);
   // Variables may refer to other variables ("/opt/{{ app }}"): they are rendered when read,
   // unless they hold data read from a host (see inert.ts).
-  if (!isMissing(value) && hasTemplate(value) && !isInertPath(scopes, name)) value = renderNested(value, scopes[0] as Record<string, unknown>, name);
+  if (!isMissing(value) && hasTemplate(value) && !isInertPath(scopes, name))
+    value = renderNested(value, scopes[0] as Record<string, unknown>, name);
   if (filters.length === 0) {
     if (isMissing(value)) throw new UndefinedVariableError(name);
     return value;
@@ -67,7 +68,8 @@ function resolveExpression(expression: string, scopes: unknown[]): unknown {
 }
 
 function renderNested(value: unknown, vars: Record<string, unknown>, name: string): unknown {
-  if (depth >= MAX_DEPTH) throw new TemplateSyntaxError(`variable '${name}' refers to itself (directly or through others)`);
+  if (depth >= MAX_DEPTH)
+    throw new TemplateSyntaxError(`variable '${name}' refers to itself (directly or through others)`);
   depth++;
   try {
     return renderValue(value, vars);

@@ -39,10 +39,15 @@ export function ansibleVaultId(block: string): string | undefined {
 export function decryptAnsibleVault(block: string, password: string): string | undefined {
   const [header, ...lines] = block.trim().split(/\r?\n/);
   const fields = header.trim().split(';');
-  if (fields[0] !== '$ANSIBLE_VAULT' || !['1.1', '1.2'].includes(fields[1] ?? '')) throw new AnsibleVaultFormatError(`unsupported Ansible vault header '${header.trim()}' (drover reads versions 1.1 and 1.2)`);
-  if (fields[2] !== 'AES256') throw new AnsibleVaultFormatError(`unsupported Ansible vault cipher '${fields[2] ?? ''}' (drover reads AES256)`);
+  if (fields[0] !== '$ANSIBLE_VAULT' || !['1.1', '1.2'].includes(fields[1] ?? ''))
+    throw new AnsibleVaultFormatError(
+      `unsupported Ansible vault header '${header.trim()}' (drover reads versions 1.1 and 1.2)`,
+    );
+  if (fields[2] !== 'AES256')
+    throw new AnsibleVaultFormatError(`unsupported Ansible vault cipher '${fields[2] ?? ''}' (drover reads AES256)`);
   const inner = Buffer.from(lines.join('').replace(/\s+/g, ''), 'hex').toString('latin1').split('\n');
-  if (inner.length !== 3 || inner.some((part) => !/^[0-9a-f]+$/i.test(part))) throw new AnsibleVaultFormatError('the Ansible vault data is damaged or truncated');
+  if (inner.length !== 3 || inner.some((part) => !/^[0-9a-f]+$/i.test(part)))
+    throw new AnsibleVaultFormatError('the Ansible vault data is damaged or truncated');
   const [salt, hmac, ciphertext] = inner.map((part) => Buffer.from(part, 'hex'));
   const keys = deriveKeys(password, salt);
   const expected = createHmac('sha256', keys.hmac).update(ciphertext).digest();
@@ -50,7 +55,8 @@ export function decryptAnsibleVault(block: string, password: string): string | u
   const decipher = createDecipheriv('aes-256-ctr', keys.aes, keys.iv);
   const padded = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   const pad = padded.at(-1) ?? 0;
-  if (pad < 1 || pad > 16 || pad > padded.length) throw new AnsibleVaultFormatError('the Ansible vault data has bad padding');
+  if (pad < 1 || pad > 16 || pad > padded.length)
+    throw new AnsibleVaultFormatError('the Ansible vault data has bad padding');
   return padded.subarray(0, padded.length - pad).toString('utf8');
 }
 
@@ -63,7 +69,9 @@ export function encryptAnsibleVault(plaintext: string, password: string, vaultId
   const cipher = createCipheriv('aes-256-ctr', keys.aes, keys.iv);
   const ciphertext = Buffer.concat([cipher.update(Buffer.concat([data, Buffer.alloc(pad, pad)])), cipher.final()]);
   const hmac = createHmac('sha256', keys.hmac).update(ciphertext).digest();
-  const body = Buffer.from([salt, hmac, ciphertext].map((part) => part.toString('hex')).join('\n'), 'latin1').toString('hex');
+  const body = Buffer.from([salt, hmac, ciphertext].map((part) => part.toString('hex')).join('\n'), 'latin1').toString(
+    'hex',
+  );
   const header = vaultId ? `$ANSIBLE_VAULT;1.2;AES256;${vaultId}` : '$ANSIBLE_VAULT;1.1;AES256';
   return `${header}\n${(body.match(/.{1,80}/g) ?? ['']).join('\n')}\n`;
 }

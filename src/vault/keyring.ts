@@ -38,7 +38,9 @@ export function setVaultPasswordSource(source: () => string): void {
 function knownPasswords(where: string): Array<{ id?: string; password: string }> {
   if (passwords.length === 0 && passwordSource) passwords = [{ password: passwordSource() }];
   if (passwords.length === 0) {
-    throw new VaultError(`${where} is vault-encrypted, but no vault password was given: use --vault-password-file FILE, --vault-id FILE, or set DROVER_VAULT_PASSWORD_FILE`);
+    throw new VaultError(
+      `${where} is vault-encrypted, but no vault password was given: use --vault-password-file FILE, --vault-id FILE, or set DROVER_VAULT_PASSWORD_FILE`,
+    );
   }
   return passwords;
 }
@@ -46,7 +48,9 @@ function knownPasswords(where: string): Array<{ id?: string; password: string }>
 /** Decrypts with each password in turn (the block's own vault id first), as ansible-playbook does. */
 function decryptWithKnownPasswords(block: string, where: string): string {
   const id = ansibleVaultId(block);
-  const candidates = [...knownPasswords(where)].sort((a, b) => Number(b.id !== undefined && b.id === id) - Number(a.id !== undefined && a.id === id));
+  const candidates = [...knownPasswords(where)].sort(
+    (a, b) => Number(b.id !== undefined && b.id === id) - Number(a.id !== undefined && a.id === id),
+  );
   let failure: unknown;
   for (const candidate of candidates) {
     try {
@@ -62,7 +66,10 @@ export function readPasswordFile(file: string): string {
   try {
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new VaultError(`cannot read the vault password file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new VaultError(
+      `cannot read the vault password file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -108,8 +115,11 @@ export function revealVaultValues(value: unknown, where: string): unknown {
   if (Array.isArray(value)) return value.map((item) => revealVaultValues(item, where));
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    if (typeof record.__vault__ === 'string' && Object.keys(record).length === 1) return revealVaultValue(record.__vault__, where);
-    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, revealVaultValues(item, `${where}: ${key}`)]));
+    if (typeof record.__vault__ === 'string' && Object.keys(record).length === 1)
+      return revealVaultValue(record.__vault__, where);
+    return Object.fromEntries(
+      Object.entries(record).map(([key, item]) => [key, revealVaultValues(item, `${where}: ${key}`)]),
+    );
   }
   return value;
 }

@@ -56,7 +56,9 @@ export function decryptText(block: string, password: string, where = 'vault data
   const [header, ...rest] = block.trim().split(/\r?\n/);
   if (header.startsWith(ANSIBLE_VAULT_PREFIX)) return decryptAnsibleBlock(block, password, where);
   if (header.trim() !== VAULT_HEADER) {
-    throw new VaultError(`${where}: unknown vault header '${header.trim()}' (expected ${VAULT_HEADER} or an Ansible vault, $ANSIBLE_VAULT;1.1;AES256)`);
+    throw new VaultError(
+      `${where}: unknown vault header '${header.trim()}' (expected ${VAULT_HEADER} or an Ansible vault, $ANSIBLE_VAULT;1.1;AES256)`,
+    );
   }
   const blob = Buffer.from(rest.join('').replace(/\s+/g, ''), 'base64');
   if (blob.length < SALT_BYTES + NONCE_BYTES + TAG_BYTES) throw new VaultError(`${where}: the vault data is truncated`);

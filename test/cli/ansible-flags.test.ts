@@ -27,7 +27,11 @@ function outDir(name: string): string {
 
 function runAnsible(args: string[]): void {
   // Pipelining lets ansible-core run a module as an unprivileged become user without ACLs on its temp files.
-  execFileSync('ansible-playbook', args, { cwd: project.dir, env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_PIPELINING: 'True' }, stdio: 'pipe' });
+  execFileSync('ansible-playbook', args, {
+    cwd: project.dir,
+    env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_PIPELINING: 'True' },
+    stdio: 'pipe',
+  });
 }
 
 const written = (dir: string, name: string) => {
@@ -37,7 +41,10 @@ const written = (dir: string, name: string) => {
 
 describe('ansible-playbook flags', () => {
   it('-i "h1," -c local -b --become-user nobody: the same user runs the tasks and owns the file', async () => {
-    const play = project.write('whoami.yml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - copy: { dest: "{{ out }}/{{ inventory_hostname }}", content: "{{ who.stdout }}" }\n');
+    const play = project.write(
+      'whoami.yml',
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - copy: { dest: "{{ out }}/{{ inventory_hostname }}", content: "{{ who.stdout }}" }\n',
+    );
     const flags = ['-i', 'h1,', '-c', 'local', '-b', '--become-user', 'nobody'];
     const mine = outDir('become-drover');
     const result = await runCli(['run', play, ...flags, '-e', `out=${mine}`]);
@@ -49,7 +56,10 @@ describe('ansible-playbook flags', () => {
   });
 
   it('a task or play keyword wins over -b, as in Ansible', async () => {
-    const play = project.write('keyword.yml', '- hosts: all\n  gather_facts: false\n  become: false\n  tasks:\n    - command: id -un\n      register: who\n    - copy: { dest: "{{ out }}/{{ inventory_hostname }}", content: "{{ who.stdout }}" }\n');
+    const play = project.write(
+      'keyword.yml',
+      '- hosts: all\n  gather_facts: false\n  become: false\n  tasks:\n    - command: id -un\n      register: who\n    - copy: { dest: "{{ out }}/{{ inventory_hostname }}", content: "{{ who.stdout }}" }\n',
+    );
     const flags = ['-i', 'h1,', '-c', 'local', '-b', '--become-user', 'nobody'];
     const mine = outDir('keyword-drover');
     expect((await runCli(['run', play, ...flags, '-e', `out=${mine}`])).code).toBe(0);
@@ -61,14 +71,29 @@ describe('ansible-playbook flags', () => {
   it('--vault-id LABEL@FILE, twice: each vault id block opens with its own password', async () => {
     const dev = project.write('dev.pass', 'dev password\n');
     const prod = project.write('prod.pass', 'prod password\n');
-    const indent = (block: string) => block.trimEnd().split('\n').map((line) => `    ${line}`).join('\n');
+    const indent = (block: string) =>
+      block
+        .trimEnd()
+        .split('\n')
+        .map((line) => `    ${line}`)
+        .join('\n');
     project.write(
       'vault-inventory/group_vars/all.yml',
       `dev_token: !vault |\n${indent(encryptAnsibleVault('dev-secret', 'dev password', 'dev'))}\nprod_token: !vault |\n${indent(encryptAnsibleVault('prod-secret', 'prod password', 'prod'))}\n`,
     );
     project.write('vault-inventory/hosts', 'h1 ansible_connection=local\n');
-    const play = project.write('vault.yml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "{{ out }}/{{ inventory_hostname }}", content: "{{ dev_token }} {{ prod_token }}" }\n');
-    const flags = ['-i', join(project.dir, 'vault-inventory'), '--vault-id', `dev@${dev}`, '--vault-id', `prod@${prod}`];
+    const play = project.write(
+      'vault.yml',
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "{{ out }}/{{ inventory_hostname }}", content: "{{ dev_token }} {{ prod_token }}" }\n',
+    );
+    const flags = [
+      '-i',
+      join(project.dir, 'vault-inventory'),
+      '--vault-id',
+      `dev@${dev}`,
+      '--vault-id',
+      `prod@${prod}`,
+    ];
     const mine = outDir('vault-drover');
     const result = await runCli(['run', play, ...flags, '-e', `out=${mine}`]);
     expect(result.code, result.stderr).toBe(0);

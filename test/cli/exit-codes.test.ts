@@ -42,7 +42,10 @@ describe('exit codes, as ansible-playbook', () => {
   it('4 when the playbook does not validate, and nothing runs', async () => {
     const marker = join(dir, 'out', 'ran');
     const inv = write('bad.ini', 'h1 ansible_connection=local\n');
-    const play = write('bad.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n    - name: typo\n      copy:\n        dest: /tmp/x\n        contnet: y\n`);
+    const play = write(
+      'bad.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n    - name: typo\n      copy:\n        dest: /tmp/x\n        contnet: y\n`,
+    );
     const result = await runCli(['run', play, '-i', inv]);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`${play}:8:9: unknown parameter 'contnet' for module copy`);
@@ -74,7 +77,9 @@ describe('exit 1 for any other error', () => {
     const play = write('vault.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n`);
     const result = await runCli(['run', play, '-i', inv, '--vault-password-file', join(dir, 'no-such-password-file')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`ERROR: vault: cannot read the vault password file ${join(dir, 'no-such-password-file')}`);
+    expect(result.stderr).toContain(
+      `ERROR: vault: cannot read the vault password file ${join(dir, 'no-such-password-file')}`,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(marker)).toBe(false);
   });
@@ -100,7 +105,10 @@ describe('exit 99 when interrupted', () => {
       'sigint.yml',
       `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: slow\n      shell: touch ${started}-{{ inventory_hostname }}; sleep 1; touch ${finished}-{{ inventory_hostname }}\n    - name: next\n      command: touch ${next}-{{ inventory_hostname }}\n`,
     );
-    const result = await runCli(['run', play, '-i', inv], { interruptWhen: (stdout) => stdout.includes('TASK [slow]') && existsSync(`${started}-h1`) && existsSync(`${started}-h2`) });
+    const result = await runCli(['run', play, '-i', inv], {
+      interruptWhen: (stdout) =>
+        stdout.includes('TASK [slow]') && existsSync(`${started}-h1`) && existsSync(`${started}-h2`),
+    });
     expect(result.code, result.stdout + result.stderr).toBe(99);
     expect(result.stderr).toContain('interrupt: letting running tasks finish');
     expect(result.stderr).toContain('interrupted: running tasks were allowed to finish; nothing new was started');
@@ -117,7 +125,8 @@ describe('drover doc and schema', () => {
   it('lists every module and prints a reference generated from its schema', async () => {
     const list = await runCli(['doc', '--list']);
     expect(list.code).toBe(0);
-    for (const name of ['command', 'copy', 'template', 'file', 'lineinfile', 'debug', 'assert', 'set_fact']) expect(list.stdout).toMatch(new RegExp(`^${name}\\s+\\S`, 'm'));
+    for (const name of ['command', 'copy', 'template', 'file', 'lineinfile', 'debug', 'assert', 'set_fact'])
+      expect(list.stdout).toMatch(new RegExp(`^${name}\\s+\\S`, 'm'));
     const copy = await runCli(['doc', 'copy']);
     expect(copy.stdout).toContain('PARAMETERS');
     expect(copy.stdout).toMatch(/dest \(string, required\)/);
@@ -135,7 +144,9 @@ describe('drover doc and schema', () => {
     const schema = JSON.parse(result.stdout);
     const taskForms = schema.$defs.task.anyOf;
     const moduleForm = taskForms[taskForms.length - 1];
-    expect(Object.keys(moduleForm.properties)).toEqual(expect.arrayContaining(['copy', 'command', 'when', 'loop', 'register']));
+    expect(Object.keys(moduleForm.properties)).toEqual(
+      expect.arrayContaining(['copy', 'command', 'when', 'loop', 'register']),
+    );
     expect(moduleForm.additionalProperties).toBe(false);
   });
 });

@@ -9,7 +9,12 @@ describe('-e values', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drover-e-'));
     const file = join(dir, 'vars.yml');
     writeFileSync(file, 'port: 8080\nhosts: [a, b]\n');
-    expect(parseExtraVars(['app=shop version=1.2', `@${file}`, '{"port": 9000}'])).toEqual({ app: 'shop', version: '1.2', port: 9000, hosts: ['a', 'b'] });
+    expect(parseExtraVars(['app=shop version=1.2', `@${file}`, '{"port": 9000}'])).toEqual({
+      app: 'shop',
+      version: '1.2',
+      port: 9000,
+      hosts: ['a', 'b'],
+    });
   });
 
   it('keeps quoted values with spaces', () => {

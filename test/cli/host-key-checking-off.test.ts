@@ -12,7 +12,10 @@ afterAll(() => project.remove());
 describe('--host-key-checking off', () => {
   it('warns once per run, for run, check and drift, and only when asked for', async () => {
     const inventory = project.write('hosts.ini', 'h1 ansible_connection=local\nh2 ansible_connection=local\n');
-    const play = project.write('play.yml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n    - debug: msg=again\n');
+    const play = project.write(
+      'play.yml',
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n    - debug: msg=again\n',
+    );
     for (const command of ['run', 'check', 'drift']) {
       const extra = command === 'drift' ? ['--state-dir', project.dir] : [];
       const result = await runCli([command, play, '-i', inventory, '--host-key-checking', 'off', ...extra]);

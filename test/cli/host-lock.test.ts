@@ -24,12 +24,17 @@ describe('the host lock', () => {
     expect(b.code, b.stderr).toBe(0);
     expect(missingLines(file)).toEqual([]);
     // One of them found the host locked and said so, once.
-    const waits = `${a.stdout}${b.stdout}`.match(/another drover run holds this host's lock \(drover pid \d+ on .+\); waiting/g) ?? [];
+    const waits =
+      `${a.stdout}${b.stdout}`.match(/another drover run holds this host's lock \(drover pid \d+ on .+\); waiting/g) ??
+      [];
     expect(waits).toHaveLength(1);
   });
 
   it('is shared by the hosts of one run that are one machine (several local hosts): the run does not wait for itself', async () => {
-    const inventory = project.write('three.ini', 'l1 ansible_connection=local\nl2 ansible_connection=local\nl3 ansible_connection=local\n');
+    const inventory = project.write(
+      'three.ini',
+      'l1 ansible_connection=local\nl2 ansible_connection=local\nl3 ansible_connection=local\n',
+    );
     const play = project.write('three.yml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n');
     const result = await runCli(['run', play, '-i', inventory], LOCKED);
     expect(result.code, result.stdout + result.stderr).toBe(0);

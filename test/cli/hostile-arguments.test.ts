@@ -18,7 +18,10 @@ afterAll(() => project.remove());
 
 describe('arguments a command could misread', () => {
   it('writes destinations named -n and --help, and a second run changes nothing', async () => {
-    const play = project.write('dash.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "-n", content: "first\\n" }\n    - copy: { dest: "--help", content: "second\\n" }\n`);
+    const play = project.write(
+      'dash.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "-n", content: "first\\n" }\n    - copy: { dest: "--help", content: "second\\n" }\n`,
+    );
     const first = await runCli(['run', play, '-i', inventory], { cwd: work });
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).toMatch(/h1\s+: ok=2\s+changed=2/);
@@ -30,7 +33,10 @@ describe('arguments a command could misread', () => {
 
   it('runs a command in the directory named "-", not in the previous one', async () => {
     mkdirSync(join(work, '-'), { recursive: true });
-    const play = project.write('chdir.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: pwd > where\n      args: { chdir: "-" }\n`);
+    const play = project.write(
+      'chdir.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: pwd > where\n      args: { chdir: "-" }\n`,
+    );
     const result = await runCli(['run', play, '-i', inventory], { cwd: work });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(readFileSync(join(work, '-', 'where'), 'utf8').trim()).toBe(join(work, '-'));
@@ -38,7 +44,10 @@ describe('arguments a command could misread', () => {
 
   it('refuses a NUL byte in an argument before anything runs, naming the file, line and field (exit 4)', async () => {
     const marker = join(work, 'ran');
-    const play = project.write('nul.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n    - copy: { dest: "/tmp/a\\0b", content: x }\n`);
+    const play = project.write(
+      'nul.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n    - copy: { dest: "/tmp/a\\0b", content: x }\n`,
+    );
     const result = await runCli(['run', play, '-i', inventory], { cwd: work });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`${play}:5`);
@@ -48,7 +57,10 @@ describe('arguments a command could misread', () => {
   });
 
   it('refuses a NUL byte that a template puts in an argument, on that host, without losing the connection', async () => {
-    const play = project.write('nul-rendered.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "echo {{ word }}"\n    - debug: msg=after\n`);
+    const play = project.write(
+      'nul-rendered.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "echo {{ word }}"\n    - debug: msg=after\n`,
+    );
     const result = await runCli(['run', play, '-i', inventory, '-e', '{"word": "a\\u0000b"}'], { cwd: work });
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/NUL byte/);

@@ -43,7 +43,7 @@ describe('drover inventory --list', () => {
     list = JSON.parse(result.stdout);
   });
 
-  it('has ansible-inventory\'s shape: _meta.hostvars, and groups with hosts and children', () => {
+  it("has ansible-inventory's shape: _meta.hostvars, and groups with hosts and children", () => {
     expect(Object.keys(list).sort()).toEqual(['_meta', 'all', 'db', 'prod', 'ungrouped', 'web']);
     expect(list.all.children).toEqual(['ungrouped', 'prod']);
     expect(list.ungrouped.hosts).toEqual(['loner']);
@@ -59,7 +59,13 @@ describe('drover inventory --list', () => {
   it('gives every host its merged variables in _meta.hostvars, with group_vars, host_vars and precedence applied', () => {
     expect(Object.keys(list._meta.hostvars).sort()).toEqual(['db1', 'loner', 'web1', 'web2']);
     // inline host var > group_vars/web (child) > group_vars/prod (parent) > group_vars/all > [prod:vars] in the file
-    expect(list._meta.hostvars.web1).toMatchObject({ ansible_connection: 'local', http_port: 8080, workers: 4, env: 'production', ntp: 'ntp.example.com' });
+    expect(list._meta.hostvars.web1).toMatchObject({
+      ansible_connection: 'local',
+      http_port: 8080,
+      workers: 4,
+      env: 'production',
+      ntp: 'ntp.example.com',
+    });
     expect(list._meta.hostvars.web2).toMatchObject({ http_port: 80, workers: 4, env: 'production' });
     expect(list._meta.hostvars.db1).toMatchObject({ role: 'primary', env: 'production' });
     expect(list._meta.hostvars.db1.workers).toBeUndefined();
@@ -68,7 +74,7 @@ describe('drover inventory --list', () => {
 });
 
 describe('drover inventory --list --export', () => {
-  it("gives groups their own variables and hosts only theirs, as ansible-inventory --export does", async () => {
+  it('gives groups their own variables and hosts only theirs, as ansible-inventory --export does', async () => {
     const result = await inventoryCli('--list', '--export');
     expect(result.code, result.stderr).toBe(0);
     const exported = JSON.parse(result.stdout);
@@ -113,10 +119,16 @@ describe('drover inventory --graph', () => {
 });
 
 describe('drover inventory --host', () => {
-  it('prints one host\'s merged variables as JSON', async () => {
+  it("prints one host's merged variables as JSON", async () => {
     const result = await inventoryCli('--host', 'web1');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ ansible_connection: 'local', http_port: 8080, workers: 4, env: 'production', ntp: 'ntp.example.com' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ansible_connection: 'local',
+      http_port: 8080,
+      workers: 4,
+      env: 'production',
+      ntp: 'ntp.example.com',
+    });
   });
 
   it('names an unknown host and exits 5', async () => {

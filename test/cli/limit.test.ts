@@ -13,14 +13,19 @@ beforeAll(() => {
   inventory = join(dir, 'inventory.ini');
   writeFileSync(inventory, '[web]\nweb1 ansible_connection=local\nweb2 ansible_connection=local\n');
   playbook = join(dir, 'play.yml');
-  writeFileSync(playbook, `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${dir}/ran-{{ inventory_hostname }}\n`);
+  writeFileSync(
+    playbook,
+    `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${dir}/ran-{{ inventory_hostname }}\n`,
+  );
 });
 
 describe('--limit, as ansible-playbook', () => {
   it('fails with exit 1 and runs nothing when it matches no host', async () => {
     const result = await runCli(['run', playbook, '-i', inventory, '--limit', 'db*']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("ERROR: Specified inventory, host pattern and/or --limit leaves us with no hosts to target: --limit 'db*' matches no host of the inventory");
+    expect(result.stderr).toContain(
+      "ERROR: Specified inventory, host pattern and/or --limit leaves us with no hosts to target: --limit 'db*' matches no host of the inventory",
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).not.toContain('PLAY');
     expect(existsSync(join(dir, 'ran-web1'))).toBe(false);

@@ -8,11 +8,12 @@ let dir: string;
 const markerPath = () => join(dir, 'ran');
 
 beforeAll(() => {
-  dir = writeFiles({
-    'hosts.yml': GROUPED_INVENTORY,
-    'tagged.yml': TAGGED_PLAYBOOK,
-    'roles/base/tasks/main.yml': '- name: base setup\n  debug: msg=base\n  tags: [base]\n',
-    'site.yml': `- name: frontends and databases
+  dir = writeFiles(
+    {
+      'hosts.yml': GROUPED_INVENTORY,
+      'tagged.yml': TAGGED_PLAYBOOK,
+      'roles/base/tasks/main.yml': '- name: base setup\n  debug: msg=base\n  tags: [base]\n',
+      'site.yml': `- name: frontends and databases
   hosts: web:db
   gather_facts: false
   roles: [base]
@@ -34,7 +35,9 @@ beforeAll(() => {
       debug: msg=x
       tags: [lone]
 `,
-  }, 'drover-list-');
+    },
+    'drover-list-',
+  );
 });
 
 const run = (...args: string[]) => runCli(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.yml'), ...args]);
@@ -83,8 +86,13 @@ describe('--list-tasks', () => {
   });
 
   it('lists only what --tags and --skip-tags select, with always and never as in Ansible', async () => {
-    const tagged = (...args: string[]) => runCli(['run', join(dir, 'tagged.yml'), '-i', join(dir, 'hosts.yml'), '--list-tasks', ...args]);
-    const names = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('      ')).map((l) => l.trim().split('\t')[0]);
+    const tagged = (...args: string[]) =>
+      runCli(['run', join(dir, 'tagged.yml'), '-i', join(dir, 'hosts.yml'), '--list-tasks', ...args]);
+    const names = (stdout: string) =>
+      stdout
+        .split('\n')
+        .filter((l) => l.startsWith('      '))
+        .map((l) => l.trim().split('\t')[0]);
     expect(names((await tagged()).stdout)).toEqual(['install', 'configure', 'untagged', 'always runs']);
     expect(names((await tagged('--tags', 'install')).stdout)).toEqual(['install', 'always runs']);
     expect(names((await tagged('--tags', 'debugging')).stdout)).toEqual(['always runs', 'only on request']);

@@ -60,7 +60,9 @@ describe('a playbook with a role, a template, a loop, a handler, when and regist
     expect(result.stdout).toContain('-    listen 8080;');
     expect(result.stdout).toContain('+    listen 80;');
     const host = JSON.parse(readFileSync(report, 'utf8')).hosts.local1;
-    const changed = host.tasks.filter((t: { status: string; handler?: boolean }) => t.status === 'changed' && !t.handler);
+    const changed = host.tasks.filter(
+      (t: { status: string; handler?: boolean }) => t.status === 'changed' && !t.handler,
+    );
     expect(changed.map((t: { task: string }) => t.task)).toEqual(['render the site config']);
     expect(changed[0].changes[0].diff).toContain('+    listen 80;');
     expect(host.changed).toBe(1);

@@ -33,7 +33,8 @@ beforeEach(() => {
   );
 });
 
-const run = (args: string[], env: Record<string, string>) => runCli(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts.ini'), ...args], { env });
+const run = (args: string[], env: Record<string, string>) =>
+  runCli(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts.ini'), ...args], { env });
 
 describe('--diff', () => {
   it('prints a coloured unified diff when colour is forced', async () => {
@@ -75,7 +76,10 @@ describe('output without a terminal', () => {
   });
 
   it('still ends with the PLAY RECAP when a host fails', async () => {
-    writeFileSync(join(dir, 'fail.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - fail: msg="stop here"\n    - debug: msg=never\n');
+    writeFileSync(
+      join(dir, 'fail.yml'),
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - fail: msg="stop here"\n    - debug: msg=never\n',
+    );
     const result = await runCli(['run', join(dir, 'fail.yml'), '-i', join(dir, 'hosts.ini')]);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('fatal: [solo]: FAILED! => stop here');
@@ -87,7 +91,10 @@ describe('output without a terminal', () => {
 
 describe('key=value arguments holding a template', () => {
   it('print the rendered value, with nothing on stderr (no YAML reader warning)', async () => {
-    writeFileSync(join(dir, 'kv.yml'), '- hosts: all\n  gather_facts: false\n  vars:\n    x: [1, 2]\n    name: shop\n  tasks:\n    - debug: msg="{{ name }}"\n    - debug: msg={{name}}\n');
+    writeFileSync(
+      join(dir, 'kv.yml'),
+      '- hosts: all\n  gather_facts: false\n  vars:\n    x: [1, 2]\n    name: shop\n  tasks:\n    - debug: msg="{{ name }}"\n    - debug: msg={{name}}\n',
+    );
     const result = await runCli(['run', join(dir, 'kv.yml'), '-i', join(dir, 'hosts.ini')]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');

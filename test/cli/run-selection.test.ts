@@ -130,7 +130,9 @@ describe('-e extra vars', () => {
 
   it('KEY=VALUE and @file.yml override play and inventory vars, later -e winning', async () => {
     expect(await show('-e', `@${join(dir, 'extra.yml')}`)).toBe('from the play 8080 eu a+b');
-    expect(await show('-e', `@${join(dir, 'extra.yml')}`, '-e', 'greeting=hello region=us', '-e', 'port=9')).toBe('hello 9 us a+b');
+    expect(await show('-e', `@${join(dir, 'extra.yml')}`, '-e', 'greeting=hello region=us', '-e', 'port=9')).toBe(
+      'hello 9 us a+b',
+    );
   });
 
   it('an @file that does not exist is a command-line error (exit 5) naming the file', async () => {

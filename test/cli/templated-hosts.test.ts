@@ -16,7 +16,10 @@ function write(path: string, text: string): string {
 
 /** A play on a templated hosts: whose task leaves one marker file per host it ran on. */
 function play(name: string, head = ''): string {
-  return write(`${name}.yml`, `- hosts: "{{ target }}"\n  gather_facts: false\n${head}  tasks:\n    - command: touch ${join(dir, 'out', name)}-{{ inventory_hostname }}\n`);
+  return write(
+    `${name}.yml`,
+    `- hosts: "{{ target }}"\n  gather_facts: false\n${head}  tasks:\n    - command: touch ${join(dir, 'out', name)}-{{ inventory_hostname }}\n`,
+  );
 }
 
 const ran = (name: string, host: string) => existsSync(join(dir, 'out', `${name}-${host}`));
@@ -68,14 +71,19 @@ describe('a templated hosts: is rendered before hosts are selected', () => {
     // An unreachable host would make the run exit 3 if anything tried to reach it.
     const far = write('far.ini', 'far ansible_host=127.0.0.1 ansible_port=1 ansible_user=nobody\n');
     const marker = join(dir, 'out', 'first-play');
-    const two = write('two-plays.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n\n- name: second\n  hosts: "{{ target }}"\n  tasks: []\n`);
+    const two = write(
+      'two-plays.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n\n- name: second\n  hosts: "{{ target }}"\n  tasks: []\n`,
+    );
     const bare = write('bare/hosts.ini', 'h1 ansible_connection=local\n');
     const result = await runCli(['run', two, '-i', bare]);
     expect(result.code, result.stdout + result.stderr).toBe(4);
     expect(result.stderr).toContain(`${two}:7:3: undefined variable 'target' in the play's hosts: {{ target }}`);
     expect(result.stderr).toContain('  task: play second\n');
     expect(result.stderr).toContain('  field: hosts\n');
-    expect(result.stderr).toContain("  fix: hosts is rendered before any host is selected, from -e, the play's vars and vars_files, and the inventory's all group vars: define 'target' there (e.g. -e target=web), or give it a default: {{ target | default('all') }}");
+    expect(result.stderr).toContain(
+      "  fix: hosts is rendered before any host is selected, from -e, the play's vars and vars_files, and the inventory's all group vars: define 'target' there (e.g. -e target=web), or give it a default: {{ target | default('all') }}",
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe('');
     expect(existsSync(marker)).toBe(false);

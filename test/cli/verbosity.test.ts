@@ -28,7 +28,15 @@ beforeAll(() => {
 
 /** Runs the play on a fresh output directory, so every level sees the same changes. */
 const runAt = async (level: string[], name: string) => {
-  const result = await runCli(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts.ini'), '-e', `out=${join(dir, name)}`, ...level]);
+  const result = await runCli([
+    'run',
+    join(dir, 'play.yml'),
+    '-i',
+    join(dir, 'hosts.ini'),
+    '-e',
+    `out=${join(dir, name)}`,
+    ...level,
+  ]);
   expect(result.code).toBe(0);
   return result.stdout;
 };
@@ -36,7 +44,12 @@ const runAt = async (level: string[], name: string) => {
 describe('-v, -vv, -vvv', () => {
   let outputs: Record<string, string>;
   beforeAll(async () => {
-    const [quiet, v, vv, vvv] = await Promise.all([runAt([], 'q'), runAt(['-v'], 'v'), runAt(['-vv'], 'vv'), runAt(['-vvv'], 'vvv')]);
+    const [quiet, v, vv, vvv] = await Promise.all([
+      runAt([], 'q'),
+      runAt(['-v'], 'v'),
+      runAt(['-vv'], 'vv'),
+      runAt(['-vvv'], 'vvv'),
+    ]);
     outputs = { quiet, v, vv, vvv };
   });
 

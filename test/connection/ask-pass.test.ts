@@ -71,10 +71,14 @@ describe('-k / --ask-pass and -K / --ask-become-pass', () => {
 
   it('an empty answer to the BECOME prompt reuses the SSH password, as in ansible-playbook', async () => {
     rmSync(join(outDir, 'become'), { force: true });
-    const result = await runCliOnTerminal(args('--ask-pass', '--ask-become-pass'), [
-      { prompt: 'SSH password:', type: PASSWORD },
-      { prompt: 'BECOME password[defaults to SSH password]:', type: '' },
-    ], hermeticCliEnv(dir));
+    const result = await runCliOnTerminal(
+      args('--ask-pass', '--ask-become-pass'),
+      [
+        { prompt: 'SSH password:', type: PASSWORD },
+        { prompt: 'BECOME password[defaults to SSH password]:', type: '' },
+      ],
+      hermeticCliEnv(dir),
+    );
     expect(result.code, result.output).toBe(0);
     expect(readFileSync(join(outDir, 'become'), 'utf8')).toBe('root\n');
   });
@@ -86,7 +90,11 @@ describe('-k / --ask-pass and -K / --ask-become-pass', () => {
   });
 
   it('a wrong password at the -k prompt is an authentication failure, not a hang', async () => {
-    const result = await runCliOnTerminal(args('-k'), [{ prompt: 'SSH password:', type: 'not the password' }], hermeticCliEnv(dir));
+    const result = await runCliOnTerminal(
+      args('-k'),
+      [{ prompt: 'SSH password:', type: 'not the password' }],
+      hermeticCliEnv(dir),
+    );
     expect(result.code).toBe(3);
     expect(result.output).toMatch(/authentication failed for drvask46@.*tried: password/);
   });
@@ -99,6 +107,8 @@ describe('-k / --ask-pass and -K / --ask-become-pass', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     expect(result.status).toBe(5);
-    expect(result.stderr).toContain('there is no terminal to ask on; set ansible_password (from a vault variable) instead of --ask-pass');
+    expect(result.stderr).toContain(
+      'there is no terminal to ask on; set ansible_password (from a vault variable) instead of --ask-pass',
+    );
   });
 });

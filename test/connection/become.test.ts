@@ -35,7 +35,10 @@ describe('become over SSH', () => {
 
   it('a user whose sudo needs a password becomes root with it, and stdin still reaches the command', async () => {
     const connection = await connectAs({ user: 'drvbec15' });
-    const result = await connection.exec('id -un; cat; echo err >&2', { become: { password: SUDO_PASSWORD }, stdin: 'after the password' });
+    const result = await connection.exec('id -un; cat; echo err >&2', {
+      become: { password: SUDO_PASSWORD },
+      stdin: 'after the password',
+    });
     expect(result).toEqual({ code: 0, stdout: 'root\nafter the password', stderr: 'err\n' });
   });
 
@@ -54,12 +57,16 @@ describe('become over SSH', () => {
 
   it('without the password a password-protected sudo is a BecomeError naming the fix', async () => {
     const connection = await connectAs({ user: 'drvbec15' });
-    await expect(connection.exec('true', { become: {} })).rejects.toThrow(/password is required.*ansible_become_password/);
+    await expect(connection.exec('true', { become: {} })).rejects.toThrow(
+      /password is required.*ansible_become_password/,
+    );
   });
 
   it('a user that may not sudo gets a BecomeError, not a failed command', async () => {
     const connection = await connectAs({ user: 'drvnos15' });
-    const error = await connection.exec('true', { become: { password: 'no-sudo-password' } }).catch((caught: unknown) => caught);
+    const error = await connection
+      .exec('true', { become: { password: 'no-sudo-password' } })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BecomeError);
     expect((error as Error).message).toMatch(/not in the sudoers file|may not run/);
   });
@@ -84,4 +91,3 @@ describe('become over SSH', () => {
     expect(all.filter((line) => line.includes(stdinSecret) || line.includes('s3cret'))).toEqual([]);
   });
 });
-

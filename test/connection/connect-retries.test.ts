@@ -49,29 +49,54 @@ describe('connection retries', () => {
   it('without retries, a host whose sshd is not up yet is UNREACHABLE (connection refused)', async () => {
     const result = await runWhileSshdStartsLate(['run', playbook, '-i', inventory(), '--known-hosts', knownHosts]);
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/fatal: \[late\]: UNREACHABLE! => cannot connect to root@[\d.]+:22: connection refused/);
+    expect(result.stdout).toMatch(
+      /fatal: \[late\]: UNREACHABLE! => cannot connect to root@[\d.]+:22: connection refused/,
+    );
     expect(existsSync(marker())).toBe(false);
   });
 
   it('--connect-retries N keeps trying with backoff and reaches the host once sshd is up', async () => {
-    const result = await runWhileSshdStartsLate(['run', playbook, '-i', inventory(), '--known-hosts', knownHosts, '--connect-retries', '4']);
+    const result = await runWhileSshdStartsLate([
+      'run',
+      playbook,
+      '-i',
+      inventory(),
+      '--known-hosts',
+      knownHosts,
+      '--connect-retries',
+      '4',
+    ]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/late\s+: ok=1\s+changed=1\s+unreachable=0/);
     expect(existsSync(marker())).toBe(true);
   });
 
   it('the inventory variable drover_connect_retries does the same, and wins over the option', async () => {
-    const result = await runWhileSshdStartsLate(['run', playbook, '-i', inventory(' drover_connect_retries=4'), '--known-hosts', knownHosts, '--connect-retries', '0']);
+    const result = await runWhileSshdStartsLate([
+      'run',
+      playbook,
+      '-i',
+      inventory(' drover_connect_retries=4'),
+      '--known-hosts',
+      knownHosts,
+      '--connect-retries',
+      '0',
+    ]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(existsSync(marker())).toBe(true);
   });
 
   it('rejects a retry count that is not a whole number', async () => {
     sshd.kill();
-    const option = await runCli(['run', playbook, '-i', inventory(), '--connect-retries', 'many'], { env: hermeticCliEnv(dir) });
+    const option = await runCli(['run', playbook, '-i', inventory(), '--connect-retries', 'many'], {
+      env: hermeticCliEnv(dir),
+    });
     expect(option.code).toBe(5);
     expect(option.stderr).toContain('expected a whole number of 0 or more');
-    const variable = await runCli(['run', playbook, '-i', inventory(' drover_connect_retries=-1'), '--known-hosts', knownHosts], { env: hermeticCliEnv(dir) });
+    const variable = await runCli(
+      ['run', playbook, '-i', inventory(' drover_connect_retries=-1'), '--known-hosts', knownHosts],
+      { env: hermeticCliEnv(dir) },
+    );
     expect(variable.code).toBe(3);
     expect(variable.stdout).toContain('drover_connect_retries "-1" must be a whole number of 0 or more');
   });

@@ -19,7 +19,10 @@ beforeAll(async () => {
 afterAll(() => sshd?.stop());
 
 /** Connects with `knownHosts` as the only known_hosts content; returns the error, if any. */
-async function connectWith(knownHosts: string | undefined, settings: Partial<ConnectionSettings> = {}): Promise<{ error?: Error; file: string }> {
+async function connectWith(
+  knownHosts: string | undefined,
+  settings: Partial<ConnectionSettings> = {},
+): Promise<{ error?: Error; file: string }> {
   const target = sshTarget(sshd, settings);
   if (knownHosts !== undefined) writeFileSync(target.knownHosts, knownHosts);
   const connection = new SshConnection(target.settings, target.options);
@@ -54,7 +57,9 @@ describe('host key checking over SSH', () => {
     for (const hostKeyChecking of ['strict', 'accept-new'] as const) {
       const { error, file } = await connectWith(`[${sshd.address}]:2222 ${otherHostKey}\n`, { hostKeyChecking });
       expect(error?.message).toMatch(/HAS CHANGED: possible man-in-the-middle attack/);
-      expect(error?.message).toContain(`${fingerprintSha256(Buffer.from(otherHostKey.split(' ')[1], 'base64'))} (${file}:1)`);
+      expect(error?.message).toContain(
+        `${fingerprintSha256(Buffer.from(otherHostKey.split(' ')[1], 'base64'))} (${file}:1)`,
+      );
       // The recorded key is left alone: nothing was appended.
       expect(readFileSync(file, 'utf8')).toBe(`[${sshd.address}]:2222 ${otherHostKey}\n`);
     }
@@ -94,7 +99,9 @@ describe('host key checking over SSH', () => {
   });
 
   it('off skips checking entirely', async () => {
-    expect((await connectWith(`[${sshd.address}]:2222 ${otherHostKey}\n`, { hostKeyChecking: 'off' })).error).toBeUndefined();
+    expect(
+      (await connectWith(`[${sshd.address}]:2222 ${otherHostKey}\n`, { hostKeyChecking: 'off' })).error,
+    ).toBeUndefined();
   });
 });
 
@@ -112,7 +119,10 @@ describe('known_hosts matching', () => {
   });
 
   it('parses markers and skips comments, blank and malformed lines', () => {
-    const entries = parseKnownHosts(`# comment\n\n@revoked * ssh-ed25519 ${key}\nbroken-line\nweb1 ssh-ed25519 ${key} a comment\n`, 'kh');
+    const entries = parseKnownHosts(
+      `# comment\n\n@revoked * ssh-ed25519 ${key}\nbroken-line\nweb1 ssh-ed25519 ${key} a comment\n`,
+      'kh',
+    );
     expect(entries.map((entry) => [entry.line, entry.marker, entry.hosts, entry.keyType])).toEqual([
       [3, 'revoked', '*', 'ssh-ed25519'],
       [5, undefined, 'web1', 'ssh-ed25519'],

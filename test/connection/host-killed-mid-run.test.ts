@@ -50,7 +50,10 @@ describe('drover run when a host dies during a task', () => {
       ].join('\n'),
     );
     const started = Date.now();
-    const running = runCli(['run', playbook, '-i', inventory, '--known-hosts', writeKnownHosts(dir, [web1, web2, web3])], { env: hermeticCliEnv(dir) });
+    const running = runCli(
+      ['run', playbook, '-i', inventory, '--known-hosts', writeKnownHosts(dir, [web1, web2, web3])],
+      { env: hermeticCliEnv(dir) },
+    );
     // The hosts share this machine's file system: the marker says web2's task is running.
     await waitFor(join(dir, 'web2.started'), 20_000);
     web2.kill();

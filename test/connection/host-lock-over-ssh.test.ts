@@ -27,7 +27,10 @@ describe('the host lock over SSH', () => {
     const file = sharedFile(project.dir);
     const target = sshTarget(sshd);
     const runAs = (name: string) =>
-      runEngine(project.write(`${name}.yml`, lineByLinePlay(file, name)), inventory, { hostLock: true, connect: () => new SshConnection(target.settings, target.options) });
+      runEngine(project.write(`${name}.yml`, lineByLinePlay(file, name)), inventory, {
+        hostLock: true,
+        connect: () => new SshConnection(target.settings, target.options),
+      });
     const [a, b] = await Promise.all([runAs('A'), runAs('B')]);
     for (const run of [a, b]) expect([...run.results.values()].flat().filter((r) => r.status === 'failed')).toEqual([]);
     expect(missingLines(file)).toEqual([]);
@@ -36,7 +39,9 @@ describe('the host lock over SSH', () => {
 
   it('takes over a lock whose holding shell was killed outright', async () => {
     const holder = await connectToSshd(sshd, {}, cleanups);
-    const held = await holder.hold!(buildHostLockScript('a run that dies'), (out) => new HostLockReader(() => {}).feed(out));
+    const held = await holder.hold!(buildHostLockScript('a run that dies'), (out) =>
+      new HostLockReader(() => {}).feed(out),
+    );
     // The holding shell dies without its trap running (SIGKILL): the lock directory stays behind.
     execFileSync('pkill', ['-KILL', '-f', 'drover-host-lock: locked']);
     await held.release();

@@ -19,7 +19,18 @@ import { sshTarget, startSshd, type TestSshd } from '../helpers/sshd.js';
 const FIXED_SEED = 20261203;
 /** Generated strings per seed; each goes through every channel. Two seeds: 1,000 strings a run. */
 const PER_SEED = 500;
-const CHANNELS = ['content', 'dest', 'line', 'argv', 'expanded', 'stdin', 'template', 'inventory', 'registered', 'chdir'] as const;
+const CHANNELS = [
+  'content',
+  'dest',
+  'line',
+  'argv',
+  'expanded',
+  'stdin',
+  'template',
+  'inventory',
+  'registered',
+  'chdir',
+] as const;
 type Channel = (typeof CHANNELS)[number];
 /** The channels whose result is a file under out/CHANNEL/. */
 const FILE_CHANNELS = ['content', 'dest', 'line', 'template', 'inventory', 'registered'] as const;
@@ -54,23 +65,182 @@ const INJECTIONS = [
 ];
 
 const FRAGMENTS = [
-  "'", '"', '`', '$(', ')', '${', '}', '$', '$$', '$?', '$!', '$0', '$1', '$@', '$*', '$HOME', '${PATH}', '$IFS', '${#}',
-  '\\', '\\\\', "\\'", '\\"', '\\n', '\\t', '\\0', '\\x41', '\\u0041', '\\c', '\\e',
-  '\n', '\r', '\r\n', '\n\n', '\t', ' ', '   ', '\v', '\f', '\b', '\x01', '\x1b[31m', '\x7f', '\x1b]0;title\x07',
-  '-n', '-e', '-E', '--help', '--version', '--', '-', '-rf', '%s', '%d', '%%', '%b', '%n', '%1$s',
-  '*', '?', '[a-z]', '[!a]', '~', '~root', '~/x', '!', '!!', '#', ';', ';;', '&', '&&', '||', '|', '>', '>>', '<', '<<EOF', '<<<', '(', '()', '{ :; }',
-  '=', 'A=1', 'IFS=', '.', '..', '/', '//', '/etc/passwd', '../', './-n',
+  "'",
+  '"',
+  '`',
+  '$(',
+  ')',
+  '${',
+  '}',
+  '$',
+  '$$',
+  '$?',
+  '$!',
+  '$0',
+  '$1',
+  '$@',
+  '$*',
+  '$HOME',
+  '${PATH}',
+  '$IFS',
+  '${#}',
+  '\\',
+  '\\\\',
+  "\\'",
+  '\\"',
+  '\\n',
+  '\\t',
+  '\\0',
+  '\\x41',
+  '\\u0041',
+  '\\c',
+  '\\e',
+  '\n',
+  '\r',
+  '\r\n',
+  '\n\n',
+  '\t',
+  ' ',
+  '   ',
+  '\v',
+  '\f',
+  '\b',
+  '\x01',
+  '\x1b[31m',
+  '\x7f',
+  '\x1b]0;title\x07',
+  '-n',
+  '-e',
+  '-E',
+  '--help',
+  '--version',
+  '--',
+  '-',
+  '-rf',
+  '%s',
+  '%d',
+  '%%',
+  '%b',
+  '%n',
+  '%1$s',
+  '*',
+  '?',
+  '[a-z]',
+  '[!a]',
+  '~',
+  '~root',
+  '~/x',
+  '!',
+  '!!',
+  '#',
+  ';',
+  ';;',
+  '&',
+  '&&',
+  '||',
+  '|',
+  '>',
+  '>>',
+  '<',
+  '<<EOF',
+  '<<<',
+  '(',
+  '()',
+  '{ :; }',
+  '=',
+  'A=1',
+  'IFS=',
+  '.',
+  '..',
+  '/',
+  '//',
+  '/etc/passwd',
+  '../',
+  './-n',
   // Template syntax: `{%` and `{#` mean nothing to mustache and must arrive as written; `{{` is
   // split by avoidTemplates (see there), and what it does in a value is tested on its own below.
-  '{%', '%}', '{% if true %}x{% endif %}', '{#', '#}', '{{', '}}', '{{ x }}', '{{{ x }}}', '{{= <% %> =}}', '{{! c }}', '{{#x}}', '{', '<%= x %>',
+  '{%',
+  '%}',
+  '{% if true %}x{% endif %}',
+  '{#',
+  '#}',
+  '{{',
+  '}}',
+  '{{ x }}',
+  '{{{ x }}}',
+  '{{= <% %> =}}',
+  '{{! c }}',
+  '{{#x}}',
+  '{',
+  '<%= x %>',
   // YAML and JSON look-alikes, for the inventory.
-  'null', 'Null', '~', 'yes', 'no', 'on', 'off', 'y', 'n', 'true', '0644', '0o17', '0x1F', '1:30', '1e3', '.inf', '-.5', 'NaN', '2026-12-03', '1_000',
-  '&a', '*a', '!!str', '!unsafe', '!vault', '? ', ': ', '- ', ' #', '---', '...', '%YAML 1.1', '[', ']', '{a: 1}', ',',
+  'null',
+  'Null',
+  '~',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'y',
+  'n',
+  'true',
+  '0644',
+  '0o17',
+  '0x1F',
+  '1:30',
+  '1e3',
+  '.inf',
+  '-.5',
+  'NaN',
+  '2026-12-03',
+  '1_000',
+  '&a',
+  '*a',
+  '!!str',
+  '!unsafe',
+  '!vault',
+  '? ',
+  ': ',
+  '- ',
+  ' #',
+  '---',
+  '...',
+  '%YAML 1.1',
+  '[',
+  ']',
+  '{a: 1}',
+  ',',
   // Unicode: accents, combining marks, astral planes, joiners, bidi controls, odd spaces and line breaks.
-  'é', 'e\u0301', 'Å', 'ß', 'İ', 'ﬁ', '日本語', '🦀', '👩‍👩‍👧', '🇫🇷', '\u{1F600}', '\u{10FFFF}', '\u{E0001}',
-  '\u200b', '\u200d', '\u202e', '\u2066', '\ufeff', '\u00a0', '\u3000', '\u0085', '\u2028', '\u2029', '\ufffd', '\ufffe', '\uffff',
+  'é',
+  'e\u0301',
+  'Å',
+  'ß',
+  'İ',
+  'ﬁ',
+  '日本語',
+  '🦀',
+  '👩‍👩‍👧',
+  '🇫🇷',
+  '\u{1F600}',
+  '\u{10FFFF}',
+  '\u{E0001}',
+  '\u200b',
+  '\u200d',
+  '\u202e',
+  '\u2066',
+  '\ufeff',
+  '\u00a0',
+  '\u3000',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\ufffd',
+  '\ufffe',
+  '\uffff',
   // Lone surrogates: avoidLoneSurrogates maps them (see there).
-  '\ud800', '\udfff', '\udbff\ud800',
+  '\ud800',
+  '\udfff',
+  '\udbff\ud800',
   // NUL: avoidNul drops it (see there).
   '\0',
 ];
@@ -90,7 +260,29 @@ const hostileString = fc.oneof(
 );
 
 /** Fixed edge cases, run with every seed before its generated strings. */
-const EDGE_CASES = ['', ' ', '\n', '\r\n', '-', '-n', '--help', '.', '..', '~', '~root', '~/x', '*', "'", '"', '\\', '$HOME', '${HOME}', '$DROVER_UNSET', '\u{1F980}', ...INJECTIONS];
+const EDGE_CASES = [
+  '',
+  ' ',
+  '\n',
+  '\r\n',
+  '-',
+  '-n',
+  '--help',
+  '.',
+  '..',
+  '~',
+  '~root',
+  '~/x',
+  '*',
+  "'",
+  '"',
+  '\\',
+  '$HOME',
+  '${HOME}',
+  '$DROVER_UNSET',
+  '\u{1F980}',
+  ...INJECTIONS,
+];
 
 /**
  * NUL ends every C string: no command line, argv word, file name or environment can carry it, and
@@ -131,7 +323,12 @@ function fileNames(texts: readonly string[]): string[] {
   return texts.map((text, index) => {
     const base = text.replace(/\//g, '_');
     let name = fitName(base);
-    for (let prefix = `${index}-`; name === '' || name === '.' || name === '..' || taken.has(name); prefix += `${index}-`) name = fitName(`${prefix}${base}`);
+    for (
+      let prefix = `${index}-`;
+      name === '' || name === '.' || name === '..' || taken.has(name);
+      prefix += `${index}-`
+    )
+      name = fitName(`${prefix}${base}`);
     taken.add(name);
     return name;
   });
@@ -174,8 +371,16 @@ function buildCases(seed: number): Case[] {
   const names = fileNames(texts);
   // Each host's share is a slice of the same size: the inventory channel's tasks are the same for all.
   const share = texts.length / HOSTS.length;
-  if (!Number.isInteger(share)) throw new Error(`${texts.length} strings do not split evenly over ${HOSTS.length} hosts`);
-  return texts.map((text, n) => ({ n, text, name: names[n], line: asLine(text), host: HOSTS[Math.floor(n / share)], slot: n % share }));
+  if (!Number.isInteger(share))
+    throw new Error(`${texts.length} strings do not split evenly over ${HOSTS.length} hosts`);
+  return texts.map((text, n) => ({
+    n,
+    text,
+    name: names[n],
+    line: asLine(text),
+    host: HOSTS[Math.floor(n / share)],
+    slot: n % share,
+  }));
 }
 
 /**
@@ -230,18 +435,31 @@ function randomSeed(): number {
 }
 
 const LOOP = (list: string) => `      loop: "{{ ${list} }}"\n      loop_control: { label: "{{ item.n }}" }\n`;
-const play = (name: string, tasks: string, hosts = 'all') => `- name: ${name}\n  hosts: ${hosts}\n  gather_facts: false\n  tasks:\n${tasks}`;
+const play = (name: string, tasks: string, hosts = 'all') =>
+  `- name: ${name}\n  hosts: ${hosts}\n  gather_facts: false\n  tasks:\n${tasks}`;
 
 /**
  * One play per channel. Each host loops over its own share, `cases` (an inventory var naming an
  * extra var); the inventory channel reads each string from inventory vars inv_0, inv_1, ...
  */
 function channelPlays(share: number): Record<Exclude<Channel, 'registered'> | 'words', string> {
-  const inventoryTasks = Array.from({ length: share }, (_, j) => `    - copy: { dest: "{{ out }}/inventory/{{ inventory_hostname }}-${j}", content: "{{ inv_${j} }}" }\n`);
+  const inventoryTasks = Array.from(
+    { length: share },
+    (_, j) => `    - copy: { dest: "{{ out }}/inventory/{{ inventory_hostname }}-${j}", content: "{{ inv_${j} }}" }\n`,
+  );
   return {
-    content: play('content', `    - copy: { dest: "{{ out }}/content/{{ item.n }}", content: "{{ item.text }}" }\n${LOOP('cases')}`),
-    dest: play('dest', `    - copy: { dest: "{{ out }}/dest/{{ item.name }}", content: "{{ item.text }}" }\n${LOOP('cases')}`),
-    line: play('line', `    - lineinfile: { path: "{{ out }}/line/{{ item.n }}", line: "{{ item.line }}", create: true }\n${LOOP('cases')}`),
+    content: play(
+      'content',
+      `    - copy: { dest: "{{ out }}/content/{{ item.n }}", content: "{{ item.text }}" }\n${LOOP('cases')}`,
+    ),
+    dest: play(
+      'dest',
+      `    - copy: { dest: "{{ out }}/dest/{{ item.name }}", content: "{{ item.text }}" }\n${LOOP('cases')}`,
+    ),
+    line: play(
+      'line',
+      `    - lineinfile: { path: "{{ out }}/line/{{ item.n }}", line: "{{ item.line }}", create: true }\n${LOOP('cases')}`,
+    ),
     // printf's own newline goes where registering strips one, so a string ending in one keeps it.
     // Then the registered output, reused: the registered channel.
     argv: play(
@@ -256,13 +474,29 @@ ${LOOP('cases')}    - copy: { dest: "{{ out }}/registered/{{ item.item.n }}", co
 `,
     ),
     // The same with the default expand_argument_vars, after each word to expand, expanded alone.
-    words: play('words to expand', `    - command: { argv: [/usr/bin/printf, "%s\\n", "{{ item }}"] }\n      register: alone\n      loop: "{{ words }}"\n`, HOSTS[0]),
-    expanded: play('argv, expanded', `    - command: { argv: [/usr/bin/printf, "%s\\n", "{{ item.text }}"] }\n      register: expanded\n${LOOP('cases')}`),
+    words: play(
+      'words to expand',
+      `    - command: { argv: [/usr/bin/printf, "%s\\n", "{{ item }}"] }\n      register: alone\n      loop: "{{ words }}"\n`,
+      HOSTS[0],
+    ),
+    expanded: play(
+      'argv, expanded',
+      `    - command: { argv: [/usr/bin/printf, "%s\\n", "{{ item.text }}"] }\n      register: expanded\n${LOOP('cases')}`,
+    ),
     // stdin_add_newline (true by default) adds the newline that registering strips.
-    stdin: play('stdin', `    - command: { cmd: cat, stdin: "{{ item.text }}" }\n      register: catted\n${LOOP('cases')}`),
-    template: play('template', `    - template: { src: value.mustache, dest: "{{ out }}/template/{{ item.n }}" }\n      vars: { value: "{{ item.text }}" }\n${LOOP('cases')}`),
+    stdin: play(
+      'stdin',
+      `    - command: { cmd: cat, stdin: "{{ item.text }}" }\n      register: catted\n${LOOP('cases')}`,
+    ),
+    template: play(
+      'template',
+      `    - template: { src: value.mustache, dest: "{{ out }}/template/{{ item.n }}" }\n      vars: { value: "{{ item.text }}" }\n${LOOP('cases')}`,
+    ),
     inventory: play('inventory vars', inventoryTasks.join('')),
-    chdir: play('chdir', `    - command: { argv: [/bin/pwd, -P], chdir: "{{ out }}/chdir/{{ item.name }}" }\n      register: where\n${LOOP('cases')}`),
+    chdir: play(
+      'chdir',
+      `    - command: { argv: [/bin/pwd, -P], chdir: "{{ out }}/chdir/{{ item.name }}" }\n      register: where\n${LOOP('cases')}`,
+    ),
   };
 }
 
@@ -278,7 +512,10 @@ const YAML_OPTIONS = { version: '1.1', blockQuote: 'literal', lineWidth: 0 } as 
 
 function inventoryText(byHost: readonly Case[][]): string {
   const hosts = Object.fromEntries(
-    HOSTS.map((host, k) => [host, { cases: `{{ cases_${k} }}`, ...Object.fromEntries(byHost[k].map((c) => [`inv_${c.slot}`, c.text])) }]),
+    HOSTS.map((host, k) => [
+      host,
+      { cases: `{{ cases_${k} }}`, ...Object.fromEntries(byHost[k].map((c) => [`inv_${c.slot}`, c.text])) },
+    ]),
   );
   return stringify({ all: { hosts } }, YAML_OPTIONS);
 }
@@ -304,14 +541,20 @@ type Registered = Array<{ rc: number; stdout: string; stderr: string; item: Case
 function registered(run: EngineRun, name: string): Map<number, Registered[number]> {
   const byIndex = new Map<number, Registered[number]>();
   for (const host of HOSTS) {
-    const results = ((run.outcome.hosts.get(host)?.registered[name] as { results?: Registered } | undefined)?.results ?? []);
+    const results =
+      (run.outcome.hosts.get(host)?.registered[name] as { results?: Registered } | undefined)?.results ?? [];
     for (const result of results) byIndex.set(result.item.n, result);
   }
   return byIndex;
 }
 
 /** What arrived, channel by channel, that differs from what was sent (byte for byte). */
-function mismatches(run: EngineRun, out: string, cases: readonly Case[], alone: ReadonlyMap<string, string>): Mismatch[] {
+function mismatches(
+  run: EngineRun,
+  out: string,
+  cases: readonly Case[],
+  alone: ReadonlyMap<string, string>,
+): Mismatch[] {
   const found: Mismatch[] = [];
   const check = (channel: Channel, n: number, sent: string, arrived: string) => {
     if (!Buffer.from(arrived).equals(Buffer.from(sent))) found.push({ channel, n, sent, arrived });
@@ -326,7 +569,8 @@ function mismatches(run: EngineRun, out: string, cases: readonly Case[], alone: 
     check('line', c.n, `${c.line}\n`, readText(join(out, 'line', String(c.n))));
     check('argv', c.n, c.text, printed.get(c.n)?.stdout ?? '(no result)');
     const expectedExpansion = expandedText(c.text, alone);
-    if (expectedExpansion !== undefined) check('expanded', c.n, expectedExpansion, expanded.get(c.n)?.stdout ?? '(no result)');
+    if (expectedExpansion !== undefined)
+      check('expanded', c.n, expectedExpansion, expanded.get(c.n)?.stdout ?? '(no result)');
     check('stdin', c.n, c.text, catted.get(c.n)?.stdout ?? '(no result)');
     check('template', c.n, c.text, readText(join(out, 'template', String(c.n))));
     check('inventory', c.n, c.text, readText(join(out, 'inventory', inventoryFile(c))));
@@ -335,9 +579,12 @@ function mismatches(run: EngineRun, out: string, cases: readonly Case[], alone: 
   }
   // Nothing landed beside the expected files (a name cut at a newline, say).
   for (const channel of FILE_CHANNELS) {
-    const expected = new Set(cases.map((c) => (channel === 'dest' ? c.name : channel === 'inventory' ? inventoryFile(c) : String(c.n))));
+    const expected = new Set(
+      cases.map((c) => (channel === 'dest' ? c.name : channel === 'inventory' ? inventoryFile(c) : String(c.n))),
+    );
     for (const name of readdirSync(join(out, channel), { encoding: 'buffer' }).map((raw) => raw.toString('utf8'))) {
-      if (!expected.has(name)) found.push({ channel, n: -1, sent: '(nothing)', arrived: `a file named ${JSON.stringify(name)}` });
+      if (!expected.has(name))
+        found.push({ channel, n: -1, sent: '(nothing)', arrived: `a file named ${JSON.stringify(name)}` });
     }
   }
   return found;
@@ -346,8 +593,11 @@ function mismatches(run: EngineRun, out: string, cases: readonly Case[], alone: 
 /** The shortest failure of each channel, as JSON so that every byte shows. */
 function describeMismatches(found: Mismatch[], seed: number): string {
   const shortest = new Map<Channel, Mismatch>();
-  for (const m of [...found].sort((a, b) => a.sent.length - b.sent.length)) if (!shortest.has(m.channel)) shortest.set(m.channel, m);
-  const lines = [...shortest.values()].map((m) => `${m.channel} #${m.n}: sent ${JSON.stringify(m.sent)}, arrived ${JSON.stringify(m.arrived)}`);
+  for (const m of [...found].sort((a, b) => a.sent.length - b.sent.length))
+    if (!shortest.has(m.channel)) shortest.set(m.channel, m);
+  const lines = [...shortest.values()].map(
+    (m) => `${m.channel} #${m.n}: sent ${JSON.stringify(m.sent)}, arrived ${JSON.stringify(m.arrived)}`,
+  );
   return `${found.length} mismatches (replay with DROVER_HOSTILE_SEED=${seed}); the shortest of each channel:\n${lines.join('\n')}`;
 }
 
@@ -357,7 +607,8 @@ function failures(run: EngineRun): string[] {
   for (const [host, state] of run.outcome.hosts) {
     if (state.unreachable) out.push(`${host} unreachable: ${state.unreachableReason}`);
     for (const result of run.results.get(host) ?? []) {
-      if (result.status === 'failed') out.push(`${host} ${result.task}: ${result.error ?? result.items?.find((item) => item.error)?.error}`);
+      if (result.status === 'failed')
+        out.push(`${host} ${result.task}: ${result.error ?? result.items?.find((item) => item.error)?.error}`);
     }
   }
   return out;
@@ -388,7 +639,11 @@ async function runSeed(label: string, seed: number): Promise<void> {
   const byHost = sharesOf(cases);
   const inventoryYaml = inventoryText(byHost);
   // The yaml package reads back what it wrote, as UTF-8 bytes: whatever else the host gets is drover's doing.
-  const reread = (parseDocument(Buffer.from(inventoryYaml).toString('utf8'), YAML_OPTIONS).toJS() as { all: { hosts: Record<string, Record<string, string>> } }).all.hosts;
+  const reread = (
+    parseDocument(Buffer.from(inventoryYaml).toString('utf8'), YAML_OPTIONS).toJS() as {
+      all: { hosts: Record<string, Record<string, string>> };
+    }
+  ).all.hosts;
   expect(cases.filter((c) => reread[c.host][`inv_${c.slot}`] !== c.text)).toEqual([]);
 
   const out = join(project.dir, label);
@@ -403,22 +658,32 @@ async function runSeed(label: string, seed: number): Promise<void> {
   const first = await runEngine(playbook, inventory, { connect, extraVars });
   expect(failures(first)).toEqual([]);
   // Expanded alone: $HOME is the home the test sshd gives root, an unset variable stays as written.
-  const aloneResults = (first.outcome.hosts.get(HOSTS[0])!.registered.alone as { results: Array<{ stdout: string }> }).results;
+  const aloneResults = (first.outcome.hosts.get(HOSTS[0])!.registered.alone as { results: Array<{ stdout: string }> })
+    .results;
   const alone = new Map(words.map((word, i) => [word, aloneResults[i].stdout]));
-  expect(['$HOME', '~root', '$DROVER_UNSET'].map((word) => alone.get(word))).toEqual([join(sshd.dir, 'root-home'), '/root', '$DROVER_UNSET']);
+  expect(['$HOME', '~root', '$DROVER_UNSET'].map((word) => alone.get(word))).toEqual([
+    join(sshd.dir, 'root-home'),
+    '/root',
+    '$DROVER_UNSET',
+  ]);
   expect(cases.filter((c) => expandedText(c.text, alone) !== c.text).length).toBeGreaterThanOrEqual(5);
   const found = mismatches(first, out, cases, alone);
   expect(found, describeMismatches(found, seed)).toEqual([]);
   expect(canaries()).toEqual([]);
 
   // Checked again, every file task finds the host as it wants it: its probe read the same bytes back.
-  const files = project.write(`${label}-files.yml`, [plays.content, plays.dest, plays.line, plays.template, plays.inventory].join(''));
+  const files = project.write(
+    `${label}-files.yml`,
+    [plays.content, plays.dest, plays.line, plays.template, plays.inventory].join(''),
+  );
   const again = await runEngine(files, inventory, { connect, extraVars, check: true });
   expect(failures(again)).toEqual([]);
   const unconverged = HOSTS.flatMap((host) =>
     (again.results.get(host) ?? []).flatMap((result) => {
       const items = result.items ?? [{ ...result, label: result.task }];
-      return items.filter((item) => item.status !== 'ok' || item.changes.length > 0).map((item) => `${result.module} #${item.label}`);
+      return items
+        .filter((item) => item.status !== 'ok' || item.changes.length > 0)
+        .map((item) => `${result.module} #${item.label}`);
     }),
   );
   // Every file task converged, a line or file that starts with U+FEFF (a byte order mark) too.
@@ -427,13 +692,21 @@ async function runSeed(label: string, seed: number): Promise<void> {
 }
 
 describe(`${PER_SEED * 2} generated hostile strings over SSH (${PER_SEED} per seed, each seed with ${EDGE_CASES.length} fixed edge cases too) through ${CHANNELS.length} channels`, () => {
-  it('fixed seed: every string arrives byte for byte in every channel and never runs', { timeout: 300_000 }, async () => {
-    await runSeed('fixed', FIXED_SEED);
-  });
+  it(
+    'fixed seed: every string arrives byte for byte in every channel and never runs',
+    { timeout: 300_000 },
+    async () => {
+      await runSeed('fixed', FIXED_SEED);
+    },
+  );
 
-  it('random seed (printed; DROVER_HOSTILE_SEED replays it): every string arrives byte for byte in every channel and never runs', { timeout: 300_000 }, async () => {
-    await runSeed('random', randomSeed());
-  });
+  it(
+    'random seed (printed; DROVER_HOSTILE_SEED replays it): every string arrives byte for byte in every channel and never runs',
+    { timeout: 300_000 },
+    async () => {
+      await runSeed('random', randomSeed());
+    },
+  );
 });
 
 describe('template syntax and NUL bytes in values, over SSH', () => {
@@ -488,7 +761,10 @@ describe('template syntax and NUL bytes in values, over SSH', () => {
     expect(read('registered-item')).toBe('{{ inventory_hostname }} {% raw %}');
     const results = result.results.get(host)!;
     const undefinedTask = results.find((r) => r.status === 'failed');
-    expect(undefinedTask).toMatchObject({ ignored: true, error: expect.stringContaining("undefined variable 'nowhere'") });
+    expect(undefinedTask).toMatchObject({
+      ignored: true,
+      error: expect.stringContaining("undefined variable 'nowhere'"),
+    });
     expect(read('undefined')).toMatch(/^\(not read/);
     expect(result.outcome.hosts.get(host)!.registered.after).toMatchObject({ stdout: 'after' });
     expect(canaries()).toEqual([]);
@@ -530,8 +806,20 @@ describe('template syntax and NUL bytes in values, over SSH', () => {
       { nul },
     );
     const results = result.results.get(host)!;
-    const refused = results.filter((r) => r.status === 'failed').map((r) => /^invalid argument (\S+): holds a NUL byte/.exec(r.error ?? '')?.[1] ?? r.error);
-    expect(refused).toEqual(['copy.content', 'copy.dest', 'lineinfile.line', 'command.argv.2', 'command.stdin', 'command.chdir', 'copy.content', 'copy.content', 'copy.content']);
+    const refused = results
+      .filter((r) => r.status === 'failed')
+      .map((r) => /^invalid argument (\S+): holds a NUL byte/.exec(r.error ?? '')?.[1] ?? r.error);
+    expect(refused).toEqual([
+      'copy.content',
+      'copy.dest',
+      'lineinfile.line',
+      'command.argv.2',
+      'command.stdin',
+      'command.chdir',
+      'copy.content',
+      'copy.content',
+      'copy.content',
+    ]);
     expect(results.filter((r) => r.status === 'failed').every((r) => r.ignored)).toBe(true);
     // The registered output does hold the NUL byte (only arguments refuse it).
     expect(result.outcome.hosts.get(host)!.registered.nul_out).toMatchObject({ rc: 0, stdout: 'a\0b' });

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
 import { SecretStagingError } from '../../src/connection/keep-off-command-line.js';
 import type { SshConnection } from '../../src/connection/ssh.js';
-import { CommandTimeoutError, type Connection, type ConnectionSettings, type ExecOptions } from '../../src/connection/types.js';
+import {
+  CommandTimeoutError,
+  type Connection,
+  type ConnectionSettings,
+  type ExecOptions,
+} from '../../src/connection/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { registerSecret } from '../../src/secrets/mask.js';
 import { connectToSshd, createUser, startSshd, type TestSshd } from '../helpers/sshd.js';
@@ -37,7 +42,6 @@ async function connectAs(settings: Partial<ConnectionSettings>): Promise<SshConn
   return connectToSshd(sshd, settings, cleanups);
 }
 
-
 /** Runs one exec while sampling every process command line every few ms. */
 async function execSampled(connection: Connection, command: string, options: ExecOptions = {}) {
   return whileSampling(() => connection.exec(command, options));
@@ -61,7 +65,12 @@ function probeCommand(secret: string, exitCode: number): string {
   ].join('\n');
 }
 
-function expectGuarded(run: { result: { code: number; stdout: string; stderr: string }; seen: string[] }, secret: string, user: string, exitCode: number): void {
+function expectGuarded(
+  run: { result: { code: number; stdout: string; stderr: string }; seen: string[] },
+  secret: string,
+  user: string,
+  exitCode: number,
+): void {
   const { result, seen } = run;
   expect(result.code).toBe(exitCode);
   const lines = result.stdout.trim().split('\n');
@@ -83,17 +92,30 @@ describe('a command line holding a secret, over SSH', () => {
 
   it('does the same for a secret in its quoted form (quotes, $ and backticks inside)', async () => {
     const connection = await connectAs({ user: 'root' });
-    expectGuarded(await execSampled(connection, probeCommand(HOSTILE, 0), { stdin: 'from stdin\n' }), HOSTILE, 'root', 0);
+    expectGuarded(
+      await execSampled(connection, probeCommand(HOSTILE, 0), { stdin: 'from stdin\n' }),
+      HOSTILE,
+      'root',
+      0,
+    );
   });
 
-  it('becomes another user without a password: the file is that user\'s, and still gone afterwards', async () => {
+  it("becomes another user without a password: the file is that user's, and still gone afterwards", async () => {
     const connection = await connectAs({ user: 'root' });
-    expectGuarded(await execSampled(connection, probeCommand(SECRET, 0), { stdin: 'from stdin\n', become: { user: 'drvnop27' } }), SECRET, 'drvnop27', 0);
+    expectGuarded(
+      await execSampled(connection, probeCommand(SECRET, 0), { stdin: 'from stdin\n', become: { user: 'drvnop27' } }),
+      SECRET,
+      'drvnop27',
+      0,
+    );
   });
 
   it('becomes root with a sudo password: the password and the secret stay off every command line', async () => {
     const connection = await connectAs({ user: 'drvbec27' });
-    const run = await execSampled(connection, probeCommand(SECRET, 5), { stdin: 'from stdin\n', become: { password: SUDO_PASSWORD } });
+    const run = await execSampled(connection, probeCommand(SECRET, 5), {
+      stdin: 'from stdin\n',
+      become: { password: SUDO_PASSWORD },
+    });
     expectGuarded(run, SECRET, 'root', 5);
     expect(run.seen.filter((line) => line.includes(SUDO_PASSWORD))).toEqual([]);
   });
@@ -110,7 +132,9 @@ describe('a command line holding a secret, over SSH', () => {
   it('a command that times out still leaves no temp file', async () => {
     const connection = await connectAs({ user: 'root' });
     const marker = `/tmp/drover-secret-timeout-${process.pid}`;
-    const error = await connection.exec(`echo "$0" > ${marker}; s=${quote(SECRET)}; sleep 30`, { timeoutMs: 1_000 }).catch((caught: unknown) => caught);
+    const error = await connection
+      .exec(`echo "$0" > ${marker}; s=${quote(SECRET)}; sleep 30`, { timeoutMs: 1_000 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CommandTimeoutError);
     const path = readFileSync(marker, 'utf8').trim();
     expect(path).toMatch(/^\/tmp\/drover-cmd\./);
@@ -141,7 +165,10 @@ describe('a command line holding a secret, on the local connection', () => {
 
 /** A script far over the kernel's 128 KiB limit for one argument: many small echo lines, some quoted. */
 function longScript(lines: number): string {
-  return Array.from({ length: lines }, (_, n) => `echo 'line ${n}' "it's" >/dev/null`).join('\n') + '\necho done; cat; exit 7';
+  return (
+    Array.from({ length: lines }, (_, n) => `echo 'line ${n}' "it's" >/dev/null`).join('\n') +
+    '\necho done; cat; exit 7'
+  );
 }
 
 describe('a command line too long for one exec', () => {
@@ -158,7 +185,9 @@ describe('a command line too long for one exec', () => {
 
   it('over SSH with become and a sudo password, and with stdin of its own (staged in a temp file)', async () => {
     const connection = await connectAs({ user: 'drvbec27' });
-    const viaSudo = await connection.exec(`${script.replace('echo done', 'id -un')}`, { become: { password: SUDO_PASSWORD } });
+    const viaSudo = await connection.exec(`${script.replace('echo done', 'id -un')}`, {
+      become: { password: SUDO_PASSWORD },
+    });
     expect(viaSudo).toEqual({ code: 7, stdout: 'root\n', stderr: '' });
     const before = connection.execCount;
     const withStdin = await connection.exec(script, { stdin: 'its own input\n' });

@@ -49,7 +49,19 @@ describe('a 100 MB copy over SSH', { timeout: 300_000 }, () => {
     mkdirSync(join(dir, 'out'));
     const dest = join(dir, 'out', 'big.bin');
     const playbook = join(dir, 'site.yml');
-    writeFileSync(playbook, ['- hosts: all', '  gather_facts: false', '  tasks:', '    - name: big file', '      copy:', `        src: ${src}`, `        dest: ${dest}`, ''].join('\n'));
+    writeFileSync(
+      playbook,
+      [
+        '- hosts: all',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - name: big file',
+        '      copy:',
+        `        src: ${src}`,
+        `        dest: ${dest}`,
+        '',
+      ].join('\n'),
+    );
     const args = ['run', playbook, '-i', inventory, '--known-hosts', knownHosts];
 
     const cold = await runDroverMeasured(args, { env });
@@ -61,14 +73,19 @@ describe('a 100 MB copy over SSH', { timeout: 300_000 }, () => {
     const converged = await runDroverMeasured(args, { env });
     expect(converged.code, converged.stdout + converged.stderr).toBe(0);
     expect(converged.stdout).toMatch(/bigcopy\s+: ok=1\s+changed=0\s+unreachable=0\s+failed=0/);
-    console.log(`peak RSS of drover copying ${SIZE / 1024 / 1024} MiB over SSH: cold ${megabytes(cold.peakRss)}, converged ${megabytes(converged.peakRss)} (limit ${megabytes(PEAK_LIMIT_BYTES)})`);
+    console.log(
+      `peak RSS of drover copying ${SIZE / 1024 / 1024} MiB over SSH: cold ${megabytes(cold.peakRss)}, converged ${megabytes(converged.peakRss)} (limit ${megabytes(PEAK_LIMIT_BYTES)})`,
+    );
     expect(cold.peakRss).toBeLessThan(PEAK_LIMIT_BYTES);
     expect(converged.peakRss).toBeLessThan(PEAK_LIMIT_BYTES);
   });
 
   it('streams a file to a command after the become password, which never reaches its stdin', async () => {
     const connection = await connectToSshd(sshd, { user: USER }, cleanups);
-    const result = await connection.exec('id -un; sha256sum', { stdin: { path: src }, become: { password: SUDO_PASSWORD } });
+    const result = await connection.exec('id -un; sha256sum', {
+      stdin: { path: src },
+      become: { password: SUDO_PASSWORD },
+    });
     expect(result).toEqual({ code: 0, stdout: `root\n${srcSha}  -\n`, stderr: '' });
   });
 

@@ -66,18 +66,23 @@ describe('local connection', () => {
 
   it.skipIf(!canSudo)('becoming a user that does not exist is a BecomeError quoting sudo', async () => {
     const connection = new LocalConnection('local1');
-    const error = await connection.exec('true', { become: { user: 'no-such-user-drover' } }).catch((caught: unknown) => caught);
+    const error = await connection
+      .exec('true', { become: { user: 'no-such-user-drover' } })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BecomeError);
     expect((error as Error).message).toMatch(/become no-such-user-drover on local1 failed .*unknown user/i);
   });
 
-  it.skipIf(!canSudo)('a timeout under become kills the become user\'s processes too', async () => {
+  it.skipIf(!canSudo)("a timeout under become kills the become user's processes too", async () => {
     const connection = new LocalConnection('local1');
     const error = await connection
       .exec('sleep 301 & wait', { timeoutMs: 1000, become: { user: 'nobody' } })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CommandTimeoutError);
     const left = spawnSync('pgrep', ['-u', 'nobody', '-f', '^sleep 301$'], { encoding: 'utf8' }).stdout.trim();
-    expect(await waitUntil(() => spawnSync('pgrep', ['-u', 'nobody', '-f', '^sleep 301$']).status !== 0, 3000), `left running: ${left}`).toBe(true);
+    expect(
+      await waitUntil(() => spawnSync('pgrep', ['-u', 'nobody', '-f', '^sleep 301$']).status !== 0, 3000),
+      `left running: ${left}`,
+    ).toBe(true);
   });
 });

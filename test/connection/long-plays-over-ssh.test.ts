@@ -13,5 +13,9 @@ afterAll(() => sshd?.stop());
 
 describeLongPlays('over SSH', () => {
   const target = sshTarget(sshd);
-  return { inventoryLine: sshd.namespace, host: sshd.namespace, connect: () => new SshConnection(target.settings, target.options) };
+  return {
+    inventoryLine: sshd.namespace,
+    host: sshd.namespace,
+    connect: () => new SshConnection(target.settings, target.options),
+  };
 });

@@ -33,7 +33,9 @@ afterAll(async () => {
  */
 async function readWhileWriting(path: string, write: (content: Buffer) => Promise<void>): Promise<string[]> {
   const stop = `${path}.stop`;
-  const reader = connection.exec(`while [ ! -e ${quote(stop)} ]; do cksum < ${quote(path)} 2>/dev/null || echo missing; done`);
+  const reader = connection.exec(
+    `while [ ! -e ${quote(stop)} ]; do cksum < ${quote(path)} 2>/dev/null || echo missing; done`,
+  );
   for (let i = 0; i < 8; i++) await write(i % 2 === 0 ? versionB : versionA);
   writeFileSync(stop, '');
   const seen = (await reader).stdout.trim().split('\n');
@@ -79,7 +81,9 @@ describe('atomic file transfer over SSH', { timeout: 180_000 }, () => {
     expect((await connection.exec(buildPutFileScript({ path }), { stdin: 'new\n' })).code).toBe(0);
     expect(statSync(path).mode & 0o777).toBe(0o640);
     expect((await connection.exec(`stat -c %U:%G ${quote(path)}`)).stdout).toBe('nobody:nogroup\n');
-    await connection.exec(buildPutFileScript({ path, mode: '0600', owner: 'root', group: 'root' }), { stdin: 'newer\n' });
+    await connection.exec(buildPutFileScript({ path, mode: '0600', owner: 'root', group: 'root' }), {
+      stdin: 'newer\n',
+    });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect((await connection.exec(`stat -c %U:%G ${quote(path)}`)).stdout).toBe('root:root\n');
     expect(readFileSync(path, 'utf8')).toBe('newer\n');

@@ -1,7 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +70,16 @@ function playbookFor(dest: string): string {
   const path = join(dir, `site-${dest.split('/').at(-2)}.yml`);
   writeFileSync(
     path,
-    ['- hosts: all', '  gather_facts: false', '  tasks:', '    - name: big file', '      copy:', `        src: ${newFile}`, `        dest: ${dest}`, ''].join('\n'),
+    [
+      '- hosts: all',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: big file',
+      '      copy:',
+      `        src: ${newFile}`,
+      `        dest: ${dest}`,
+      '',
+    ].join('\n'),
   );
   return path;
 }
@@ -151,7 +169,9 @@ describe('a put interrupted half-way leaves the old file or the new one, never a
       const after = sha256Of(dest);
       const state = after === oldSha ? 'old' : after === newSha ? 'new' : `a part (${statSync(dest).size} bytes)`;
       const leftovers = temps(destDir);
-      console.log(`${name}: interrupted with the temp at ${grownTo} bytes; drover exit ${interrupted.code}; dest holds the ${state} content; ${leftovers.length} temp file(s) left; ${Date.now() - started} ms`);
+      console.log(
+        `${name}: interrupted with the temp at ${grownTo} bytes; drover exit ${interrupted.code}; dest holds the ${state} content; ${leftovers.length} temp file(s) left; ${Date.now() - started} ms`,
+      );
       expect(state, interrupted.stdout + interrupted.stderr).toMatch(/^(old|new)$/);
       // A host killed outright may leave the temp of its killed shell; the next put removes it.
       expect(leftovers.length).toBeLessThanOrEqual(hostKilled ? 1 : 0);
@@ -188,7 +208,9 @@ describe('the put script over SSH', { timeout: 60_000 }, () => {
     const path = join(scriptDir, 'half.bin');
     writeFileSync(path, 'old\n');
     const content = randomBytes(4 * 1024 * 1024);
-    const result = await connection.exec(buildPutFileScript({ path, content }), { stdin: content.subarray(0, content.length / 2) });
+    const result = await connection.exec(buildPutFileScript({ path, content }), {
+      stdin: content.subarray(0, content.length / 2),
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`the file did not arrive whole (${content.length / 2} of ${content.length} bytes)`);
     expect(readFileSync(path, 'utf8')).toBe('old\n');
@@ -225,7 +247,14 @@ describe('the put script over SSH', { timeout: 60_000 }, () => {
     try {
       const leftover = `.drover.${deadPid}.Ab12Cd`;
       const running = `.drover.${sleeper}.Xy34Zw`;
-      const others = ['.drover.notes', '.drover.123456', `.drover.${deadPid}.short`, `.drover.${deadPid}x.Ab12Cd`, `.drover-prev.${deadPid}.Ab12Cd`, 'keep.conf'];
+      const others = [
+        '.drover.notes',
+        '.drover.123456',
+        `.drover.${deadPid}.short`,
+        `.drover.${deadPid}x.Ab12Cd`,
+        `.drover-prev.${deadPid}.Ab12Cd`,
+        'keep.conf',
+      ];
       for (const name of [leftover, running, ...others]) writeFileSync(join(cleanDir, name), 'x');
       await connection.exec(`ln -s /etc/hostname ${quote(join(cleanDir, `.drover.${deadPid}.Link00`))}`);
       const path = join(cleanDir, 'keep.conf');

@@ -29,10 +29,12 @@ const hostile = fc.constantFrom(
   '\t',
   '\r\n',
 );
-const anyText = fc.array(fc.oneof(hostile, fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), { maxLength: 6 }).map((parts) =>
-  // NUL cannot be part of any command line: the one byte no string can carry.
-  parts.join('').replace(/\0/g, ''),
-);
+const anyText = fc
+  .array(fc.oneof(hostile, fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), { maxLength: 6 })
+  .map((parts) =>
+    // NUL cannot be part of any command line: the one byte no string can carry.
+    parts.join('').replace(/\0/g, ''),
+  );
 
 beforeAll(async () => {
   sshd = await startSshd({ name: 'quoting', subnet: 16 });
@@ -51,7 +53,10 @@ async function connectAs(user: string): Promise<SshConnection> {
 
 describe('quote() over SSH', () => {
   // The login shell parses the line: dash for the test user, bash for root.
-  for (const [user, runs] of [['drvquo16', 150], ['root', 25]] as const) {
+  for (const [user, runs] of [
+    ['drvquo16', 150],
+    ['root', 25],
+  ] as const) {
     it(`any string reaches the host unchanged and never runs (login shell of ${user})`, async () => {
       const connection = await connectAs(user);
       await fc.assert(
@@ -68,7 +73,9 @@ describe('quote() over SSH', () => {
   it('keeps each argument whole through sh``, with become as well', async () => {
     const connection = await connectAs('root');
     const args = ['two words', "it's", '$(id)', '', 'tab\there', 'ünï €'];
-    const result = await connection.exec(sh`for a in ${args}; do printf '[%s]' "$a"; done`, { become: { user: 'drvquo16' } });
+    const result = await connection.exec(sh`for a in ${args}; do printf '[%s]' "$a"; done`, {
+      become: { user: 'drvquo16' },
+    });
     expect(result.stdout).toBe(args.map((arg) => `[${arg}]`).join(''));
   });
 });

@@ -25,7 +25,13 @@ describe('settingsFromHostVars', () => {
         ansible_become_password: 'sudo-pw',
         drover_known_hosts_file: 'inventory/known_hosts',
       },
-      { user: 'cli-user', privateKeyFile: 'cli-key', hostKeyChecking: 'accept-new', knownHostsFiles: ['extra'], commandTimeoutMs: 5000 },
+      {
+        user: 'cli-user',
+        privateKeyFile: 'cli-key',
+        hostKeyChecking: 'accept-new',
+        knownHostsFiles: ['extra'],
+        commandTimeoutMs: 5000,
+      },
     );
     expect(settings).toEqual({
       host: 'web1',
@@ -49,7 +55,13 @@ describe('settingsFromHostVars', () => {
 
   it('falls back to the command line, strict host keys and the inventory name', () => {
     const settings = settingsFromHostVars('db1', {}, { user: 'cli-user', privateKeyFile: 'cli-key' });
-    expect(settings).toMatchObject({ address: 'db1', port: undefined, user: 'cli-user', privateKeyFile: 'cli-key', hostKeyChecking: 'strict' });
+    expect(settings).toMatchObject({
+      address: 'db1',
+      port: undefined,
+      user: 'cli-user',
+      privateKeyFile: 'cli-key',
+      hostKeyChecking: 'strict',
+    });
   });
 
   it('keeps localhost on SSH unless ansible_connection is local', () => {
@@ -62,16 +74,26 @@ describe('settingsFromHostVars', () => {
   });
 
   it('reads ProxyJump and timeouts written the Ansible way', () => {
-    expect(settingsFromHostVars('a', { ansible_ssh_common_args: '-o ProxyJump=admin@bastion:2200 -o Foo=bar' }).proxyJump).toBe('admin@bastion:2200');
+    expect(
+      settingsFromHostVars('a', { ansible_ssh_common_args: '-o ProxyJump=admin@bastion:2200 -o Foo=bar' }).proxyJump,
+    ).toBe('admin@bastion:2200');
     expect(settingsFromHostVars('a', { ansible_ssh_common_args: '-J bastion' }).proxyJump).toBe('bastion');
     expect(settingsFromHostVars('a', { ansible_timeout: 7 }).connectTimeoutMs).toBe(7000);
   });
 
   it('names the host and variable when a value is wrong', () => {
-    expect(() => settingsFromHostVars('web1', { ansible_port: 'ssh' })).toThrow(new ConnectionSettingsError('host web1: ansible_port "ssh" is not a port number (1-65535)'));
-    expect(() => settingsFromHostVars('web1', { ansible_connection: 'winrm' })).toThrow(/host web1: ansible_connection "winrm" is not supported/);
-    expect(() => settingsFromHostVars('web1', { ansible_become: 'maybe' })).toThrow(/host web1: ansible_become must be true or false/);
-    expect(() => settingsFromHostVars('web1', { ansible_user: ['a'] })).toThrow(/host web1: ansible_user must be a string/);
+    expect(() => settingsFromHostVars('web1', { ansible_port: 'ssh' })).toThrow(
+      new ConnectionSettingsError('host web1: ansible_port "ssh" is not a port number (1-65535)'),
+    );
+    expect(() => settingsFromHostVars('web1', { ansible_connection: 'winrm' })).toThrow(
+      /host web1: ansible_connection "winrm" is not supported/,
+    );
+    expect(() => settingsFromHostVars('web1', { ansible_become: 'maybe' })).toThrow(
+      /host web1: ansible_become must be true or false/,
+    );
+    expect(() => settingsFromHostVars('web1', { ansible_user: ['a'] })).toThrow(
+      /host web1: ansible_user must be a string/,
+    );
   });
 });
 
@@ -109,7 +131,16 @@ describe('resolveSshSettings', () => {
 
   it('lets inventory values win, and puts inventory known_hosts files first', () => {
     const resolved = resolveSshSettings(
-      { host: 'w', transport: 'ssh', address: 'web1', port: 22, user: 'deploy', privateKeyFile: '/k', proxyJump: 'none', knownHostsFiles: ['/inv/kh'] },
+      {
+        host: 'w',
+        transport: 'ssh',
+        address: 'web1',
+        port: 22,
+        user: 'deploy',
+        privateKeyFile: '/k',
+        proxyJump: 'none',
+        knownHostsFiles: ['/inv/kh'],
+      },
       config,
     );
     expect(resolved).toMatchObject({ port: 22, user: 'deploy', identityFiles: ['/k', key], proxyJump: undefined });
@@ -118,7 +149,12 @@ describe('resolveSshSettings', () => {
 
   it('defaults to port 22, the local user and ~/.ssh/known_hosts without a config file', () => {
     const resolved = resolveSshSettings({ host: 'x', transport: 'ssh', address: 'db1' }, join(dir, 'absent'));
-    expect(resolved).toMatchObject({ address: 'db1', port: 22, user: userInfo().username, knownHostsFiles: [join(homedir(), '.ssh', 'known_hosts')] });
+    expect(resolved).toMatchObject({
+      address: 'db1',
+      port: 22,
+      user: userInfo().username,
+      knownHostsFiles: [join(homedir(), '.ssh', 'known_hosts')],
+    });
   });
 
   it('parses ProxyJump hops', () => {

@@ -43,7 +43,10 @@ describe('key authentication', () => {
   it('runs commands with their stdin, output and exit code', async () => {
     const connection = await connected();
     expect(await connection.exec('id -un')).toEqual({ code: 0, stdout: 'root\n', stderr: '' });
-    expect(await connection.exec('tr a-z A-Z', { stdin: 'from stdin' })).toMatchObject({ code: 0, stdout: 'FROM STDIN' });
+    expect(await connection.exec('tr a-z A-Z', { stdin: 'from stdin' })).toMatchObject({
+      code: 0,
+      stdout: 'FROM STDIN',
+    });
     expect(await connection.exec('echo oops >&2; exit 3')).toEqual({ code: 3, stdout: '', stderr: 'oops\n' });
     expect(connection.execCount).toBe(3);
   });
@@ -64,12 +67,15 @@ describe('key authentication', () => {
     expect(missing.message).toMatch(/encrypted.*DROVER_SSH_PASSPHRASE/);
 
     const asked: string[] = [];
-    const prompted = await connected({ privateKeyFile: key }, {
-      promptPassphrase: async (file: string) => {
-        asked.push(file);
-        return 'correct horse';
+    const prompted = await connected(
+      { privateKeyFile: key },
+      {
+        promptPassphrase: async (file: string) => {
+          asked.push(file);
+          return 'correct horse';
+        },
       },
-    });
+    );
     expect((await prompted.exec('echo ok')).stdout).toBe('ok\n');
     expect(asked).toEqual([key]);
 
@@ -92,7 +98,10 @@ describe('agent and password authentication', () => {
     const output = run('ssh-agent', ['-s', '-a', socket]);
     const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(output)![1]);
     cleanups.push(() => process.kill(pid, 'SIGTERM'));
-    execFileSync('ssh-add', ['-q', sshd.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+    execFileSync('ssh-add', ['-q', sshd.clientKeyPath], {
+      env: { ...process.env, SSH_AUTH_SOCK: socket },
+      stdio: 'ignore',
+    });
 
     const withoutAgent = await connectError({ privateKeyFile: undefined });
     expect(withoutAgent.message).toContain('authentication failed');
@@ -131,7 +140,10 @@ describe('~/.ssh/config', () => {
     const refused = await fromConfig.connect().catch((error: Error) => error);
     expect((refused as Error).message).toContain(`nobody-from-config@${sshd.address}:22`);
 
-    const inventoryUser = new SshConnection({ ...settings, user: 'root' }, { sshConfigPath: configPath, agentSocket: '' });
+    const inventoryUser = new SshConnection(
+      { ...settings, user: 'root' },
+      { sshConfigPath: configPath, agentSocket: '' },
+    );
     await inventoryUser.connect();
     expect((await inventoryUser.exec('id -un')).stdout).toBe('root\n');
     await inventoryUser.close();
@@ -147,7 +159,16 @@ describe('channels', () => {
         connection.exec(`mkdir -p ${dir} && touch ${dir}/${i} && sleep 0.3 && ls ${dir} | wc -l && rm ${dir}/${i}`),
       ),
     );
-    const established = run('ip', ['netns', 'exec', sshd.namespace, 'ss', '-Htn', 'state', 'established', '( sport = :22 )']);
+    const established = run('ip', [
+      'netns',
+      'exec',
+      sshd.namespace,
+      'ss',
+      '-Htn',
+      'state',
+      'established',
+      '( sport = :22 )',
+    ]);
     const concurrent = results.map((result) => Number(result.stdout.trim()));
     expect(results.every((result) => result.code === 0)).toBe(true);
     expect(Math.max(...concurrent)).toBeLessThanOrEqual(10);
@@ -162,13 +183,16 @@ describe('channels', () => {
     const connection = await connected();
     const marker = `/tmp/drover-timeout-started-${process.pid}`;
     rmSync(marker, { force: true });
-    const error = await connection.exec(`touch ${marker}; exec sleep 31.25`, { timeoutMs: 1500 }).catch((caught: unknown) => caught);
+    const error = await connection
+      .exec(`touch ${marker}; exec sleep 31.25`, { timeoutMs: 1500 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CommandTimeoutError);
     expect((error as Error).message).toBe(`command on ${sshd.namespace} did not finish within 1500 ms`);
     // The host's own deadline (timeout + grace) ends the command even on a root login, where sshd
     // ignores signal requests: poll until it is gone (a loaded machine may take a while).
     // The command did start on the host (sshd and sh may be slow on a loaded machine).
-    for (let waited = 0; !existsSync(marker) && waited < 15_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+    for (let waited = 0; !existsSync(marker) && waited < 15_000; waited += 250)
+      await new Promise((resolve) => setTimeout(resolve, 250));
     expect(existsSync(marker)).toBe(true);
     rmSync(marker, { force: true });
     let running = processesRunning('sleep\u000031.25');
@@ -190,7 +214,9 @@ describe('connect failures', () => {
   it('reports a refused port, after the configured retries', async () => {
     const started = Date.now();
     const error = await connectError({ port: 2201, connectRetries: 2 });
-    expect(error.message).toBe(`cannot connect to root@${sshd.address}:2201: connection refused (is sshd running and listening on that port?)`);
+    expect(error.message).toBe(
+      `cannot connect to root@${sshd.address}:2201: connection refused (is sshd running and listening on that port?)`,
+    );
     // Two retries back off 500 ms then 1000 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
   });

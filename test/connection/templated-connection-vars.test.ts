@@ -30,10 +30,25 @@ beforeAll(async () => {
   const [prefix] = /^\d+\.\d+\.\d+/.exec(sshd.address)!;
   writeFileSync(
     join(inventory, 'hosts.yml'),
-    ['all:', '  children:', '    app:', '      hosts:', '        tpl1:', `          ansible_host: "{{ app_net }}.2"`, `          ansible_user: ${USER}`, ''].join('\n'),
+    [
+      'all:',
+      '  children:',
+      '    app:',
+      '      hosts:',
+      '        tpl1:',
+      `          ansible_host: "{{ app_net }}.2"`,
+      `          ansible_user: ${USER}`,
+      '',
+    ].join('\n'),
   );
-  writeFileSync(join(inventory, 'group_vars', 'app', 'vars.yml'), `app_net: "${prefix}"\nansible_password: "{{ vault_ssh_password }}"\n`);
-  writeFileSync(join(inventory, 'group_vars', 'app', 'vault.yml'), encryptText(`vault_ssh_password: ${JSON.stringify(PASSWORD)}\n`, VAULT_PASSWORD));
+  writeFileSync(
+    join(inventory, 'group_vars', 'app', 'vars.yml'),
+    `app_net: "${prefix}"\nansible_password: "{{ vault_ssh_password }}"\n`,
+  );
+  writeFileSync(
+    join(inventory, 'group_vars', 'app', 'vault.yml'),
+    encryptText(`vault_ssh_password: ${JSON.stringify(PASSWORD)}\n`, VAULT_PASSWORD),
+  );
   // The become password comes from the playbook's own encrypted vars_files.
   writeFileSync(join(dir, 'secrets.yml'), encryptText(`vault_become: ${JSON.stringify(PASSWORD)}\n`, VAULT_PASSWORD));
 });
@@ -47,7 +62,20 @@ function writePlaybook(name: string, play: string[]): string {
 }
 
 const run = (playbook: string, extra: string[] = []) =>
-  runCli(['run', playbook, '-i', inventory, '--known-hosts', knownHosts, '--vault-password-file', vaultPasswordFile, ...extra], { env: hermeticCliEnv(dir) });
+  runCli(
+    [
+      'run',
+      playbook,
+      '-i',
+      inventory,
+      '--known-hosts',
+      knownHosts,
+      '--vault-password-file',
+      vaultPasswordFile,
+      ...extra,
+    ],
+    { env: hermeticCliEnv(dir) },
+  );
 
 describe('connection variables are templated like task vars', () => {
   it('logs in with ansible_host and ansible_password rendered from group_vars and a vault file, and becomes root with a vault password from vars_files', async () => {
@@ -89,11 +117,19 @@ describe('connection variables are templated like task vars', () => {
     ]);
     const result = await run(playbook);
     expect(result.code).toBe(3);
-    expect(result.stdout).toContain("fatal: [tpl1]: UNREACHABLE! => host tpl1: cannot resolve ansible_password: undefined variable 'no_such_secret'");
+    expect(result.stdout).toContain(
+      "fatal: [tpl1]: UNREACHABLE! => host tpl1: cannot resolve ansible_password: undefined variable 'no_such_secret'",
+    );
   });
 
   it('a play without the become password fails the become task with sudo asking for it, not a literal template', async () => {
-    const playbook = writePlaybook('nobecome.yml', ['- hosts: app', '  gather_facts: false', '  tasks:', '    - become: true', '      command: "true"']);
+    const playbook = writePlaybook('nobecome.yml', [
+      '- hosts: app',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - become: true',
+      '      command: "true"',
+    ]);
     const result = await run(playbook);
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/password is required.*ansible_become_password/);

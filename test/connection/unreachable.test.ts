@@ -12,7 +12,12 @@ let doomed: TestSshd;
 beforeAll(async () => {
   bastion = await startSshd({ name: 'bastion', subnet: 18 });
   // Linked only to the bastion's namespace: the controller has no route to it.
-  inner = await startSshd({ name: 'inner', subnet: 19, peerNamespace: bastion.namespace, clientKeyPath: bastion.clientKeyPath });
+  inner = await startSshd({
+    name: 'inner',
+    subnet: 19,
+    peerNamespace: bastion.namespace,
+    clientKeyPath: bastion.clientKeyPath,
+  });
   doomed = await startSshd({ name: 'doomed', subnet: 20, clientKeyPath: bastion.clientKeyPath });
 });
 
@@ -29,7 +34,9 @@ describe('ProxyJump', () => {
 
     // The bastion's key is unknown: refused before anything reaches the inner host.
     const unknownBastion = new SshConnection(target.settings, target.options);
-    await expect(unknownBastion.connect()).rejects.toThrow(new RegExp(`jump host ${bastion.address.replace(/\./g, '\\.')}: host key of .* is not known`));
+    await expect(unknownBastion.connect()).rejects.toThrow(
+      new RegExp(`jump host ${bastion.address.replace(/\./g, '\\.')}: host key of .* is not known`),
+    );
 
     writeFileSync(target.knownHosts, `${knownHostsLine(bastion)}\n${knownHostsLine(inner)}\n`);
     const jumped = new SshConnection(target.settings, target.options);

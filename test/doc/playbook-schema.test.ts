@@ -10,10 +10,17 @@ import { loadModules } from '../../src/modules/registry.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Playbooks and task files the repo ships or uses as valid fixtures. */
-const PLAYBOOKS = ['playbooks/site.yml', 'playbooks/drift-schedule.yml', 'test/fixtures/local-site/site.yml', 'test/fixtures/drift-site/site.yml'];
+const PLAYBOOKS = [
+  'playbooks/site.yml',
+  'playbooks/drift-schedule.yml',
+  'test/fixtures/local-site/site.yml',
+  'test/fixtures/drift-site/site.yml',
+];
 const TASK_FILES = [
   ...readdirSync(join(ROOT, 'roles')).map((role) => `roles/${role}/tasks/main.yml`),
-  ...readdirSync(join(ROOT, 'test/fixtures/local-site/roles')).map((role) => `test/fixtures/local-site/roles/${role}/tasks/main.yml`),
+  ...readdirSync(join(ROOT, 'test/fixtures/local-site/roles')).map(
+    (role) => `test/fixtures/local-site/roles/${role}/tasks/main.yml`,
+  ),
 ];
 
 /** Reads YAML as drover does (YAML 1.1: yes/no are booleans, 0644 is octal). */
@@ -45,23 +52,39 @@ describe('drover schema validates real playbooks', () => {
   });
 
   it('accepts modules written with a collection prefix, as drover runs them', () => {
-    const play = [{ hosts: 'all', tasks: [{ 'ansible.builtin.copy': { dest: '/tmp/x', content: 'y' } }, { 'ansible.builtin.debug': 'msg=hi' }, { 'ansible.posix.command': 'true' }] }];
+    const play = [
+      {
+        hosts: 'all',
+        tasks: [
+          { 'ansible.builtin.copy': { dest: '/tmp/x', content: 'y' } },
+          { 'ansible.builtin.debug': 'msg=hi' },
+          { 'ansible.posix.command': 'true' },
+        ],
+      },
+    ];
     expect(validatePlaybook(play), JSON.stringify(lastErrors(), null, 2)).toBe(true);
   });
 
   it('rejects an unknown module', () => {
-    expect(validatePlaybook([{ hosts: 'all', tasks: [{ name: 'typo', cpoy: { dest: '/tmp/x', content: 'y' } }] }])).toBe(false);
+    expect(
+      validatePlaybook([{ hosts: 'all', tasks: [{ name: 'typo', cpoy: { dest: '/tmp/x', content: 'y' } }] }]),
+    ).toBe(false);
     expect(validatePlaybook([{ hosts: 'all', tasks: [{ 'ansible.builtin.cpoy': { dest: '/tmp/x' } }] }])).toBe(false);
   });
 
   it('rejects a module argument of the wrong type and an unknown argument', () => {
     expect(validatePlaybook([{ hosts: 'all', tasks: [{ copy: { dest: ['/tmp/x'], content: 'y' } }] }])).toBe(false);
-    expect(validatePlaybook([{ hosts: 'all', tasks: [{ 'ansible.builtin.copy': { dest: '/tmp/x', contnet: 'y' } }] }])).toBe(false);
+    expect(
+      validatePlaybook([{ hosts: 'all', tasks: [{ 'ansible.builtin.copy': { dest: '/tmp/x', contnet: 'y' } }] }]),
+    ).toBe(false);
     expect(validatePlaybook([{ hosts: 'all', tasks: [{ debug: { msg: 'x', verbosity: 'high' } }] }])).toBe(false);
   });
 
   it('accepts import_role with name and tasks_from, and rejects a loop or an unknown option on it', () => {
-    const ok = [{ 'import_role': { name: 'web' }, vars: { port: 80 }, when: 'x' }, { 'ansible.builtin.import_role': { name: 'web', tasks_from: 'setup' } }];
+    const ok = [
+      { import_role: { name: 'web' }, vars: { port: 80 }, when: 'x' },
+      { 'ansible.builtin.import_role': { name: 'web', tasks_from: 'setup' } },
+    ];
     expect(validateTasks(ok), JSON.stringify(lastErrors(), null, 2)).toBe(true);
     expect(validateTasks([{ import_role: { name: 'web' }, loop: [1, 2] }])).toBe(false);
     expect(validateTasks([{ import_role: { name: 'web', allow_duplicates: true } }])).toBe(false);

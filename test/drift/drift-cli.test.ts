@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,7 +99,10 @@ describe('drover drift over the local connection', () => {
     expect(withDiff?.diff).toContain('-port=9000');
     expect(withDiff?.diff).toContain('+port=8000');
     expect(resource.changes).toHaveLength(1);
-    expect(resource.changes[0]).toMatchObject({ from: `sha256:${sha256('port=9000\nworkers=4\n').slice(0, 12)}`, to: `sha256:${sha256('port=8000\nworkers=4\n').slice(0, 12)}` });
+    expect(resource.changes[0]).toMatchObject({
+      from: `sha256:${sha256('port=9000\nworkers=4\n').slice(0, 12)}`,
+      to: `sha256:${sha256('port=8000\nworkers=4\n').slice(0, 12)}`,
+    });
     expect(json.hosts.local1.changed).toBe(1);
     expect(json.hosts.local1.tasks.some((t) => t.handler)).toBe(false);
     expect(json.drift.unverifiable.map((u) => u.task)).toEqual(['touch a marker']);
@@ -121,7 +134,9 @@ describe('drover drift over the local connection', () => {
       ['write the motd', true, json.startedAt],
     ]);
     expect(json.drift.resources[1].changes.map((c) => [c.from, c.to])).toEqual([['0600', '0644']]);
-    expect(result.stdout).toContain(`(drifted since ${first.startedAt.slice(0, 16).replace('T', ' ')} UTC, less than an hour)`);
+    expect(result.stdout).toContain(
+      `(drifted since ${first.startedAt.slice(0, 16).replace('T', ' ')} UTC, less than an hour)`,
+    );
     expect(result.stdout).toContain('0600 → 0644');
 
     const history = await runCli(['drift', '--history', '-i', inventory()]);
@@ -156,10 +171,23 @@ describe('drover drift over the local connection', () => {
 
   it('lists an unreachable host as unverified and exits 1, still reporting the drift it found', async () => {
     const report = join(ops, 'unreachable.json');
-    const result = await runCli(['drift', site, '-i', join(ops, 'inventory-unreachable.yml'), '-e', `root=${root}`, '--report', report, '-T', '5']);
+    const result = await runCli([
+      'drift',
+      site,
+      '-i',
+      join(ops, 'inventory-unreachable.yml'),
+      '-e',
+      `root=${root}`,
+      '--report',
+      report,
+      '-T',
+      '5',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/dead1: UNVERIFIED \(unreachable: .+\)/);
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: 2 resources on 1 host (1 host unverified, 1 unverifiable)');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'drift: 2 resources on 1 host (1 host unverified, 1 unverifiable)',
+    );
     const json = readReport(report);
     expect(json.drift.unverified.map((u) => u.host)).toEqual(['dead1']);
     expect(json.drift.resources.map((r) => r.host)).toEqual(['local1', 'local1']);

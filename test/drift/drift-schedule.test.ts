@@ -9,7 +9,10 @@ const SERVICE_MODULE = new URL('../../src/modules/service.ts', import.meta.url).
 
 describe('playbooks/drift-schedule.yml', () => {
   const haveService = existsSync(SERVICE_MODULE);
-  if (!haveService) console.warn('skipping the drift-schedule syntax check: the service module (src/modules/service.ts) is not there yet');
+  if (!haveService)
+    console.warn(
+      'skipping the drift-schedule syntax check: the service module (src/modules/service.ts) is not there yet',
+    );
 
   it.skipIf(!haveService)('validates with drover run --syntax-check', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drover-drift-schedule-'));

@@ -24,16 +24,27 @@ describe('drift history: first seen and new since the previous run', () => {
     recordDriftRun(drift, saveDriftRun(drift), { inventory: ['/srv/inventory.yml'], tags, skipTags: [] });
     return drift;
   };
-  const find = (report: DriftReport, host: string, task: string) => report.drift.resources.find((r) => r.host === host && r.task === task);
+  const find = (report: DriftReport, host: string, task: string) =>
+    report.drift.resources.find((r) => r.host === host && r.task === task);
 
   it('carries first seen over consecutive runs, marks new resources, and restarts after a clean run', () => {
-    const run1 = record(syntheticReport(T1, { web1: { tasks: [drifted('nginx config', 'update /etc/nginx.conf'), ok('motd')] }, web2: { tasks: [ok('nginx config'), ok('motd')] } }));
+    const run1 = record(
+      syntheticReport(T1, {
+        web1: { tasks: [drifted('nginx config', 'update /etc/nginx.conf'), ok('motd')] },
+        web2: { tasks: [ok('nginx config'), ok('motd')] },
+      }),
+    );
     expect(run1.drift.previousRun).toBeNull();
     expect(find(run1, 'web1', 'nginx config')).toMatchObject({ firstSeen: T1, new: true });
 
     const run2 = record(
       syntheticReport(T2, {
-        web1: { tasks: [drifted('nginx config', 'update /etc/nginx.conf', { from: 'a', to: 'b' }), drifted('motd', 'update /etc/motd')] },
+        web1: {
+          tasks: [
+            drifted('nginx config', 'update /etc/nginx.conf', { from: 'a', to: 'b' }),
+            drifted('motd', 'update /etc/motd'),
+          ],
+        },
         web2: { tasks: [ok('nginx config'), drifted('motd', 'update /etc/motd')] },
       }),
     );
@@ -56,7 +67,12 @@ describe('drift history: first seen and new since the previous run', () => {
     expect(find(run3, 'web1', 'motd')).toMatchObject({ firstSeen: T2, new: false });
     expect(find(run3, 'web2', 'motd')).toMatchObject({ firstSeen: T2, new: false });
 
-    const run4 = record(syntheticReport('2026-03-04T02:00:00.000Z', { web1: { tasks: [drifted('nginx config', 'update /etc/nginx.conf'), ok('motd')] }, web2: { tasks: [ok('motd')] } }));
+    const run4 = record(
+      syntheticReport('2026-03-04T02:00:00.000Z', {
+        web1: { tasks: [drifted('nginx config', 'update /etc/nginx.conf'), ok('motd')] },
+        web2: { tasks: [ok('motd')] },
+      }),
+    );
     expect(find(run4, 'web1', 'nginx config')).toMatchObject({ firstSeen: '2026-03-04T02:00:00.000Z', new: true });
     expect(readHistory(stateDir).entries.map((e) => e.counts.driftedResources)).toEqual([1, 3, 2, 1]);
   });
@@ -82,9 +98,13 @@ describe('drift history: first seen and new since the previous run', () => {
   it('counts unverifiable tasks apart from drift and sets the exit code from what was found', () => {
     const clean = record(syntheticReport(T1, { web1: { tasks: [ok('motd'), unverifiable('restart app')] } }));
     expect(clean.drift.resources).toEqual([]);
-    expect(clean.drift.unverifiable).toEqual([{ host: 'web1', task: 'restart app', module: 'command', location: locationOf('restart app') }]);
+    expect(clean.drift.unverifiable).toEqual([
+      { host: 'web1', task: 'restart app', module: 'command', location: locationOf('restart app') },
+    ]);
     expect(clean.drift.exitCode).toBe(0);
-    const drift = record(syntheticReport(T2, { web1: { tasks: [drifted('motd', 'update /etc/motd'), unverifiable('restart app')] } }));
+    const drift = record(
+      syntheticReport(T2, { web1: { tasks: [drifted('motd', 'update /etc/motd'), unverifiable('restart app')] } }),
+    );
     expect(drift.drift.exitCode).toBe(2);
     expect(drift.hosts.web1.changed).toBe(1);
   });
@@ -102,7 +122,9 @@ describe('drift history: first seen and new since the previous run', () => {
   });
 
   it('keeps the state beside the first inventory unless --state-dir says otherwise', () => {
-    expect(resolveStateDir(undefined, ['/srv/ops/inventory/hosts.yml', '/x/other.yml'])).toBe('/srv/ops/inventory/.drover');
+    expect(resolveStateDir(undefined, ['/srv/ops/inventory/hosts.yml', '/x/other.yml'])).toBe(
+      '/srv/ops/inventory/.drover',
+    );
     expect(resolveStateDir('/var/lib/drover', ['/srv/ops/hosts.yml'])).toBe('/var/lib/drover');
     expect(resolveStateDir(undefined, ['web1,web2,'])).toBe(join(process.cwd(), '.drover'));
   });

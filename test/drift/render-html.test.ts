@@ -17,17 +17,24 @@ registerSecret(SECRET);
 
 function buildPage(): string {
   const stateDir = join(dir, 'state');
-  const first = analyseDrift(syntheticReport('2026-03-01T02:00:00.000Z', { web1: { tasks: [drifted('write motd', 'update /etc/motd'), ok('render site config')] } }), {
-    stateDir,
-    tags: [],
-    skipTags: [],
-  });
+  const first = analyseDrift(
+    syntheticReport('2026-03-01T02:00:00.000Z', {
+      web1: { tasks: [drifted('write motd', 'update /etc/motd'), ok('render site config')] },
+    }),
+    {
+      stateDir,
+      tags: [],
+      skipTags: [],
+    },
+  );
   recordDriftRun(first, saveDriftRun(first), { inventory: [], tags: [], skipTags: [] });
   const report = analyseDrift(
     syntheticReport('2026-03-02T02:00:00.000Z', {
       web1: {
         tasks: [
-          drifted('write motd', 'update /etc/motd', { diff: '--- /etc/motd (on host)\n+++ /etc/motd (wanted)\n@@ -1 +1 @@\n-hello <script>alert(1)</script>\n+welcome\n' }),
+          drifted('write motd', 'update /etc/motd', {
+            diff: '--- /etc/motd (on host)\n+++ /etc/motd (wanted)\n@@ -1 +1 @@\n-hello <script>alert(1)</script>\n+welcome\n',
+          }),
           drifted('render site config', 'update /etc/site.conf', {
             from: 'listen 8080',
             to: 'listen 80',
@@ -68,7 +75,8 @@ describe('the drift HTML page', () => {
   });
 
   const browserTest = haveChromium() ? it : it.skip;
-  if (!haveChromium()) console.warn(`skipping the browser test of the drift page: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+  if (!haveChromium())
+    console.warn(`skipping the browser test of the drift page: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
   browserTest('shows the drifted rows in headless Chromium, and a diff opens on click', async () => {
     await withChromiumPage(async (page) => {

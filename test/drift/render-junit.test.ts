@@ -31,7 +31,13 @@ const report = analyseDrift(
         { task: 'optional', module: 'copy', status: 'skipped', changes: [], skipReason: 'condition is false' },
       ],
     },
-    web2: { tasks: [ok('render <site> & "config"'), ok('motd'), { task: 'bad template', module: 'template', status: 'failed', changes: [], error: 'undefined variable <port>' }] },
+    web2: {
+      tasks: [
+        ok('render <site> & "config"'),
+        ok('motd'),
+        { task: 'bad template', module: 'template', status: 'failed', changes: [], error: 'undefined variable <port>' },
+      ],
+    },
     db1: { unreachable: 'connect ECONNREFUSED 127.0.0.1:1', tasks: [] },
   }),
   { stateDir, tags: [], skipTags: [] },

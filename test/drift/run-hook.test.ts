@@ -11,7 +11,12 @@ describe('the --on-drift command', () => {
   it('gets a report path with spaces and quotes as one argument, unharmed', async () => {
     const report = join(dir, `it's a "report".json`);
     const out = join(dir, 'args.txt');
-    const result = await runDriftHook(`args() { printf '%s\\n' "$#" "$1" "$DROVER_DRIFT_SUMMARY" > ${out}; }; args`, report, { DROVER_DRIFT_SUMMARY: 'drift: 1 resource on 1 host' }, 10_000);
+    const result = await runDriftHook(
+      `args() { printf '%s\\n' "$#" "$1" "$DROVER_DRIFT_SUMMARY" > ${out}; }; args`,
+      report,
+      { DROVER_DRIFT_SUMMARY: 'drift: 1 resource on 1 host' },
+      10_000,
+    );
     expect(result).toEqual({ command: expect.any(String), exitCode: 0 });
     expect(readFileSync(out, 'utf8')).toBe(`1\n${report}\ndrift: 1 resource on 1 host\n`);
   });

@@ -54,7 +54,11 @@ describe('npm run demo: the reference deployment on lab hosts', () => {
   it("serves GET /products/ through nginx on backend1 and backend2, from db1's PostgreSQL", async () => {
     // A row added on db1 now shows on both backends: the data is read live from db1.
     const name = `e2e product ${Date.now()}`;
-    await onHost(lab, 'db1', `su postgres -s /bin/sh -c "psql -X -q -d shop -c \\"insert into products (name, price) values ('${name}', 1.25)\\""`);
+    await onHost(
+      lab,
+      'db1',
+      `su postgres -s /bin/sh -c "psql -X -q -d shop -c \\"insert into products (name, price) values ('${name}', 1.25)\\""`,
+    );
     for (const backend of ['backend1', 'backend2']) {
       const response = await httpGet(`http://${labAddress(lab, backend)}/products/`);
       expect(response.status).toBe(200);
@@ -64,7 +68,11 @@ describe('npm run demo: the reference deployment on lab hosts', () => {
       expect(body.products.length).toBeGreaterThan(1);
       expect(body.source).toEqual({ database: 'shop', server: `${labAddress(lab, 'db1')}/32` });
     }
-    const served = await onHost(lab, 'backend1', 'curl -sS -o /dev/null -w "%{http_code} %{remote_port}" http://localhost/products/');
+    const served = await onHost(
+      lab,
+      'backend1',
+      'curl -sS -o /dev/null -w "%{http_code} %{remote_port}" http://localhost/products/',
+    );
     expect(served).toBe('200 80');
   });
 
@@ -79,14 +87,18 @@ describe('npm run demo: the reference deployment on lab hosts', () => {
   it('runs the worker under supervisor, consuming from the RabbitMQ vhost', async () => {
     // supervisor says STARTING until the program has run for startsecs (5 s): the deploy may be fresher.
     const poll = { timeout: 60_000, interval: 1000 };
-    await expect.poll(() => onHost(lab, 'backoffice', 'supervisorctl status shop-worker || true'), poll).toMatch(/^shop-worker\s+RUNNING\s+pid \d+/);
+    await expect
+      .poll(() => onHost(lab, 'backoffice', 'supervisorctl status shop-worker || true'), poll)
+      .toMatch(/^shop-worker\s+RUNNING\s+pid \d+/);
     await expect
       .poll(() => onHost(lab, 'db1', 'rabbitmqctl -q list_connections -p shop user vhost peer_host state'), poll)
       .toContain(`shop\tshop\t${labAddress(lab, 'backoffice')}\trunning`);
-    await expect.poll(() => onHost(lab, 'db1', 'rabbitmqctl -q list_consumers -p shop queue_name active'), poll).toMatch(/^orders\s+true$/m);
+    await expect
+      .poll(() => onHost(lab, 'db1', 'rabbitmqctl -q list_consumers -p shop queue_name active'), poll)
+      .toMatch(/^orders\s+true$/m);
   });
 
-  it("lets backend1 reach PostgreSQL on db1, but not a machine outside backend and backoffice", async () => {
+  it('lets backend1 reach PostgreSQL on db1, but not a machine outside backend and backoffice', async () => {
     const fromBackend = await runOnLabHost(lab, 'backend1', "timeout 5 bash -c '</dev/tcp/db1/5432' && echo open");
     expect(fromBackend.stdout.trim()).toBe('open');
     // This machine (the lab bridge) is neither: dropped. SSH stays open to anyone.
@@ -103,7 +115,10 @@ describe('npm run demo: the reference deployment on lab hosts', () => {
     const run = readJson<RunReport>(runReport);
     expect(Object.keys(run.hosts).sort()).toEqual([...REFERENCE_HOSTS].sort());
     expect(changedTasks(run)).toEqual({});
-    for (const host of REFERENCE_HOSTS) expect(second.result.stdout).toMatch(new RegExp(`^${host}\\s+: ok=\\d+\\s+changed=0\\s+unreachable=0\\s+failed=0`, 'm'));
+    for (const host of REFERENCE_HOSTS)
+      expect(second.result.stdout).toMatch(
+        new RegExp(`^${host}\\s+: ok=\\d+\\s+changed=0\\s+unreachable=0\\s+failed=0`, 'm'),
+      );
 
     const checkReport = join(work, 'check.json');
     const check = await drover('check', '--report', checkReport);
@@ -112,11 +127,17 @@ describe('npm run demo: the reference deployment on lab hosts', () => {
   });
 
   it('after a hand edit of the nginx site on backend2, check reports exactly that change, with its diff', async () => {
-    await onHost(lab, 'backend2', "sed -i 's/listen 80 default_server;/listen 8080 default_server;/' /etc/nginx/sites-available/shop");
+    await onHost(
+      lab,
+      'backend2',
+      "sed -i 's/listen 80 default_server;/listen 8080 default_server;/' /etc/nginx/sites-available/shop",
+    );
     const report = join(work, 'check-after-edit.json');
     const check = await drover('check', '--report', report);
     expect(check.result.code).toBe(0);
-    expect(changedTasks(readJson<RunReport>(report))).toEqual({ backend2: ['serve the application through its uWSGI socket'] });
+    expect(changedTasks(readJson<RunReport>(report))).toEqual({
+      backend2: ['serve the application through its uWSGI socket'],
+    });
     expect(check.result.stdout).toContain('-    listen 8080 default_server;');
     expect(check.result.stdout).toContain('+    listen 80 default_server;');
     // Check mode left the edit in place.
@@ -136,11 +157,23 @@ describe('drover drift on the reference deployment', () => {
   });
 
   it('reports exactly what was changed by hand, from → to, exits 2, and changes nothing itself', async () => {
-    await onHost(lab, 'backend2', "sed -i 's/listen 80 default_server;/listen 8080 default_server;/' /etc/nginx/sites-available/shop");
+    await onHost(
+      lab,
+      'backend2',
+      "sed -i 's/listen 80 default_server;/listen 8080 default_server;/' /etc/nginx/sites-available/shop",
+    );
     await onHost(lab, 'backend1', 'systemctl stop nginx');
     await onHost(lab, 'db1', 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q curl >/dev/null');
-    await onHost(lab, 'db1', `su postgres -s /bin/sh -c "psql -X -q -c \\"alter role shop password 'changed-by-hand'\\""`);
-    await onHost(lab, 'db1', "nft -a list chain inet drover input | sed -n 's/.*comment \"database from app servers\" # handle \\([0-9]*\\)$/\\1/p' | xargs -I{} nft delete rule inet drover input handle {}");
+    await onHost(
+      lab,
+      'db1',
+      `su postgres -s /bin/sh -c "psql -X -q -c \\"alter role shop password 'changed-by-hand'\\""`,
+    );
+    await onHost(
+      lab,
+      'db1',
+      'nft -a list chain inet drover input | sed -n \'s/.*comment "database from app servers" # handle \\([0-9]*\\)$/\\1/p\' | xargs -I{} nft delete rule inet drover input handle {}',
+    );
 
     const before = await Promise.all(REFERENCE_HOSTS.map((h) => fingerprintHost(lab, h)));
     const json = join(work, 'drift.json');
@@ -161,23 +194,34 @@ describe('drover drift on the reference deployment', () => {
         ['db1', 'install the base packages'],
       ].sort(),
     );
-    const resource = (host: string, task: string) => report.drift.resources.find((r) => r.host === host && r.task === task)!;
+    const resource = (host: string, task: string) =>
+      report.drift.resources.find((r) => r.host === host && r.task === task)!;
     expect(resource('backend1', 'run nginx').changes.map((c) => [c.from, c.to])).toEqual([['stopped', 'started']]);
-    expect(resource('backend2', 'serve the application through its uWSGI socket').changes.find((c) => c.diff)?.diff).toContain('+    listen 80 default_server;');
+    expect(
+      resource('backend2', 'serve the application through its uWSGI socket').changes.find((c) => c.diff)?.diff,
+    ).toContain('+    listen 80 default_server;');
     const curl = resource('db1', 'install the base packages').changes;
     expect(curl).toHaveLength(1);
     // One package of several in the task: named on both sides.
     expect(curl[0].from).toBe('curl absent');
     expect(curl[0].to).toMatch(/^curl \d[\w.:+~-]*$/);
-    expect(resource('db1', 'create the application role').changes.map((c) => [c.from, c.to])).toEqual([['********', '********']]);
-    expect(resource('db1', 'PostgreSQL and AMQP from the application servers').changes.map((c) => c.from)).toEqual(['absent']);
+    expect(resource('db1', 'create the application role').changes.map((c) => [c.from, c.to])).toEqual([
+      ['********', '********'],
+    ]);
+    expect(resource('db1', 'PostgreSQL and AMQP from the application servers').changes.map((c) => c.from)).toEqual([
+      'absent',
+    ]);
     expect(report.drift.unverified).toEqual([]);
     expect(report.drift.summary).toMatchObject({ hosts: 4, driftedHosts: 3, driftedResources: 5, newResources: 5 });
     expect(result.result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^drift: 5 resources on 3 hosts/);
 
     const xml = parseXml(readFileSync(junit, 'utf8'));
     expect(xml.attributes).toMatchObject({ failures: '5', errors: '0' });
-    expect(findAll(xml, 'testsuite').map((s) => s.attributes.name).sort()).toEqual([...REFERENCE_HOSTS].sort());
+    expect(
+      findAll(xml, 'testsuite')
+        .map((s) => s.attributes.name)
+        .sort(),
+    ).toEqual([...REFERENCE_HOSTS].sort());
 
     if (haveChromium()) {
       await withChromiumPage(async (page) => {
@@ -194,7 +238,12 @@ describe('drover drift on the reference deployment', () => {
 
   it('lists a host it cannot reach as unverified and exits 1', async () => {
     await runOnLabHost(lab, 'backend2', 'systemctl poweroff --no-block', { timeoutMs: 15_000 });
-    await expect.poll(async () => (await referenceLab()).hosts.find((h) => h.name === 'backend2')?.state, { timeout: 30_000, interval: 250 }).toBe('stopped');
+    await expect
+      .poll(async () => (await referenceLab()).hosts.find((h) => h.name === 'backend2')?.state, {
+        timeout: 30_000,
+        interval: 250,
+      })
+      .toBe('stopped');
     const json = join(work, 'unreachable.json');
     const result = await drift('--report', json, '-T', '5');
     expect(result.result.code).toBe(1);

@@ -29,14 +29,24 @@ export async function runDemo(): Promise<Timed<CliResult>> {
 /** drover run|check|drift of site.yml on the lab hosts of inventory/, with the demo vault password. */
 export async function drover(command: 'run' | 'check' | 'drift', ...extra: string[]): Promise<Timed<CliResult>> {
   const started = Date.now();
-  const result = await runCli([command, SITE, '-i', INVENTORY, '--lab', '--vault-password-file', VAULT_PASSWORD_FILE, ...extra]);
+  const result = await runCli([
+    command,
+    SITE,
+    '-i',
+    INVENTORY,
+    '--lab',
+    '--vault-password-file',
+    VAULT_PASSWORD_FILE,
+    ...extra,
+  ]);
   return { result, seconds: (Date.now() - started) / 1000 };
 }
 
 export const referenceLab = (): Promise<LabStatus> => labStatus(REFERENCE_HOSTS);
 
 /** Runs a command as root on a host of the deployment and returns its stdout. */
-export const onHost = (lab: LabStatus, host: string, command: string): Promise<string> => runOnLabHostOk(lab, host, command, { timeoutMs: 120_000 });
+export const onHost = (lab: LabStatus, host: string, command: string): Promise<string> =>
+  runOnLabHostOk(lab, host, command, { timeoutMs: 120_000 });
 
 /** Hosts whose changed count is not 0, with the tasks that changed. */
 export function changedTasks(report: RunReport): Record<string, string[]> {
@@ -74,7 +84,10 @@ export function tcpReach(address: string, port: number, timeoutMs = 3000): Promi
  * mtime), installed packages, active units, the nftables ruleset and (on db1) role password verifiers.
  */
 export function fingerprintHost(lab: LabStatus, host: string): Promise<string> {
-  const pg = host === 'db1' ? "; su postgres -s /bin/sh -c \"psql -XAtc 'select rolname, rolpassword from pg_authid order by 1'\"" : '';
+  const pg =
+    host === 'db1'
+      ? '; su postgres -s /bin/sh -c "psql -XAtc \'select rolname, rolpassword from pg_authid order by 1\'"'
+      : '';
   return onHost(
     lab,
     host,

@@ -35,13 +35,19 @@ let dir: string;
 const outputs: Array<{ what: string; result: CliResult }> = [];
 
 async function drover(what: string, args: string[]): Promise<CliResult> {
-  const result = await runCli([...args, '-i', join(dir, 'inventory.yml'), '--lab', '--vault-password-file', join(dir, 'vault-pass')], { cwd: dir });
+  const result = await runCli(
+    [...args, '-i', join(dir, 'inventory.yml'), '--lab', '--vault-password-file', join(dir, 'vault-pass')],
+    { cwd: dir },
+  );
   outputs.push({ what, result });
   return result;
 }
 
 async function useCanary(canary: string): Promise<void> {
-  const encrypted = await runCli(['vault', 'encrypt-string', '--name', 'canary', '--vault-password-file', join(dir, 'vault-pass')], { input: canary });
+  const encrypted = await runCli(
+    ['vault', 'encrypt-string', '--name', 'canary', '--vault-password-file', join(dir, 'vault-pass')],
+    { input: canary },
+  );
   outputs.push({ what: 'vault encrypt-string', result: encrypted });
   expect(encrypted.code).toBe(0);
   writeFileSync(join(dir, 'canary-vars.yml'), encrypted.stdout);
@@ -54,7 +60,8 @@ async function postgresAccepts(password: string): Promise<boolean> {
 }
 
 async function rabbitAccepts(password: string): Promise<boolean> {
-  const ctl = 'cd /var/lib/rabbitmq && runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmqctl -q authenticate_user -- canary';
+  const ctl =
+    'cd /var/lib/rabbitmq && runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmqctl -q authenticate_user -- canary';
   return (await runOnLabHost(lab, DB, ctl, { input: password })).code === 0;
 }
 
@@ -64,7 +71,9 @@ function linesWithCanary(text: string): string[] {
 }
 
 function allFiles(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' }).map((name) => join(root, name)).filter((path) => statSync(path).isFile());
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(root, name))
+    .filter((path) => statSync(path).isFile());
 }
 
 beforeAll(async () => {
@@ -85,11 +94,20 @@ afterAll(async () => {
 describe('a vault canary', () => {
   it('run -vvv --diff puts it where it belongs: the templated file, the role and the broker user', async () => {
     await useCanary(CANARY1);
-    const run = await drover('run -vvv --diff', ['run', 'site.yml', '-vvv', '--diff', '--report', join(dir, 'run1.json')]);
+    const run = await drover('run -vvv --diff', [
+      'run',
+      'site.yml',
+      '-vvv',
+      '--diff',
+      '--report',
+      join(dir, 'run1.json'),
+    ]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(`item plain knows ${MASK}`);
     expect(run.stdout).toContain(`item with ${MASK} knows ${MASK}`);
-    expect(await runOnLabHostOk(lab, WEB, 'stat -c %a /etc/canary.conf; cat /etc/canary.conf')).toBe(`600\n# written by drover for the secrets canary test\npassword=${CANARY1}\n`);
+    expect(await runOnLabHostOk(lab, WEB, 'stat -c %a /etc/canary.conf; cat /etc/canary.conf')).toBe(
+      `600\n# written by drover for the secrets canary test\npassword=${CANARY1}\n`,
+    );
     expect(await postgresAccepts(CANARY1)).toBe(true);
     expect(await rabbitAccepts(CANARY1)).toBe(true);
     const report = JSON.parse(readFileSync(join(dir, 'run1.json'), 'utf8'));
@@ -97,7 +115,14 @@ describe('a vault canary', () => {
   });
 
   it('drift right after the run finds nothing', async () => {
-    const drift = await drover('drift, converged', ['drift', 'site.yml', '--state-dir', join(dir, 'state'), '--report', join(dir, 'drift1.json')]);
+    const drift = await drover('drift, converged', [
+      'drift',
+      'site.yml',
+      '--state-dir',
+      join(dir, 'state'),
+      '--report',
+      join(dir, 'drift1.json'),
+    ]);
     expect(drift.code, drift.stdout + drift.stderr).toBe(0);
   });
 
@@ -109,18 +134,39 @@ describe('a vault canary', () => {
     expect(check.stdout).toContain(`+password=${MASK}`);
 
     const drift = await drover('drift, changed canary', [
-      'drift', 'site.yml', '--state-dir', join(dir, 'state'),
-      '--report', join(dir, 'drift2.json'), '--junit', join(dir, 'drift2.xml'), '--html', join(dir, 'drift2.html'),
+      'drift',
+      'site.yml',
+      '--state-dir',
+      join(dir, 'state'),
+      '--report',
+      join(dir, 'drift2.json'),
+      '--junit',
+      join(dir, 'drift2.xml'),
+      '--html',
+      join(dir, 'drift2.html'),
     ]);
     expect(drift.code, drift.stdout + drift.stderr).toBe(2);
-    const resources = JSON.parse(readFileSync(join(dir, 'drift2.json'), 'utf8')).drift.resources.map((r: { host: string; task: string }) => `${r.host}: ${r.task}`);
-    expect(resources.sort()).toEqual([`${DB}: the canary broker user`, `${DB}: the canary role`, `${WEB}: render the canary config`]);
+    const resources = JSON.parse(readFileSync(join(dir, 'drift2.json'), 'utf8')).drift.resources.map(
+      (r: { host: string; task: string }) => `${r.host}: ${r.task}`,
+    );
+    expect(resources.sort()).toEqual([
+      `${DB}: the canary broker user`,
+      `${DB}: the canary role`,
+      `${WEB}: render the canary config`,
+    ]);
     expect(readFileSync(join(dir, 'drift2.xml'), 'utf8')).toContain(`password=${MASK}`);
     expect(readFileSync(join(dir, 'drift2.html'), 'utf8')).toContain(`password=${MASK}`);
   });
 
   it('a second run -vvv --diff changes the passwords and the file to the new canary', async () => {
-    const run = await drover('second run -vvv --diff', ['run', 'site.yml', '-vvv', '--diff', '--report', join(dir, 'run2.json')]);
+    const run = await drover('second run -vvv --diff', [
+      'run',
+      'site.yml',
+      '-vvv',
+      '--diff',
+      '--report',
+      join(dir, 'run2.json'),
+    ]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(`+password=${MASK}`);
     expect(await runOnLabHostOk(lab, WEB, 'cat /etc/canary.conf')).toContain(`password=${CANARY2}\n`);
@@ -138,19 +184,32 @@ describe('a vault canary', () => {
       leaks.push(...linesWithCanary(result.stderr).map((line) => `${what} stderr: ${line}`));
     }
     const files = allFiles(dir);
-    for (const file of files) leaks.push(...linesWithCanary(readFileSync(file, 'utf8')).map((line) => `${file}: ${line}`));
+    for (const file of files)
+      leaks.push(...linesWithCanary(readFileSync(file, 'utf8')).map((line) => `${file}: ${line}`));
     expect(leaks).toEqual([]);
     // Not vacuous: every command ran, and the reports and the history are there.
-    expect(outputs.map((o) => o.what)).toEqual(['vault encrypt-string', 'run -vvv --diff', 'drift, converged', 'vault encrypt-string', 'check', 'drift, changed canary', 'second run -vvv --diff']);
+    expect(outputs.map((o) => o.what)).toEqual([
+      'vault encrypt-string',
+      'run -vvv --diff',
+      'drift, converged',
+      'vault encrypt-string',
+      'check',
+      'drift, changed canary',
+      'second run -vvv --diff',
+    ]);
     expect(files.filter((f) => f.startsWith(`${join(dir, 'state')}/`)).length).toBeGreaterThanOrEqual(3);
-    for (const report of ['run1.json', 'check.json', 'drift2.json', 'drift2.xml', 'drift2.html', 'run2.json']) expect(readFileSync(join(dir, report), 'utf8')).toContain(MASK);
+    for (const report of ['run1.json', 'check.json', 'drift2.json', 'drift2.xml', 'drift2.html', 'run2.json'])
+      expect(readFileSync(join(dir, report), 'utf8')).toContain(MASK);
   });
 
   it('was on no command line drover built on the hosts while it ran (ps sampled every 20 ms)', async () => {
     const seen = { db: await stopPsSampler(lab, DB), web: await stopPsSampler(lab, WEB) };
     // The failing command's own program gets the canary as its argument (the playbook asks for
     // that); every other process line, drover's wrappers and scripts included, must not hold it.
-    const leaks = [...seen.db, ...seen.web].filter((line) => [ID1, ID2].some((id) => line.includes(id)) && line !== userProgram(CANARY1) && line !== userProgram(CANARY2));
+    const leaks = [...seen.db, ...seen.web].filter(
+      (line) =>
+        [ID1, ID2].some((id) => line.includes(id)) && line !== userProgram(CANARY1) && line !== userProgram(CANARY2),
+    );
     expect(leaks).toEqual([]);
     // Not vacuous: the samplers caught drover's commands at work on both hosts, the guarded ones too.
     const drovers = (lines: string[]) => lines.filter((line) => line.startsWith('timeout -k 5 '));
@@ -160,6 +219,7 @@ describe('a vault canary', () => {
     expect(drovers(seen.web).some((line) => line.includes('drover-cmd.'))).toBe(true);
     expect(seen.web).toContain(userProgram(CANARY1));
     // The temp files the guarded commands ran from are gone.
-    for (const host of HOSTS) expect(await runOnLabHostOk(lab, host, 'find /tmp /var/tmp -name "drover-cmd.*" | wc -l')).toBe('0\n');
+    for (const host of HOSTS)
+      expect(await runOnLabHostOk(lab, host, 'find /tmp /var/tmp -name "drover-cmd.*" | wc -l')).toBe('0\n');
   });
 });

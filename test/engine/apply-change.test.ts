@@ -13,7 +13,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const command = (line: string, extra: Partial<Change> = {}): Change => ({ kind: 'command', command: line, summary: line, ...extra }) as Change;
+const command = (line: string, extra: Partial<Change> = {}): Change =>
+  ({ kind: 'command', command: line, summary: line, ...extra }) as Change;
 const put = (path: string, content: string): Change => ({ kind: 'put', path, content, summary: `put ${path}` });
 
 describe('groupChanges', () => {
@@ -40,11 +41,15 @@ describe('applyChanges over the local connection', () => {
   it('runs several changes in one exec and gives each its own output and status', async () => {
     const conn = new LocalConnection('local');
     const file = join(dir, 'put.txt');
-    const { results } = await applyChanges(conn, [
-      command(`printf 'first'; printf 'warn' >&2`),
-      put(file, 'line one\nline two'),
-      command(`cat ${quote(file)}; echo`),
-    ], []);
+    const { results } = await applyChanges(
+      conn,
+      [
+        command(`printf 'first'; printf 'warn' >&2`),
+        put(file, 'line one\nline two'),
+        command(`cat ${quote(file)}; echo`),
+      ],
+      [],
+    );
     expect(conn.execCount).toBe(1);
     expect(results).toEqual([
       { stdout: 'first', stderr: 'warn', code: 0 },
@@ -73,9 +78,11 @@ describe('applyChanges over the local connection', () => {
   it('answers the probes sent after the changes, seeing what the changes did', async () => {
     const conn = new LocalConnection('local');
     const file = join(dir, 'probed.txt');
-    const { answers } = await applyChanges(conn, [put(file, 'new'), command(`chmod 0600 ${quote(file)}`)], [
-      { key: 'mode', script: `stat -c %a ${quote(file)}` },
-    ]);
+    const { answers } = await applyChanges(
+      conn,
+      [put(file, 'new'), command(`chmod 0600 ${quote(file)}`)],
+      [{ key: 'mode', script: `stat -c %a ${quote(file)}` }],
+    );
     expect(conn.execCount).toBe(1);
     expect(answers.get('mode')).toEqual({ stdout: '600\n', code: 0 });
   });

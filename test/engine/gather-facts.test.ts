@@ -11,7 +11,7 @@ import { writeFiles } from '../helpers/write-files.js';
 const FIXTURES = new URL('../fixtures/facts/', import.meta.url).pathname;
 const factsOf = (name: string) => parseFacts(readFileSync(join(FIXTURES, name), 'utf8'));
 
-describe('the facts parser, on the facts script\'s output', () => {
+describe("the facts parser, on the facts script's output", () => {
   it('reads a Debian host', () => {
     expect(factsOf('debian-12.txt')).toEqual({
       ansible_hostname: 'web1',
@@ -48,18 +48,31 @@ describe('the facts parser, on the facts script\'s output', () => {
 
   it('takes the family from ID_LIKE, and leaves out what the host did not report', () => {
     const rocky = factsOf('rocky-9.txt');
-    expect(rocky).toMatchObject({ ansible_os_family: 'RedHat', ansible_distribution: 'Rocky', ansible_distribution_major_version: '9', ansible_processor_vcpus: 8 });
+    expect(rocky).toMatchObject({
+      ansible_os_family: 'RedHat',
+      ansible_distribution: 'Rocky',
+      ansible_distribution_major_version: '9',
+      ansible_processor_vcpus: 8,
+    });
     expect(rocky.ansible_distribution_release).toBe('');
     expect(rocky.ansible_default_ipv4).toEqual({ address: '192.168.1.40', interface: undefined, gateway: undefined });
   });
 
   it('spells distributions as Ansible does, with any ID_LIKE word giving the family', () => {
-    expect(factsOf('opensuse-leap.txt')).toMatchObject({ ansible_os_family: 'Suse', ansible_distribution: 'openSUSE Leap', ansible_distribution_version: '15.5' });
+    expect(factsOf('opensuse-leap.txt')).toMatchObject({
+      ansible_os_family: 'Suse',
+      ansible_distribution: 'openSUSE Leap',
+      ansible_distribution_version: '15.5',
+    });
   });
 
   it('falls back to the kernel name without /etc/os-release, and reports no memory rather than 0', () => {
     const facts = factsOf('no-os-release.txt');
-    expect(facts).toMatchObject({ ansible_distribution: 'Linux', ansible_os_family: 'Linux', ansible_architecture: 'armv7l' });
+    expect(facts).toMatchObject({
+      ansible_distribution: 'Linux',
+      ansible_os_family: 'Linux',
+      ansible_architecture: 'armv7l',
+    });
     expect(facts.ansible_distribution_version).toBeUndefined();
     expect(facts.ansible_memtotal_mb).toBeUndefined();
     expect(facts.ansible_default_ipv4).toEqual({ address: undefined, interface: undefined, gateway: undefined });
@@ -76,7 +89,15 @@ function readOsRelease(): Record<string, string> {
   return out;
 }
 
-const NODE_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l', ia32: 'i686', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+const NODE_ARCH: Record<string, string> = {
+  x64: 'x86_64',
+  arm64: 'aarch64',
+  arm: 'armv7l',
+  ia32: 'i686',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 describe('facts gathered from this machine over the local connection', () => {
   let facts: Record<string, any>;
@@ -104,7 +125,8 @@ describe('facts gathered from this machine over the local connection', () => {
     expect(String(facts.ansible_distribution).toLowerCase().replace(/\s+/g, '-')).toBe(release.ID);
     expect(facts.ansible_distribution_version).toBe(release.VERSION_ID);
     expect(facts.ansible_distribution_major_version).toBe(release.VERSION_ID?.split('.')[0]);
-    if ([release.ID, ...(release.ID_LIKE ?? '').split(' ')].includes('debian')) expect(facts.ansible_os_family).toBe('Debian');
+    if ([release.ID, ...(release.ID_LIKE ?? '').split(' ')].includes('debian'))
+      expect(facts.ansible_os_family).toBe('Debian');
     else expect(facts.ansible_os_family).toEqual(expect.any(String));
   });
 
@@ -116,11 +138,13 @@ describe('facts gathered from this machine over the local connection', () => {
     expect(Math.abs(facts.ansible_memtotal_mb - os.totalmem() / 1024 / 1024)).toBeLessThanOrEqual(1);
   });
 
-  it('the default IPv4 address belongs to one of this machine\'s interfaces', () => {
+  it("the default IPv4 address belongs to one of this machine's interfaces", () => {
     const { address, interface: name } = facts.ansible_default_ipv4;
     expect(address).toMatch(/^\d{1,3}(\.\d{1,3}){3}$/);
     const interfaces = os.networkInterfaces();
-    const owner = Object.entries(interfaces).find(([, addrs]) => addrs?.some((a) => a.family === 'IPv4' && a.address === address));
+    const owner = Object.entries(interfaces).find(([, addrs]) =>
+      addrs?.some((a) => a.family === 'IPv4' && a.address === address),
+    );
     expect(owner, `${address} on no interface of ${JSON.stringify(interfaces)}`).toBeDefined();
     if (name) expect(owner![0]).toBe(name);
     expect(owner![1]!.find((a) => a.address === address)!.internal).toBe(false);
@@ -129,10 +153,13 @@ describe('facts gathered from this machine over the local connection', () => {
   it('reach templates in a play with gather_facts, also as ansible_facts.*', async () => {
     const dir = writeFiles({
       'hosts.ini': 'me ansible_connection=local\n',
-      'play.yml': '- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ ansible_distribution }}/{{ ansible_facts.ansible_architecture }}/{{ ansible_processor_vcpus }}"\n',
+      'play.yml':
+        '- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ ansible_distribution }}/{{ ansible_facts.ansible_architecture }}/{{ ansible_processor_vcpus }}"\n',
     });
     const result = await runCli(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts.ini')]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`ok: [me] => ${facts.ansible_distribution}/${facts.ansible_architecture}/${facts.ansible_processor_vcpus}`);
+    expect(result.stdout).toContain(
+      `ok: [me] => ${facts.ansible_distribution}/${facts.ansible_architecture}/${facts.ansible_processor_vcpus}`,
+    );
   });
 });

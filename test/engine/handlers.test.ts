@@ -5,8 +5,17 @@ import { createTempProject, runEngine, type EngineRunOptions, type TempProject }
 
 let project: TempProject;
 const run = (name: string, playbook: string, options: EngineRunOptions = {}) =>
-  runEngine(project.write(`${name}/play.yml`, playbook), project.write(`${name}/inventory.ini`, 'h1 ansible_connection=local\n'), { ...options, extraVars: { out: join(project.dir, name) } });
-const log = (name: string): string[] => (existsSync(join(project.dir, name, 'log')) ? readFileSync(join(project.dir, name, 'log'), 'utf8').trim().split('\n') : []);
+  runEngine(
+    project.write(`${name}/play.yml`, playbook),
+    project.write(`${name}/inventory.ini`, 'h1 ansible_connection=local\n'),
+    { ...options, extraVars: { out: join(project.dir, name) } },
+  );
+const log = (name: string): string[] =>
+  existsSync(join(project.dir, name, 'log'))
+    ? readFileSync(join(project.dir, name, 'log'), 'utf8')
+        .trim()
+        .split('\n')
+    : [];
 /** A task (or handler) that appends WORD to the log: shell always reports changed, so its notify fires. */
 const step = (word: string, extra = '') => `shell: echo ${word} >> {{ out }}/log${extra}`;
 

@@ -44,7 +44,10 @@ describe('data read from a host', () => {
       when: "again.stdout == kept and printed.stdout_lines[0] == kept"
 `,
     );
-    const inventory = project.write('inventory.yml', `all:\n  hosts:\n    h1: { ansible_connection: local }\n    h2: { ansible_connection: local, secret: ${SECRET} }\n`);
+    const inventory = project.write(
+      'inventory.yml',
+      `all:\n  hosts:\n    h1: { ansible_connection: local }\n    h2: { ansible_connection: local, secret: ${SECRET} }\n`,
+    );
     const { results } = await runEngine(playbook, inventory);
     const failures = results.get('h1')!.filter((r) => r.status === 'failed');
     expect(failures).toEqual([]);
@@ -56,7 +59,8 @@ describe('data read from a host', () => {
     expect(read('argument')).toBe(LITERAL);
     // The condition compared the outputs as text: equal.
     expect(read('compared')).toBe('equal');
-    for (const name of ['registered', 'set-fact', 'task-var', 'loop-0', 'argument']) expect(read(name)).not.toContain(SECRET);
+    for (const name of ['registered', 'set-fact', 'task-var', 'loop-0', 'argument'])
+      expect(read(name)).not.toContain(SECRET);
   });
 
   it('still renders templates that the playbook itself writes, nested through variables', async () => {
@@ -71,7 +75,10 @@ describe('data read from a host', () => {
     - copy: { dest: "${out}/value", content: "{{ outer }}" }
 `,
     );
-    const inventory = project.write('nested-inventory.yml', `all:\n  hosts:\n    h1: { ansible_connection: local }\n    h2: { ansible_connection: local, secret: ${SECRET} }\n`);
+    const inventory = project.write(
+      'nested-inventory.yml',
+      `all:\n  hosts:\n    h1: { ansible_connection: local }\n    h2: { ansible_connection: local, secret: ${SECRET} }\n`,
+    );
     await runEngine(playbook, inventory);
     expect(readFileSync(join(out, 'value'), 'utf8')).toBe(`[${SECRET}]`);
   });

@@ -24,7 +24,19 @@ afterAll(() => {
 
 function playbookCopying(src: string, dest: string): string {
   const path = join(dir, `copy-${src.split('/').at(-1)}.yml`);
-  writeFileSync(path, ['- hosts: all', '  gather_facts: false', '  tasks:', '    - name: copy it', '      copy:', `        src: ${src}`, `        dest: ${dest}`, ''].join('\n'));
+  writeFileSync(
+    path,
+    [
+      '- hosts: all',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: copy it',
+      '      copy:',
+      `        src: ${src}`,
+      `        dest: ${dest}`,
+      '',
+    ].join('\n'),
+  );
   return path;
 }
 
@@ -48,7 +60,12 @@ describe('copying a 100 MB file streams it', { timeout: 300_000 }, () => {
     // For scale: the same run copying 1 KiB.
     const small = join(dir, 'small.bin');
     writeFileSync(small, randomBytes(1024));
-    const baseline = await runDroverMeasured(['run', playbookCopying(small, join(dir, 'out', 'small.bin')), '-i', inventory]);
+    const baseline = await runDroverMeasured([
+      'run',
+      playbookCopying(small, join(dir, 'out', 'small.bin')),
+      '-i',
+      inventory,
+    ]);
     expect(baseline.code, baseline.stdout + baseline.stderr).toBe(0);
 
     console.log(

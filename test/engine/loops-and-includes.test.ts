@@ -5,10 +5,18 @@ import { createTempProject, runEngine, type TempProject } from '../helpers/run-e
 
 let project: TempProject;
 const run = (name: string, playbook: string) =>
-  runEngine(project.write(`${name}/play.yml`, playbook), project.write(`${name}/inventory.ini`, 'l1 ansible_connection=local\n'), { extraVars: { out: join(project.dir, name, 'out') } });
+  runEngine(
+    project.write(`${name}/play.yml`, playbook),
+    project.write(`${name}/inventory.ini`, 'l1 ansible_connection=local\n'),
+    { extraVars: { out: join(project.dir, name, 'out') } },
+  );
 const written = (name: string): Record<string, string> => {
   const dir = join(project.dir, name, 'out');
-  return Object.fromEntries(readdirSync(dir).sort().map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((file) => [file, readFileSync(join(dir, file), 'utf8')]),
+  );
 };
 
 beforeAll(() => {
@@ -56,7 +64,10 @@ describe('loops and task files', () => {
   });
 
   it('import_tasks puts the tasks of a file in place, with the vars given to it', async () => {
-    project.write('import/common.yml', '- copy: { dest: "{{ out }}/imported", content: "{{ greeting }}" }\n- copy: { dest: "{{ out }}/second", content: two }\n');
+    project.write(
+      'import/common.yml',
+      '- copy: { dest: "{{ out }}/imported", content: "{{ greeting }}" }\n- copy: { dest: "{{ out }}/second", content: two }\n',
+    );
     const { results } = await run(
       'import',
       `- hosts: all

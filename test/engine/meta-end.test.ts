@@ -5,8 +5,18 @@ import { createTempProject, runEngine, type TempProject } from '../helpers/run-e
 
 let project: TempProject;
 const run = (name: string, playbook: string) =>
-  runEngine(project.write(`${name}/play.yml`, playbook), project.write(`${name}/inventory.ini`, 'm1 ansible_connection=local\nm2 ansible_connection=local\n'), { extraVars: { out: join(project.dir, name) } });
-const lines = (name: string, file: string): string[] => (existsSync(join(project.dir, name, file)) ? readFileSync(join(project.dir, name, file), 'utf8').trim().split('\n').sort() : []);
+  runEngine(
+    project.write(`${name}/play.yml`, playbook),
+    project.write(`${name}/inventory.ini`, 'm1 ansible_connection=local\nm2 ansible_connection=local\n'),
+    { extraVars: { out: join(project.dir, name) } },
+  );
+const lines = (name: string, file: string): string[] =>
+  existsSync(join(project.dir, name, file))
+    ? readFileSync(join(project.dir, name, file), 'utf8')
+        .trim()
+        .split('\n')
+        .sort()
+    : [];
 const NEXT_PLAY = `- hosts: all
   gather_facts: false
   tasks:

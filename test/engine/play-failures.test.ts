@@ -5,8 +5,16 @@ import { createTempProject, runEngine, type TempProject } from '../helpers/run-e
 
 let project: TempProject;
 const run = (name: string, playbook: string, inventory: string, options: { forceHandlers?: boolean } = {}) =>
-  runEngine(project.write(`${name}/play.yml`, playbook), project.write(`${name}/inventory.ini`, inventory), { ...options, extraVars: { out: join(project.dir, name) } });
-const lines = (name: string, file: string): string[] => (existsSync(join(project.dir, name, file)) ? readFileSync(join(project.dir, name, file), 'utf8').trim().split('\n') : []);
+  runEngine(project.write(`${name}/play.yml`, playbook), project.write(`${name}/inventory.ini`, inventory), {
+    ...options,
+    extraVars: { out: join(project.dir, name) },
+  });
+const lines = (name: string, file: string): string[] =>
+  existsSync(join(project.dir, name, file))
+    ? readFileSync(join(project.dir, name, file), 'utf8')
+        .trim()
+        .split('\n')
+    : [];
 const LOCAL_HOSTS = (...names: string[]) => names.map((name) => `${name} ansible_connection=local\n`).join('');
 
 beforeAll(() => {
@@ -38,7 +46,9 @@ describe('max_fail_percentage and serial', () => {
     expect(outcome.hosts.get('h1')!.stats.failed).toBe(1);
     expect(outcome.order).toEqual(['h1']); // the recap lists only the host that ran
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/1 of 1 hosts failed, above max_fail_percentage 0: the play is aborted \(not run: 2 later serial batches, 1 later play\)/);
+    expect(warnings[0]).toMatch(
+      /1 of 1 hosts failed, above max_fail_percentage 0: the play is aborted \(not run: 2 later serial batches, 1 later play\)/,
+    );
   });
 
   it('goes on when the failures reach the limit without exceeding it', async () => {
@@ -95,7 +105,11 @@ describe('max_fail_percentage and serial', () => {
     );
     expect(lines('batch-down', 'ran.log')).toEqual([]);
     expect(lines('batch-down', 'second-play.log')).toEqual([]);
-    expect(warnings).toEqual([expect.stringMatching(/every host of the batch failed or is unreachable: the play is aborted \(not run: 1 later serial batch, 1 later play\)/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /every host of the batch failed or is unreachable: the play is aborted \(not run: 1 later serial batch, 1 later play\)/,
+      ),
+    ]);
   });
 
   it('runs the next batch when only some hosts of a batch fail', async () => {
@@ -142,7 +156,9 @@ describe('any_errors_fatal', () => {
     expect(lines('fatal', 'handler.log')).toEqual([]);
     expect(outcome.hosts.get('h2')!.stats.failed).toBe(1);
     expect(outcome.hosts.get('h1')!.stats.failed).toBe(0);
-    expect(warnings).toEqual([expect.stringMatching(/h2 failed and any_errors_fatal is set: the play is aborted \(not run: 1 later play\)/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/h2 failed and any_errors_fatal is set: the play is aborted \(not run: 1 later play\)/),
+    ]);
   });
 
   it('still runs the notified handlers with --force-handlers', async () => {
@@ -172,7 +188,7 @@ describe('any_errors_fatal', () => {
     expect(lines('fatal-handler', 'tasks.log')).toEqual([]);
   });
 
-  it('ends the play at a failing task inside a block without rescue: no host takes the block\'s next task', async () => {
+  it("ends the play at a failing task inside a block without rescue: no host takes the block's next task", async () => {
     await run(
       'fatal-in-block',
       `- hosts: all

@@ -10,7 +10,8 @@ let dir: string;
 
 const write = (path: string, text: string): string => project.write(path, text);
 /** Every playbook here writes under {{ root }}, the test's temporary directory. */
-const run = (playbook: string, inventory: string, options: EngineRunOptions = {}) => runEngine(playbook, inventory, { ...options, extraVars: { root: dir, ...options.extraVars } });
+const run = (playbook: string, inventory: string, options: EngineRunOptions = {}) =>
+  runEngine(playbook, inventory, { ...options, extraVars: { root: dir, ...options.extraVars } });
 
 beforeAll(() => {
   project = createTempProject('drover-engine-');
@@ -21,8 +22,15 @@ afterAll(() => project.remove());
 describe('the engine over the local connection', () => {
   it('probes a converged play in one remote exec per host, however many tasks it has', async () => {
     const inventory = write('batch/inventory.ini', '[web]\nh1 ansible_connection=local\nh2 ansible_connection=local\n');
-    const tasks = Array.from({ length: 12 }, (_, i) => `    - name: file ${i}\n      copy:\n        dest: "{{ root }}/batch/{{ inventory_hostname }}-${i}.txt"\n        content: "n={{ ${i} }}\\n"\n`).join('');
-    const playbook = write('batch/play.yml', `- hosts: web\n  gather_facts: false\n  tasks:\n${tasks.replace(/\{\{ (\d+) \}\}/g, '$1')}`);
+    const tasks = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `    - name: file ${i}\n      copy:\n        dest: "{{ root }}/batch/{{ inventory_hostname }}-${i}.txt"\n        content: "n={{ ${i} }}\\n"\n`,
+    ).join('');
+    const playbook = write(
+      'batch/play.yml',
+      `- hosts: web\n  gather_facts: false\n  tasks:\n${tasks.replace(/\{\{ (\d+) \}\}/g, '$1')}`,
+    );
     const first = await run(playbook, inventory);
     expect(first.outcome.hosts.get('h1')!.stats.changed).toBe(12);
     // Cold: one exec probes all twelve, then each change carries the probes of the tasks after it.
@@ -73,7 +81,10 @@ describe('the engine over the local connection', () => {
     );
     const { outcome, results } = await run(playbook, inventory);
     const [created, failed] = results.get('g1')!;
-    expect(created.changes.map((c) => c.summary)).toEqual([`create directory ${dir}/grouped/ok`, `set mode of ${dir}/grouped/ok to 0700`]);
+    expect(created.changes.map((c) => c.summary)).toEqual([
+      `create directory ${dir}/grouped/ok`,
+      `set mode of ${dir}/grouped/ok to 0700`,
+    ]);
     expect(statSync(join(dir, 'grouped/ok')).mode & 0o777).toBe(0o700);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/^set owner of .*\/grouped\/bad to no-such-user-here: exit 1: chown: invalid user/);
@@ -85,7 +96,10 @@ describe('the engine over the local connection', () => {
 
   it('gathers facts in one more exec and templates can use them', async () => {
     const inventory = write('facts/inventory.yml', 'all:\n  hosts:\n    f1:\n      ansible_connection: local\n');
-    const playbook = write('facts/play.yml', '- hosts: all\n  tasks:\n    - copy:\n        dest: "{{ root }}/facts.txt"\n        content: "{{ ansible_hostname }} {{ ansible_architecture }}"\n');
+    const playbook = write(
+      'facts/play.yml',
+      '- hosts: all\n  tasks:\n    - copy:\n        dest: "{{ root }}/facts.txt"\n        content: "{{ ansible_hostname }} {{ ansible_architecture }}"\n',
+    );
     const { outcome } = await run(playbook, inventory);
     const [hostname, arch] = readFileSync(join(dir, 'facts.txt'), 'utf8').split(' ');
     expect(hostname.length).toBeGreaterThan(0);
@@ -94,26 +108,54 @@ describe('the engine over the local connection', () => {
   });
 
   it('applies variable precedence: extra vars > set_fact > task vars > play vars > host vars > group vars > role defaults', async () => {
-    write('prec/inventory/group_vars/all.yml', 'a: group_all\nb: group_all\nc: group_all\nd: group_all\ne: group_all\nf: group_all\n');
-    write('prec/inventory/group_vars/web.yml', 'b: group_web\nc: group_web\nd: group_web\ne: group_web\nf: group_web\n');
+    write(
+      'prec/inventory/group_vars/all.yml',
+      'a: group_all\nb: group_all\nc: group_all\nd: group_all\ne: group_all\nf: group_all\n',
+    );
+    write(
+      'prec/inventory/group_vars/web.yml',
+      'b: group_web\nc: group_web\nd: group_web\ne: group_web\nf: group_web\n',
+    );
     write('prec/inventory/host_vars/p1.yml', 'c: host\nd: host\ne: host\nf: host\n');
     write('prec/inventory/hosts.ini', '[web]\np1 ansible_connection=local\n');
     write('prec/roles/r/defaults/main.yml', 'a: role_default\nz: role_default\n');
-    write('prec/roles/r/tasks/main.yml', '- copy:\n    dest: "{{ root }}/prec.txt"\n    content: "{{ z }} {{ a }} {{ b }} {{ c }} {{ d }} {{ e }} {{ f }} {{ g }}"\n  vars:\n    e: task\n');
+    write(
+      'prec/roles/r/tasks/main.yml',
+      '- copy:\n    dest: "{{ root }}/prec.txt"\n    content: "{{ z }} {{ a }} {{ b }} {{ c }} {{ d }} {{ e }} {{ f }} {{ g }}"\n  vars:\n    e: task\n',
+    );
     const playbook = write(
       'prec/play.yml',
       '- hosts: web\n  gather_facts: false\n  vars:\n    d: play\n    e: play\n    f: play\n  pre_tasks:\n    - set_fact:\n        f: set_fact\n        g: set_fact\n  roles:\n    - r\n',
     );
     await run(playbook, join(dir, 'prec/inventory'), { extraVars: { g: 'extra' } });
-    expect(readFileSync(join(dir, 'prec.txt'), 'utf8')).toBe('role_default group_all group_web host play task set_fact extra');
+    expect(readFileSync(join(dir, 'prec.txt'), 'utf8')).toBe(
+      'role_default group_all group_web host play task set_fact extra',
+    );
   });
 
   it("applies README's full precedence: role defaults < group vars (all, parent, child) < host vars < facts < play vars < vars_files < role vars < role params < block vars < task vars < registered and set_fact < extra vars", async () => {
     // Each level defines the variable named after it and every variable of the levels above it,
     // so each variable must come out as the name of its own level: the highest that sets it.
-    const levels = ['role_default', 'group_all', 'group_parent', 'group_child', 'host', 'play', 'vars_files', 'role_vars', 'role_params', 'block', 'task', 'set_fact', 'extra'];
+    const levels = [
+      'role_default',
+      'group_all',
+      'group_parent',
+      'group_child',
+      'host',
+      'play',
+      'vars_files',
+      'role_vars',
+      'role_params',
+      'block',
+      'task',
+      'set_fact',
+      'extra',
+    ];
     const varsOf = (level: string, extra: Record<string, unknown> = {}) =>
-      JSON.stringify({ ...Object.fromEntries(levels.slice(levels.indexOf(level)).map((l) => [`v_${l}`, level])), ...extra });
+      JSON.stringify({
+        ...Object.fromEntries(levels.slice(levels.indexOf(level)).map((l) => [`v_${l}`, level])),
+        ...extra,
+      });
     // Facts sit between host vars and play vars; a registered result sits with set_fact.
     const below = (level: string, upTo: string) => levels.indexOf(level) <= levels.indexOf(upTo);
     const extras = (level: string) => ({
@@ -130,7 +172,12 @@ describe('the engine over the local connection', () => {
     write('fullprec/roles/r/defaults/main.yml', file('role_default'));
     write('fullprec/roles/r/vars/main.yml', file('role_vars'));
     write('fullprec/vars/common.yml', file('vars_files'));
-    const shown = [...levels.map((l) => `{{ v_${l} }}`), '{{ ansible_system }}', '{{ ansible_user_id }}', '{{ v_registered.stdout }}'].join(' ');
+    const shown = [
+      ...levels.map((l) => `{{ v_${l} }}`),
+      '{{ ansible_system }}',
+      '{{ ansible_user_id }}',
+      '{{ v_registered.stdout }}',
+    ].join(' ');
     write(
       'fullprec/roles/r/tasks/main.yml',
       `- block:\n    - name: write what the task sees\n      copy:\n        dest: "{{ root }}/fullprec.txt"\n        content: "${shown}"\n      vars: ${file('task')}\n  vars: ${file('block')}\n`,
@@ -152,12 +199,20 @@ describe('the engine over the local connection', () => {
     );
     await run(playbook, join(dir, 'fullprec/inventory'), { extraVars: JSON.parse(varsOf('extra')) });
     const facts = parseFacts((await new LocalConnection('q1').exec(FACTS_SCRIPT)).stdout);
-    expect(readFileSync(join(dir, 'fullprec.txt'), 'utf8').split(' ')).toEqual([...levels, facts.ansible_system, 'play', 'registered']);
+    expect(readFileSync(join(dir, 'fullprec.txt'), 'utf8').split(' ')).toEqual([
+      ...levels,
+      facts.ansible_system,
+      'play',
+      'registered',
+    ]);
   });
 
   it('fails a task that uses an undefined variable, naming the variable, task and file', async () => {
     const inventory = write('undef/inventory.ini', 'u1 ansible_connection=local\n');
-    const playbook = write('undef/play.yml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: use a typo\n      copy:\n        dest: "{{ root }}/x"\n        content: "{{ app_versoin }}"\n');
+    const playbook = write(
+      'undef/play.yml',
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: use a typo\n      copy:\n        dest: "{{ root }}/x"\n        content: "{{ app_versoin }}"\n',
+    );
     const { outcome, results } = await run(playbook, inventory);
     const result = results.get('u1')![0];
     expect(result.status).toBe('failed');
@@ -188,7 +243,8 @@ describe('the engine over the local connection', () => {
     expect(host.stats.rescued).toBe(1);
     expect(host.stats.failed).toBe(0);
     expect(host.failed).toBe(false);
-    for (const file of ['rescued.txt', 'always.txt', 'after.txt']) expect(readFileSync(join(dir, file), 'utf8')).toBe('x');
+    for (const file of ['rescued.txt', 'always.txt', 'after.txt'])
+      expect(readFileSync(join(dir, file), 'utf8')).toBe('x');
     expect(() => readFileSync(join(dir, 'never.txt'))).toThrow();
   });
 
@@ -236,7 +292,10 @@ describe('the engine over the local connection', () => {
   it('in drift mode runs nothing but probes, even for check_mode: false tasks', async () => {
     const inventory = write('drift/inventory.ini', 'd1 ansible_connection=local\n');
     const marker = join(dir, 'drift-ran');
-    const playbook = write('drift/play.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n      check_mode: false\n`);
+    const playbook = write(
+      'drift/play.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n      check_mode: false\n`,
+    );
     const { results } = await run(playbook, inventory, { drift: true });
     expect(() => readFileSync(marker)).toThrow();
     expect(results.get('d1')![0].unverifiable).toBe(true);
@@ -292,7 +351,10 @@ describe('a waiting probe', () => {
     const { outcome, verbose } = await run(playbook, inventory);
     expect(outcome.hosts.get('w1')!.stats.failed).toBe(0);
     // The copy's probe went alone; the wait ran by itself after the file was written.
-    expect(verbose.filter((line) => line.includes('probing'))).toEqual(['2 w1 probing 1 task invocation(s) in one exec', '2 w1 probing 1 task invocation(s) in one exec']);
+    expect(verbose.filter((line) => line.includes('probing'))).toEqual([
+      '2 w1 probing 1 task invocation(s) in one exec',
+      '2 w1 probing 1 task invocation(s) in one exec',
+    ]);
   });
 });
 

@@ -38,11 +38,14 @@ describe('a controller file as stdin over the local connection', () => {
     expect(result.stdout.split(' ')[0]).toBe(sha256(big));
   });
 
-  it.skipIf(!canSudo)('reaches the command after sudo, read by the controller rather than the become user', async () => {
-    const conn = new LocalConnection('local');
-    const result = await conn.exec('id -un; sha256sum', { stdin: { path: bigPath }, become: { user: 'nobody' } });
-    expect(result).toEqual({ code: 0, stdout: `nobody\n${sha256(big)}  -\n`, stderr: '' });
-  });
+  it.skipIf(!canSudo)(
+    'reaches the command after sudo, read by the controller rather than the become user',
+    async () => {
+      const conn = new LocalConnection('local');
+      const result = await conn.exec('id -un; sha256sum', { stdin: { path: bigPath }, become: { user: 'nobody' } });
+      expect(result).toEqual({ code: 0, stdout: `nobody\n${sha256(big)}  -\n`, stderr: '' });
+    },
+  );
 
   it('a command that stops reading early gets its own exit status, not an error', async () => {
     const conn = new LocalConnection('local');
@@ -63,7 +66,14 @@ describe('a put of a controller file', () => {
   it('runs with the changes of its group in one exec', async () => {
     const conn = new LocalConnection('local');
     const dest = join(dir, "dest 'one'.bin");
-    const { results } = await applyChanges(conn, [putFrom(dest, sourceOf(bigPath, big)), { kind: 'command', command: `chmod 0600 ${quote(dest)}`, summary: 'chmod' }], []);
+    const { results } = await applyChanges(
+      conn,
+      [
+        putFrom(dest, sourceOf(bigPath, big)),
+        { kind: 'command', command: `chmod 0600 ${quote(dest)}`, summary: 'chmod' },
+      ],
+      [],
+    );
     expect(conn.execCount).toBe(1);
     expect(results.map((r) => r.code)).toEqual([0, 0]);
     expect(sha256(readFileSync(dest))).toBe(sha256(big));

@@ -23,7 +23,10 @@ async function runSteps(strategy: 'linear' | 'free'): Promise<string[]> {
     - shell: echo '2 {{ inventory_hostname }}' >> {{ out }}/steps.log
 `,
   );
-  const inventory = project.write(`${strategy}/inventory.ini`, 's1 ansible_connection=local pause=0.6\ns2 ansible_connection=local pause=0\ns3 ansible_connection=local pause=0\n');
+  const inventory = project.write(
+    `${strategy}/inventory.ini`,
+    's1 ansible_connection=local pause=0.6\ns2 ansible_connection=local pause=0\ns3 ansible_connection=local pause=0\n',
+  );
   const { outcome } = await runEngine(playbook, inventory, { extraVars: { out } });
   for (const host of ['s1', 's2', 's3']) expect(outcome.hosts.get(host)!.stats.changed).toBe(2);
   return readFileSync(join(out, 'steps.log'), 'utf8').trim().split('\n');
@@ -69,7 +72,10 @@ describe('linear strategy inside blocks', () => {
         - shell: echo 'a {{ inventory_hostname }}' >> {{ out }}/steps.log
 `,
     );
-    const inventory = project.write('linear-block/inventory.ini', 's1 ansible_connection=local pause=0.6\ns2 ansible_connection=local pause=0\ns3 ansible_connection=local pause=0\n');
+    const inventory = project.write(
+      'linear-block/inventory.ini',
+      's1 ansible_connection=local pause=0.6\ns2 ansible_connection=local pause=0\ns3 ansible_connection=local pause=0\n',
+    );
     const { outcome } = await runEngine(playbook, inventory, { extraVars: { out } });
     const steps = readSteps(out);
     expect(steps.slice(0, 3).sort()).toEqual(['1 s1', '1 s2', '1 s3']);
@@ -88,7 +94,10 @@ describe('linear strategy inside blocks', () => {
 - shell: echo '2 {{ inventory_hostname }}' >> {{ out }}/steps.log
 `,
     );
-    project.write('linear-include/other.yml', `- shell: echo 'other {{ inventory_hostname }}' >> {{ out }}/steps.log\n`);
+    project.write(
+      'linear-include/other.yml',
+      `- shell: echo 'other {{ inventory_hostname }}' >> {{ out }}/steps.log\n`,
+    );
     const playbook = project.write(
       'linear-include/play.yml',
       `- hosts: all
@@ -102,7 +111,13 @@ describe('linear strategy inside blocks', () => {
       's1 ansible_connection=local pause=0.6 file=steps\ns2 ansible_connection=local pause=0 file=steps\ns3 ansible_connection=local pause=0 file=other\n',
     );
     const { outcome } = await runEngine(playbook, inventory, { extraVars: { out } });
-    expect(readSteps(out)).toEqual(['1 s2', '1 s1', expect.stringMatching(/^2 s[12]$/), expect.stringMatching(/^2 s[12]$/), 'other s3']);
+    expect(readSteps(out)).toEqual([
+      '1 s2',
+      '1 s1',
+      expect.stringMatching(/^2 s[12]$/),
+      expect.stringMatching(/^2 s[12]$/),
+      'other s3',
+    ]);
     expect(outcome.hosts.get('s3')!.stats.changed).toBe(1);
   });
 
@@ -123,7 +138,10 @@ describe('linear strategy inside blocks', () => {
       shell: echo 'handler {{ inventory_hostname }}' >> {{ out }}/steps.log
 `,
     );
-    const inventory = project.write('flush-forks/inventory.ini', 'f1 ansible_connection=local\nf2 ansible_connection=local\n');
+    const inventory = project.write(
+      'flush-forks/inventory.ini',
+      'f1 ansible_connection=local\nf2 ansible_connection=local\n',
+    );
     await runEngine(playbook, inventory, { extraVars: { out }, forks: 1 });
     expect(readSteps(out)).toEqual(['task f1', 'task f2', 'handler f1', 'handler f2', 'after f1', 'after f2']);
   }, 20_000);
@@ -145,7 +163,10 @@ describe('linear strategy inside blocks', () => {
       shell: echo 'handler {{ inventory_hostname }}' >> {{ out }}/steps.log
 `,
       );
-      const inventory = project.write(`flush-${strategy}/inventory.ini`, 'g1 ansible_connection=local\ng2 ansible_connection=local\n');
+      const inventory = project.write(
+        `flush-${strategy}/inventory.ini`,
+        'g1 ansible_connection=local\ng2 ansible_connection=local\n',
+      );
       const { outcome } = await runEngine(playbook, inventory, { extraVars: { out }, forks: 1 });
       expect(readSteps(out).sort()).toEqual(['handler g1', 'handler g2', 'task g1', 'task g2']);
       for (const host of ['g1', 'g2']) expect(outcome.hosts.get(host)!.stats.changed).toBe(2);

@@ -5,10 +5,19 @@ import { createTempProject, runEngine, type TempProject } from '../helpers/run-e
 
 let project: TempProject;
 const run = (name: string, tasks: string) =>
-  runEngine(project.write(`${name}/play.yml`, `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`), project.write(`${name}/inventory.ini`, 'r1 ansible_connection=local\n'), {
-    extraVars: { out: join(project.dir, name) },
-  });
-const attempts = (name: string): number => (existsSync(join(project.dir, name, 'attempts')) ? readFileSync(join(project.dir, name, 'attempts'), 'utf8').trim().split('\n').length : 0);
+  runEngine(
+    project.write(`${name}/play.yml`, `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`),
+    project.write(`${name}/inventory.ini`, 'r1 ansible_connection=local\n'),
+    {
+      extraVars: { out: join(project.dir, name) },
+    },
+  );
+const attempts = (name: string): number =>
+  existsSync(join(project.dir, name, 'attempts'))
+    ? readFileSync(join(project.dir, name, 'attempts'), 'utf8')
+        .trim()
+        .split('\n').length
+    : 0;
 
 beforeAll(() => {
   project = createTempProject('drover-retries-');
@@ -29,23 +38,35 @@ describe('retries and until, as ansible-core', () => {
 `,
     );
     expect(attempts('never')).toBe(3);
-    expect(results.get('r1')![0]).toMatchObject({ status: 'failed', error: "'until' condition still false after 3 attempts" });
+    expect(results.get('r1')![0]).toMatchObject({
+      status: 'failed',
+      error: "'until' condition still false after 3 attempts",
+    });
     expect(readFileSync(join(project.dir, 'never/registered'), 'utf8')).toBe('3 true');
   });
 
   it('makes 4 attempts when until has no retries (the default is 3)', async () => {
-    await run('default', `    - shell: echo x >> {{ out }}/attempts\n      register: tried\n      until: false\n      delay: 0\n      ignore_errors: true\n`);
+    await run(
+      'default',
+      `    - shell: echo x >> {{ out }}/attempts\n      register: tried\n      until: false\n      delay: 0\n      ignore_errors: true\n`,
+    );
     expect(attempts('default')).toBe(4);
   });
 
   it('stops as soon as the condition holds', async () => {
-    const { outcome } = await run('third', `    - shell: echo x >> {{ out }}/attempts; wc -l < {{ out }}/attempts\n      register: tried\n      until: tried.stdout | int >= 3\n      retries: 5\n      delay: 0\n`);
+    const { outcome } = await run(
+      'third',
+      `    - shell: echo x >> {{ out }}/attempts; wc -l < {{ out }}/attempts\n      register: tried\n      until: tried.stdout | int >= 3\n      retries: 5\n      delay: 0\n`,
+    );
     expect(attempts('third')).toBe(3);
     expect(outcome.hosts.get('r1')!.stats.failed).toBe(0);
   });
 
   it('with retries and no until, retries a failing task until it succeeds', async () => {
-    const { outcome } = await run('no-until', `    - shell: echo x >> {{ out }}/attempts; test $(wc -l < {{ out }}/attempts) -ge 2\n      retries: 3\n      delay: 0\n`);
+    const { outcome } = await run(
+      'no-until',
+      `    - shell: echo x >> {{ out }}/attempts; test $(wc -l < {{ out }}/attempts) -ge 2\n      retries: 3\n      delay: 0\n`,
+    );
     expect(attempts('no-until')).toBe(2);
     expect(outcome.hosts.get('r1')!.stats.failed).toBe(0);
   });

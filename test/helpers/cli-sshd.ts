@@ -34,7 +34,12 @@ export interface PasswordHost {
   stop(): void;
 }
 
-export async function startPasswordHost(options: { name: string; subnet: number; user: string; password: string }): Promise<PasswordHost> {
+export async function startPasswordHost(options: {
+  name: string;
+  subnet: number;
+  user: string;
+  password: string;
+}): Promise<PasswordHost> {
   const sshd = await startSshd({ name: options.name, subnet: options.subnet });
   const removeUser = createUser(options.user, options.password, `${options.user} ALL=(ALL:ALL) ALL`);
   const dir = mkdtempSync(join(tmpdir(), `drover-${options.name}-`));

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 
 /** A play adding `count` lines, one lineinfile task each, to `file`. */
 export function lineByLinePlay(file: string, run: string, count = 30): string {
-  const tasks = Array.from({ length: count }, (_, n) => `    - lineinfile: { path: "${file}", line: "${run} line ${n}", create: true }`);
+  const tasks = Array.from(
+    { length: count },
+    (_, n) => `    - lineinfile: { path: "${file}", line: "${run} line ${n}", create: true }`,
+  );
   return `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.join('\n')}\n`;
 }
 

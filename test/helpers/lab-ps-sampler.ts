@@ -13,11 +13,19 @@ const UNIT = 'drover-ps-sampler';
  */
 export async function startPsSampler(lab: LabStatus, host: string): Promise<void> {
   const loop = `while [ -e ${FLAG} ]; do ps -ww -eo args; sleep 0.02; done | awk '!seen[$0]++' > ${OUT}; touch ${OUT}.done`;
-  await runOnLabHostOk(lab, host, `rm -f ${OUT} ${OUT}.done; touch ${FLAG}; systemd-run --quiet --collect --unit=${UNIT} /bin/sh -c ${quote(loop)}`);
+  await runOnLabHostOk(
+    lab,
+    host,
+    `rm -f ${OUT} ${OUT}.done; touch ${FLAG}; systemd-run --quiet --collect --unit=${UNIT} /bin/sh -c ${quote(loop)}`,
+  );
 }
 
 /** Stops the sampler and returns every distinct command line it saw. */
 export async function stopPsSampler(lab: LabStatus, host: string): Promise<string[]> {
-  const text = await runOnLabHostOk(lab, host, `rm -f ${FLAG}; for i in $(seq 100); do [ -e ${OUT}.done ] && break; sleep 0.1; done; [ -e ${OUT}.done ] && cat ${OUT}`);
+  const text = await runOnLabHostOk(
+    lab,
+    host,
+    `rm -f ${FLAG}; for i in $(seq 100); do [ -e ${OUT}.done ] && break; sleep 0.1; done; [ -e ${OUT}.done ] && cat ${OUT}`,
+  );
   return text.split('\n').filter((line) => line.trim() !== '');
 }

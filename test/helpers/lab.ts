@@ -27,7 +27,8 @@ export function providedLabStatus(): LabStatus | undefined {
 /** The global setup's lab, or (when a file runs alone) starts the test hosts itself; idempotent either way. */
 export async function ensureTestLab(hosts: string[] = LAB_TEST_HOSTS): Promise<LabStatus> {
   const provided = providedLabStatus();
-  if (provided && hosts.every((h) => provided.hosts.some((p) => p.name === h && p.state === 'running'))) return provided;
+  if (provided && hosts.every((h) => provided.hosts.some((p) => p.name === h && p.state === 'running')))
+    return provided;
   return labUp(hosts);
 }
 
@@ -49,21 +50,33 @@ export function runOnLabHost(
   command: string,
   options: { input?: string; timeoutMs?: number; knownHosts?: string } = {},
 ): Promise<LabSshResult> {
-  const args = [...labSshArgs(status.key, options.knownHosts ?? status.knownHosts), `root@${labAddress(status, host)}`, command];
+  const args = [
+    ...labSshArgs(status.key, options.knownHosts ?? status.knownHosts),
+    `root@${labAddress(status, host)}`,
+    command,
+  ];
   return runProcess('ssh', args, { input: options.input, timeoutMs: options.timeoutMs ?? 60_000, failCode: 255 });
 }
 
 /** Like runOnLabHost, but fails with the command's output when it exits non-zero. */
-export async function runOnLabHostOk(status: LabStatus, host: string, command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function runOnLabHostOk(
+  status: LabStatus,
+  host: string,
+  command: string,
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const result = await runOnLabHost(status, host, command, options);
-  if (result.code !== 0) throw new Error(`\`${command}\` on ${host} exited ${result.code}:\n${result.stderr}${result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(`\`${command}\` on ${host} exited ${result.code}:\n${result.stderr}${result.stdout}`);
   return result.stdout;
 }
 
 /** What the lab leaves on this machine when it is fully down: should be nothing. */
 export function findLabLeftovers(): string[] {
   const leftovers: string[] = [];
-  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]);
+  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0]);
   leftovers.push(...netns.filter((ns) => ns.startsWith('drover-lab-')).map((ns) => `network namespace ${ns}`));
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
     .split('\n')
@@ -72,7 +85,8 @@ export function findLabLeftovers(): string[] {
   const processes = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
   for (const line of processes) {
     const [pid, command] = line.trim().split(/\s+/);
-    if (command?.endsWith('systemd-nspawn') || command?.endsWith('apt-cacher-ng')) leftovers.push(`process ${pid} ${command}`);
+    if (command?.endsWith('systemd-nspawn') || command?.endsWith('apt-cacher-ng'))
+      leftovers.push(`process ${pid} ${command}`);
   }
   return leftovers;
 }
@@ -87,7 +101,9 @@ export interface LabInstance {
 /** What one lab instance leaves on this machine after its whole-lab `lab down`: should be nothing. */
 export function findLabInstanceLeftovers(instance: LabInstance): string[] {
   const leftovers: string[] = [];
-  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]);
+  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0]);
   for (const host of instance.hosts) {
     if (netns.includes(netnsName(host))) leftovers.push(`network namespace ${netnsName(host)}`);
   }
@@ -98,7 +114,8 @@ export function findLabInstanceLeftovers(instance: LabInstance): string[] {
     if (links.includes(link)) leftovers.push(`link ${link}`);
   }
   for (const line of commandLines()) {
-    const nspawn = line.split(' ')[0]?.endsWith('systemd-nspawn') && instance.hosts.some((h) => line.includes(`--machine=${h} `));
+    const nspawn =
+      line.split(' ')[0]?.endsWith('systemd-nspawn') && instance.hosts.some((h) => line.includes(`--machine=${h} `));
     const aptCache = line.split(' ')[0]?.endsWith('apt-cacher-ng') && line.includes(instance.stateDir);
     if (nspawn || aptCache) leftovers.push(`process ${line.trim()}`);
   }

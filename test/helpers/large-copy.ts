@@ -1,6 +1,15 @@
 /** Large random files, and runs of the built drover CLI that report the peak resident memory of its process. */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +21,7 @@ const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
 export function writeRandomFile(path: string, size: number): string {
   const hash = createHash('sha256');
   const fd = openSync(path, 'w');
-  for (let written = 0; written < size; ) {
+  for (let written = 0; written < size;) {
     const piece = randomBytes(Math.min(4 * 1024 * 1024, size - written));
     hash.update(piece);
     writeSync(fd, piece);
@@ -53,7 +62,10 @@ export interface MeasuredRun extends ProcessResult {
 }
 
 /** `drover ARGS` with plain output and these extra environment variables, measured. */
-export async function runDroverMeasured(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<MeasuredRun> {
+export async function runDroverMeasured(
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<MeasuredRun> {
   const dir = mkdtempSync(join(tmpdir(), 'drover-peak-rss-'));
   try {
     const hook = join(dir, 'peak-rss-at-exit.mjs');

@@ -20,7 +20,8 @@ const COUNT = 1000;
 function statuses(run: EngineRun, host: string): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const result of run.results.get(host) ?? []) {
-    for (const status of result.items ? result.items.map((item) => item.status) : [result.status]) counts[status] = (counts[status] ?? 0) + 1;
+    for (const status of result.items ? result.items.map((item) => item.status) : [result.status])
+      counts[status] = (counts[status] ?? 0) + 1;
   }
   return counts;
 }
@@ -34,34 +35,49 @@ export function describeLongPlays(label: string, target: () => LongPlayTarget): 
   });
   afterAll(() => project?.remove());
 
-  const run = async (playbook: string, name: string, options: { check?: boolean; extraVars?: Record<string, unknown> } = {}) => {
+  const run = async (
+    playbook: string,
+    name: string,
+    options: { check?: boolean; extraVars?: Record<string, unknown> } = {},
+  ) => {
     const { host, connect } = target();
-    const result = await runEngine(project.write(`${name}.yml`, playbook), inventory, { connect, check: options.check, extraVars: { out: join(project.dir, name), ...options.extraVars } });
+    const result = await runEngine(project.write(`${name}.yml`, playbook), inventory, {
+      connect,
+      check: options.check,
+      extraVars: { out: join(project.dir, name), ...options.extraVars },
+    });
     return { result, execs: result.outcome.hosts.get(host)!.execCount, counts: statuses(result, host) };
   };
   const written = (name: string) => readdirSync(join(project.dir, name)).length;
 
   describe(`${label}: plays far longer than one command line`, () => {
-    const tasks = Array.from({ length: COUNT }, (_, n) => `    - copy: { dest: "{{ out }}/f${n}", content: "file ${n}\\n" }`).join('\n');
+    const tasks = Array.from(
+      { length: COUNT },
+      (_, n) => `    - copy: { dest: "{{ out }}/f${n}", content: "file ${n}\\n" }`,
+    ).join('\n');
     const playbook = `- hosts: all\n  gather_facts: false\n  tasks:\n    - file: { path: "{{ out }}", state: directory }\n${tasks}\n`;
 
-    it(`a ${COUNT}-task play: cold, one exec per changed task; converged and checked, two execs in all`, { timeout: 300_000 }, async () => {
-      const cold = await run(playbook, 'tasks');
-      expect(cold.counts).toEqual({ changed: COUNT + 1 });
-      expect(written('tasks')).toBe(COUNT);
-      expect(readFileSync(join(project.dir, 'tasks', `f${COUNT - 1}`), 'utf8')).toBe(`file ${COUNT - 1}\n`);
-      // Each change carries the next tasks' probes; only the first probe exec comes on its own.
-      expect(cold.execs).toBeLessThanOrEqual(COUNT + 2);
+    it(
+      `a ${COUNT}-task play: cold, one exec per changed task; converged and checked, two execs in all`,
+      { timeout: 300_000 },
+      async () => {
+        const cold = await run(playbook, 'tasks');
+        expect(cold.counts).toEqual({ changed: COUNT + 1 });
+        expect(written('tasks')).toBe(COUNT);
+        expect(readFileSync(join(project.dir, 'tasks', `f${COUNT - 1}`), 'utf8')).toBe(`file ${COUNT - 1}\n`);
+        // Each change carries the next tasks' probes; only the first probe exec comes on its own.
+        expect(cold.execs).toBeLessThanOrEqual(COUNT + 2);
 
-      const converged = await run(playbook, 'tasks');
-      expect(converged.counts).toEqual({ ok: COUNT + 1 });
-      // 1,001 probes of about 1.4 KB each: more than one exec's megabyte, so two, not one per task.
-      expect(converged.execs).toBe(2);
+        const converged = await run(playbook, 'tasks');
+        expect(converged.counts).toEqual({ ok: COUNT + 1 });
+        // 1,001 probes of about 1.4 KB each: more than one exec's megabyte, so two, not one per task.
+        expect(converged.execs).toBe(2);
 
-      const checked = await run(playbook, 'tasks', { check: true });
-      expect(checked.counts).toEqual({ ok: COUNT + 1 });
-      expect(checked.execs).toBe(2);
-    });
+        const checked = await run(playbook, 'tasks', { check: true });
+        expect(checked.counts).toEqual({ ok: COUNT + 1 });
+        expect(checked.execs).toBe(2);
+      },
+    );
   });
 
   describe(`${label}: long loops`, () => {

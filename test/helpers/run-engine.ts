@@ -54,7 +54,11 @@ export function createTempProject(prefix: string): TempProject {
 }
 
 /** Runs a playbook through the engine over the local connection, collecting what a user would see. */
-export async function runEngine(playbook: string, inventory: string, options: EngineRunOptions = {}): Promise<EngineRun> {
+export async function runEngine(
+  playbook: string,
+  inventory: string,
+  options: EngineRunOptions = {},
+): Promise<EngineRun> {
   const modules = await loadModules();
   const results = new Map<string, TaskResult[]>();
   const warnings: string[] = [];

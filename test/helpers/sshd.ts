@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshConnection, type SshConnectionOptions } from '../../src/connection/ssh.js';
@@ -88,7 +98,8 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
 
   const rootHome = join(dir, 'root-home');
   mkdirSync(rootHome, { mode: 0o700 });
-  for (const file of ['bashrc', 'profile']) copyFileSync(`/usr/share/base-files/dot.${file}`, join(rootHome, `.${file}`));
+  for (const file of ['bashrc', 'profile'])
+    copyFileSync(`/usr/share/base-files/dot.${file}`, join(rootHome, `.${file}`));
   const pidFile = join(dir, 'sshd.pid');
   // sshd keeps the first value it reads for an option, so extra lines go first.
   const config = [
@@ -121,7 +132,8 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   run('ip', ['link', 'set', inner, 'netns', namespace]);
   const inPeer = options.peerNamespace ? ['ip', 'netns', 'exec', options.peerNamespace] : [];
   if (options.peerNamespace) run('ip', ['link', 'set', outer, 'netns', options.peerNamespace]);
-  const peerIp = (args: string[]) => (inPeer.length ? run(inPeer[0], [...inPeer.slice(1), 'ip', ...args]) : run('ip', args));
+  const peerIp = (args: string[]) =>
+    inPeer.length ? run(inPeer[0], [...inPeer.slice(1), 'ip', ...args]) : run('ip', args);
   peerIp(['addr', 'add', `${peerAddress}/30`, 'dev', outer]);
   peerIp(['link', 'set', outer, 'up']);
   const nsIp = (args: string[]) => run('ip', ['netns', 'exec', namespace, 'ip', ...args]);
@@ -134,7 +146,8 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
     run('ip', ['netns', 'exec', namespace, '/usr/sbin/sshd', '-f', configPath, '-E', join(dir, 'sshd.log')]);
     const deadline = Date.now() + 10_000;
     while (!existsSync(pidFile)) {
-      if (Date.now() > deadline) throw new Error(`sshd in ${namespace} did not start: ${safeRead(join(dir, 'sshd.log'))}`);
+      if (Date.now() > deadline)
+        throw new Error(`sshd in ${namespace} did not start: ${safeRead(join(dir, 'sshd.log'))}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
@@ -221,7 +234,8 @@ export function sshTarget(
   const knownHosts = join(sshd.dir, 'known_hosts');
   if (!existsSync(knownHosts)) writeFileSync(knownHosts, `${knownHostsLine(sshd)}\n`);
   const sshConfigPath = join(sshd.dir, 'ssh_config');
-  if (!existsSync(sshConfigPath)) writeFileSync(sshConfigPath, `Host *\n  UserKnownHostsFile ${join(sshd.dir, 'user_known_hosts')}\n`);
+  if (!existsSync(sshConfigPath))
+    writeFileSync(sshConfigPath, `Host *\n  UserKnownHostsFile ${join(sshd.dir, 'user_known_hosts')}\n`);
   return {
     settings: {
       host: sshd.namespace,
@@ -240,7 +254,11 @@ export function sshTarget(
 }
 
 /** Opens a hermetic connection (see sshTarget) and puts its close first in cleanups. */
-export async function connectToSshd(sshd: TestSshd, overrides: Partial<ConnectionSettings>, cleanups: Array<() => void>): Promise<SshConnection> {
+export async function connectToSshd(
+  sshd: TestSshd,
+  overrides: Partial<ConnectionSettings>,
+  cleanups: Array<() => void>,
+): Promise<SshConnection> {
   const target = sshTarget(sshd, overrides);
   const connection = new SshConnection(target.settings, target.options);
   await connection.connect();

@@ -18,7 +18,12 @@ describe('inventory directories', () => {
   it('applies group_vars/ and host_vars/ inside the directory (yml and json)', async () => {
     const inv = await loadInventory([SITE]);
     expect(inv.hostVars('web3')).toEqual({ ansible_user: 'deploy', http_port: 8080 });
-    expect(inv.hostVars('db1')).toEqual({ ansible_host: '10.0.0.21', ansible_user: 'postgres', ansible_port: 5432, role: 'primary' });
+    expect(inv.hostVars('db1')).toEqual({
+      ansible_host: '10.0.0.21',
+      ansible_user: 'postgres',
+      ansible_port: 5432,
+      role: 'primary',
+    });
     expect(inv.hostVars('mon1')).toEqual({ ansible_user: 'deploy', ansible_connection: 'local' });
   });
 
@@ -45,6 +50,8 @@ describe('inventory directories', () => {
 
   it('rejects a variables file that is not a map', async () => {
     const dir = writeInventory({ 'hosts.ini': '[app]\na1\n', 'group_vars/app.yml': '- one\n- two\n' });
-    await expect(loadInventory([join(dir, 'hosts.ini')])).rejects.toThrow(/group_vars\/app\.yml:1:1: a variables file must hold a map/);
+    await expect(loadInventory([join(dir, 'hosts.ini')])).rejects.toThrow(
+      /group_vars\/app\.yml:1:1: a variables file must hold a map/,
+    );
   });
 });

@@ -4,7 +4,10 @@ import { loadError } from './write-inventory.js';
 
 describe('inventory errors name the file, the line and a fix', () => {
   it('YAML syntax errors give file:line:column and a code frame', async () => {
-    const error = await loadError({ 'hosts.yml': 'all:\n  hosts:\n    web1:\n      x: [1, 2\n    web2:\n' }, 'hosts.yml');
+    const error = await loadError(
+      { 'hosts.yml': 'all:\n  hosts:\n    web1:\n      x: [1, 2\n    web2:\n' },
+      'hosts.yml',
+    );
     expect(error.file).toMatch(/hosts\.yml$/);
     expect(error.line).toBeGreaterThanOrEqual(4);
     expect(error.column).toBeGreaterThan(0);
@@ -26,7 +29,10 @@ describe('inventory errors name the file, the line and a fix', () => {
   });
 
   it('an inventory plugin configuration is refused with a way out', async () => {
-    const error = await loadError({ 'aws_ec2.yml': 'plugin: amazon.aws.aws_ec2\nregions: [eu-west-1]\n' }, 'aws_ec2.yml');
+    const error = await loadError(
+      { 'aws_ec2.yml': 'plugin: amazon.aws.aws_ec2\nregions: [eu-west-1]\n' },
+      'aws_ec2.yml',
+    );
     expect(error.problem).toMatch(/inventory plugin configuration \(plugin: amazon\.aws\.aws_ec2\)/);
     expect(error.hint).toMatch(/ansible-inventory/);
   });
@@ -39,16 +45,24 @@ describe('inventory errors name the file, the line and a fix', () => {
   });
 
   it('INI: :vars for an undeclared group, a vars line without =, a bad section type, a bad host variable', async () => {
-    expect((await loadError({ 'h.ini': '[w]\na\n[db:vars]\nx=1\n' }, 'h.ini')).message).toMatch(/h\.ini:3: section \[db:vars\] is for group "db", which is not declared/);
-    expect((await loadError({ 'h.ini': '[w]\na\n[w:vars]\njust words\n' }, 'h.ini')).message).toMatch(/h\.ini:4:1: expected key=value in \[w:vars\]/);
-    expect((await loadError({ 'h.ini': '[w:hostz]\n' }, 'h.ini')).message).toMatch(/h\.ini:1:1: section \[w:hostz\] has unknown type/);
+    expect((await loadError({ 'h.ini': '[w]\na\n[db:vars]\nx=1\n' }, 'h.ini')).message).toMatch(
+      /h\.ini:3: section \[db:vars\] is for group "db", which is not declared/,
+    );
+    expect((await loadError({ 'h.ini': '[w]\na\n[w:vars]\njust words\n' }, 'h.ini')).message).toMatch(
+      /h\.ini:4:1: expected key=value in \[w:vars\]/,
+    );
+    expect((await loadError({ 'h.ini': '[w:hostz]\n' }, 'h.ini')).message).toMatch(
+      /h\.ini:1:1: section \[w:hostz\] has unknown type/,
+    );
     const error = await loadError({ 'h.ini': '[w]\n  a1 ansible_host=1.2.3.4 oops\n' }, 'h.ini');
     expect(error.message).toMatch(/h\.ini:2:3: expected key=value after host "a1", got "oops"/);
     expect(error.hint).toMatch(/quote values with spaces/);
   });
 
   it('INI: an unclosed quote and a bad host range', async () => {
-    expect((await loadError({ 'h.ini': '[w]\na1 motd="hello\n' }, 'h.ini')).message).toMatch(/h\.ini:2:1: cannot read host line .*no closing quotation/);
+    expect((await loadError({ 'h.ini': '[w]\na1 motd="hello\n' }, 'h.ini')).message).toMatch(
+      /h\.ini:2:1: cannot read host line .*no closing quotation/,
+    );
     const range = await loadError({ 'h.ini': '[w]\n\nweb[01:100]\n' }, 'h.ini');
     expect(range.line).toBe(3);
     expect(range.problem).toMatch(/invalid host range in "web\[01:100\]"/);
@@ -66,7 +80,9 @@ describe('inventory errors name the file, the line and a fix', () => {
   });
 
   it('a source that does not exist suggests the host-list form', async () => {
-    await expect(loadInventory(['/nonexistent/web1'])).rejects.toThrow(/inventory source "\/nonexistent\/web1" does not exist[\s\S]*-i '\/nonexistent\/web1,'/);
+    await expect(loadInventory(['/nonexistent/web1'])).rejects.toThrow(
+      /inventory source "\/nonexistent\/web1" does not exist[\s\S]*-i '\/nonexistent\/web1,'/,
+    );
   });
 
   it('a dynamic inventory script is refused, not misread', async () => {

@@ -4,7 +4,11 @@ import { InventoryError } from '../../src/inventory/index.js';
 
 describe('host ranges', () => {
   it('expands numbers, keeping zero padding', () => {
-    expect(expandHostRange('web[01:03].example.com')).toEqual(['web01.example.com', 'web02.example.com', 'web03.example.com']);
+    expect(expandHostRange('web[01:03].example.com')).toEqual([
+      'web01.example.com',
+      'web02.example.com',
+      'web03.example.com',
+    ]);
     expect(expandHostRange('node[8:10]')).toEqual(['node8', 'node9', 'node10']);
   });
 

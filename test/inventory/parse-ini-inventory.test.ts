@@ -32,7 +32,13 @@ describe('INI inventories', () => {
   it('reads inline host vars like Ansible: Python literals, quotes removed, host:port', async () => {
     const inv = await loadInventory([join(FIXTURES, 'guide.ini')]);
     expect(inv.hostVars('foo.example.com')).toEqual({ http_port: 80, maxRequestsPerChild: 808 });
-    expect(inv.hostVars('bar.example.com')).toEqual({ ansible_port: 2222, motd: 'hello world', x: 5, y: [1, 2], pw: '03#pa33w0rd' });
+    expect(inv.hostVars('bar.example.com')).toEqual({
+      ansible_port: 2222,
+      motd: 'hello world',
+      x: 5,
+      y: [1, 2],
+      pw: '03#pa33w0rd',
+    });
   });
 
   it('reads [group:vars] values through the same literal rules, with comments after numbers dropped', async () => {
@@ -77,7 +83,7 @@ describe('INI inventories', () => {
   });
 
   it('ends a host line at an unquoted #, and keeps # inside quotes', async () => {
-    const dir = writeInventory({ 'hosts': '[db]\ndb1 note="a # b" pass=abc#def more=1\n' });
+    const dir = writeInventory({ hosts: '[db]\ndb1 note="a # b" pass=abc#def more=1\n' });
     const inv = await loadInventory([join(dir, 'hosts')]);
     expect(inv.hostVars('db1')).toEqual({ pass: 'abc', note: 'a # b' });
   });

@@ -6,7 +6,14 @@ import { FIXTURES, writeInventory } from './write-inventory.js';
 describe('YAML inventories', () => {
   it('reads the inventory guide example with nested groups and shared hosts', async () => {
     const inv = await loadInventory([join(FIXTURES, 'guide.yml')]);
-    expect(inv.hostNames()).toEqual(['mail.example.com', 'foo.example.com', 'bar.example.com', 'one.example.com', 'two.example.com', 'three.example.com']);
+    expect(inv.hostNames()).toEqual([
+      'mail.example.com',
+      'foo.example.com',
+      'bar.example.com',
+      'one.example.com',
+      'two.example.com',
+      'three.example.com',
+    ]);
     const groups = inv.groupsMap();
     expect(groups.prod).toEqual(['foo.example.com', 'one.example.com', 'two.example.com']);
     expect(groups.test).toEqual(['bar.example.com', 'three.example.com']);
@@ -32,15 +39,38 @@ describe('YAML inventories', () => {
       ].join('\n'),
     });
     const inv = await loadInventory([join(dir, 'hosts.yml')]);
-    expect(inv.hostVars('web1')).toEqual({ a: true, b: false, mode: 0o644, letter: 'y', day: '2024-01-31', port: '22', list: [1, 'two'] });
+    expect(inv.hostVars('web1')).toEqual({
+      a: true,
+      b: false,
+      mode: 0o644,
+      letter: 'y',
+      day: '2024-01-31',
+      port: '22',
+      list: [1, 'two'],
+    });
   });
 
   it('expands host ranges and host:port keys', async () => {
     const dir = writeInventory({
-      'hosts.yaml': ['webservers:', '  hosts:', '    www[01:03].example.com:', '    db-[a:c]:', '    edge.example.com:2222:', '      role: edge'].join('\n'),
+      'hosts.yaml': [
+        'webservers:',
+        '  hosts:',
+        '    www[01:03].example.com:',
+        '    db-[a:c]:',
+        '    edge.example.com:2222:',
+        '      role: edge',
+      ].join('\n'),
     });
     const inv = await loadInventory([join(dir, 'hosts.yaml')]);
-    expect(inv.hostNames()).toEqual(['www01.example.com', 'www02.example.com', 'www03.example.com', 'db-a', 'db-b', 'db-c', 'edge.example.com']);
+    expect(inv.hostNames()).toEqual([
+      'www01.example.com',
+      'www02.example.com',
+      'www03.example.com',
+      'db-a',
+      'db-b',
+      'db-c',
+      'edge.example.com',
+    ]);
     expect(inv.hostVars('edge.example.com')).toEqual({ ansible_port: 2222, role: 'edge' });
     expect(inv.groupsOf('db-b')).toEqual(['all', 'webservers']);
   });
@@ -80,7 +110,11 @@ describe('YAML inventories', () => {
     const dir = writeInventory({ 'hosts.yml': 'webservers:\n  web1:\n  hosts:\n    web2:\n' });
     const inv = await loadInventory([join(dir, 'hosts.yml')]);
     expect(inv.hostNames()).toEqual(['web2']);
-    expect(inv.warnings()).toEqual([expect.stringMatching(/hosts\.yml:2: skipping unexpected key "web1" in group "webservers".*put it under "hosts:"/)]);
+    expect(inv.warnings()).toEqual([
+      expect.stringMatching(
+        /hosts\.yml:2: skipping unexpected key "web1" in group "webservers".*put it under "hosts:"/,
+      ),
+    ]);
   });
 
   it('merges several sources in order: later inline vars replace earlier ones', async () => {

@@ -12,7 +12,7 @@ describe('variable precedence inside the inventory', () => {
     expect(inv.hostVars('web2').level).toBe('file-host');
   });
 
-  it('orders a host\'s groups by depth, then ansible_group_priority, then name', async () => {
+  it("orders a host's groups by depth, then ansible_group_priority, then name", async () => {
     const inv = await loadInventory([PRECEDENCE]);
     expect(inv.groupsOf('web1')).toEqual(['all', 'site', 'green', 'web', 'blue']);
     // blue has priority 10, so its color wins over green's although green and blue are equally deep.
@@ -22,7 +22,21 @@ describe('variable precedence inside the inventory', () => {
 
   it('child group beats parent beats all, and group_vars/ files beat inline group vars as in Ansible', async () => {
     const dir = writeInventory({
-      'hosts.ini': ['[parent:children]', 'child', '[child]', 'h1', '[all:vars]', 'x=all', 'y=all', 'z=all', '[parent:vars]', 'x=parent', 'y=parent', '[child:vars]', 'x=child'].join('\n'),
+      'hosts.ini': [
+        '[parent:children]',
+        'child',
+        '[child]',
+        'h1',
+        '[all:vars]',
+        'x=all',
+        'y=all',
+        'z=all',
+        '[parent:vars]',
+        'x=parent',
+        'y=parent',
+        '[child:vars]',
+        'x=child',
+      ].join('\n'),
     });
     const inv = await loadInventory([join(dir, 'hosts.ini')]);
     expect(inv.hostVars('h1')).toEqual({ x: 'child', y: 'parent', z: 'all' });
@@ -50,7 +64,7 @@ describe('variable precedence inside the inventory', () => {
     expect(() => inv.setHostVar('nope', 'a', 1)).toThrow(/no host named "nope"/);
   });
 
-  it('lets a later source replace an earlier one\'s group var, and merges maps set twice on the same group', async () => {
+  it("lets a later source replace an earlier one's group var, and merges maps set twice on the same group", async () => {
     const dir = writeInventory({
       'one.yml': 'web:\n  hosts:\n    w1:\n  vars:\n    port: 80\n    opts: {a: 1}\n',
       'two.yml': 'web:\n  vars:\n    port: 81\n    opts: {b: 2}\n',

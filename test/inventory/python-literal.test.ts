@@ -29,10 +29,22 @@ describe('INI values read as Python literals (ast.literal_eval, as Ansible does)
     expect(parseIniValue(text)).toEqual(value);
   });
 
-  it.each(['true', 'yes', 'FALSE', 'hello', 'a b', '0644', '02,06', '56L', '10.0.0.1', ' 5', '', '"unterminated', 'f"x"', 'hello # not a comment'])(
-    'keeps %j as the text written',
-    (text) => {
-      expect(parseIniValue(text)).toBe(text);
-    },
-  );
+  it.each([
+    'true',
+    'yes',
+    'FALSE',
+    'hello',
+    'a b',
+    '0644',
+    '02,06',
+    '56L',
+    '10.0.0.1',
+    ' 5',
+    '',
+    '"unterminated',
+    'f"x"',
+    'hello # not a comment',
+  ])('keeps %j as the text written', (text) => {
+    expect(parseIniValue(text)).toBe(text);
+  });
 });

@@ -22,7 +22,13 @@ describe('host patterns', () => {
   });
 
   it('unions with : and , and returns hosts in inventory order', () => {
-    expect(inv.selectHosts('raleigh:dbservers')).toEqual(['one.example.com', 'two.example.com', 'three.example.com', 'host2', 'host3']);
+    expect(inv.selectHosts('raleigh:dbservers')).toEqual([
+      'one.example.com',
+      'two.example.com',
+      'three.example.com',
+      'host2',
+      'host3',
+    ]);
     expect(inv.selectHosts('raleigh,atlanta')).toEqual(['host1', 'host2', 'host3']);
   });
 
@@ -36,7 +42,12 @@ describe('host patterns', () => {
 
   it('matches globs against groups and hosts', () => {
     expect(inv.selectHosts('www*')).toEqual(['www01.example.com', 'www02.example.com', 'www03.example.com']);
-    expect(inv.selectHosts('*.example.com:!webservers')).toEqual(['mail.example.com', 'one.example.com', 'two.example.com', 'three.example.com']);
+    expect(inv.selectHosts('*.example.com:!webservers')).toEqual([
+      'mail.example.com',
+      'one.example.com',
+      'two.example.com',
+      'three.example.com',
+    ]);
     // As in Ansible, [13] after a name is a subscript (the 14th host of "host"), not a character class.
     expect(inv.selectHosts('host[13]')).toEqual([]);
     expect(inv.selectHosts('ho?t[!2]')).toEqual(['host1', 'host3']);
@@ -44,7 +55,12 @@ describe('host patterns', () => {
   });
 
   it('matches regular expressions after ~ from the start of the name', () => {
-    expect(inv.selectHosts('~(www|one)\\d*\\.example')).toEqual(['www01.example.com', 'www02.example.com', 'www03.example.com', 'one.example.com']);
+    expect(inv.selectHosts('~(www|one)\\d*\\.example')).toEqual([
+      'www01.example.com',
+      'www02.example.com',
+      'www03.example.com',
+      'one.example.com',
+    ]);
     expect(inv.selectHosts('~example')).toEqual([]);
     expect(() => inv.selectHosts('~web(')).toThrow(/invalid regular expression/);
   });

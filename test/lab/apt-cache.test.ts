@@ -9,8 +9,11 @@ import { readAptMirrors } from '../../src/lab/apt-mirror.js';
 async function unusualAptDir(withSecurity: boolean): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'drover-apt-'));
   await mkdir(join(dir, 'sources.list.d'));
-  const stanzas = ['Types: deb\nURIs: http://mirror.unusual.test:8080/pub/debian-archive/\nSuites: bookworm bookworm-updates\nComponents: main\n'];
-  if (withSecurity) stanzas.push('Types: deb\nURIs: https://sec.unusual.test/debsec\nSuites: bookworm-security\nComponents: main\n');
+  const stanzas = [
+    'Types: deb\nURIs: http://mirror.unusual.test:8080/pub/debian-archive/\nSuites: bookworm bookworm-updates\nComponents: main\n',
+  ];
+  if (withSecurity)
+    stanzas.push('Types: deb\nURIs: https://sec.unusual.test/debsec\nSuites: bookworm-security\nComponents: main\n');
   await writeFile(join(dir, 'sources.list.d', 'local.sources'), stanzas.join('\n'));
   return dir;
 }

@@ -8,7 +8,10 @@ import { LAB_APT_GET_WRAPPER, renderAptSources } from '../../src/lab/host-files.
 
 describe('apt sources of a lab host', () => {
   it('names exactly the mirrors of the machine, with the suites bookworm needs', () => {
-    const text = renderAptSources({ debian: 'http://mirror.unusual.test:8080/pub/debian-archive', security: 'https://sec.unusual.test/debsec' });
+    const text = renderAptSources({
+      debian: 'http://mirror.unusual.test:8080/pub/debian-archive',
+      security: 'https://sec.unusual.test/debsec',
+    });
     expect(parseDeb822Sources(text)).toEqual([
       { uri: 'http://mirror.unusual.test:8080/pub/debian-archive', suites: ['bookworm', 'bookworm-updates'] },
       { uri: 'https://sec.unusual.test/debsec', suites: ['bookworm-security'] },
@@ -34,7 +37,10 @@ describe('the apt-get wrapper of a lab host', () => {
       `#!/bin/sh\nn=$(cat ${dir}/count 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${dir}/count\necho "run $n: $*"\nif [ "$1" = update ] && [ $n -le ${stalls} ]; then sleep 30; fi\nexit 0\n`,
       { mode: 0o755 },
     );
-    const result = spawnSync(wrapper, args, { encoding: 'utf8', env: { ...process.env, DROVER_LAB_REAL_APT_GET: fake, DROVER_LAB_APT_STALL_S: '1' } });
+    const result = spawnSync(wrapper, args, {
+      encoding: 'utf8',
+      env: { ...process.env, DROVER_LAB_REAL_APT_GET: fake, DROVER_LAB_APT_STALL_S: '1' },
+    });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 

@@ -39,7 +39,8 @@ describe('lab mirrors come from the machine apt sources', () => {
 
   it('falls back to one-line entries in sources.list, skipping deb-src and comments', async () => {
     const dir = await aptDir({
-      'sources.list': '# deb http://old.example.test/debian bookworm main\ndeb-src http://src.example.test/debian bookworm main\ndeb [arch=amd64] http://other.example.test/debian bookworm main\n',
+      'sources.list':
+        '# deb http://old.example.test/debian bookworm main\ndeb-src http://src.example.test/debian bookworm main\ndeb [arch=amd64] http://other.example.test/debian bookworm main\n',
     });
     expect(await readAptMirrors(dir)).toEqual({ debian: 'http://other.example.test/debian', security: undefined });
   });

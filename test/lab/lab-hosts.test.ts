@@ -7,7 +7,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labStatus, labUp, resolveLabPaths, type LabStatus } from '../../src/lab/index.js';
 import { macForAddress, vethName } from '../../src/lab/network.js';
 import { parseSubnet } from '../../src/lab/subnet.js';
-import { ensureTestLab, findLabLeftovers, LAB_TEST_HOSTS, labAddress, providedLabStatus, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
+import {
+  ensureTestLab,
+  findLabLeftovers,
+  LAB_TEST_HOSTS,
+  labAddress,
+  providedLabStatus,
+  runOnLabHost,
+  runOnLabHostOk,
+} from '../helpers/lab.js';
 
 const [A, B] = LAB_TEST_HOSTS;
 const EXTRA = 'lab-c';
@@ -51,7 +59,11 @@ describe('drover lab on real Debian containers', () => {
     expect(new Set(addresses).size).toBe(2);
     for (const address of addresses) expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     // is-system-running exits 1 when degraded; the failed units then say why.
-    const boot = await runOnLabHost(status, A, 'cat /proc/1/comm; systemctl is-system-running --wait; systemctl --failed --no-legend --plain');
+    const boot = await runOnLabHost(
+      status,
+      A,
+      'cat /proc/1/comm; systemctl is-system-running --wait; systemctl --failed --no-legend --plain',
+    );
     const [pid1, state, ...failed] = boot.stdout.trim().split('\n');
     expect([pid1, state], `failed units on ${A}: ${failed.join('; ')}`).toEqual(['systemd', 'running']);
   });
@@ -105,7 +117,9 @@ describe('drover lab on real Debian containers', () => {
     const withExtra = await labUp([...LAB_TEST_HOSTS, EXTRA]);
     const extraAddress = labAddress(withExtra, EXTRA);
     expect((await runOnLabHostOk(withExtra, A, `getent hosts ${EXTRA}`)).split(/\s+/)[0]).toBe(extraAddress);
-    expect((await runOnLabHostOk(withExtra, EXTRA, `getent hosts ${A}`)).split(/\s+/)[0]).toBe(labAddress(withExtra, A));
+    expect((await runOnLabHostOk(withExtra, EXTRA, `getent hosts ${A}`)).split(/\s+/)[0]).toBe(
+      labAddress(withExtra, A),
+    );
     // Its MAC follows from its address, so neighbour entries cached for that address stay right when it comes back.
     const mac = macForAddress(extraAddress);
     expect((await runOnLabHostOk(withExtra, EXTRA, 'ip -br link show dev eth0')).split(/\s+/)[2]).toBe(mac);
@@ -131,12 +145,16 @@ describe('drover lab on real Debian containers', () => {
     );
     // --no-block: the session ends before sshd does; a session cut by the shutdown would leave ssh waiting.
     await runOnLabHost(withExtra, EXTRA, 'systemctl poweroff --no-block', { timeoutMs: 15_000 });
-    await expect.poll(async () => (await labStatus([EXTRA])).hosts[0].state, { timeout: 20_000, interval: 200 }).toBe('stopped');
+    await expect
+      .poll(async () => (await labStatus([EXTRA])).hosts[0].state, { timeout: 20_000, interval: 200 })
+      .toBe('stopped');
     const upLog: string[] = [];
     const again = await labUp([...LAB_TEST_HOSTS, EXTRA], { log: (line) => upLog.push(line) });
     expect(labAddress(again, EXTRA)).toBe(extraAddress);
     expect((await runOnLabHostOk(again, EXTRA, 'cat /root/keep-me')).trim()).toBe('kept');
-    expect(upLog).toContain(`${EXTRA}: drover-race.service failed at boot on a cgroup race (status 219); started it again: active`);
+    expect(upLog).toContain(
+      `${EXTRA}: drover-race.service failed at boot on a cgroup race (status 219); started it again: active`,
+    );
     expect((await runOnLabHost(again, EXTRA, 'systemctl is-system-running')).stdout.trim()).toBe('running');
     expect((await runOnLabHostOk(again, EXTRA, 'ip -br link show dev eth0')).split(/\s+/)[2]).toBe(mac);
     const pid = nspawnPid(EXTRA);
@@ -161,7 +179,18 @@ describe('drover lab on real Debian containers', () => {
     state.hosts['lab-d'] = { name: 'lab-d', address: unused, netns: 'drover-lab-lab-d', veth: 'dl-test-d' };
     await writeFile(paths.stateFile, JSON.stringify(state));
     execFileSync('ip', ['netns', 'add', 'drover-lab-lab-d']);
-    execFileSync('ip', ['link', 'add', 'dl-test-d', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'drover-lab-lab-d']);
+    execFileSync('ip', [
+      'link',
+      'add',
+      'dl-test-d',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth0',
+      'netns',
+      'drover-lab-lab-d',
+    ]);
     expect((await labStatus(['lab-d'])).hosts[0].state).toBe('stopped');
 
     await labDown(['lab-d']);
@@ -172,9 +201,13 @@ describe('drover lab on real Debian containers', () => {
 
   // Taking the whole lab down would pull it from under other test files when the global setup provides it.
   // test/lab/lab-instance.test.ts checks a whole-lab down on a second lab in every run.
-  it.skipIf(providedLabStatus() !== undefined)('takes the whole lab down, leaving no namespace, link or process behind', async () => {
-    await labDown();
-    expect(findLabLeftovers()).toEqual([]);
-    expect((await labStatus(LAB_TEST_HOSTS)).hosts.map((h) => h.state)).toEqual(['stopped', 'stopped']);
-  }, 120_000);
+  it.skipIf(providedLabStatus() !== undefined)(
+    'takes the whole lab down, leaving no namespace, link or process behind',
+    async () => {
+      await labDown();
+      expect(findLabLeftovers()).toEqual([]);
+      expect((await labStatus(LAB_TEST_HOSTS)).hosts.map((h) => h.state)).toEqual(['stopped', 'stopped']);
+    },
+    120_000,
+  );
 });

@@ -45,12 +45,27 @@ function ip(args: string[]): string {
 function createNeighbour(): void {
   ip(['link', 'add', NEIGHBOUR.bridge, 'type', 'bridge']);
   ip(['netns', 'add', netnsName(NEIGHBOUR.host)]);
-  ip(['link', 'add', vethName(NEIGHBOUR.host), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netnsName(NEIGHBOUR.host)]);
+  ip([
+    'link',
+    'add',
+    vethName(NEIGHBOUR.host),
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'eth0',
+    'netns',
+    netnsName(NEIGHBOUR.host),
+  ]);
   ip(['link', 'set', vethName(NEIGHBOUR.host), 'master', NEIGHBOUR.bridge]);
 }
 
 function removeNeighbour(): void {
-  for (const args of [['netns', 'del', netnsName(NEIGHBOUR.host)], ['link', 'del', vethName(NEIGHBOUR.host)], ['link', 'del', NEIGHBOUR.bridge]]) {
+  for (const args of [
+    ['netns', 'del', netnsName(NEIGHBOUR.host)],
+    ['link', 'del', vethName(NEIGHBOUR.host)],
+    ['link', 'del', NEIGHBOUR.bridge],
+  ]) {
     try {
       execFileSync('ip', args, { stdio: 'ignore' });
     } catch {
@@ -118,11 +133,17 @@ describe('a second lab with its own state dir, bridge and subnet', () => {
 
     // Reached with this lab's key and known_hosts, at its address, with apt pointed at the machine's mirror.
     const mirrors = await readAptMirrors();
-    const inside = await runOnLabHostOk(status, GOOD, 'hostname; ip -o -4 addr show dev eth0; grep ^URIs: /etc/apt/sources.list.d/debian.sources');
+    const inside = await runOnLabHostOk(
+      status,
+      GOOD,
+      'hostname; ip -o -4 addr show dev eth0; grep ^URIs: /etc/apt/sources.list.d/debian.sources',
+    );
     expect(inside).toContain(`${GOOD}\n`);
     expect(inside).toContain(` ${address}/28 `);
     expect(inside).toContain(`URIs: ${mirrors.debian}\n`);
-    expect(readFileSync(join(instance.stateDir, 'apt-cacher-ng', 'conf', 'backends_debian'), 'utf8')).toBe(`${mirrors.debian}/\n`);
+    expect(readFileSync(join(instance.stateDir, 'apt-cacher-ng', 'conf', 'backends_debian'), 'utf8')).toBe(
+      `${mirrors.debian}/\n`,
+    );
   });
 
   it('second up keeps the running host and says there is nothing to start', async () => {
@@ -148,7 +169,9 @@ describe('a second lab with its own state dir, bridge and subnet', () => {
     expect(failed.code).toBe(1);
     // Found out as soon as the host has booted, not after the boot timeout.
     expect(failed.stderr).toMatch(
-      new RegExp(`lab host ${BROKEN} did not come up: systemd finished booting \\(\\w+\\), but sshd is not running \\(ssh\\.service is inactive\\)`),
+      new RegExp(
+        `lab host ${BROKEN} did not come up: systemd finished booting \\(\\w+\\), but sshd is not running \\(ssh\\.service is inactive\\)`,
+      ),
     );
     expect(failed.stderr).toContain('Run `drover lab down` to clean up.');
     // What the failed up left: the broken host's container still runs, next to the good host.

@@ -10,12 +10,16 @@ const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
  */
 function runCliAsNobody(args: string[]) {
   const readAnyFile = ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
-  const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...readAnyFile, process.execPath, BIN, ...args], {
-    encoding: 'utf8',
-    cwd: '/',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' },
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    'setpriv',
+    ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...readAnyFile, process.execPath, BIN, ...args],
+    {
+      encoding: 'utf8',
+      cwd: '/',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' },
+      timeout: 60_000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

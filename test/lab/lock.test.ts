@@ -47,7 +47,9 @@ describe('acquireLock', () => {
   it('creates its directory, and gives up after the wait limit with who holds it and what to do', async () => {
     const file = join(await lockPath(), '..', 'sub', 'test.lock');
     const release = await acquireLock(file, { log: () => {}, holder: 'x' });
-    await expect(acquireLock(file, { log: () => {}, holder: 'a drover lab command', waitLimitMs: 500 })).rejects.toThrow(
+    await expect(
+      acquireLock(file, { log: () => {}, holder: 'a drover lab command', waitLimitMs: 500 }),
+    ).rejects.toThrow(
       `a drover lab command (pid ${process.pid}) has held ${file} for over 1 s; stop it or remove the file`,
     );
     await release();

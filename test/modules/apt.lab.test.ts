@@ -29,7 +29,12 @@ async function dpkgStatus(name: string): Promise<string> {
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   conn = await connectToLabHost(lab, HOST);
-  await runOnLabHostOk(lab, HOST, 'apt-get update -q >/dev/null && apt-get remove -y -q hello jq libjq1 libonig5 >/dev/null 2>&1; mkdir -p /var/lib/apt/periodic && touch -d \'2 days ago\' /var/lib/apt/periodic/update-success-stamp', { timeoutMs: 120_000 });
+  await runOnLabHostOk(
+    lab,
+    HOST,
+    "apt-get update -q >/dev/null && apt-get remove -y -q hello jq libjq1 libonig5 >/dev/null 2>&1; mkdir -p /var/lib/apt/periodic && touch -d '2 days ago' /var/lib/apt/periodic/update-success-stamp",
+    { timeoutMs: 120_000 },
+  );
 });
 
 afterAll(async () => {
@@ -42,8 +47,18 @@ describe('apt on a lab host', () => {
     const args = { name: ['hello', 'jq'], update_cache: true, cache_valid_time: 3600 };
     const first = await run(args);
     expect(first.plan.changes).toHaveLength(1);
-    expect(first.plan.changes[0].summary).toMatch(/^install hello \(\d[^)]*\), jq \(\d[^)]*\) after refreshing the package lists \(2 days old\)$/);
-    expect(Number(await runOnLabHostOk(lab, HOST, 'echo $(( $(date +%s) - $(stat -c %Y /var/lib/apt/periodic/update-success-stamp) ))'))).toBeLessThan(300);
+    expect(first.plan.changes[0].summary).toMatch(
+      /^install hello \(\d[^)]*\), jq \(\d[^)]*\) after refreshing the package lists \(2 days old\)$/,
+    );
+    expect(
+      Number(
+        await runOnLabHostOk(
+          lab,
+          HOST,
+          'echo $(( $(date +%s) - $(stat -c %Y /var/lib/apt/periodic/update-success-stamp) ))',
+        ),
+      ),
+    ).toBeLessThan(300);
     expect(await runOnLabHostOk(lab, HOST, 'hello && echo "{\\"a\\":1}" | jq .a')).toBe('Hello, world!\n1\n');
 
     const again = await run(args);
@@ -53,7 +68,9 @@ describe('apt on a lab host', () => {
     const version = (await runOnLabHostOk(lab, HOST, "apt-cache policy hello | sed -n 's/  Candidate: //p'")).trim();
     const checked = await run(args, true);
     expect(checked.executed).toEqual([]);
-    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: `install hello (${version})`, from: 'hello absent', to: `hello ${version}` }]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
+      { summary: `install hello (${version})`, from: 'hello absent', to: `hello ${version}` },
+    ]);
     expect(await dpkgStatus('hello')).toMatch(/^rc|^un|unknown/);
 
     await run(args);
@@ -72,7 +89,11 @@ describe('apt on a lab host', () => {
   it('waits for another dpkg holding the lock instead of failing', async () => {
     await runOnLabHostOk(lab, HOST, 'apt-get remove -y -q hello >/dev/null 2>&1');
     // apt's lock is an fcntl lock: hold it from python for 6 s in the background.
-    await runOnLabHostOk(lab, HOST, `nohup python3 -c "import fcntl,time; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, fcntl.LOCK_EX); open('/tmp/locked','w'); time.sleep(6)" >/dev/null 2>&1 & while [ ! -e /tmp/locked ]; do sleep 0.1; done; rm -f /tmp/locked`);
+    await runOnLabHostOk(
+      lab,
+      HOST,
+      `nohup python3 -c "import fcntl,time; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, fcntl.LOCK_EX); open('/tmp/locked','w'); time.sleep(6)" >/dev/null 2>&1 & while [ ! -e /tmp/locked ]; do sleep 0.1; done; rm -f /tmp/locked`,
+    );
     const started = Date.now();
     await run({ name: 'hello', lock_timeout: 60 });
     expect(Date.now() - started).toBeGreaterThan(3000);
@@ -82,9 +103,20 @@ describe('apt on a lab host', () => {
   it('refreshes the package lists in a playbook run without counting a change, and check mode leaves them alone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drover-apt-refresh-'));
     writeFileSync(join(dir, 'hosts.ini'), `${HOST}\n`);
-    writeFileSync(join(dir, 'refresh.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - apt: { update_cache: true, cache_valid_time: 3600 }\n');
-    const stampAge = async () => Number(await runOnLabHostOk(lab, HOST, 'echo $(( $(date +%s) - $(stat -c %Y /var/lib/apt/periodic/update-success-stamp) ))'));
-    const cli = (command: string, report: string) => runCli([command, join(dir, 'refresh.yml'), '-i', join(dir, 'hosts.ini'), '--lab', '--report', join(dir, report)]);
+    writeFileSync(
+      join(dir, 'refresh.yml'),
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - apt: { update_cache: true, cache_valid_time: 3600 }\n',
+    );
+    const stampAge = async () =>
+      Number(
+        await runOnLabHostOk(
+          lab,
+          HOST,
+          'echo $(( $(date +%s) - $(stat -c %Y /var/lib/apt/periodic/update-success-stamp) ))',
+        ),
+      );
+    const cli = (command: string, report: string) =>
+      runCli([command, join(dir, 'refresh.yml'), '-i', join(dir, 'hosts.ini'), '--lab', '--report', join(dir, report)]);
     const changedIn = (report: string) => JSON.parse(readFileSync(join(dir, report), 'utf8')).hosts[HOST].changed;
 
     await runOnLabHostOk(lab, HOST, "touch -d '2 days ago' /var/lib/apt/periodic/update-success-stamp");
@@ -101,7 +133,9 @@ describe('apt on a lab host', () => {
   });
 
   it('rejects a name with shell text before anything reaches the host', async () => {
-    await expect(runModule(conn, apt, { name: "hello'; touch /tmp/pwned; '" }, { check: false })).rejects.toThrow(/Debian package name/);
+    await expect(runModule(conn, apt, { name: "hello'; touch /tmp/pwned; '" }, { check: false })).rejects.toThrow(
+      /Debian package name/,
+    );
     expect((await runOnLabHost(lab, HOST, 'test -e /tmp/pwned')).code).toBe(1);
   });
 });

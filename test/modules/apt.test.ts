@@ -51,7 +51,11 @@ describe('apt: probe parsing', () => {
 describe('apt: plan', () => {
   it('installs a missing package with the candidate version in the summary and from/to', () => {
     const change = only({ name: 'nginx-light' });
-    expect(change).toMatchObject({ summary: 'install nginx-light (1.22.1-9+deb12u11)', from: 'absent', to: '1.22.1-9+deb12u11' });
+    expect(change).toMatchObject({
+      summary: 'install nginx-light (1.22.1-9+deb12u11)',
+      from: 'absent',
+      to: '1.22.1-9+deb12u11',
+    });
     expect(change.command).toContain('DEBIAN_FRONTEND=noninteractive');
     expect(change.command).toContain('DPkg::Lock::Timeout=300');
     expect(change.command).toMatch(/apt-get install .* -- nginx-light$/);
@@ -72,14 +76,20 @@ describe('apt: plan', () => {
   });
 
   it('refreshes the lists inside the install command only when they are older than cache_valid_time', () => {
-    expect(only({ name: 'nginx-light', update_cache: true, cache_valid_time: 3600 }).command).toMatch(/apt-get update .*&& apt-get install/);
+    expect(only({ name: 'nginx-light', update_cache: true, cache_valid_time: 3600 }).command).toMatch(
+      /apt-get update .*&& apt-get install/,
+    );
     const fresh = only({ name: 'nginx-light', update_cache: true, cache_valid_time: 100000 });
     expect(fresh.command).not.toContain('apt-get update');
-    expect(only({ name: 'nginx-light', update_cache: true }).summary).toBe('install nginx-light (1.22.1-9+deb12u11) after refreshing the package lists (25 h old)');
+    expect(only({ name: 'nginx-light', update_cache: true }).summary).toBe(
+      'install nginx-light (1.22.1-9+deb12u11) after refreshing the package lists (25 h old)',
+    );
   });
 
   it('fails with a hint when apt does not know a package and no refresh is due; check mode plans it anyway', () => {
-    expect(plan({ name: 'ghost' }).failed).toBe('apt does not know ghost on web1: check the name, or add update_cache: true to refresh the package lists first');
+    expect(plan({ name: 'ghost' }).failed).toBe(
+      'apt does not know ghost on web1: check the name, or add update_cache: true to refresh the package lists first',
+    );
     expect(plan({ name: 'ghost' }, true).changes[0]).toMatchObject({ summary: 'install ghost', to: 'unknown to apt' });
     expect(only({ name: 'ghost', update_cache: true }).to).toBe('version known after apt-get update');
     // Versions unknown before the refresh are said once, not after every name.
@@ -91,7 +101,11 @@ describe('apt: plan', () => {
   });
 
   it('upgrades to the candidate with state latest, and pins a version with state present', () => {
-    expect(only({ name: ['curl', 'python3'], state: 'latest' })).toMatchObject({ summary: 'upgrade curl (7.88.1-10+deb12u5 → 7.88.1-10+deb12u8)', from: 'curl 7.88.1-10+deb12u5', to: 'curl 7.88.1-10+deb12u8' });
+    expect(only({ name: ['curl', 'python3'], state: 'latest' })).toMatchObject({
+      summary: 'upgrade curl (7.88.1-10+deb12u5 → 7.88.1-10+deb12u8)',
+      from: 'curl 7.88.1-10+deb12u5',
+      to: 'curl 7.88.1-10+deb12u8',
+    });
     expect(plan({ name: 'curl' }).changes).toEqual([]);
     const pinned = only({ name: 'curl=7.88.1-10+deb12u1', allow_downgrade: true });
     expect(pinned.summary).toBe('change curl (7.88.1-10+deb12u5 → 7.88.1-10+deb12u1)');
@@ -100,9 +114,15 @@ describe('apt: plan', () => {
   });
 
   it('removes installed packages, purges config-only ones with purge, and autoremoves in the same call', () => {
-    expect(only({ name: ['curl', 'vim', 'apache2'], state: 'absent' })).toMatchObject({ summary: 'remove curl (7.88.1-10+deb12u5)', from: 'curl 7.88.1-10+deb12u5', to: 'curl absent' });
+    expect(only({ name: ['curl', 'vim', 'apache2'], state: 'absent' })).toMatchObject({
+      summary: 'remove curl (7.88.1-10+deb12u5)',
+      from: 'curl 7.88.1-10+deb12u5',
+      to: 'curl absent',
+    });
     const purge = only({ name: ['curl', 'apache2'], state: 'absent', purge: true, autoremove: true });
-    expect(purge.summary).toBe('purge curl (7.88.1-10+deb12u5); purge the configuration files of apache2, autoremove libfoo1');
+    expect(purge.summary).toBe(
+      'purge curl (7.88.1-10+deb12u5); purge the configuration files of apache2, autoremove libfoo1',
+    );
     expect(purge.command).toMatch(/apt-get purge .*--autoremove -- curl apache2$/);
     expect(plan({ name: ['vim', 'nginx-light'], state: 'absent' }).changes).toEqual([]);
   });
@@ -111,11 +131,16 @@ describe('apt: plan', () => {
     expect(only({ name: 'nginx-light', install_recommends: 'no' }).command).toContain('--no-install-recommends');
     expect(only({ name: 'nginx-light', install_recommends: true }).command).toContain('--install-recommends');
     expect(only({ name: 'nginx-light' }).command).not.toContain('recommends');
-    expect(only({ name: 'nginx-light', dpkg_options: 'force-confnew' }).command).toContain('Dpkg::Options::=--force-confnew');
+    expect(only({ name: 'nginx-light', dpkg_options: 'force-confnew' }).command).toContain(
+      'Dpkg::Options::=--force-confnew',
+    );
   });
 
   it('autoremoves on its own when the packages are right', () => {
-    expect(only({ name: 'python3', autoremove: true })).toMatchObject({ summary: 'autoremove unused packages: libfoo1', to: 'absent' });
+    expect(only({ name: 'python3', autoremove: true })).toMatchObject({
+      summary: 'autoremove unused packages: libfoo1',
+      to: 'absent',
+    });
   });
 
   it('a refresh-only task refreshes in a real run as upkeep, never as a change, and not at all in check mode', () => {
@@ -129,7 +154,9 @@ describe('apt: plan', () => {
     expect(checked.result?.msg).toMatch(/25 h old; a real run refreshes them/);
     expect(plan({ update_cache: true, cache_valid_time: 100000 }).upkeep).toBeUndefined();
     const never = apt.parse!({ stdout: '', code: 0 }, parseArgs(apt, { update_cache: true }));
-    expect(plan({ update_cache: true, cache_valid_time: 100000 }, false, never).upkeep?.[0].summary).toBe('refresh the package lists (never refreshed)');
+    expect(plan({ update_cache: true, cache_valid_time: 100000 }, false, never).upkeep?.[0].summary).toBe(
+      'refresh the package lists (never refreshed)',
+    );
   });
 
   it('rejects names that are not Debian package names, so nothing can reach apt-get as an option or shell text', () => {

@@ -7,7 +7,8 @@ import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import { apply, fileState, makeTempDir, planWith } from './helpers.js';
 
 const markers = { markerBegin: '# BEGIN X', markerEnd: '# END X' };
-const edit = (content: string, options: Partial<BlockEditOptions>) => editBlock(content, { state: 'present', block: 'a\nb', ...markers, ...options });
+const edit = (content: string, options: Partial<BlockEditOptions>) =>
+  editBlock(content, { state: 'present', block: 'a\nb', ...markers, ...options });
 
 describe('blockinfile: the pure edit', () => {
   it('appends a marked block, then replaces only what is between the markers', () => {
@@ -28,14 +29,20 @@ describe('blockinfile: the pure edit', () => {
 
   it('takes over a block written under the legacy markers', () => {
     const legacy = { begin: '# BEGIN ANSIBLE', end: '# END ANSIBLE' };
-    expect(edit('x\n# BEGIN ANSIBLE\nold\n# END ANSIBLE\ny\n', { legacyMarkers: legacy }).content).toBe('x\n# BEGIN X\na\nb\n# END X\ny\n');
+    expect(edit('x\n# BEGIN ANSIBLE\nold\n# END ANSIBLE\ny\n', { legacyMarkers: legacy }).content).toBe(
+      'x\n# BEGIN X\na\nb\n# END X\ny\n',
+    );
   });
 });
 
 describe('blockinfile: plan from probed state', () => {
-  it('uses the drover marker by default and adopts Ansible\'s default block', () => {
+  it("uses the drover marker by default and adopts Ansible's default block", () => {
     const text = 'keep\n# BEGIN ANSIBLE MANAGED BLOCK\nold\n# END ANSIBLE MANAGED BLOCK\n';
-    const [change] = planWith(blockinfile, { path: '/etc/hosts', block: 'new' }, fileState({ content: Buffer.from(text), sha256: sha256Hex(text) })).changes;
+    const [change] = planWith(
+      blockinfile,
+      { path: '/etc/hosts', block: 'new' },
+      fileState({ content: Buffer.from(text), sha256: sha256Hex(text) }),
+    ).changes;
     expect(change.diff?.after).toBe('keep\n# BEGIN DROVER MANAGED BLOCK\nnew\n# END DROVER MANAGED BLOCK\n');
     expect(change.summary).toBe('block updated: /etc/hosts');
   });

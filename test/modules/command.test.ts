@@ -24,7 +24,9 @@ describe('command: plan from probed state', () => {
   });
 
   it('skips when removes matches nothing', () => {
-    expect(planWith(command, { cmd: 'rm /x', removes: '/x' }, { removable: false }).skipReason).toBe('/x does not exist');
+    expect(planWith(command, { cmd: 'rm /x', removes: '/x' }, { removable: false }).skipReason).toBe(
+      '/x does not exist',
+    );
     expect(planWith(command, { cmd: 'rm /x', removes: '/x' }, { removable: true }).changes).toHaveLength(1);
   });
 
@@ -41,7 +43,16 @@ describe('command: plan from probed state', () => {
   });
 
   it('splits like shlex', () => {
-    expect(splitCommand(`a "b c" 'd "e"' f\\ g "h\\"i" ; | >`)).toEqual(['a', 'b c', 'd "e"', 'f g', 'h"i', ';', '|', '>']);
+    expect(splitCommand(`a "b c" 'd "e"' f\\ g "h\\"i" ; | >`)).toEqual([
+      'a',
+      'b c',
+      'd "e"',
+      'f g',
+      'h"i',
+      ';',
+      '|',
+      '>',
+    ]);
   });
 });
 
@@ -49,7 +60,9 @@ describe('command on this machine', () => {
   it('runs without a shell: operators and $() stay literal', async () => {
     const dir = makeTempDir();
     const marker = join(dir, 'pwned');
-    const result = await apply(command, { cmd: `echo ${quote(`a; touch ${marker}`)} "$(touch x)" '|' ${quote(`> ${dir}/out`)} ; ${quote(marker)}` });
+    const result = await apply(command, {
+      cmd: `echo ${quote(`a; touch ${marker}`)} "$(touch x)" '|' ${quote(`> ${dir}/out`)} ; ${quote(marker)}`,
+    });
     // The directory's name has a $x in it: unset variables stay as written, as in Ansible.
     expect(result.executed[0].result.stdout).toBe(`a; touch ${marker} $(touch x) | > ${dir}/out ; ${marker}\n`);
     expect(existsSync(marker)).toBe(false);
@@ -60,7 +73,9 @@ describe('command on this machine', () => {
     const result = await apply(command, { argv: ['printf', '%s|', "it's", 'two words', '$(id)', '', 'x\ny'] });
     expect(result.executed[0].result.stdout).toBe("it's|two words|$(id)||x\ny|");
     const home = await apply(command, { cmd: 'echo $HOME ~ ${HOME}/x $DROVER_UNSET_VAR ${DROVER_UNSET_VAR}' });
-    expect(home.executed[0].result.stdout).toBe(`${process.env.HOME} ${process.env.HOME} ${process.env.HOME}/x $DROVER_UNSET_VAR \${DROVER_UNSET_VAR}\n`);
+    expect(home.executed[0].result.stdout).toBe(
+      `${process.env.HOME} ${process.env.HOME} ${process.env.HOME}/x $DROVER_UNSET_VAR \${DROVER_UNSET_VAR}\n`,
+    );
     const literal = await apply(command, { cmd: 'echo $HOME', expand_argument_vars: false });
     expect(literal.executed[0].result.stdout).toBe('$HOME\n');
   });

@@ -17,7 +17,10 @@ function prepareFrom(dir: string): PrepareContext {
 
 async function copyOnce(dir: string, args: Record<string, unknown>, check = false) {
   const result = await runModule(conn, copy, args, { check, prepare: prepareFrom(dir) });
-  if (result.failedChange) throw new Error(`${result.failedChange.summary}: exit ${result.failedChange.result.code}: ${result.failedChange.result.stderr}`);
+  if (result.failedChange)
+    throw new Error(
+      `${result.failedChange.summary}: exit ${result.failedChange.result.code}: ${result.failedChange.result.stderr}`,
+    );
   return result;
 }
 
@@ -34,7 +37,11 @@ describe('copy of a src too large to hold in memory', () => {
     expect(first.executed).toHaveLength(1);
     const [put] = first.plan.changes as PutChange[];
     // The plan names the file; its bytes are never part of it.
-    expect(put).toMatchObject({ kind: 'put', path: dest, source: { path: join(dir, 'big.bin'), size: content.length, sha256: sha256(content) } });
+    expect(put).toMatchObject({
+      kind: 'put',
+      path: dest,
+      source: { path: join(dir, 'big.bin'), size: content.length, sha256: sha256(content) },
+    });
     expect(put.content).toBeUndefined();
     expect(put.diff).toBeUndefined();
     expect(sha256(readFileSync(dest))).toBe(sha256(content));
@@ -67,7 +74,9 @@ describe('copy of a src too large to hold in memory', () => {
     const src = join(dir, 'big.bin');
     const dest = join(dir, 'dest.bin');
     writeFileSync(src, randomBytes(STREAMED_SRC_BYTES + 1));
-    const prepares = await Promise.all(Array.from({ length: 5 }, () => copy.prepare!({ src: 'big.bin', dest } as never, prepareFrom(dir))));
+    const prepares = await Promise.all(
+      Array.from({ length: 5 }, () => copy.prepare!({ src: 'big.bin', dest } as never, prepareFrom(dir))),
+    );
     expect(new Set(prepares.map((args) => (args as { source: object }).source)).size).toBe(1);
     await copyOnce(dir, { src: 'big.bin', dest });
     const newer = randomBytes(STREAMED_SRC_BYTES + 1);
@@ -83,12 +92,27 @@ describe('copy of a src too large to hold in memory', () => {
     writeFileSync(join(dir, 'big.txt'), text);
     const plan = (raw: unknown, state: PathState) => planWithDir(dir, raw, state, { check: true });
     const created = (await plan({ src: 'big.txt', dest: '/etc/big.txt' }, ABSENT)).changes;
-    expect(created).toEqual([expect.objectContaining({ kind: 'put', summary: 'create /etc/big.txt', from: 'absent', to: `sha256:${sha256(text).slice(0, 12)}` })]);
+    expect(created).toEqual([
+      expect.objectContaining({
+        kind: 'put',
+        summary: 'create /etc/big.txt',
+        from: 'absent',
+        to: `sha256:${sha256(text).slice(0, 12)}`,
+      }),
+    ]);
     expect(created[0].diff).toBeUndefined();
     const updated = (await plan({ src: 'big.txt', dest: '/etc/big.txt' }, fileWithContent('old\n'))).changes;
-    expect(updated).toEqual([expect.objectContaining({ summary: 'update content of /etc/big.txt', from: `sha256:${sha256('old\n').slice(0, 12)}` })]);
+    expect(updated).toEqual([
+      expect.objectContaining({
+        summary: 'update content of /etc/big.txt',
+        from: `sha256:${sha256('old\n').slice(0, 12)}`,
+      }),
+    ]);
     expect(updated[0].diff).toBeUndefined();
-    const converged = await plan({ src: 'big.txt', dest: '/etc/big.txt', mode: '0600' }, fileState({ sha256: sha256(text), contentOmitted: true }));
+    const converged = await plan(
+      { src: 'big.txt', dest: '/etc/big.txt', mode: '0600' },
+      fileState({ sha256: sha256(text), contentOmitted: true }),
+    );
     expect(converged.changes.map((change) => change.summary)).toEqual(['set mode of /etc/big.txt to 0600']);
   });
 
@@ -96,7 +120,8 @@ describe('copy of a src too large to hold in memory', () => {
     const dir = makeTempDir();
     const text = 'x'.repeat(STREAMED_SRC_BYTES - 1) + '\n';
     writeFileSync(join(dir, 'edge.txt'), text);
-    const [change] = (await planWithDir(dir, { src: 'edge.txt', dest: '/etc/edge.txt' }, ABSENT, { check: true })).changes as PutChange[];
+    const [change] = (await planWithDir(dir, { src: 'edge.txt', dest: '/etc/edge.txt' }, ABSENT, { check: true }))
+      .changes as PutChange[];
     expect(change.source).toBeUndefined();
     expect(change.content).toBe(text);
     expect(change.diff).toEqual({ path: '/etc/edge.txt', before: '', after: text });

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProbeBatch, splitProbeBatch } from '../../src/engine/probe-batch.js';
@@ -13,20 +22,39 @@ const DAEMON_GID = Number(execFileSync('getent', ['group', 'daemon'], { encoding
 describe('copy: plan from probed state', () => {
   it('creates a missing file with a diff from empty', () => {
     const [change] = planWith(copy, { dest: '/etc/a', content: 'x=1\n', mode: '0640' }, ABSENT).changes;
-    expect(change).toMatchObject({ kind: 'put', path: '/etc/a', mode: '0640', summary: 'create /etc/a', from: 'absent', diff: { before: '', after: 'x=1\n' } });
+    expect(change).toMatchObject({
+      kind: 'put',
+      path: '/etc/a',
+      mode: '0640',
+      summary: 'create /etc/a',
+      from: 'absent',
+      diff: { before: '', after: 'x=1\n' },
+    });
   });
 
   it('changes nothing when content and attributes match', () => {
-    expect(planWith(copy, { dest: '/etc/a', content: 'x=1\n', mode: '0644', owner: 'root' }, fileWithContent('x=1\n')).changes).toEqual([]);
+    expect(
+      planWith(copy, { dest: '/etc/a', content: 'x=1\n', mode: '0644', owner: 'root' }, fileWithContent('x=1\n'))
+        .changes,
+    ).toEqual([]);
   });
 
   it('puts the new content with a before/after diff, keeping a missing trailing newline as given', () => {
     const [change] = planWith(copy, { dest: '/etc/a', content: 'x=2' }, fileWithContent('x=1\n')).changes;
-    expect(change).toMatchObject({ kind: 'put', summary: 'update content of /etc/a', content: 'x=2', diff: { before: 'x=1\n', after: 'x=2' } });
+    expect(change).toMatchObject({
+      kind: 'put',
+      summary: 'update content of /etc/a',
+      content: 'x=2',
+      diff: { before: 'x=1\n', after: 'x=2' },
+    });
   });
 
   it('fixes attributes alone with chmod/chown when the content matches', () => {
-    const changes = planWith(copy, { dest: '/etc/a', content: 'x', mode: '0600', group: 'daemon' }, fileWithContent('x')).changes;
+    const changes = planWith(
+      copy,
+      { dest: '/etc/a', content: 'x', mode: '0600', group: 'daemon' },
+      fileWithContent('x'),
+    ).changes;
     expect(changes.map((c) => c.kind)).toEqual(['command', 'command']);
     expect(changes.map((c) => c.summary)).toEqual(['set group of /etc/a to daemon', 'set mode of /etc/a to 0600']);
   });
@@ -36,10 +64,17 @@ describe('copy: plan from probed state', () => {
   });
 
   it('fails on a directory and on a missing parent directory (outside check mode)', () => {
-    expect(planWith(copy, { dest: '/etc', content: 'x' }, fileState({ type: 'directory', followedType: 'directory' })).failed).toMatch(/is a directory/);
+    expect(
+      planWith(copy, { dest: '/etc', content: 'x' }, fileState({ type: 'directory', followedType: 'directory' }))
+        .failed,
+    ).toMatch(/is a directory/);
     const missingParent = { ...ABSENT, parent: 'absent' as const };
-    expect(planWith(copy, { dest: '/nope/a', content: 'x' }, missingParent).failed).toMatch(/directory \/nope does not exist/);
-    expect(planWith(copy, { dest: '/nope/a', content: 'x' }, missingParent, true).changes[0].summary).toBe('create /nope/a (directory /nope does not exist yet)');
+    expect(planWith(copy, { dest: '/nope/a', content: 'x' }, missingParent).failed).toMatch(
+      /directory \/nope does not exist/,
+    );
+    expect(planWith(copy, { dest: '/nope/a', content: 'x' }, missingParent, true).changes[0].summary).toBe(
+      'create /nope/a (directory /nope does not exist yet)',
+    );
   });
 
   it('requires exactly one of content or src, and %s in validate', () => {
@@ -98,7 +133,9 @@ describe('copy on this machine', () => {
   it('runs validate on the new file and leaves the old one when it fails', async () => {
     const dest = join(makeTempDir(), 'f');
     await apply(copy, { dest, content: 'good\n' });
-    const result = await apply(copy, { dest, content: 'bad\n', validate: 'grep -q good %s' }).catch((error: Error) => error);
+    const result = await apply(copy, { dest, content: 'bad\n', validate: 'grep -q good %s' }).catch(
+      (error: Error) => error,
+    );
     expect(result).toBeInstanceOf(Error);
     expect(readFileSync(dest, 'utf8')).toBe('good\n');
   });
@@ -133,6 +170,9 @@ describe('copy probe', () => {
     const there = copy.parse!(answers.get('there')!, undefined as never);
     expect(there).toMatchObject({ type: 'file', sha256: sha256Hex('x\n'), mode: '0644' });
     expect(there.content?.toString()).toBe('x\n');
-    expect(copy.parse!(answers.get('missing')!, undefined as never)).toMatchObject({ type: 'absent', parent: 'directory' });
+    expect(copy.parse!(answers.get('missing')!, undefined as never)).toMatchObject({
+      type: 'absent',
+      parent: 'directory',
+    });
   });
 });

@@ -8,7 +8,7 @@ const vars = { app: 'shop', result: { stdout: 'hi', rc: 0 }, ports: [80, 443] };
 describe('debug: plan', () => {
   it.each([
     ['a message', { msg: 'deploying shop' }, 'deploying shop'],
-    ['Ansible\'s default message', {}, 'Hello world!'],
+    ["Ansible's default message", {}, 'Hello world!'],
     ['a variable, by name', { var: 'app' }, '{\n  "app": "shop"\n}'],
     ['a nested variable', { var: 'result.stdout' }, '{\n  "result.stdout": "hi"\n}'],
     ['a list variable', { var: 'ports' }, '{\n  "ports": [\n    80,\n    443\n  ]\n}'],

@@ -5,10 +5,13 @@ import { planWith } from './helpers.js';
 
 describe('fail: plan', () => {
   it('fails the host with the message, changing nothing', () => {
-    expect(planWith(fail, { msg: 'only Debian is supported' }, undefined)).toEqual({ changes: [], failed: 'only Debian is supported' });
+    expect(planWith(fail, { msg: 'only Debian is supported' }, undefined)).toEqual({
+      changes: [],
+      failed: 'only Debian is supported',
+    });
   });
 
-  it('fails with Ansible\'s default message, in check mode too', () => {
+  it("fails with Ansible's default message, in check mode too", () => {
     expect(planWith(fail, {}, undefined, true)).toEqual({ changes: [], failed: 'Failed as requested from task' });
   });
 

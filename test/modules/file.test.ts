@@ -17,11 +17,17 @@ function modeOf(path: string): string {
 describe('file: plan from probed state', () => {
   it('creates a missing directory and sets the wanted attributes', () => {
     const plan = planWith(file, { path: '/srv/app', state: 'directory', owner: 'www-data', mode: '0750' }, ABSENT);
-    expect(plan.changes.map((c) => c.summary)).toEqual(['create directory /srv/app', 'set owner of /srv/app to www-data', 'set mode of /srv/app to 0750']);
+    expect(plan.changes.map((c) => c.summary)).toEqual([
+      'create directory /srv/app',
+      'set owner of /srv/app to www-data',
+      'set mode of /srv/app to 0750',
+    ]);
   });
 
   it('changes nothing when the directory is already right', () => {
-    expect(planWith(file, { path: '/srv/app', state: 'directory', owner: 'root', group: '0', mode: 755 }, DIR).changes).toEqual([]);
+    expect(
+      planWith(file, { path: '/srv/app', state: 'directory', owner: 'root', group: '0', mode: 755 }, DIR).changes,
+    ).toEqual([]);
   });
 
   it('reports attribute drift with from/to', () => {
@@ -30,7 +36,9 @@ describe('file: plan from probed state', () => {
   });
 
   it('reads symbolic modes against the current mode', () => {
-    expect(planWith(file, { path: '/x', mode: 'u+x,go-r' }, fileState({ mode: '0744' })).changes[0]).toMatchObject({ to: '0700' });
+    expect(planWith(file, { path: '/x', mode: 'u+x,go-r' }, fileState({ mode: '0744' })).changes[0]).toMatchObject({
+      to: '0700',
+    });
     expect(planWith(file, { path: '/x', mode: 'u=rwx,go=rx' }, fileState({ mode: '0755' })).changes).toEqual([]);
     expect(resolveMode('a+X', '0644', true)).toBe('0755');
     expect(resolveMode('a+X', '0644', false)).toBe('0644');
@@ -51,10 +59,22 @@ describe('file: plan from probed state', () => {
   });
 
   it('leaves a correct symlink alone and re-points a wrong one', () => {
-    const link = { type: 'link' as const, followedType: 'file' as const, linkTarget: '/etc/a', owner: 'root', uid: '0', group: 'root', gid: '0' };
+    const link = {
+      type: 'link' as const,
+      followedType: 'file' as const,
+      linkTarget: '/etc/a',
+      owner: 'root',
+      uid: '0',
+      group: 'root',
+      gid: '0',
+    };
     expect(planWith(file, { src: '/etc/a', dest: '/x', state: 'link' }, link).changes).toEqual([]);
     const [change] = planWith(file, { src: '/etc/b', dest: '/x', state: 'link' }, link).changes;
-    expect(change).toMatchObject({ summary: 'point symlink /x to /etc/b (was /etc/a)', from: '-> /etc/a', to: '-> /etc/b' });
+    expect(change).toMatchObject({
+      summary: 'point symlink /x to /etc/b (was /etc/a)',
+      from: '-> /etc/a',
+      to: '-> /etc/b',
+    });
   });
 
   it('refuses to turn a file or directory into a symlink without force', () => {
@@ -65,12 +85,22 @@ describe('file: plan from probed state', () => {
   it('fails state file on a missing path, removes what exists for absent', () => {
     expect(planWith(file, { path: '/x', state: 'file' }, ABSENT).failed).toMatch(/state: touch/);
     expect(planWith(file, { path: '/x', state: 'absent' }, ABSENT).changes).toEqual([]);
-    expect(planWith(file, { path: '/x', state: 'absent' }, DIR).changes[0].summary).toBe('remove directory /x and everything in it');
+    expect(planWith(file, { path: '/x', state: 'absent' }, DIR).changes[0].summary).toBe(
+      'remove directory /x and everything in it',
+    );
   });
 
   it('touch changes times every run unless both are preserved', () => {
-    expect(planWith(file, { path: '/x', state: 'touch' }, fileState()).changes.map((c) => c.summary)).toEqual(['update times of /x']);
-    expect(planWith(file, { path: '/x', state: 'touch', access_time: 'preserve', modification_time: 'preserve' }, fileState()).changes).toEqual([]);
+    expect(planWith(file, { path: '/x', state: 'touch' }, fileState()).changes.map((c) => c.summary)).toEqual([
+      'update times of /x',
+    ]);
+    expect(
+      planWith(
+        file,
+        { path: '/x', state: 'touch', access_time: 'preserve', modification_time: 'preserve' },
+        fileState(),
+      ).changes,
+    ).toEqual([]);
   });
 });
 
@@ -88,7 +118,9 @@ describe('file on this machine', () => {
     expect((await apply(file, args)).plan.changes).toEqual([]);
     chmodSync(path, 0o777);
     const check = await apply(file, args, { check: true });
-    expect(check.plan.changes.map((c) => [c.summary, c.from, c.to])).toEqual([[`set mode of ${path} to 0750`, '0777', '0750']]);
+    expect(check.plan.changes.map((c) => [c.summary, c.from, c.to])).toEqual([
+      [`set mode of ${path} to 0750`, '0777', '0750'],
+    ]);
     expect(modeOf(path)).toBe('0777');
   });
 

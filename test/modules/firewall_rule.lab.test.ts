@@ -26,7 +26,8 @@ function prepare() {
 const ACCEPT_APP = { name: 'db from backend', port: 5432, sources: ['backend'] };
 const DROP_OTHERS = { name: `db: it's $HOME`, port: 5432, action: 'drop' };
 
-const fw = (args: Record<string, unknown>, check = false) => applyOn(conn, firewallRule, args, { check, prepare: prepare() });
+const fw = (args: Record<string, unknown>, check = false) =>
+  applyOn(conn, firewallRule, args, { check, prepare: prepare() });
 
 /** Whether a TCP connection to a port of DB (the database port unless told) opens from the controller. */
 function reachableFromController(port = 5432): Promise<boolean> {
@@ -48,9 +49,20 @@ beforeAll(async () => {
   for (const host of [DB, APP]) writeFileSync(SETTINGS(host), '[Exec]\nCapability=CAP_NET_ADMIN\n');
   lab = await ensureTestLab([DB, APP]);
   await Promise.all(
-    [DB, APP].map((host) => runOnLabHostOk(lab, host, 'export DEBIAN_FRONTEND=noninteractive; (apt-get update -q && apt-get install -y -q nftables) >/dev/null 2>&1 || (apt-get update && apt-get install -y nftables)', { timeoutMs: 400_000 })),
+    [DB, APP].map((host) =>
+      runOnLabHostOk(
+        lab,
+        host,
+        'export DEBIAN_FRONTEND=noninteractive; (apt-get update -q && apt-get install -y -q nftables) >/dev/null 2>&1 || (apt-get update && apt-get install -y nftables)',
+        { timeoutMs: 400_000 },
+      ),
+    ),
   );
-  await runOnLabHostOk(lab, DB, 'nft delete table inet drover 2>/dev/null; rm -f /etc/nftables.d/drover.nft; systemctl disable nftables 2>/dev/null; systemctl stop fake-db 2>/dev/null; systemd-run --unit=fake-db python3 -m http.server 5432 --directory /tmp && for i in 1 2 3 4 5 6 7 8 9 10; do ss -ltn | grep -q :5432 && break; sleep 0.3; done');
+  await runOnLabHostOk(
+    lab,
+    DB,
+    'nft delete table inet drover 2>/dev/null; rm -f /etc/nftables.d/drover.nft; systemctl disable nftables 2>/dev/null; systemctl stop fake-db 2>/dev/null; systemd-run --unit=fake-db python3 -m http.server 5432 --directory /tmp && for i in 1 2 3 4 5 6 7 8 9 10; do ss -ltn | grep -q :5432 && break; sleep 0.3; done',
+  );
   conn = await connectToLabHost(lab, DB);
 }, 600_000);
 
@@ -73,7 +85,10 @@ describe('firewall_rule on lab hosts', () => {
     ]);
     expect(first.plan.changes[1].to).toBe(`accept tcp 5432 from ${labAddress(lab, APP)}`);
     const second = await fw(DROP_OTHERS);
-    expect(second.plan.changes.map((c) => c.summary)).toEqual([`add rule '${DROP_OTHERS.name}' to /etc/nftables.d/drover.nft`, 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
+    expect(second.plan.changes.map((c) => c.summary)).toEqual([
+      `add rule '${DROP_OTHERS.name}' to /etc/nftables.d/drover.nft`,
+      'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)',
+    ]);
 
     expect(await reachableFromApp()).toBe(true);
     expect(await reachableFromController()).toBe(false);
@@ -88,12 +103,20 @@ describe('firewall_rule on lab hosts', () => {
   });
 
   it('reports a rule deleted by hand in check mode without touching the host, then restores it', async () => {
-    await runOnLabHostOk(lab, DB, `nft delete rule inet drover input handle $(nft -a list chain inet drover input | grep 'comment "db: it' | sed 's/.*# handle //')`);
+    await runOnLabHostOk(
+      lab,
+      DB,
+      `nft delete rule inet drover input handle $(nft -a list chain inet drover input | grep 'comment "db: it' | sed 's/.*# handle //')`,
+    );
     expect(await reachableFromController()).toBe(true);
     const checked = await fw(DROP_OTHERS, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
-      { summary: `load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction): the running rule '${DROP_OTHERS.name}' differs from it`, from: 'absent', to: 'drop tcp 5432 from anywhere' },
+      {
+        summary: `load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction): the running rule '${DROP_OTHERS.name}' differs from it`,
+        from: 'absent',
+        to: 'drop tcp 5432 from anywhere',
+      },
     ]);
     expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).not.toContain('db: it');
     expect((await fw(ACCEPT_APP, true)).plan.changes).toEqual([]);
@@ -105,20 +128,27 @@ describe('firewall_rule on lab hosts', () => {
   it("refuses a rule set that cuts the controller's SSH access, unless it is allowed", async () => {
     const before = await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover');
     const dropSsh = await runModuleFailure({ name: 'no ssh', port: 22, action: 'drop' });
-    expect(dropSsh).toMatch(/refused: with this rule set the controller \(\d+\.\d+\.\d+\.\d+\) could no longer open SSH connections to port 22 \(rule 'no ssh' drops it\)/);
+    expect(dropSsh).toMatch(
+      /refused: with this rule set the controller \(\d+\.\d+\.\d+\.\d+\) could no longer open SSH connections to port 22 \(rule 'no ssh' drops it\)/,
+    );
     const closed = await runModuleFailure({ name: 'web', port: 80, policy: 'drop' });
     expect(closed).toMatch(/the chain policy is drop and no rule accepts it/);
-    expect(await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover')).toBe(before);
+    expect(await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover')).toBe(
+      before,
+    );
 
     // A drop on port 22 from some other network leaves the controller in.
     await fw({ name: 'no ssh from elsewhere', port: 22, action: 'drop', sources: '192.0.2.0/24' });
-    expect((await runOnLabHostOk(lab, DB, 'echo still in'))).toBe('still in\n');
+    expect(await runOnLabHostOk(lab, DB, 'echo still in')).toBe('still in\n');
     await fw({ name: 'no ssh from elsewhere', state: 'absent' });
   });
 
   it('removes rules with state absent', async () => {
     const removed = await fw({ name: ACCEPT_APP.name, state: 'absent' });
-    expect(removed.plan.changes.map((c) => c.summary)).toEqual(["remove rule 'db from backend' from /etc/nftables.d/drover.nft", 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
+    expect(removed.plan.changes.map((c) => c.summary)).toEqual([
+      "remove rule 'db from backend' from /etc/nftables.d/drover.nft",
+      'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)',
+    ]);
     expect(await reachableFromApp()).toBe(false);
     await fw({ name: DROP_OTHERS.name, state: 'absent' });
     expect(await reachableFromController()).toBe(true);
@@ -128,8 +158,10 @@ describe('firewall_rule on lab hosts', () => {
 });
 
 // A table and rule of someone else's, one with the same comment as a drover rule.
-const HAND_MADE = 'table ip hand_made {\n\tchain input {\n\t\ttype filter hook input priority 10; policy accept;\n\t\ttcp dport 9999 accept comment "db from backend"\n\t}\n}\n';
-const foreignRules = () => runOnLabHostOk(lab, DB, "nft -a list table ip hand_made; nft list tables | grep -v '^table inet drover$'");
+const HAND_MADE =
+  'table ip hand_made {\n\tchain input {\n\t\ttype filter hook input priority 10; policy accept;\n\t\ttcp dport 9999 accept comment "db from backend"\n\t}\n}\n';
+const foreignRules = () =>
+  runOnLabHostOk(lab, DB, "nft -a list table ip hand_made; nft list tables | grep -v '^table inet drover$'");
 
 describe('firewall_rule next to rules it does not own', () => {
   it('adds, changes and removes its rules without touching a table made by hand', async () => {
@@ -138,12 +170,22 @@ describe('firewall_rule next to rules it does not own', () => {
     expect(before).toContain('tcp dport 9999 accept comment "db from backend"');
     const rule = { name: 'https from backend', port: 8443, sources: ['backend'] };
 
-    expect((await fw(rule)).plan.changes.map((c) => c.summary)).toEqual(["add rule 'https from backend' to /etc/nftables.d/drover.nft", 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
-    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain('tcp dport 8443 accept comment "https from backend"');
+    expect((await fw(rule)).plan.changes.map((c) => c.summary)).toEqual([
+      "add rule 'https from backend' to /etc/nftables.d/drover.nft",
+      'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)',
+    ]);
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain(
+      'tcp dport 8443 accept comment "https from backend"',
+    );
     expect(await foreignRules()).toBe(before);
 
-    expect((await fw({ ...rule, port: 8444 })).plan.changes.map((c) => c.summary)).toEqual(["update rule 'https from backend' in /etc/nftables.d/drover.nft", 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
-    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain('tcp dport 8444 accept comment "https from backend"');
+    expect((await fw({ ...rule, port: 8444 })).plan.changes.map((c) => c.summary)).toEqual([
+      "update rule 'https from backend' in /etc/nftables.d/drover.nft",
+      'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)',
+    ]);
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain(
+      'tcp dport 8444 accept comment "https from backend"',
+    );
     expect(await foreignRules()).toBe(before);
 
     // The foreign rule has the name of a drover rule that is gone: drover neither reports nor removes it.
@@ -162,12 +204,25 @@ describe('firewall_rule with force', () => {
   let knownHostsDir: string;
 
   beforeAll(async () => {
-    await runOnLabHostOk(lab, DB, `printf 'Port 22\\nPort ${PORT}\\n' > /etc/ssh/sshd_config.d/two-ports.conf && systemctl restart ssh && for i in $(seq 1 30); do ss -ltn | grep -q ':${PORT} ' && break; sleep 0.3; done; ss -ltn | grep -q ':${PORT} '`);
+    await runOnLabHostOk(
+      lab,
+      DB,
+      `printf 'Port 22\\nPort ${PORT}\\n' > /etc/ssh/sshd_config.d/two-ports.conf && systemctl restart ssh && for i in $(seq 1 30); do ss -ltn | grep -q ':${PORT} ' && break; sleep 0.3; done; ss -ltn | grep -q ':${PORT} '`,
+    );
     knownHostsDir = mkdtempSync(join(tmpdir(), 'drover-fw-known-'));
     const address = labAddress(lab, DB);
-    const entries = readFileSync(lab.knownHosts, 'utf8').split('\n').filter((line) => line.split(' ')[0].split(',').includes(address));
-    writeFileSync(join(knownHostsDir, 'known_hosts'), entries.map((line) => line.replace(/^\S+/, `[${address}]:${PORT}`)).join('\n') + '\n');
-    const vars = { ...labConnectionVars(lab, DB), ansible_port: PORT, drover_known_hosts_file: join(knownHostsDir, 'known_hosts') };
+    const entries = readFileSync(lab.knownHosts, 'utf8')
+      .split('\n')
+      .filter((line) => line.split(' ')[0].split(',').includes(address));
+    writeFileSync(
+      join(knownHostsDir, 'known_hosts'),
+      entries.map((line) => line.replace(/^\S+/, `[${address}]:${PORT}`)).join('\n') + '\n',
+    );
+    const vars = {
+      ...labConnectionVars(lab, DB),
+      ansible_port: PORT,
+      drover_known_hosts_file: join(knownHostsDir, 'known_hosts'),
+    };
     second = createConnection(settingsFromHostVars(DB, vars, { hostKeyChecking: 'strict' }));
     await second.connect();
   });
@@ -180,15 +235,29 @@ describe('firewall_rule with force', () => {
   it("applies a rule set that cuts the controller's SSH port only with force: true, and takes it back", async () => {
     const dropSsh = { name: 'no ssh on the second port', port: PORT, action: 'drop' };
     const before = await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover');
-    const refused = await runOn(second, firewallRule, dropSsh, { prepare: prepare() }).then(() => 'applied', (error: Error) => error.message);
-    expect(refused).toMatch(new RegExp(`refused: .*could no longer open SSH connections to port ${PORT} \\(rule 'no ssh on the second port' drops it\\)`));
-    expect(await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover')).toBe(before);
+    const refused = await runOn(second, firewallRule, dropSsh, { prepare: prepare() }).then(
+      () => 'applied',
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(
+      new RegExp(
+        `refused: .*could no longer open SSH connections to port ${PORT} \\(rule 'no ssh on the second port' drops it\\)`,
+      ),
+    );
+    expect(await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover')).toBe(
+      before,
+    );
     expect(await reachableFromController(PORT)).toBe(true);
 
     const forced = await applyOn(second, firewallRule, { ...dropSsh, force: true }, { prepare: prepare() });
-    expect(forced.plan.changes.map((c) => c.summary)).toEqual([`add rule '${dropSsh.name}' to /etc/nftables.d/drover.nft`, 'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)']);
+    expect(forced.plan.changes.map((c) => c.summary)).toEqual([
+      `add rule '${dropSsh.name}' to /etc/nftables.d/drover.nft`,
+      'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)',
+    ]);
     expect(await reachableFromController(PORT)).toBe(false);
-    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain(`tcp dport ${PORT} drop comment "${dropSsh.name}"`);
+    expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain(
+      `tcp dport ${PORT} drop comment "${dropSsh.name}"`,
+    );
     // The open session is established traffic, which the chain still accepts.
     expect((await second.exec('echo still in')).stdout).toBe('still in\n');
 

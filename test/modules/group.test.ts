@@ -12,14 +12,20 @@ describe('group probe parsing and plans', () => {
   });
 
   it('creates with gid and system flags, changes a differing gid, and leaves a matching group alone', () => {
-    expect(planWith(group, { name: 'www', gid: '1500', system: true }, undefined).changes).toMatchObject([{ command: 'groupadd -g 1500 -r -- www', from: 'absent', to: 'present' }]);
-    expect(planWith(group, { name: 'www', gid: 1500 }, { name: 'www', gid: 1001, members: [] }).changes).toMatchObject([{ command: 'groupmod -g 1500 -- www', from: '1001', to: '1500' }]);
+    expect(planWith(group, { name: 'www', gid: '1500', system: true }, undefined).changes).toMatchObject([
+      { command: 'groupadd -g 1500 -r -- www', from: 'absent', to: 'present' },
+    ]);
+    expect(planWith(group, { name: 'www', gid: 1500 }, { name: 'www', gid: 1001, members: [] }).changes).toMatchObject([
+      { command: 'groupmod -g 1500 -- www', from: '1001', to: '1500' },
+    ]);
     expect(planWith(group, { name: 'www', gid: 1500 }, { name: 'www', gid: 1500, members: [] }).changes).toEqual([]);
     expect(planWith(group, { name: 'www' }, { name: 'www', gid: 7, members: [] }).changes).toEqual([]);
   });
 
   it('deletes only an existing group', () => {
-    expect(planWith(group, { name: 'www', state: 'absent' }, { name: 'www', gid: 1, members: [] }).changes).toMatchObject([{ command: 'groupdel -- www' }]);
+    expect(
+      planWith(group, { name: 'www', state: 'absent' }, { name: 'www', gid: 1, members: [] }).changes,
+    ).toMatchObject([{ command: 'groupdel -- www' }]);
     expect(planWith(group, { name: 'www', state: 'absent' }, undefined).changes).toEqual([]);
   });
 
@@ -46,7 +52,9 @@ describe('group on this machine', () => {
     execFileSync('groupmod', ['-g', String(free + 1), name]);
     const checked = await apply(group, { name, gid: free }, { check: true });
     expect(checked.executed).toEqual([]);
-    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: `set gid of group ${name} to ${free}`, from: String(free + 1), to: String(free) }]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
+      { summary: `set gid of group ${name} to ${free}`, from: String(free + 1), to: String(free) },
+    ]);
     expect(getent()).toBe(`${name}:x:${free + 1}:`);
 
     await apply(group, { name, gid: free });

@@ -32,7 +32,8 @@ export function makePrepareContext(vars: Record<string, unknown> = {}): PrepareC
     vars,
     check: false,
     resolveLocalFile(kind, path) {
-      for (const candidate of [join(FIXTURES, kind, path), join(FIXTURES, path)]) if (existsSync(candidate)) return candidate;
+      for (const candidate of [join(FIXTURES, kind, path), join(FIXTURES, path)])
+        if (existsSync(candidate)) return candidate;
       throw new Error(`${kind} ${path} not found under ${FIXTURES}`);
     },
     render: (template) => Mustache.render(template, vars, {}, { escape: (value: unknown) => String(value) }),
@@ -42,9 +43,19 @@ export function makePrepareContext(vars: Record<string, unknown> = {}): PrepareC
 export const conn = new LocalConnection('local');
 
 /** prepare -> probe -> plan -> apply on this machine; fails the test when a change exited non-zero. */
-export async function apply(module: ModuleDefinition, args: unknown, options: { check?: boolean; vars?: Record<string, unknown> } = {}): Promise<ModuleRunResult> {
-  const result = await runModule(conn, module, args, { check: options.check ?? false, prepare: makePrepareContext(options.vars) });
-  if (result.failedChange) throw new Error(`${result.failedChange.summary}: exit ${result.failedChange.result.code}: ${result.failedChange.result.stderr}`);
+export async function apply(
+  module: ModuleDefinition,
+  args: unknown,
+  options: { check?: boolean; vars?: Record<string, unknown> } = {},
+): Promise<ModuleRunResult> {
+  const result = await runModule(conn, module, args, {
+    check: options.check ?? false,
+    prepare: makePrepareContext(options.vars),
+  });
+  if (result.failedChange)
+    throw new Error(
+      `${result.failedChange.summary}: exit ${result.failedChange.result.code}: ${result.failedChange.result.stderr}`,
+    );
   return result;
 }
 
@@ -54,7 +65,12 @@ export function planWith<S>(module: ModuleDefinition<any, S>, raw: unknown, stat
 }
 
 /** Prepares on the controller with these variables, then plans from hand-written probed state (no host). */
-export async function planPrepared<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S, options: { vars?: Record<string, unknown>; check?: boolean; verbosity?: number } = {}) {
+export async function planPrepared<S>(
+  module: ModuleDefinition<any, S>,
+  raw: unknown,
+  state: S,
+  options: { vars?: Record<string, unknown>; check?: boolean; verbosity?: number } = {},
+) {
   const prepare = { ...makePrepareContext(options.vars), check: options.check ?? false };
   const args = parseArgs(module, raw);
   const prepared = module.prepare ? await module.prepare(args, prepare) : args;
@@ -67,7 +83,17 @@ export function fileWithContent(content: string, overrides: Partial<PathState> =
 }
 
 export function fileState(overrides: Partial<PathState> = {}): PathState {
-  return { type: 'file', followedType: 'file', mode: '0644', owner: 'root', uid: '0', group: 'root', gid: '0', parent: 'directory', ...overrides };
+  return {
+    type: 'file',
+    followedType: 'file',
+    mode: '0644',
+    owner: 'root',
+    uid: '0',
+    group: 'root',
+    gid: '0',
+    parent: 'directory',
+    ...overrides,
+  };
 }
 
 export const ABSENT: PathState = { type: 'absent', followedType: 'absent', parent: 'directory' };

@@ -41,11 +41,23 @@ const STATIC_SITE = 'server {\n  listen 8080;\n  root /srv/static;\n}\n';
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   conn = await connectToLabHost(lab, HOST);
-  await runOnLabHostOk(lab, HOST, 'export DEBIAN_FRONTEND=noninteractive; (apt-get update -q && apt-get install -y -q nginx-light supervisor) >/dev/null 2>&1 || (apt-get update && apt-get install -y nginx-light supervisor)', { timeoutMs: 400_000 });
-  await runOnLabHostOk(lab, HOST, 'rm -f /etc/nginx/sites-enabled/static /etc/nginx/sites-available/static; ln -sf /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default; mkdir -p /srv/static && echo "static page" > /srv/static/index.html && systemctl restart nginx');
+  await runOnLabHostOk(
+    lab,
+    HOST,
+    'export DEBIAN_FRONTEND=noninteractive; (apt-get update -q && apt-get install -y -q nginx-light supervisor) >/dev/null 2>&1 || (apt-get update && apt-get install -y nginx-light supervisor)',
+    { timeoutMs: 400_000 },
+  );
+  await runOnLabHostOk(
+    lab,
+    HOST,
+    'rm -f /etc/nginx/sites-enabled/static /etc/nginx/sites-available/static; ln -sf /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default; mkdir -p /srv/static && echo "static page" > /srv/static/index.html && systemctl restart nginx',
+  );
   templates = mkdtempSync(join(tmpdir(), 'drover-nginx-'));
   mkdirSync(join(templates, 'templates'));
-  writeFileSync(join(templates, 'templates', 'proxy.conf.mustache'), 'server {\n  listen {{ port }};\n  location / { proxy_pass http://127.0.0.1:{{ upstream_port }}; }\n}\n');
+  writeFileSync(
+    join(templates, 'templates', 'proxy.conf.mustache'),
+    'server {\n  listen {{ port }};\n  location / { proxy_pass http://127.0.0.1:{{ upstream_port }}; }\n}\n',
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -65,7 +77,9 @@ describe('nginx_site on a lab host', () => {
     ]);
     expect(await httpGet(8080, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
     expect((await runOnLabHost(lab, HOST, 'test -e /etc/nginx/sites-enabled/default')).code).toBe(1);
-    expect((await runOnLabHostOk(lab, HOST, 'readlink /etc/nginx/sites-enabled/static')).trim()).toBe('/etc/nginx/sites-available/static');
+    expect((await runOnLabHostOk(lab, HOST, 'readlink /etc/nginx/sites-enabled/static')).trim()).toBe(
+      '/etc/nginx/sites-available/static',
+    );
 
     expect((await applyOn(conn, nginxSite, args)).plan.changes).toEqual([]);
 
@@ -73,8 +87,15 @@ describe('nginx_site on a lab host', () => {
     const edited = await runOnLabHostOk(lab, HOST, 'sha256sum /etc/nginx/sites-available/static');
     const checked = await runOn(conn, nginxSite, args, { check: true });
     expect(checked.executed).toEqual([]);
-    expect(checked.plan.changes.map((c) => c.summary)).toEqual(['update content of /etc/nginx/sites-available/static', 'reload nginx']);
-    expect(checked.plan.changes[0].diff).toEqual({ path: '/etc/nginx/sites-available/static', before: STATIC_SITE.replace('8080', '8090'), after: STATIC_SITE });
+    expect(checked.plan.changes.map((c) => c.summary)).toEqual([
+      'update content of /etc/nginx/sites-available/static',
+      'reload nginx',
+    ]);
+    expect(checked.plan.changes[0].diff).toEqual({
+      path: '/etc/nginx/sites-available/static',
+      before: STATIC_SITE.replace('8080', '8090'),
+      after: STATIC_SITE,
+    });
     expect(await runOnLabHostOk(lab, HOST, 'sha256sum /etc/nginx/sites-available/static')).toBe(edited);
 
     await applyOn(conn, nginxSite, args);
@@ -86,12 +107,17 @@ describe('nginx_site on a lab host', () => {
     const first = await applyOn(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, { prepare });
     expect(first.plan.changes.at(-1)?.summary).toBe('reload nginx');
     expect(await httpGet(8081, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
-    expect((await applyOn(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, { prepare })).plan.changes).toEqual([]);
+    expect(
+      (await applyOn(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, { prepare })).plan.changes,
+    ).toEqual([]);
   });
 
   it('refuses an invalid site: the previous file is back, nginx is not reloaded and still serves', async () => {
     const before = await runOnLabHostOk(lab, HOST, 'cat /etc/nginx/sites-available/static');
-    const broken = await runOn(conn, nginxSite, { name: 'static', content: 'server {\n  listen 8080;\n  no_such_directive on;\n}\n' });
+    const broken = await runOn(conn, nginxSite, {
+      name: 'static',
+      content: 'server {\n  listen 8080;\n  no_such_directive on;\n}\n',
+    });
     expect(broken.failedChange?.result.stderr).toMatch(/unknown directive "no_such_directive"/);
     expect(broken.executed.map((e) => e.summary)).toEqual(['update content of /etc/nginx/sites-available/static']);
     expect(await runOnLabHostOk(lab, HOST, 'cat /etc/nginx/sites-available/static')).toBe(before);
@@ -101,7 +127,9 @@ describe('nginx_site on a lab host', () => {
     // A broken NEW site leaves neither file nor link behind.
     const fresh = await runOn(conn, nginxSite, { name: 'fresh', content: 'server { listen 8083; bogus; }\n' });
     expect(fresh.failedChange).toBeDefined();
-    expect((await runOnLabHost(lab, HOST, 'ls -A /etc/nginx/sites-enabled /etc/nginx/sites-available')).stdout).not.toMatch(/fresh|drover/);
+    expect(
+      (await runOnLabHost(lab, HOST, 'ls -A /etc/nginx/sites-enabled /etc/nginx/sites-available')).stdout,
+    ).not.toMatch(/fresh|drover/);
     await runOnLabHostOk(lab, HOST, 'nginx -t 2>&1 && systemctl reload nginx');
     expect(await httpGet(8081, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
   });
@@ -109,14 +137,28 @@ describe('nginx_site on a lab host', () => {
   it('takes a site down with enabled: false, keeping its file, and brings it back', async () => {
     const args = { name: 'static', content: STATIC_SITE, enabled: false };
     const disabled = await applyOn(conn, nginxSite, args);
-    expect(disabled.plan.changes.map((c) => c.summary)).toEqual(['disable site static (remove /etc/nginx/sites-enabled/static)', 'reload nginx']);
+    expect(disabled.plan.changes.map((c) => c.summary)).toEqual([
+      'disable site static (remove /etc/nginx/sites-enabled/static)',
+      'reload nginx',
+    ]);
     expect(await httpGet(8080, 'refused')).toBe('refused');
-    expect((await runOnLabHost(lab, HOST, 'test -e /etc/nginx/sites-enabled/static || test -L /etc/nginx/sites-enabled/static')).code).toBe(1);
+    expect(
+      (
+        await runOnLabHost(
+          lab,
+          HOST,
+          'test -e /etc/nginx/sites-enabled/static || test -L /etc/nginx/sites-enabled/static',
+        )
+      ).code,
+    ).toBe(1);
     expect(await runOnLabHostOk(lab, HOST, 'cat /etc/nginx/sites-available/static')).toBe(STATIC_SITE);
     expect((await applyOn(conn, nginxSite, args)).plan.changes).toEqual([]);
 
     const enabled = await applyOn(conn, nginxSite, { ...args, enabled: true });
-    expect(enabled.plan.changes.map((c) => c.summary)).toEqual(['enable site static (link /etc/nginx/sites-enabled/static to /etc/nginx/sites-available/static), checked with nginx -t', 'reload nginx']);
+    expect(enabled.plan.changes.map((c) => c.summary)).toEqual([
+      'enable site static (link /etc/nginx/sites-enabled/static to /etc/nginx/sites-available/static), checked with nginx -t',
+      'reload nginx',
+    ]);
     expect(await httpGet(8080, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
   });
 
@@ -133,7 +175,9 @@ describe('nginx_site on a lab host', () => {
       'reload nginx',
     ]);
     expect(await httpGet(8082, 'refused')).toBe('refused');
-    expect(await runOnLabHostOk(lab, HOST, 'ls -A /etc/nginx/sites-available/ /etc/nginx/sites-enabled/')).not.toContain(name);
+    expect(
+      await runOnLabHostOk(lab, HOST, 'ls -A /etc/nginx/sites-available/ /etc/nginx/sites-enabled/'),
+    ).not.toContain(name);
     expect((await applyOn(conn, nginxSite, { name, state: 'absent' })).plan.changes).toEqual([]);
   });
 });
@@ -157,7 +201,10 @@ describe('supervisor_program on a lab host', () => {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const out = (await runOnLabHost(lab, HOST, `supervisorctl status '${name.replace(/'/g, `'\\''`)}:*'`)).stdout;
-      const lines = out.trim().split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '));
+      const lines = out
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/).slice(0, 2).join(' '));
       if (!out.includes('STARTING') || Date.now() > deadline) return lines;
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
@@ -165,9 +212,18 @@ describe('supervisor_program on a lab host', () => {
 
   it('runs two processes with a secret environment, converges, and reports a hand edit in check mode only', async () => {
     const first = await applyOn(conn, supervisorProgram, program);
-    expect(first.plan.changes.map((c) => c.summary)).toEqual(['create /etc/supervisor/conf.d/sleeper.conf', 'load program sleeper (supervisorctl update sleeper)']);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual([
+      'create /etc/supervisor/conf.d/sleeper.conf',
+      'load program sleeper (supervisorctl update sleeper)',
+    ]);
     expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 RUNNING']);
-    expect(await runOnLabHostOk(lab, HOST, "tr '\\0' '\\n' < /proc/$(supervisorctl pid sleeper:sleeper_00)/environ | grep '^SECRET='")).toBe(`SECRET=${SECRET}\n`);
+    expect(
+      await runOnLabHostOk(
+        lab,
+        HOST,
+        "tr '\\0' '\\n' < /proc/$(supervisorctl pid sleeper:sleeper_00)/environ | grep '^SECRET='",
+      ),
+    ).toBe(`SECRET=${SECRET}\n`);
     expect(await runOnLabHostOk(lab, HOST, 'stat -c %a /etc/supervisor/conf.d/sleeper.conf')).toBe('600\n');
     expect(JSON.stringify(first.plan.changes.map((c) => ({ ...c, content: undefined })))).not.toContain('word');
 
@@ -190,9 +246,16 @@ describe('supervisor_program on a lab host', () => {
     expect(await statusOf('sleeper')).toHaveLength(2);
 
     // A changed secret: the diff names the variable, never a value.
-    const rotated = await runOn(conn, supervisorProgram, { ...program, environment: { SECRET: 'new secret value' } }, { check: true });
+    const rotated = await runOn(
+      conn,
+      supervisorProgram,
+      { ...program, environment: { SECRET: 'new secret value' } },
+      { check: true },
+    );
     expect(rotated.plan.changes[0].diff!.after).toContain('environment=SECRET="********(changed)"');
-    expect(JSON.stringify(rotated.plan.changes.map((c) => ({ ...c, content: undefined })))).not.toMatch(/word|new secret value/);
+    expect(JSON.stringify(rotated.plan.changes.map((c) => ({ ...c, content: undefined })))).not.toMatch(
+      /word|new secret value/,
+    );
 
     await applyOn(conn, supervisorProgram, program);
     expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 RUNNING']);
@@ -208,7 +271,9 @@ describe('supervisor_program on a lab host', () => {
     await applyOn(conn, supervisorProgram, program);
     await runOnLabHostOk(lab, HOST, 'supervisorctl stop sleeper:sleeper_01');
     const checked = await runOn(conn, supervisorProgram, program, { check: true });
-    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: 'start sleeper', from: 'sleeper_00 RUNNING, sleeper_01 STOPPED', to: 'RUNNING' }]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
+      { summary: 'start sleeper', from: 'sleeper_00 RUNNING, sleeper_01 STOPPED', to: 'RUNNING' },
+    ]);
     expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 STOPPED']);
     await applyOn(conn, supervisorProgram, program);
     expect(await statusOf('sleeper')).toEqual(['sleeper:sleeper_00 RUNNING', 'sleeper:sleeper_01 RUNNING']);
@@ -239,20 +304,29 @@ describe('supervisor_program on a lab host', () => {
   it('with state present writes and loads the program, lets autostart decide, and never starts a stopped one', async () => {
     const idle = { name: 'idle', command: 'sleep 1000', startsecs: 1, autostart: false, state: 'present' };
     const first = await applyOn(conn, supervisorProgram, idle);
-    expect(first.plan.changes.map((c) => c.summary)).toEqual(['create /etc/supervisor/conf.d/idle.conf', 'load program idle (supervisorctl update idle)']);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual([
+      'create /etc/supervisor/conf.d/idle.conf',
+      'load program idle (supervisorctl update idle)',
+    ]);
     expect(await runOnLabHostOk(lab, HOST, 'cat /etc/supervisor/conf.d/idle.conf')).toContain('command=sleep 1000');
     expect(await statusOf('idle')).toEqual(['idle STOPPED']);
     expect((await applyOn(conn, supervisorProgram, idle)).plan.changes).toEqual([]);
 
     // autostart on: the changed configuration is loaded and supervisor starts it.
     const autostarted = await applyOn(conn, supervisorProgram, { ...idle, autostart: true });
-    expect(autostarted.plan.changes.map((c) => c.summary)).toEqual(['update content of /etc/supervisor/conf.d/idle.conf', 'apply the changed configuration of idle (supervisorctl update idle restarts it)']);
+    expect(autostarted.plan.changes.map((c) => c.summary)).toEqual([
+      'update content of /etc/supervisor/conf.d/idle.conf',
+      'apply the changed configuration of idle (supervisorctl update idle restarts it)',
+    ]);
     expect(await statusOf('idle')).toEqual(['idle RUNNING']);
 
     // Stopped by hand: present is not started, so it stays stopped.
     await runOnLabHostOk(lab, HOST, 'supervisorctl stop idle:idle ticker:ticker');
     for (const name of ['idle', 'ticker']) {
-      const args = name === 'idle' ? { ...idle, autostart: true } : { name, command: "sh -c 'while :; do sleep 1; done'", startsecs: 1, state: 'present' };
+      const args =
+        name === 'idle'
+          ? { ...idle, autostart: true }
+          : { name, command: "sh -c 'while :; do sleep 1; done'", startsecs: 1, state: 'present' };
       expect((await applyOn(conn, supervisorProgram, args)).plan.changes).toEqual([]);
       expect(await statusOf(name)).toEqual([`${name} STOPPED`]);
     }
@@ -269,8 +343,14 @@ describe('supervisor_program on a lab host', () => {
 
     for (const target of [odd, program]) {
       const removed = await applyOn(conn, supervisorProgram, { name: target.name, state: 'absent' });
-      expect(removed.plan.changes.map((c) => c.summary)).toEqual([`stop ${target.name}`, `remove /etc/supervisor/conf.d/${target.name}.conf`, `unload program ${target.name} (supervisorctl update ${target.name})`]);
-      expect((await runOnLabHost(lab, HOST, `supervisorctl status '${target.name.replace(/'/g, `'\\''`)}:*'`)).stdout).toMatch(/no such group/);
+      expect(removed.plan.changes.map((c) => c.summary)).toEqual([
+        `stop ${target.name}`,
+        `remove /etc/supervisor/conf.d/${target.name}.conf`,
+        `unload program ${target.name} (supervisorctl update ${target.name})`,
+      ]);
+      expect(
+        (await runOnLabHost(lab, HOST, `supervisorctl status '${target.name.replace(/'/g, `'\\''`)}:*'`)).stdout,
+      ).toMatch(/no such group/);
       expect((await applyOn(conn, supervisorProgram, { name: target.name, state: 'absent' })).plan.changes).toEqual([]);
     }
     expect(await runOnLabHostOk(lab, HOST, 'ls -A /etc/supervisor/conf.d/')).toBe('');

@@ -7,7 +7,10 @@ const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
 
 /** Rows as the probe prints them: names and settings in hex, since they may hold any text. */
 function state(rows: string[] = []): DatabaseState {
-  return postgresDb.parse!({ stdout: ['status=ok', ...rows, 'salt=AAAAAAAAAAAAAAAAAAAAAA==', ''].join('\n'), code: 0 }, parseArgs(postgresDb, { name: 'x' }));
+  return postgresDb.parse!(
+    { stdout: ['status=ok', ...rows, 'salt=AAAAAAAAAAAAAAAAAAAAAA==', ''].join('\n'), code: 0 },
+    parseArgs(postgresDb, { name: 'x' }),
+  );
 }
 
 function plan(raw: unknown, current: DatabaseState, check = false) {
@@ -24,10 +27,23 @@ const GUIDE = { timezone: 'UTC', default_transaction_isolation: 'read committed'
 
 describe('postgres_db: plans', () => {
   it('creates the database with owner, encoding, locale, template and settings in one psql script', () => {
-    const { changes } = plan({ name: 'shop', owner: 'shop', encoding: 'UTF8', lc_collate: 'C.UTF-8', lc_ctype: 'C.UTF-8', template: 'template0', settings: GUIDE }, state());
+    const { changes } = plan(
+      {
+        name: 'shop',
+        owner: 'shop',
+        encoding: 'UTF8',
+        lc_collate: 'C.UTF-8',
+        lc_ctype: 'C.UTF-8',
+        template: 'template0',
+        settings: GUIDE,
+      },
+      state(),
+    );
     expect(changes).toHaveLength(1);
     const change = changes[0] as CommandChange;
-    expect(change.summary).toBe('create database shop (owner shop, template template0, UTF8, collate C.UTF-8, ctype C.UTF-8), settings timezone=UTC, default_transaction_isolation=read committed, client_encoding=UTF8');
+    expect(change.summary).toBe(
+      'create database shop (owner shop, template template0, UTF8, collate C.UTF-8, ctype C.UTF-8), settings timezone=UTC, default_transaction_isolation=read committed, client_encoding=UTF8',
+    );
     expect(change.stdin!.split('\n')).toEqual([
       'SET standard_conforming_strings = on;',
       `CREATE DATABASE "shop" WITH OWNER "shop" TEMPLATE "template0" ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8';`,
@@ -42,19 +58,30 @@ describe('postgres_db: plans', () => {
   it('sets only the settings that differ, names compared without case, each with from/to', () => {
     const { changes } = plan({ name: 'shop', owner: 'shop', settings: GUIDE }, SHOP);
     expect(changes.map((c) => [c.summary, c.from, c.to, (c as CommandChange).stdin!.split('\n')[1]])).toEqual([
-      ['set client_encoding of database shop: (unset) → UTF8', '(unset)', 'UTF8', `ALTER DATABASE "shop" SET client_encoding TO 'UTF8';`],
+      [
+        'set client_encoding of database shop: (unset) → UTF8',
+        '(unset)',
+        'UTF8',
+        `ALTER DATABASE "shop" SET client_encoding TO 'UTF8';`,
+      ],
     ]);
   });
 
   it('compares a list parameter with the form PostgreSQL stores it in', () => {
-    expect(plan({ name: 'shop', settings: { search_path: ['$user', 'public', 'App Schema'] } }, SHOP).changes).toEqual([]);
-    const change = plan({ name: 'shop', settings: { search_path: ['app', 'public'] } }, SHOP).changes[0] as CommandChange;
+    expect(plan({ name: 'shop', settings: { search_path: ['$user', 'public', 'App Schema'] } }, SHOP).changes).toEqual(
+      [],
+    );
+    const change = plan({ name: 'shop', settings: { search_path: ['app', 'public'] } }, SHOP)
+      .changes[0] as CommandChange;
     expect([change.from, change.to]).toEqual(['"$user", public, "App Schema"', 'app, public']);
     expect(change.stdin).toContain(`ALTER DATABASE "shop" SET search_path TO 'app', 'public';`);
   });
 
   it('writes numbers and booleans as PostgreSQL reads them, and literals with quotes doubled', () => {
-    const { changes } = plan({ name: 'shop', settings: { statement_timeout: 5000, jit: false, application_name: "it's" } }, SHOP);
+    const { changes } = plan(
+      { name: 'shop', settings: { statement_timeout: 5000, jit: false, application_name: "it's" } },
+      SHOP,
+    );
     expect(changes.map((c) => (c as CommandChange).stdin!.split('\n')[1])).toEqual([
       `ALTER DATABASE "shop" SET statement_timeout TO '5000';`,
       `ALTER DATABASE "shop" SET jit TO 'off';`,
@@ -71,28 +98,44 @@ describe('postgres_db: plans', () => {
   });
 
   it('accepts other spellings of the same encoding and locale, and fails on a real difference', () => {
-    expect(plan({ name: 'shop', encoding: 'utf-8', lc_collate: 'C.utf8', lc_ctype: 'C.UTF-8' }, SHOP).changes).toEqual([]);
+    expect(plan({ name: 'shop', encoding: 'utf-8', lc_collate: 'C.utf8', lc_ctype: 'C.UTF-8' }, SHOP).changes).toEqual(
+      [],
+    );
     expect(plan({ name: 'shop', encoding: 'LATIN1' }, SHOP).failed).toBe(
       'database shop exists with encoding UTF8, not LATIN1; PostgreSQL cannot change it in place: dump, drop and recreate the database, or set encoding: UTF8',
     );
-    expect(plan({ name: 'shop', lc_collate: 'de_DE.UTF-8' }, SHOP).failed).toMatch(/exists with lc_collate C.UTF-8, not de_DE.UTF-8/);
+    expect(plan({ name: 'shop', lc_collate: 'de_DE.UTF-8' }, SHOP).failed).toMatch(
+      /exists with lc_collate C.UTF-8, not de_DE.UTF-8/,
+    );
   });
 
   it('drops an existing database with state absent, and does nothing when it is gone', () => {
-    expect(plan({ name: 'shop', state: 'absent' }, SHOP).changes.map((c) => [c.summary, (c as CommandChange).stdin!.split('\n')[1]])).toEqual([['drop database shop', 'DROP DATABASE "shop";']]);
+    expect(
+      plan({ name: 'shop', state: 'absent' }, SHOP).changes.map((c) => [
+        c.summary,
+        (c as CommandChange).stdin!.split('\n')[1],
+      ]),
+    ).toEqual([['drop database shop', 'DROP DATABASE "shop";']]);
     expect(plan({ name: 'shop', state: 'absent' }, state()).changes).toEqual([]);
   });
 
   it('fails a real run when the server is down; check mode plans the creation', () => {
-    const down = postgresDb.parse!({ stdout: 'status=down\nerror=could not connect\n', code: 0 }, parseArgs(postgresDb, { name: 'x' }));
+    const down = postgresDb.parse!(
+      { stdout: 'status=down\nerror=could not connect\n', code: 0 },
+      parseArgs(postgresDb, { name: 'x' }),
+    );
     expect(plan({ name: 'shop' }, down).failed).toMatch(/cannot query PostgreSQL on db1 \(could not connect\)/);
-    expect(plan({ name: 'shop' }, down, true).changes.map((c) => c.summary)).toEqual(['create database shop (cannot query PostgreSQL on db1 (could not connect))']);
+    expect(plan({ name: 'shop' }, down, true).changes.map((c) => c.summary)).toEqual([
+      'create database shop (cannot query PostgreSQL on db1 (could not connect))',
+    ]);
   });
 });
 
 describe('postgres_db: arguments', () => {
   it('rejects setting names that are not parameter names, and a second spelling of the name', () => {
-    expect(() => parseArgs(postgresDb, { name: 'shop', settings: { 'timezone; DROP': 'UTC' } })).toThrow(/PostgreSQL parameter names/);
+    expect(() => parseArgs(postgresDb, { name: 'shop', settings: { 'timezone; DROP': 'UTC' } })).toThrow(
+      /PostgreSQL parameter names/,
+    );
     expect(() => parseArgs(postgresDb, { name: 'shop', db: 'other' })).toThrow(/name and db are the same parameter/);
     expect(() => parseArgs(postgresDb, { name: 'shop', lc_collate: "C'" })).toThrow(/locale name/);
   });

@@ -14,7 +14,8 @@ const HOST = 'mod-pg';
 let lab: LabStatus;
 let conn: Connection;
 
-const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) => applyOn(conn, module, args, { check });
+const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) =>
+  applyOn(conn, module, args, { check });
 
 /** SQL as the postgres superuser, the script on stdin. */
 function superSql(sql: string): Promise<string> {
@@ -23,7 +24,12 @@ function superSql(sql: string): Promise<string> {
 
 /** Logs in over TCP to 127.0.0.1 with a password (scram-sha-256 in Debian's pg_hba.conf) and runs one query. */
 function loginAndQuery(role: string, password: string, query: string, db = 'postgres') {
-  return runOnLabHost(lab, HOST, `cd / && PGPASSWORD="$(cat)" psql -X -At -h 127.0.0.1 -U ${quote(role)} -d ${quote(db)} -c ${quote(query)}`, { input: password });
+  return runOnLabHost(
+    lab,
+    HOST,
+    `cd / && PGPASSWORD="$(cat)" psql -X -At -h 127.0.0.1 -U ${quote(role)} -d ${quote(db)} -c ${quote(query)}`,
+    { input: password },
+  );
 }
 
 async function storedVerifier(role: string): Promise<string> {
@@ -32,9 +38,21 @@ async function storedVerifier(role: string): Promise<string> {
 
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
-  await runOnLabHostOk(lab, HOST, 'command -v psql >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; } >/dev/null 2>&1', { timeoutMs: 300_000 });
-  await runOnLabHostOk(lab, HOST, 'systemctl start postgresql && until runuser -u postgres -- psql -X -q -c "select 1" >/dev/null 2>&1; do sleep 0.3; done', { timeoutMs: 60_000 });
-  await superSql(`DROP DATABASE IF EXISTS "shop db"; DROP ROLE IF EXISTS shop; DROP ROLE IF EXISTS "we""ird $name"; DROP ROLE IF EXISTS legacy; DROP ROLE IF EXISTS "unicode";`);
+  await runOnLabHostOk(
+    lab,
+    HOST,
+    'command -v psql >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; } >/dev/null 2>&1',
+    { timeoutMs: 300_000 },
+  );
+  await runOnLabHostOk(
+    lab,
+    HOST,
+    'systemctl start postgresql && until runuser -u postgres -- psql -X -q -c "select 1" >/dev/null 2>&1; do sleep 0.3; done',
+    { timeoutMs: 60_000 },
+  );
+  await superSql(
+    `DROP DATABASE IF EXISTS "shop db"; DROP ROLE IF EXISTS shop; DROP ROLE IF EXISTS "we""ird $name"; DROP ROLE IF EXISTS legacy; DROP ROLE IF EXISTS "unicode";`,
+  );
   conn = await connectToLabHost(lab, HOST);
 }, 400_000);
 
@@ -51,14 +69,22 @@ describe('postgres_user on a lab host', () => {
 
   it('creates a role that logs in with its password, and converges', async () => {
     const first = await run(postgresUser, args);
-    expect(first.plan.changes.map((c) => c.summary)).toEqual(['create role shop (LOGIN, NOSUPERUSER, CREATEDB, connection limit 5) with a password']);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual([
+      'create role shop (LOGIN, NOSUPERUSER, CREATEDB, connection limit 5) with a password',
+    ]);
     // Neither the command line nor the script holds the password: an ASCII password travels as a SCRAM verifier.
     for (const change of first.plan.changes) {
       expect(change.kind === 'command' && change.command).not.toContain(PASSWORD);
       expect(change.kind === 'command' && change.stdin).not.toContain(PASSWORD);
     }
     expect(await storedVerifier('shop')).toMatch(/^SCRAM-SHA-256\$4096:/);
-    expect(await loginAndQuery('shop', PASSWORD, 'SELECT current_user, rolcreatedb, rolsuper, rolconnlimit FROM pg_roles WHERE rolname = current_user')).toMatchObject({ code: 0, stdout: 'shop|t|f|5\n' });
+    expect(
+      await loginAndQuery(
+        'shop',
+        PASSWORD,
+        'SELECT current_user, rolcreatedb, rolsuper, rolconnlimit FROM pg_roles WHERE rolname = current_user',
+      ),
+    ).toMatchObject({ code: 0, stdout: 'shop|t|f|5\n' });
     const wrong = await loginAndQuery('shop', 'not the password', 'SELECT 1');
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/password authentication failed/);
@@ -71,7 +97,9 @@ describe('postgres_user on a lab host', () => {
     const before = await storedVerifier('shop');
     const checked = await run(postgresUser, args, true);
     expect(checked.executed).toEqual([]);
-    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: 'set password of role shop', from: '********', to: '********' }]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
+      { summary: 'set password of role shop', from: '********', to: '********' },
+    ]);
     expect(await storedVerifier('shop')).toBe(before);
     expect((await loginAndQuery('shop', 'changed by hand', 'SELECT 1')).code).toBe(0);
 
@@ -83,21 +111,36 @@ describe('postgres_user on a lab host', () => {
 
   it('reports attribute and connection limit drift with from/to', async () => {
     await superSql('ALTER ROLE shop WITH NOCREATEDB CREATEROLE CONNECTION LIMIT 9;');
-    const checked = await run(postgresUser, { ...args, role_attr_flags: ['createdb', 'nocreaterole'], attributes: undefined }, true);
+    const checked = await run(
+      postgresUser,
+      { ...args, role_attr_flags: ['createdb', 'nocreaterole'], attributes: undefined },
+      true,
+    );
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
-      { summary: 'set attributes of role shop: NOCREATEDB, CREATEROLE → CREATEDB, NOCREATEROLE', from: 'NOCREATEDB, CREATEROLE', to: 'CREATEDB, NOCREATEROLE' },
+      {
+        summary: 'set attributes of role shop: NOCREATEDB, CREATEROLE → CREATEDB, NOCREATEROLE',
+        from: 'NOCREATEDB, CREATEROLE',
+        to: 'CREATEDB, NOCREATEROLE',
+      },
       { summary: 'set connection limit of role shop: 9 → 5', from: '9', to: '5' },
     ]);
     await run(postgresUser, { ...args, attributes: 'CREATEDB,NOCREATEROLE' });
-    expect(await superSql("SELECT rolcreatedb, rolcreaterole, rolconnlimit FROM pg_roles WHERE rolname = 'shop';")).toBe('t|f|5\n');
+    expect(
+      await superSql("SELECT rolcreatedb, rolcreaterole, rolconnlimit FROM pg_roles WHERE rolname = 'shop';"),
+    ).toBe('t|f|5\n');
   });
 
   it('handles a role name and password with quotes, spaces and $ without injection', async () => {
     const name = 'we"ird $name';
     const password = ODD_PASSWORD;
     const weird = { name, password };
-    expect((await run(postgresUser, weird)).plan.changes.map((c) => c.summary)).toEqual(['create role we"ird $name (LOGIN) with a password']);
-    expect(await loginAndQuery(name, password, 'SELECT current_user')).toMatchObject({ code: 0, stdout: 'we"ird $name\n' });
+    expect((await run(postgresUser, weird)).plan.changes.map((c) => c.summary)).toEqual([
+      'create role we"ird $name (LOGIN) with a password',
+    ]);
+    expect(await loginAndQuery(name, password, 'SELECT current_user')).toMatchObject({
+      code: 0,
+      stdout: 'we"ird $name\n',
+    });
     expect((await run(postgresUser, weird)).plan.changes).toEqual([]);
     expect((await runOnLabHost(lab, HOST, 'test -e /tmp/pwned')).code).toBe(1);
   });
@@ -113,7 +156,9 @@ describe('postgres_user on a lab host', () => {
     await superSql("SET password_encryption = 'md5'; CREATE ROLE legacy LOGIN PASSWORD 'old secret';");
     expect(await storedVerifier('legacy')).toMatch(/^md5/);
     expect((await run(postgresUser, { name: 'legacy', password: 'old secret' })).plan.changes).toEqual([]);
-    expect((await run(postgresUser, { name: 'legacy', password: 'new secret' }, true)).plan.changes.map((c) => c.summary)).toEqual(['set password of role legacy']);
+    expect(
+      (await run(postgresUser, { name: 'legacy', password: 'new secret' }, true)).plan.changes.map((c) => c.summary),
+    ).toEqual(['set password of role legacy']);
   });
 });
 
@@ -123,15 +168,24 @@ describe('postgres_db on a lab host', () => {
 
   it('creates the database with its owner and settings, seen by the role, and converges', async () => {
     const first = await run(postgresDb, args);
-    expect(first.plan.changes.map((c) => c.summary)).toEqual(['create database shop db (owner shop, UTF8), settings timezone=UTC, default_transaction_isolation=read committed, client_encoding=UTF8']);
-    const seen = await loginAndQuery('shop', PASSWORD, "SELECT current_setting('TimeZone') || '|' || current_setting('default_transaction_isolation') || '|' || pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()", 'shop db');
+    expect(first.plan.changes.map((c) => c.summary)).toEqual([
+      'create database shop db (owner shop, UTF8), settings timezone=UTC, default_transaction_isolation=read committed, client_encoding=UTF8',
+    ]);
+    const seen = await loginAndQuery(
+      'shop',
+      PASSWORD,
+      "SELECT current_setting('TimeZone') || '|' || current_setting('default_transaction_isolation') || '|' || pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()",
+      'shop db',
+    );
     expect(seen).toMatchObject({ code: 0, stdout: 'UTC|read committed|shop\n' });
     expect((await loginAndQuery('shop', PASSWORD, 'SHOW timezone', 'shop db')).stdout).toBe('UTC\n');
     expect((await run(postgresDb, args)).plan.changes).toEqual([]);
   });
 
   it('reports a setting and owner changed by hand in check mode only, then repairs them', async () => {
-    await superSql(`ALTER DATABASE "shop db" SET timezone TO 'Europe/Moscow'; ALTER DATABASE "shop db" OWNER TO postgres;`);
+    await superSql(
+      `ALTER DATABASE "shop db" SET timezone TO 'Europe/Moscow'; ALTER DATABASE "shop db" OWNER TO postgres;`,
+    );
     const checked = await run(postgresDb, args, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
@@ -148,7 +202,9 @@ describe('postgres_db on a lab host', () => {
   it('sets a list parameter and converges', async () => {
     const withPath = { ...args, settings: { ...SETTINGS, search_path: ['$user', 'public', 'App Schema'] } };
     await run(postgresDb, withPath);
-    expect((await loginAndQuery('shop', PASSWORD, 'SHOW search_path', 'shop db')).stdout).toBe('"$user", public, "App Schema"\n');
+    expect((await loginAndQuery('shop', PASSWORD, 'SHOW search_path', 'shop db')).stdout).toBe(
+      '"$user", public, "App Schema"\n',
+    );
     expect((await run(postgresDb, withPath)).plan.changes).toEqual([]);
   });
 
@@ -164,24 +220,41 @@ describe('postgres_db on a lab host', () => {
     expect((await run(postgresDb, odd)).plan.changes.map((c) => c.summary)).toEqual([
       `create database ${name} (owner ${owner}), settings timezone=UTC, default_transaction_isolation=repeatable read`,
     ]);
-    expect(await superSql(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}';`)).toBe(`${owner}\n`);
-    const seen = await loginAndQuery(owner, ODD_PASSWORD, "SELECT current_database() || '|' || current_setting('TimeZone') || '|' || current_setting('default_transaction_isolation')", name);
+    expect(
+      await superSql(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}';`),
+    ).toBe(`${owner}\n`);
+    const seen = await loginAndQuery(
+      owner,
+      ODD_PASSWORD,
+      "SELECT current_database() || '|' || current_setting('TimeZone') || '|' || current_setting('default_transaction_isolation')",
+      name,
+    );
     expect(seen).toMatchObject({ code: 0, stdout: `${name}|UTC|repeatable read\n` });
     expect((await run(postgresDb, odd)).plan.changes).toEqual([]);
     expect((await runOnLabHost(lab, HOST, 'test -e /tmp/pwned')).code).toBe(1);
 
-    expect((await run(postgresDb, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`drop database ${name}`]);
-    expect(await superSql(`SELECT count(*) FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}';`)).toBe('0\n');
+    expect((await run(postgresDb, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([
+      `drop database ${name}`,
+    ]);
+    expect(await superSql(`SELECT count(*) FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}';`)).toBe(
+      '0\n',
+    );
     expect((await run(postgresDb, { name, state: 'absent' })).plan.changes).toEqual([]);
   });
 
   it('drops the database and the roles with state absent', async () => {
-    expect((await run(postgresDb, { name: 'shop db', state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual(['drop database shop db']);
+    expect((await run(postgresDb, { name: 'shop db', state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([
+      'drop database shop db',
+    ]);
     expect((await run(postgresDb, { name: 'shop db', state: 'absent' })).plan.changes).toEqual([]);
     for (const name of ['shop', 'we"ird $name', 'legacy', 'unicode']) {
-      expect((await run(postgresUser, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`drop role ${name}`]);
+      expect((await run(postgresUser, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([
+        `drop role ${name}`,
+      ]);
     }
-    expect(await superSql(`SELECT count(*) FROM pg_roles WHERE rolname IN ('shop', 'we"ird $name', 'legacy', 'unicode');`)).toBe('0\n');
+    expect(
+      await superSql(`SELECT count(*) FROM pg_roles WHERE rolname IN ('shop', 'we"ird $name', 'legacy', 'unicode');`),
+    ).toBe('0\n');
     expect((await run(postgresUser, { name: 'shop', state: 'absent' })).plan.changes).toEqual([]);
   });
 });

@@ -6,9 +6,12 @@ import type { CommandChange } from '../../src/modules/types.js';
 import { conn } from './helpers.js';
 
 // Verifiers PostgreSQL 15 stored for these passwords (CREATE ROLE ... PASSWORD on a Debian bookworm host).
-const SCRAM_SECRET = 'SCRAM-SHA-256$4096:UjUvt5SJGg3uDjVF4oOMHA==$Gi7Sl1zokSbrehna5rBO9DuqGTPB0qtRMCuEXlIE9aQ=:1ekhWbzpWgntZZ4mTyDBFfCR4zsmAiHnANDvbzOZcgA=';
-const SCRAM_SPACES_DOLLAR = 'SCRAM-SHA-256$4096:FPUoueUhf0ThDWYRxQJ48w==$GO933FHtNIDiRp8LvajXpn5NAaTHa8HyGaBgLpBUMgY=:0So/skzFU7704k+nyWtd2+of67S20vXIOVc/Yv6aZEI=';
-const SCRAM_NFKC = 'SCRAM-SHA-256$4096:PVinrnxEtsdnDL06LiTMLg==$FHHbgbwq+X0JiKNxcZasoYsq1Jr1ewDtyEcIvS6T8Kw=:Eku754phRzXuBL8wR5U2ABbwXpRwogbBLQTb4Vnt8uk=';
+const SCRAM_SECRET =
+  'SCRAM-SHA-256$4096:UjUvt5SJGg3uDjVF4oOMHA==$Gi7Sl1zokSbrehna5rBO9DuqGTPB0qtRMCuEXlIE9aQ=:1ekhWbzpWgntZZ4mTyDBFfCR4zsmAiHnANDvbzOZcgA=';
+const SCRAM_SPACES_DOLLAR =
+  'SCRAM-SHA-256$4096:FPUoueUhf0ThDWYRxQJ48w==$GO933FHtNIDiRp8LvajXpn5NAaTHa8HyGaBgLpBUMgY=:0So/skzFU7704k+nyWtd2+of67S20vXIOVc/Yv6aZEI=';
+const SCRAM_NFKC =
+  'SCRAM-SHA-256$4096:PVinrnxEtsdnDL06LiTMLg==$FHHbgbwq+X0JiKNxcZasoYsq1Jr1ewDtyEcIvS6T8Kw=:Eku754phRzXuBL8wR5U2ABbwXpRwogbBLQTb4Vnt8uk=';
 const MD5_SECRET_FIXTURE4 = 'md5141742f653e4f6cd753b6d6a0451a392';
 const SALT = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
 
@@ -47,24 +50,44 @@ describe('postgres_user: password verifiers', () => {
 });
 
 describe('postgres_user: plans', () => {
-  it('creates a role with LOGIN, the attributes asked and a SCRAM verifier salted with the probe\'s bytes, never the password', () => {
-    const { changes } = plan({ name: 'shop', password: 'secret', role_attr_flags: 'CREATEDB,NOSUPERUSER', conn_limit: 3 }, state());
+  it("creates a role with LOGIN, the attributes asked and a SCRAM verifier salted with the probe's bytes, never the password", () => {
+    const { changes } = plan(
+      { name: 'shop', password: 'secret', role_attr_flags: 'CREATEDB,NOSUPERUSER', conn_limit: 3 },
+      state(),
+    );
     expect(changes).toHaveLength(1);
     const change = changes[0] as CommandChange;
-    expect(change).toMatchObject({ summary: 'create role shop (LOGIN, NOSUPERUSER, CREATEDB, connection limit 3) with a password', from: 'absent', to: 'present', user: 'postgres', cwd: '/' });
+    expect(change).toMatchObject({
+      summary: 'create role shop (LOGIN, NOSUPERUSER, CREATEDB, connection limit 3) with a password',
+      from: 'absent',
+      to: 'present',
+      user: 'postgres',
+      cwd: '/',
+    });
     expect(change.command).toBe('psql -X -p 5432 -d postgres -q -v ON_ERROR_STOP=1 -f -');
-    expect(change.stdin).toContain(`CREATE ROLE "shop" WITH LOGIN NOSUPERUSER CREATEDB CONNECTION LIMIT 3 PASSWORD '${buildScramVerifier('secret', SALT)}';`);
+    expect(change.stdin).toContain(
+      `CREATE ROLE "shop" WITH LOGIN NOSUPERUSER CREATEDB CONNECTION LIMIT 3 PASSWORD '${buildScramVerifier('secret', SALT)}';`,
+    );
     expect(JSON.stringify(change)).not.toContain('secret');
   });
 
   it('reports nothing when the stored verifier matches and the attributes asked hold', () => {
-    expect(plan({ name: 'shop', password: 'secret', attributes: ['createdb', 'inherit', 'NOREPLICATION'], conn_limit: -1 }, SHOP).changes).toEqual([]);
+    expect(
+      plan(
+        { name: 'shop', password: 'secret', attributes: ['createdb', 'inherit', 'NOREPLICATION'], conn_limit: -1 },
+        SHOP,
+      ).changes,
+    ).toEqual([]);
   });
 
   it('reports a different password as one masked change with the new verifier on stdin', () => {
     const { changes } = plan({ name: 'shop', password: 'other' }, SHOP);
-    expect(changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: 'set password of role shop', from: '********', to: '********' }]);
-    expect((changes[0] as CommandChange).stdin).toContain(`ALTER ROLE "shop" WITH PASSWORD '${buildScramVerifier('other', SALT)}';`);
+    expect(changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
+      { summary: 'set password of role shop', from: '********', to: '********' },
+    ]);
+    expect((changes[0] as CommandChange).stdin).toContain(
+      `ALTER ROLE "shop" WITH PASSWORD '${buildScramVerifier('other', SALT)}';`,
+    );
   });
 
   it('sends a non-ASCII password for the server to normalize, with statement logging off', () => {
@@ -76,7 +99,9 @@ describe('postgres_user: plans', () => {
 
   it('removes a password with an empty string, and reports nothing once it is gone', () => {
     const { changes } = plan({ name: 'shop', password: '' }, SHOP);
-    expect(changes.map((c) => [c.summary, c.from, c.to])).toEqual([['remove password of role shop', '********', 'none']]);
+    expect(changes.map((c) => [c.summary, c.from, c.to])).toEqual([
+      ['remove password of role shop', '********', 'none'],
+    ]);
     expect((changes[0] as CommandChange).stdin).toContain('ALTER ROLE "shop" WITH PASSWORD NULL;');
     expect(plan({ name: 'shop', password: '' }, state('role|t|f|t|f|f|t|f|-1|')).changes).toEqual([]);
   });
@@ -84,7 +109,11 @@ describe('postgres_user: plans', () => {
   it('changes only the attributes that differ, and the connection limit, each with from/to', () => {
     const { changes } = plan({ name: 'shop', attributes: 'NOCREATEDB, SUPERUSER, LOGIN', conn_limit: 10 }, SHOP);
     expect(changes.map((c) => [c.summary, c.from, c.to])).toEqual([
-      ['set attributes of role shop: NOSUPERUSER, CREATEDB → SUPERUSER, NOCREATEDB', 'NOSUPERUSER, CREATEDB', 'SUPERUSER, NOCREATEDB'],
+      [
+        'set attributes of role shop: NOSUPERUSER, CREATEDB → SUPERUSER, NOCREATEDB',
+        'NOSUPERUSER, CREATEDB',
+        'SUPERUSER, NOCREATEDB',
+      ],
       ['set connection limit of role shop: -1 → 10', '-1', '10'],
     ]);
     expect((changes[0] as CommandChange).stdin).toContain('ALTER ROLE "shop" WITH SUPERUSER NOCREATEDB;');
@@ -97,36 +126,61 @@ describe('postgres_user: plans', () => {
   });
 
   it('drops an existing role with state absent and does nothing when it is gone', () => {
-    expect(plan({ name: 'shop', state: 'absent' }, SHOP).changes.map((c) => [(c as CommandChange).stdin?.split('\n')[1], c.from, c.to])).toEqual([['DROP ROLE "shop";', 'present', 'absent']]);
+    expect(
+      plan({ name: 'shop', state: 'absent' }, SHOP).changes.map((c) => [
+        (c as CommandChange).stdin?.split('\n')[1],
+        c.from,
+        c.to,
+      ]),
+    ).toEqual([['DROP ROLE "shop";', 'present', 'absent']]);
     expect(plan({ name: 'shop', state: 'absent' }, state()).changes).toEqual([]);
   });
 
   it('runs psql as login_user on the given port and socket', () => {
-    const change = plan({ name: 'shop', login_user: 'pgadmin', port: '5433', login_unix_socket: '/run/my pg' }, state()).changes[0] as CommandChange;
+    const change = plan({ name: 'shop', login_user: 'pgadmin', port: '5433', login_unix_socket: '/run/my pg' }, state())
+      .changes[0] as CommandChange;
     expect(change.user).toBe('pgadmin');
     expect(change.command).toBe("psql -X -p 5433 -h '/run/my pg' -d postgres -q -v ON_ERROR_STOP=1 -f -");
   });
 
   it('fails a real run when PostgreSQL cannot be asked, and plans a creation in check mode', () => {
-    const missing = postgresUser.parse!({ stdout: 'status=missing\n', code: 0 }, parseArgs(postgresUser, { name: 'x' }));
-    expect(plan({ name: 'shop', password: 'secret' }, missing).failed).toMatch(/psql is not installed on db1: install postgresql/);
-    expect(plan({ name: 'shop', password: 'secret' }, missing, true).changes.map((c) => c.summary)).toEqual(['create role shop (LOGIN) with a password (psql is not installed on db1)']);
-    const down = postgresUser.parse!({ stdout: 'status=down\nerror=psql: error: connection to server on socket failed\nsalt=AAAA\n', code: 0 }, parseArgs(postgresUser, { name: 'x' }));
-    expect(plan({ name: 'shop' }, down).failed).toMatch(/cannot query PostgreSQL on db1 \(psql: error: connection to server on socket failed\): check that the cluster is running/);
+    const missing = postgresUser.parse!(
+      { stdout: 'status=missing\n', code: 0 },
+      parseArgs(postgresUser, { name: 'x' }),
+    );
+    expect(plan({ name: 'shop', password: 'secret' }, missing).failed).toMatch(
+      /psql is not installed on db1: install postgresql/,
+    );
+    expect(plan({ name: 'shop', password: 'secret' }, missing, true).changes.map((c) => c.summary)).toEqual([
+      'create role shop (LOGIN) with a password (psql is not installed on db1)',
+    ]);
+    const down = postgresUser.parse!(
+      { stdout: 'status=down\nerror=psql: error: connection to server on socket failed\nsalt=AAAA\n', code: 0 },
+      parseArgs(postgresUser, { name: 'x' }),
+    );
+    expect(plan({ name: 'shop' }, down).failed).toMatch(
+      /cannot query PostgreSQL on db1 \(psql: error: connection to server on socket failed\): check that the cluster is running/,
+    );
   });
 });
 
 describe('postgres_user: arguments', () => {
   it('rejects unknown and contradictory attributes, and names PostgreSQL would truncate', () => {
-    expect(() => parseArgs(postgresUser, { name: 'a', attributes: 'CREATEDB,SUPERUSR' })).toThrow(/unknown role attribute SUPERUSR/);
-    expect(() => parseArgs(postgresUser, { name: 'a', attributes: ['LOGIN', 'NOLOGIN'] })).toThrow(/LOGIN and NOLOGIN are both given/);
+    expect(() => parseArgs(postgresUser, { name: 'a', attributes: 'CREATEDB,SUPERUSR' })).toThrow(
+      /unknown role attribute SUPERUSR/,
+    );
+    expect(() => parseArgs(postgresUser, { name: 'a', attributes: ['LOGIN', 'NOLOGIN'] })).toThrow(
+      /LOGIN and NOLOGIN are both given/,
+    );
     expect(() => parseArgs(postgresUser, { name: 'a'.repeat(64) })).toThrow(/at most 63 bytes/);
     expect(() => parseArgs(postgresUser, { name: 'a', password: 12345 })).toThrow(/quote numbers/);
   });
 
   it('takes the name from user, and requires one', () => {
     expect(parseArgs(postgresUser, { user: 'shop' }).name).toBe('shop');
-    expect(() => parseArgs(postgresUser, { password: 'x' })).toThrow(/name is required: the role to manage \(or user\)/);
+    expect(() => parseArgs(postgresUser, { password: 'x' })).toThrow(
+      /name is required: the role to manage \(or user\)/,
+    );
   });
 
   it('lists the password as a secret', () => {

@@ -13,7 +13,8 @@ const HOST = 'mod-mq';
 let lab: LabStatus;
 let conn: Connection;
 
-const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) => applyOn(conn, module, args, { check });
+const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) =>
+  applyOn(conn, module, args, { check });
 
 /** The real rabbitmqctl, not Debian's /usr/sbin wrapper (which re-parses its arguments through a shell). */
 const RABBITMQCTL = 'cd /var/lib/rabbitmq && runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmqctl -q';
@@ -24,7 +25,10 @@ function ctl(command: string, input?: string): Promise<string> {
 
 /** rabbitmqctl authenticate_user with the password on stdin: exit 0 when the broker accepts it. */
 async function authenticates(user: string, password: string): Promise<boolean> {
-  return (await runOnLabHost(lab, HOST, `${RABBITMQCTL} authenticate_user -- ${quote(user)}`, { input: password })).code === 0;
+  return (
+    (await runOnLabHost(lab, HOST, `${RABBITMQCTL} authenticate_user -- ${quote(user)}`, { input: password })).code ===
+    0
+  );
 }
 
 async function permissionsOf(user: string): Promise<unknown> {
@@ -37,8 +41,15 @@ async function vhosts(): Promise<string[]> {
 
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
-  await runOnLabHostOk(lab, HOST, 'command -v rabbitmqctl >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server; } >/dev/null 2>&1', { timeoutMs: 300_000 });
-  await runOnLabHostOk(lab, HOST, 'systemctl start rabbitmq-server && cd / && rabbitmqctl -q await_startup', { timeoutMs: 120_000 });
+  await runOnLabHostOk(
+    lab,
+    HOST,
+    'command -v rabbitmqctl >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server; } >/dev/null 2>&1',
+    { timeoutMs: 300_000 },
+  );
+  await runOnLabHostOk(lab, HOST, 'systemctl start rabbitmq-server && cd / && rabbitmqctl -q await_startup', {
+    timeoutMs: 120_000,
+  });
   conn = await connectToLabHost(lab, HOST);
 }, 400_000);
 
@@ -72,11 +83,15 @@ describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
     await ctl(`delete_vhost -- ${quote(VHOST)}`);
     const checked = await run(rabbitmqVhost, { name: VHOST }, true);
     expect(checked.executed).toEqual([]);
-    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: `add vhost ${VHOST}`, from: 'absent', to: 'present' }]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
+      { summary: `add vhost ${VHOST}`, from: 'absent', to: 'present' },
+    ]);
     expect((await run(rabbitmqVhost, { name: ODD_VHOST }, true)).plan.changes).toEqual([]);
     expect(await vhosts()).toEqual(['/', ODD_VHOST].sort());
 
-    expect((await run(rabbitmqVhost, { name: VHOST })).plan.changes.map((c) => c.summary)).toEqual([`add vhost ${VHOST}`]);
+    expect((await run(rabbitmqVhost, { name: VHOST })).plan.changes.map((c) => c.summary)).toEqual([
+      `add vhost ${VHOST}`,
+    ]);
     expect(await vhosts()).toEqual(['/', VHOST, ODD_VHOST].sort());
     expect((await run(rabbitmqVhost, { name: VHOST })).plan.changes).toEqual([]);
   });
@@ -110,8 +125,16 @@ describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
       { summary: 'change password of user sphere_user', from: '********', to: '********' },
-      { summary: `set permissions of user sphere_user on vhost ${VHOST}: "^$" ".*" ".*" → ".*" ".*" ".*"`, from: '"^$" ".*" ".*"', to: '".*" ".*" ".*"' },
-      { summary: 'clear permissions of user sphere_user on vhost / (not listed)', from: '".*" ".*" ".*"', to: '(none)' },
+      {
+        summary: `set permissions of user sphere_user on vhost ${VHOST}: "^$" ".*" ".*" → ".*" ".*" ".*"`,
+        from: '"^$" ".*" ".*"',
+        to: '".*" ".*" ".*"',
+      },
+      {
+        summary: 'clear permissions of user sphere_user on vhost / (not listed)',
+        from: '".*" ".*" ".*"',
+        to: '(none)',
+      },
     ]);
     expect(await authenticates('sphere_user', 'changed by hand')).toBe(true);
 
@@ -123,15 +146,23 @@ describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
   });
 
   it('leaves a differing password alone with update_password: on_create, and changes tags', async () => {
-    const result = await run(rabbitmqUser, { name: 'sphere_user', password: 'another one', update_password: 'on_create', tags: [] }, true);
-    expect(result.plan.changes.map((c) => c.summary)).toEqual(['set tags of user sphere_user: administrator, monitoring → (none)']);
+    const result = await run(
+      rabbitmqUser,
+      { name: 'sphere_user', password: 'another one', update_password: 'on_create', tags: [] },
+      true,
+    );
+    expect(result.plan.changes.map((c) => c.summary)).toEqual([
+      'set tags of user sphere_user: administrator, monitoring → (none)',
+    ]);
   });
 
   it('handles a user name and password with quotes, spaces and $ without injection', async () => {
     const name = 'we"ird $name';
     const password = `pa'ss "$HOME" $(touch /tmp/pwned) ä`;
     const args = { name, password, permissions: [{ vhost: ODD_VHOST }] };
-    expect((await run(rabbitmqUser, args)).plan.changes.map((c) => c.summary)).toEqual([`add user ${name} with a password (permissions ".*" ".*" ".*" on ${ODD_VHOST})`]);
+    expect((await run(rabbitmqUser, args)).plan.changes.map((c) => c.summary)).toEqual([
+      `add user ${name} with a password (permissions ".*" ".*" ".*" on ${ODD_VHOST})`,
+    ]);
     expect(await authenticates(name, password)).toBe(true);
     expect(await permissionsOf(name)).toEqual([{ vhost: ODD_VHOST, configure: '.*', write: '.*', read: '.*' }]);
     expect((await run(rabbitmqUser, args)).plan.changes).toEqual([]);
@@ -140,11 +171,15 @@ describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
 
   it('deletes users and vhosts with state absent', async () => {
     for (const name of ['sphere_user', 'we"ird $name']) {
-      expect((await run(rabbitmqUser, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`delete user ${name}`]);
+      expect((await run(rabbitmqUser, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([
+        `delete user ${name}`,
+      ]);
       expect((await run(rabbitmqUser, { name, state: 'absent' })).plan.changes).toEqual([]);
     }
     for (const name of [VHOST, ODD_VHOST]) {
-      expect((await run(rabbitmqVhost, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`delete vhost ${name}`]);
+      expect((await run(rabbitmqVhost, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([
+        `delete vhost ${name}`,
+      ]);
       expect((await run(rabbitmqVhost, { name, state: 'absent' })).plan.changes).toEqual([]);
     }
     expect(await vhosts()).toEqual(['/']);

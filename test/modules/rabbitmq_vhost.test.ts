@@ -8,7 +8,9 @@ function state(stdout: string): RabbitState {
   return rabbitmqVhost.parse!({ stdout, code: 0 }, parseArgs(rabbitmqVhost, { name: 'x' }));
 }
 
-const RUNNING = state(`status=ok\n${JSON.stringify({ users: [], permissions: [], vhosts: [{ name: '/' }, { name: 'localhost_my_project' }] })}\n`);
+const RUNNING = state(
+  `status=ok\n${JSON.stringify({ users: [], permissions: [], vhosts: [{ name: '/' }, { name: 'localhost_my_project' }] })}\n`,
+);
 
 function plan(raw: unknown, current = RUNNING, check = false) {
   return rabbitmqVhost.plan(parseArgs(rabbitmqVhost, raw), current, { host: 'mq1', check });
@@ -23,19 +25,29 @@ describe('rabbitmq_vhost', () => {
   });
 
   it('deletes an existing vhost with state absent, and does nothing when it is gone', () => {
-    const change = plan({ vhost: 'localhost_my_project', name: 'localhost_my_project', state: 'absent' }).changes[0] as CommandChange;
-    expect([change.summary, change.command.split('\n').at(-1)]).toEqual(['delete vhost localhost_my_project', 'rmq -q delete_vhost -- localhost_my_project']);
+    const change = plan({ vhost: 'localhost_my_project', name: 'localhost_my_project', state: 'absent' })
+      .changes[0] as CommandChange;
+    expect([change.summary, change.command.split('\n').at(-1)]).toEqual([
+      'delete vhost localhost_my_project',
+      'rmq -q delete_vhost -- localhost_my_project',
+    ]);
     expect(plan({ name: 'gone', state: 'absent' }).changes).toEqual([]);
   });
 
   it('runs rabbitmqctl on another node when asked', () => {
-    expect((plan({ name: 'a', node: 'rabbit@mq2' }).changes[0] as CommandChange).command.split('\n').at(-1)).toBe('rmq -q -n rabbit@mq2 add_vhost -- a');
+    expect((plan({ name: 'a', node: 'rabbit@mq2' }).changes[0] as CommandChange).command.split('\n').at(-1)).toBe(
+      'rmq -q -n rabbit@mq2 add_vhost -- a',
+    );
     expect(() => parseArgs(rabbitmqVhost, { name: 'a', node: 'rabbit@mq2; id' })).toThrow(/Erlang node name/);
   });
 
   it('fails a real run when rabbitmqctl is missing; check mode plans the vhost', () => {
     const missing = state('status=missing\n');
-    expect(plan({ name: 'a' }, missing).failed).toBe('rabbitmqctl is not installed on mq1: install rabbitmq-server (apt) before this task');
-    expect(plan({ name: 'a' }, missing, true).changes.map((c) => c.summary)).toEqual(['add vhost a (rabbitmqctl is not installed on mq1)']);
+    expect(plan({ name: 'a' }, missing).failed).toBe(
+      'rabbitmqctl is not installed on mq1: install rabbitmq-server (apt) before this task',
+    );
+    expect(plan({ name: 'a' }, missing, true).changes.map((c) => c.summary)).toEqual([
+      'add vhost a (rabbitmqctl is not installed on mq1)',
+    ]);
   });
 });

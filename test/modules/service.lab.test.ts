@@ -24,18 +24,26 @@ async function run(args: Record<string, unknown>, check = false) {
   return result;
 }
 
-const brief = (changes: Array<{ summary: string; from?: string; to?: string }>) => changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }));
+const brief = (changes: Array<{ summary: string; from?: string; to?: string }>) =>
+  changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }));
 const sh = (command: string) => runOnLabHostOk(lab, HOST, command);
 const prop = async (property: string) => (await sh(`systemctl show -p ${property} --value ${UNIT}`)).trim();
 
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   conn = await connectToLabHost(lab, HOST);
-  await sh(`mkdir -p /usr/local/lib/systemd/system && printf '%s' '${unitText('drover test')}' > ${UNIT_FILE} && systemctl daemon-reload`);
+  await sh(
+    `mkdir -p /usr/local/lib/systemd/system && printf '%s' '${unitText('drover test')}' > ${UNIT_FILE} && systemctl daemon-reload`,
+  );
 });
 
 afterAll(async () => {
-  if (lab) await runOnLabHost(lab, HOST, `systemctl unmask ${UNIT}; systemctl disable --now ${UNIT}; rm -f ${UNIT_FILE}; systemctl daemon-reload`);
+  if (lab)
+    await runOnLabHost(
+      lab,
+      HOST,
+      `systemctl unmask ${UNIT}; systemctl disable --now ${UNIT}; rm -f ${UNIT_FILE}; systemctl daemon-reload`,
+    );
   await conn?.close();
   await labDown([HOST]);
 });
@@ -84,15 +92,26 @@ describe('service on a lab host (systemd as PID 1)', () => {
   it('runs daemon-reload only when the unit file changed on disk', async () => {
     await sh(`printf '%s' '${unitText('drover test, changed')}' > ${UNIT_FILE}`);
     const reloaded = await run({ name: UNIT, state: 'started', daemon_reload: true });
-    expect(reloaded.plan.changes.map((c) => c.summary)).toEqual([`reload systemd unit files (${UNIT} changed on disk)`]);
+    expect(reloaded.plan.changes.map((c) => c.summary)).toEqual([
+      `reload systemd unit files (${UNIT} changed on disk)`,
+    ]);
     expect(await prop('Description')).toBe('drover test, changed');
     expect((await run({ name: UNIT, state: 'started', daemon_reload: true })).plan.changes).toEqual([]);
   });
 
   it('stops, disables, masks and unmasks under the systemd name too', async () => {
-    const stopped = await runModule(conn, systemd, { name: UNIT, state: 'stopped', enabled: false, masked: true }, { check: false });
+    const stopped = await runModule(
+      conn,
+      systemd,
+      { name: UNIT, state: 'stopped', enabled: false, masked: true },
+      { check: false },
+    );
     expect(stopped.failedChange).toBeUndefined();
-    expect(stopped.plan.changes.map((c) => c.summary)).toEqual([`disable ${UNIT} at boot`, `stop ${UNIT}`, `mask ${UNIT}`]);
+    expect(stopped.plan.changes.map((c) => c.summary)).toEqual([
+      `disable ${UNIT} at boot`,
+      `stop ${UNIT}`,
+      `mask ${UNIT}`,
+    ]);
     expect(await prop('ActiveState')).toBe('inactive');
     expect((await runOnLabHost(lab, HOST, `systemctl is-enabled ${UNIT}`)).stdout.trim()).toBe('masked');
     expect((await run({ name: UNIT, state: 'stopped', enabled: false, masked: true })).plan.changes).toEqual([]);
@@ -104,7 +123,9 @@ describe('service on a lab host (systemd as PID 1)', () => {
   it('answers the probe in the format the fixture tests parse', async () => {
     const answer = await conn.exec(service.probe!(service.schema.parse({ name: UNIT, state: 'started' })));
     expect(answer.stdout).toMatch(/^systemd=yes\nId=drovertest-svc\.service\nLoadState=loaded\n/);
-    const missing = await conn.exec(service.probe!(service.schema.parse({ name: 'drovertest-missing', state: 'started' })));
+    const missing = await conn.exec(
+      service.probe!(service.schema.parse({ name: 'drovertest-missing', state: 'started' })),
+    );
     expect(missing.stdout).toContain('LoadState=not-found');
   });
 });

@@ -5,8 +5,15 @@ import { planWith } from './helpers.js';
 
 describe('set_fact: plan', () => {
   it('returns the facts with their types and changes nothing on the host', () => {
-    const plan = planWith(setFact, { app_root: '/opt/shop', workers: 4, debug: false, hosts: ['a', 'b'], db: { port: 5432 } }, undefined);
-    expect(plan).toEqual({ changes: [], facts: { app_root: '/opt/shop', workers: 4, debug: false, hosts: ['a', 'b'], db: { port: 5432 } } });
+    const plan = planWith(
+      setFact,
+      { app_root: '/opt/shop', workers: 4, debug: false, hosts: ['a', 'b'], db: { port: 5432 } },
+      undefined,
+    );
+    expect(plan).toEqual({
+      changes: [],
+      facts: { app_root: '/opt/shop', workers: 4, debug: false, hosts: ['a', 'b'], db: { port: 5432 } },
+    });
   });
 
   it('accepts cacheable and does not turn it into a fact', () => {

@@ -8,7 +8,9 @@ import { apply, makeTempDir, planWith } from './helpers.js';
 describe('shell: plan from probed state', () => {
   it('is unverifiable without a guard and skipped when removes matches nothing', () => {
     expect(planWith(shell, { cmd: 'a | b' }, undefined).unverifiable).toBe(true);
-    expect(planWith(shell, { cmd: 'a | b', removes: '/tmp/x' }, { removable: false }).skipReason).toBe('/tmp/x does not exist');
+    expect(planWith(shell, { cmd: 'a | b', removes: '/tmp/x' }, { removable: false }).skipReason).toBe(
+      '/tmp/x does not exist',
+    );
   });
 
   it('summarizes a multi-line script on one line', () => {
@@ -25,7 +27,10 @@ describe('shell on this machine', () => {
 
   it('keeps a failing cd from running the rest (the command is one sh -c argument)', async () => {
     const dir = makeTempDir();
-    const result = await apply(shell, { cmd: `false || touch ${quote(join(dir, 'ran'))}`, chdir: join(dir, 'missing') }).catch((error: Error) => error);
+    const result = await apply(shell, {
+      cmd: `false || touch ${quote(join(dir, 'ran'))}`,
+      chdir: join(dir, 'missing'),
+    }).catch((error: Error) => error);
     expect(result).toBeInstanceOf(Error);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
@@ -33,7 +38,11 @@ describe('shell on this machine', () => {
   it('uses executable and stdin; removes guard skips afterwards', async () => {
     const dir = makeTempDir();
     const file = join(dir, 'to remove');
-    const first = await apply(shell, { cmd: `[[ -n "$BASH_VERSION" ]] && cat > ${quote(file)}`, executable: '/bin/bash', stdin: "a 'b' $c" });
+    const first = await apply(shell, {
+      cmd: `[[ -n "$BASH_VERSION" ]] && cat > ${quote(file)}`,
+      executable: '/bin/bash',
+      stdin: "a 'b' $c",
+    });
     expect(first.executed).toHaveLength(1);
     expect(readFileSync(file, 'utf8')).toBe("a 'b' $c\n");
     const args = { cmd: `rm ${quote(file)}`, removes: file };

@@ -13,7 +13,14 @@ describe('template: plan from probed state', () => {
   it('creates a missing file with the rendered text, diffed from empty', async () => {
     const plan = await planPrepared(template, args, ABSENT, { vars });
     expect(plan.changes).toHaveLength(1);
-    expect(plan.changes[0]).toMatchObject({ kind: 'put', summary: 'create /etc/nginx/site.conf', path: '/etc/nginx/site.conf', content: expected, mode: '0644', diff: { path: '/etc/nginx/site.conf', before: '', after: expected } });
+    expect(plan.changes[0]).toMatchObject({
+      kind: 'put',
+      summary: 'create /etc/nginx/site.conf',
+      path: '/etc/nginx/site.conf',
+      content: expected,
+      mode: '0644',
+      diff: { path: '/etc/nginx/site.conf', before: '', after: expected },
+    });
     expect(plan.result).toEqual({ dest: '/etc/nginx/site.conf' });
   });
 
@@ -25,11 +32,18 @@ describe('template: plan from probed state', () => {
     const onHost = expected.replace('listen 8080;', 'listen 80;');
     const [change, ...rest] = (await planPrepared(template, args, fileWithContent(onHost), { vars })).changes;
     expect(rest).toEqual([]);
-    expect(change).toMatchObject({ kind: 'put', summary: 'update content of /etc/nginx/site.conf', content: expected, diff: { before: onHost, after: expected } });
+    expect(change).toMatchObject({
+      kind: 'put',
+      summary: 'update content of /etc/nginx/site.conf',
+      content: expected,
+      diff: { before: onHost, after: expected },
+    });
   });
 
   it('fixes only the mode when the content matches, with no diff', async () => {
-    const [change, ...rest] = (await planPrepared(template, args, fileWithContent(expected, { mode: '0600' }), { vars })).changes;
+    const [change, ...rest] = (
+      await planPrepared(template, args, fileWithContent(expected, { mode: '0600' }), { vars })
+    ).changes;
     expect(rest).toEqual([]);
     expect(change).toMatchObject({ kind: 'command', from: '0600', to: '0644' });
     expect(change.diff).toBeUndefined();
@@ -47,7 +61,11 @@ describe('template on this machine', () => {
 
     const changed = await apply(template, args, { vars: { ...vars, port: 9090 }, check: true });
     expect(changed.plan.changes).toHaveLength(1);
-    expect(changed.plan.changes[0].diff).toEqual({ path: dest, before: expected, after: expected.replace('8080', '9090') });
+    expect(changed.plan.changes[0].diff).toEqual({
+      path: dest,
+      before: expected,
+      after: expected.replace('8080', '9090'),
+    });
     expect(readFileSync(dest, 'utf8')).toBe(expected);
 
     writeFileSync(dest, expected.replace('alias b;\n', ''));

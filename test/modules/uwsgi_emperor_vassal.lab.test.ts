@@ -17,17 +17,23 @@ const SECRET = `pa$$ 'w"rd`;
 let lab: LabStatus;
 let conn: Connection;
 
-const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) => applyOn(conn, module, args, { check });
+const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) =>
+  applyOn(conn, module, args, { check });
 
 /** What a person sees of changes: summary, from/to and diff (the put's content is written, never shown). */
-const shown = (changes: Change[]) => JSON.stringify(changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to, diff: c.diff })));
+const shown = (changes: Change[]) =>
+  JSON.stringify(changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to, diff: c.diff })));
 const onHost = (command: string) => runOnLabHostOk(lab, HOST, command, { timeoutMs: 120_000 });
 
 /** GET / on the vassal's port from the host itself, retried while the emperor (re)starts it. */
 async function fetchPage(expected: (body: string | undefined) => boolean): Promise<string | undefined> {
   let body: string | undefined;
   for (let i = 0; i < 60; i++) {
-    const result = await runOnLabHost(lab, HOST, `python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9090/', timeout=2).read().decode())"`);
+    const result = await runOnLabHost(
+      lab,
+      HOST,
+      `python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9090/', timeout=2).read().decode())"`,
+    );
     body = result.code === 0 ? result.stdout.trim() : undefined;
     if (expected(body)) return body;
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -65,7 +71,9 @@ beforeAll(async () => {
     "    return [('%s %s' % (os.environ['GREETING'], os.environ['SHOP_DB_PASSWORD'])).encode()]",
     '',
   ].join('\n');
-  await onHost(`rm -f /etc/uwsgi-emperor/vassals/*.ini; mkdir -p ${quote(APP_DIR)} && printf '%s' ${quote(app)} > ${quote(`${APP_DIR}/app.py`)}`);
+  await onHost(
+    `rm -f /etc/uwsgi-emperor/vassals/*.ini; mkdir -p ${quote(APP_DIR)} && printf '%s' ${quote(app)} > ${quote(`${APP_DIR}/app.py`)}`,
+  );
 });
 
 afterAll(async () => {
@@ -93,7 +101,11 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
     const before = await onHost(`sha256sum ${quote(FILE)}`);
     const checked = await run(vassal, args(), true);
     expect(checked.plan.changes).toHaveLength(1);
-    expect(checked.plan.changes[0]).toMatchObject({ summary: `update vassal ${NAME} (${FILE})`, from: 'other content', to: 'wanted content' });
+    expect(checked.plan.changes[0]).toMatchObject({
+      summary: `update vassal ${NAME} (${FILE})`,
+      from: 'other content',
+      to: 'wanted content',
+    });
     const diff = checked.plan.changes[0].diff!;
     expect(diff.before).toContain('processes = 3');
     expect(diff.after).toContain('processes = 1');
@@ -107,7 +119,9 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
 
   it('reloads the vassal when a secret changes, without showing either value', async () => {
     const changed = await run(vassal, args('n3w $ecret'));
-    expect(changed.plan.changes.map((c) => c.summary)).toEqual([`update vassal ${NAME} (${FILE}) (a secret_env value changed)`]);
+    expect(changed.plan.changes.map((c) => c.summary)).toEqual([
+      `update vassal ${NAME} (${FILE}) (a secret_env value changed)`,
+    ]);
     expect(shown(changed.plan.changes)).not.toMatch(/n3w|rd/);
     expect(await fetchPage((b) => b === 'hi there n3w $ecret')).toBe('hi there n3w $ecret');
   });
@@ -115,14 +129,18 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
   it('starts a stopped emperor', async () => {
     await onHost('systemctl stop uwsgi-emperor');
     const checked = await run(vassal, args('n3w $ecret'), true);
-    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([{ summary: 'start uwsgi-emperor', from: 'inactive', to: 'active' }]);
+    expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
+      { summary: 'start uwsgi-emperor', from: 'inactive', to: 'active' },
+    ]);
     await run(vassal, args('n3w $ecret'));
     expect((await onHost('systemctl is-active uwsgi-emperor')).trim()).toBe('active');
     expect(await fetchPage((b) => b !== undefined)).toBe('hi there n3w $ecret');
   });
 
   it('removes the vassal with state absent and the emperor stops it', async () => {
-    expect((await run(vassal, { name: NAME, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`remove vassal ${NAME} (${FILE})`]);
+    expect((await run(vassal, { name: NAME, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([
+      `remove vassal ${NAME} (${FILE})`,
+    ]);
     expect((await runOnLabHost(lab, HOST, `test -e ${quote(FILE)}`)).code).toBe(1);
     expect(await fetchPage((b) => b === undefined)).toBeUndefined();
     expect((await run(vassal, { name: NAME, state: 'absent' })).plan.changes).toEqual([]);
@@ -131,7 +149,9 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
   it('writes into a custom vassals_dir that the emperor watches, and refuses one that does not exist', async () => {
     const dir = '/srv/uwsgi-vassals';
     const file = `${dir}/${NAME}.ini`;
-    await onHost(`mkdir -p ${dir} && sed -i 's|^emperor = .*|emperor = ${dir}|' /etc/uwsgi-emperor/emperor.ini && grep -qx 'emperor = ${dir}' /etc/uwsgi-emperor/emperor.ini && systemctl restart uwsgi-emperor`);
+    await onHost(
+      `mkdir -p ${dir} && sed -i 's|^emperor = .*|emperor = ${dir}|' /etc/uwsgi-emperor/emperor.ini && grep -qx 'emperor = ${dir}' /etc/uwsgi-emperor/emperor.ini && systemctl restart uwsgi-emperor`,
+    );
     const custom = { ...args(), vassals_dir: dir };
     const first = await run(vassal, custom);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([`create vassal ${NAME} (${file})`]);
@@ -140,11 +160,17 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
     expect(await fetchPage((b) => b !== undefined)).toBe(`hi there ${SECRET}`);
     expect((await run(vassal, custom)).plan.changes).toEqual([]);
     // The vassal of the default directory is another file.
-    expect((await run(vassal, args(), true)).plan.changes.map((c) => c.summary)).toEqual([`create vassal ${NAME} (${FILE})`]);
+    expect((await run(vassal, args(), true)).plan.changes.map((c) => c.summary)).toEqual([
+      `create vassal ${NAME} (${FILE})`,
+    ]);
 
-    await expect(run(vassal, { ...custom, vassals_dir: '/srv/no such dir' })).rejects.toThrow(/\/srv\/no such dir does not exist: install uwsgi-emperor \(apt\) first, or set vassals_dir/);
+    await expect(run(vassal, { ...custom, vassals_dir: '/srv/no such dir' })).rejects.toThrow(
+      /\/srv\/no such dir does not exist: install uwsgi-emperor \(apt\) first, or set vassals_dir/,
+    );
 
-    expect((await run(vassal, { name: NAME, vassals_dir: dir, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([`remove vassal ${NAME} (${file})`]);
+    expect(
+      (await run(vassal, { name: NAME, vassals_dir: dir, state: 'absent' })).plan.changes.map((c) => c.summary),
+    ).toEqual([`remove vassal ${NAME} (${file})`]);
     expect((await runOnLabHost(lab, HOST, `test -e ${quote(file)}`)).code).toBe(1);
     expect(await fetchPage((b) => b === undefined)).toBeUndefined();
   });

@@ -32,44 +32,84 @@ describe('uwsgi_emperor_vassal: plan', () => {
   it('writes the ini in the given order, lists as repeated keys, secrets last, mode 0600', () => {
     const { changes } = plan({ options: OPTIONS, secret_env: { DB_PASSWORD: 's3cr3t!' } }, `${ABSENT_FILE}${RUNNING}`);
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ kind: 'put', path: FILE, content: INI, mode: '0640', group: 'www-data', summary: `create vassal shop_api (${FILE})`, from: 'absent', to: 'wanted content' });
+    expect(changes[0]).toMatchObject({
+      kind: 'put',
+      path: FILE,
+      content: INI,
+      mode: '0640',
+      group: 'www-data',
+      summary: `create vassal shop_api (${FILE})`,
+      from: 'absent',
+      to: 'wanted content',
+    });
     expect(changes[0].diff?.after).toBe(INI.replace('s3cr3t!', '********'));
   });
 
   it('changes nothing when the file and the emperor are right', () => {
-    expect(plan({ options: OPTIONS, secret_env: { DB_PASSWORD: 's3cr3t!' } }, `${fileProbe(INI)}${RUNNING}`).changes).toEqual([]);
+    expect(
+      plan({ options: OPTIONS, secret_env: { DB_PASSWORD: 's3cr3t!' } }, `${fileProbe(INI)}${RUNNING}`).changes,
+    ).toEqual([]);
   });
 
   it('masks secret values on both sides of a diff and says when only a secret changed', () => {
-    const [change] = plan({ options: OPTIONS, secret_env: { DB_PASSWORD: 'n3w-one' } }, `${fileProbe(INI)}${RUNNING}`).changes;
+    const [change] = plan(
+      { options: OPTIONS, secret_env: { DB_PASSWORD: 'n3w-one' } },
+      `${fileProbe(INI)}${RUNNING}`,
+    ).changes;
     expect(change.summary).toBe(`update vassal shop_api (${FILE}) (a secret_env value changed)`);
     expect(JSON.stringify(change.diff)).not.toMatch(/s3cr3t|n3w-one/);
   });
 
   it('shows a hand edit as a diff, keeping sha256 from/to for files without secrets', () => {
     const plain = INI.replace('env = DB_PASSWORD=s3cr3t!\n', '');
-    const [change] = plan({ options: OPTIONS }, `${fileProbe(plain.replace('processes = 4', 'processes = 8'))}${RUNNING}`).changes;
-    expect(change.diff).toMatchObject({ before: expect.stringContaining('processes = 8'), after: expect.stringContaining('processes = 4') });
+    const [change] = plan(
+      { options: OPTIONS },
+      `${fileProbe(plain.replace('processes = 4', 'processes = 8'))}${RUNNING}`,
+    ).changes;
+    expect(change.diff).toMatchObject({
+      before: expect.stringContaining('processes = 8'),
+      after: expect.stringContaining('processes = 4'),
+    });
     expect(change.to).toBe(`sha256:${sha256Hex(plain).slice(0, 12)}`);
   });
 
   it('enables and starts the emperor as needed, after the file', () => {
     const plain = INI.replace('env = DB_PASSWORD=s3cr3t!\n', '');
-    const stopped = plan({ options: OPTIONS }, `${fileProbe(plain)}svc_load=loaded\nsvc_active=inactive\nsvc_file=enabled\n`).changes;
-    expect(stopped).toMatchObject([{ command: 'systemctl start -- uwsgi-emperor', summary: 'start uwsgi-emperor', from: 'inactive', to: 'active' }]);
-    const both = plan({ options: OPTIONS }, `${ABSENT_FILE}svc_load=loaded\nsvc_active=failed\nsvc_file=disabled\n`).changes;
+    const stopped = plan(
+      { options: OPTIONS },
+      `${fileProbe(plain)}svc_load=loaded\nsvc_active=inactive\nsvc_file=enabled\n`,
+    ).changes;
+    expect(stopped).toMatchObject([
+      { command: 'systemctl start -- uwsgi-emperor', summary: 'start uwsgi-emperor', from: 'inactive', to: 'active' },
+    ]);
+    const both = plan(
+      { options: OPTIONS },
+      `${ABSENT_FILE}svc_load=loaded\nsvc_active=failed\nsvc_file=disabled\n`,
+    ).changes;
     expect(both.map((c) => c.summary)).toEqual([`create vassal shop_api (${FILE})`, 'enable and start uwsgi-emperor']);
     expect(plan({ options: OPTIONS, emperor: false }, `${fileProbe(plain)}svc_load=not-found\n`).changes).toEqual([]);
   });
 
   it('asks for uwsgi-emperor when it is missing; check mode plans anyway', () => {
-    expect(plan({ options: OPTIONS }, 'type=absent\nftype=absent\nparent=absent\nsvc_load=not-found\n').failed).toBe('/etc/uwsgi-emperor/vassals does not exist: install uwsgi-emperor (apt) first, or set vassals_dir');
-    const checked = plan({ options: OPTIONS }, 'type=absent\nftype=absent\nparent=absent\nsvc_load=not-found\n', true).changes;
-    expect(checked.map((c) => c.summary)).toEqual([`create vassal shop_api (${FILE}) (/etc/uwsgi-emperor/vassals does not exist yet)`, 'enable and start uwsgi-emperor (not installed yet)']);
+    expect(plan({ options: OPTIONS }, 'type=absent\nftype=absent\nparent=absent\nsvc_load=not-found\n').failed).toBe(
+      '/etc/uwsgi-emperor/vassals does not exist: install uwsgi-emperor (apt) first, or set vassals_dir',
+    );
+    const checked = plan(
+      { options: OPTIONS },
+      'type=absent\nftype=absent\nparent=absent\nsvc_load=not-found\n',
+      true,
+    ).changes;
+    expect(checked.map((c) => c.summary)).toEqual([
+      `create vassal shop_api (${FILE}) (/etc/uwsgi-emperor/vassals does not exist yet)`,
+      'enable and start uwsgi-emperor (not installed yet)',
+    ]);
   });
 
   it('removes the file with state absent', () => {
-    expect(plan({ state: 'absent' }, fileProbe(INI)).changes[0]).toMatchObject({ command: `rm -f -- ${FILE}`, summary: `remove vassal shop_api (${FILE})` });
+    expect(plan({ state: 'absent' }, fileProbe(INI)).changes[0]).toMatchObject({
+      command: `rm -f -- ${FILE}`,
+      summary: `remove vassal shop_api (${FILE})`,
+    });
     expect(plan({ state: 'absent' }, ABSENT_FILE).changes).toEqual([]);
   });
 

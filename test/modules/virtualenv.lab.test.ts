@@ -19,7 +19,8 @@ const OFFLINE = `--no-index --no-build-isolation --find-links ${WHEELS}`;
 let lab: LabStatus;
 let conn: Connection;
 
-const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) => applyOn(conn, module, args, { check });
+const run = (module: ModuleDefinition, args: Record<string, unknown>, check = false) =>
+  applyOn(conn, module, args, { check });
 
 const onHost = (command: string) => runOnLabHostOk(lab, HOST, command, { timeoutMs: 180_000 });
 const venvPython = (code: string) => onHost(`${quote(`${VENV}/bin/python`)} -c ${quote(code)}`);
@@ -27,11 +28,22 @@ const venvPython = (code: string) => onHost(`${quote(`${VENV}/bin/python`)} -c $
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   conn = await connectToLabHost(lab, HOST);
-  await run(apt, { name: ['python3-venv', 'python3-setuptools', 'python3-wheel', 'python3-pip'], update_cache: true, cache_valid_time: 3600 });
+  await run(apt, {
+    name: ['python3-venv', 'python3-setuptools', 'python3-wheel', 'python3-pip'],
+    update_cache: true,
+    cache_valid_time: 3600,
+  });
   // The example app as its user's checkout, and a wheel of it for --find-links (no package index anywhere).
   const tar = execFileSync('tar', ['-C', APP, '-cf', '-', 'shop']);
-  await runOnLabHostOk(lab, HOST, `rm -rf /opt/src ${WHEELS} /opt/shop* && mkdir -p /opt/src ${WHEELS} && tar -C /opt/src -xf - && chown -R www-data /opt/src/shop && mkdir -p ${quote(VENV.replace(/\/env$/, ''))}`, { input: tar as unknown as string, timeoutMs: 60_000 });
-  await onHost(`cd /tmp && pip3 wheel --no-index --no-build-isolation --no-deps -w ${WHEELS} /opt/src/shop >/dev/null && rm -rf /opt/src/shop/build /opt/src/shop/*.egg-info && chown -R www-data /opt/src/shop`);
+  await runOnLabHostOk(
+    lab,
+    HOST,
+    `rm -rf /opt/src ${WHEELS} /opt/shop* && mkdir -p /opt/src ${WHEELS} && tar -C /opt/src -xf - && chown -R www-data /opt/src/shop && mkdir -p ${quote(VENV.replace(/\/env$/, ''))}`,
+    { input: tar as unknown as string, timeoutMs: 60_000 },
+  );
+  await onHost(
+    `cd /tmp && pip3 wheel --no-index --no-build-isolation --no-deps -w ${WHEELS} /opt/src/shop >/dev/null && rm -rf /opt/src/shop/build /opt/src/shop/*.egg-info && chown -R www-data /opt/src/shop`,
+  );
 });
 
 afterAll(async () => {
@@ -49,7 +61,15 @@ describe('virtualenv on a lab host', () => {
       `pip install into ${VENV}: shop==1.0.0`,
     ]);
     expect(await venvPython('import shop, importlib.metadata as m; print(m.version("shop"))')).toBe('1.0.0\n');
-    expect((await onHost(`stat -c %U ${quote(VENV)} ${quote(`${VENV}/bin/python`)} ${quote(`${VENV}/.drover-virtualenv.json`)}`)).split('\n').filter(Boolean)).toEqual(['www-data', 'www-data', 'www-data']);
+    expect(
+      (
+        await onHost(
+          `stat -c %U ${quote(VENV)} ${quote(`${VENV}/bin/python`)} ${quote(`${VENV}/.drover-virtualenv.json`)}`,
+        )
+      )
+        .split('\n')
+        .filter(Boolean),
+    ).toEqual(['www-data', 'www-data', 'www-data']);
 
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
 
@@ -57,8 +77,15 @@ describe('virtualenv on a lab host', () => {
     const checked = await run(virtualenv, args, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes).toHaveLength(1);
-    expect(checked.plan.changes[0]).toMatchObject({ summary: `pip install into ${VENV}: shop==1.0.0`, from: 'shop==1.0.0: absent', to: 'shop==1.0.0' });
-    expect(checked.plan.changes[0].diff).toMatchObject({ before: 'shop==1.0.0: absent\n', after: 'shop==1.0.0: installed\n' });
+    expect(checked.plan.changes[0]).toMatchObject({
+      summary: `pip install into ${VENV}: shop==1.0.0`,
+      from: 'shop==1.0.0: absent',
+      to: 'shop==1.0.0',
+    });
+    expect(checked.plan.changes[0].diff).toMatchObject({
+      before: 'shop==1.0.0: absent\n',
+      after: 'shop==1.0.0: installed\n',
+    });
     expect((await runOnLabHost(lab, HOST, `${quote(`${VENV}/bin/python`)} -c 'import shop'`)).code).not.toBe(0);
 
     expect((await run(virtualenv, args)).plan.changes).toHaveLength(1);
@@ -66,16 +93,27 @@ describe('virtualenv on a lab host', () => {
   });
 
   it('installs a local project directory with system site packages, and reinstalls it when its files change', async () => {
-    const args = { path: VENV, owner: 'www-data', packages: ['/opt/src/shop'], system_site_packages: true, extra_args: OFFLINE };
+    const args = {
+      path: VENV,
+      owner: 'www-data',
+      packages: ['/opt/src/shop'],
+      system_site_packages: true,
+      extra_args: OFFLINE,
+    };
     const first = await run(virtualenv, args);
-    expect(first.plan.changes.map((c) => c.summary)).toEqual([`give system site packages to ${VENV}`, `pip install into ${VENV}: /opt/src/shop`]);
+    expect(first.plan.changes.map((c) => c.summary)).toEqual([
+      `give system site packages to ${VENV}`,
+      `pip install into ${VENV}: /opt/src/shop`,
+    ]);
     // wheel comes from Debian's python3-wheel, never installed in the venv itself.
     expect(await venvPython('import wheel; print("ok")')).toBe('ok\n');
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
 
     await onHost("echo '# changed' >> /opt/src/shop/shop/api.py");
     const checked = await run(virtualenv, args, true);
-    expect(checked.plan.changes.map((c) => c.summary)).toEqual([`pip install into ${VENV}: /opt/src/shop (changed since the last install)`]);
+    expect(checked.plan.changes.map((c) => c.summary)).toEqual([
+      `pip install into ${VENV}: /opt/src/shop (changed since the last install)`,
+    ]);
     await run(virtualenv, args);
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
   });
@@ -83,18 +121,34 @@ describe('virtualenv on a lab host', () => {
   it('follows a requirements file: a new line installs, an unchanged file does not', async () => {
     const req = "/opt/shop's $HOME/requirements.txt";
     await onHost(`printf '%s\\n' '# the app' ${quote(`--find-links ${WHEELS}`)} shop > ${quote(req)}`);
-    const args = { path: VENV, owner: 'www-data', requirements: req, system_site_packages: true, extra_args: '--no-index' };
-    expect((await run(virtualenv, args)).plan.changes.map((c) => c.summary)).toEqual([`pip install into ${VENV}: -r ${req} (not installed yet)`]);
+    const args = {
+      path: VENV,
+      owner: 'www-data',
+      requirements: req,
+      system_site_packages: true,
+      extra_args: '--no-index',
+    };
+    expect((await run(virtualenv, args)).plan.changes.map((c) => c.summary)).toEqual([
+      `pip install into ${VENV}: -r ${req} (not installed yet)`,
+    ]);
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
     await onHost(`sed -i 's/^shop$/shop==1.0.0/' ${quote(req)}`);
     const checked = await run(virtualenv, args, true);
-    expect(checked.plan.changes[0].summary).toBe(`pip install into ${VENV}: -r ${req} (file changed since the last install)`);
+    expect(checked.plan.changes[0].summary).toBe(
+      `pip install into ${VENV}: -r ${req} (file changed since the last install)`,
+    );
     await run(virtualenv, args);
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
   });
 
   it('recreates a venv whose interpreter is gone, then removes it with state absent', async () => {
-    const args = { path: VENV, owner: 'www-data', packages: ['shop==1.0.0'], system_site_packages: true, extra_args: OFFLINE };
+    const args = {
+      path: VENV,
+      owner: 'www-data',
+      packages: ['shop==1.0.0'],
+      system_site_packages: true,
+      extra_args: OFFLINE,
+    };
     await run(virtualenv, args);
     // What a Python upgrade leaves behind: the venv's interpreter link points at a removed version.
     await onHost(`runuser -u www-data -- ln -sfn /usr/bin/python3.9 ${quote(`${VENV}/bin/python`)}`);
@@ -106,7 +160,9 @@ describe('virtualenv on a lab host', () => {
     expect(await venvPython('import shop; print("ok")')).toBe('ok\n');
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
 
-    expect((await run(virtualenv, { path: VENV, state: 'absent' })).plan.changes[0].summary).toBe(`remove virtualenv ${VENV}`);
+    expect((await run(virtualenv, { path: VENV, state: 'absent' })).plan.changes[0].summary).toBe(
+      `remove virtualenv ${VENV}`,
+    );
     expect((await runOnLabHost(lab, HOST, `test -e ${quote(VENV)}`)).code).toBe(1);
     expect((await run(virtualenv, { path: VENV, state: 'absent' })).plan.changes).toEqual([]);
     await expect(run(virtualenv, { path: '/opt/src', state: 'absent' })).rejects.toThrow(/not a virtualenv/);

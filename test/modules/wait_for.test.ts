@@ -46,14 +46,31 @@ async function wait(args: Record<string, unknown>) {
 }
 
 describe('wait_for plans', () => {
-  it('parses the probe answer and fails with Ansible\'s messages on timeout', () => {
+  it("parses the probe answer and fails with Ansible's messages on timeout", () => {
     expect(parseWaitProbe('method=bash\nresult=ok\nelapsed=3\n')).toEqual({ result: 'ok', elapsed: 3, method: 'bash' });
-    expect(planWith(waitFor, { port: 8000 }, { result: 'ok', elapsed: 3 })).toEqual({ changes: [], result: { elapsed: 3, state: 'started', port: 8000 } });
-    expect(planWith(waitFor, { port: 8000 }, { result: 'timeout', elapsed: 300 }).failed).toBe('Timeout when waiting for 127.0.0.1:8000');
-    expect(planWith(waitFor, { port: 80, host: 'db', state: 'stopped' }, { result: 'timeout', elapsed: 1 }).failed).toBe('Timeout when waiting for db:80 to stop.');
-    expect(planWith(waitFor, { path: '/x', search_regex: 'ready' }, { result: 'timeout', elapsed: 1 }).failed).toBe('Timeout when waiting for search string ready in /x');
-    expect(planWith(waitFor, { path: '/x', state: 'absent', msg: 'migration still running' }, { result: 'timeout', elapsed: 1 }).failed).toBe('migration still running');
-    expect(planWith(waitFor, { host: '10.0.0.2', port: 22 }, { result: 'unsupported', elapsed: 0 }).failed).toMatch(/neither bash .* nor nc/);
+    expect(planWith(waitFor, { port: 8000 }, { result: 'ok', elapsed: 3 })).toEqual({
+      changes: [],
+      result: { elapsed: 3, state: 'started', port: 8000 },
+    });
+    expect(planWith(waitFor, { port: 8000 }, { result: 'timeout', elapsed: 300 }).failed).toBe(
+      'Timeout when waiting for 127.0.0.1:8000',
+    );
+    expect(
+      planWith(waitFor, { port: 80, host: 'db', state: 'stopped' }, { result: 'timeout', elapsed: 1 }).failed,
+    ).toBe('Timeout when waiting for db:80 to stop.');
+    expect(planWith(waitFor, { path: '/x', search_regex: 'ready' }, { result: 'timeout', elapsed: 1 }).failed).toBe(
+      'Timeout when waiting for search string ready in /x',
+    );
+    expect(
+      planWith(
+        waitFor,
+        { path: '/x', state: 'absent', msg: 'migration still running' },
+        { result: 'timeout', elapsed: 1 },
+      ).failed,
+    ).toBe('migration still running');
+    expect(planWith(waitFor, { host: '10.0.0.2', port: 22 }, { result: 'unsupported', elapsed: 0 }).failed).toMatch(
+      /neither bash .* nor nc/,
+    );
   });
 
   it('rejects port with path, drained, and bad ports', () => {
@@ -110,7 +127,12 @@ describe('wait_for on this machine', () => {
     const condition = waitCondition(parseArgs(waitFor, { port: portOf(server), timeout: 3 }));
     // The same probe under a PATH holding only dash, date, sleep, cat and awk: the /proc fallback.
     const bin = join(dir, 'bin');
-    spawnSync('sh', ['-c', `mkdir -p "$1" && for t in date sleep cat awk grep printf; do ln -sf "$(command -v $t)" "$1/$t"; done`, 'sh', bin]);
+    spawnSync('sh', [
+      '-c',
+      `mkdir -p "$1" && for t in date sleep cat awk grep printf; do ln -sf "$(command -v $t)" "$1/$t"; done`,
+      'sh',
+      bin,
+    ]);
     const run = (script: string) => spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: { PATH: bin } });
     const up = run(buildWaitProbe(condition));
     expect(parseWaitProbe(up.stdout)).toMatchObject({ result: 'ok', method: 'proc' });
@@ -125,7 +147,12 @@ describe('wait_for on this machine', () => {
     const nc = spawnSync('sh', ['-c', 'command -v nc'], { encoding: 'utf8' }).stdout.trim();
     if (!nc) ctx.skip();
     const bin = join(dir, 'nc-bin');
-    spawnSync('sh', ['-c', `mkdir -p "$1" && for t in date sleep cat awk grep printf head timeout nc mktemp rm; do ln -sf "$(command -v $t)" "$1/$t"; done`, 'sh', bin]);
+    spawnSync('sh', [
+      '-c',
+      `mkdir -p "$1" && for t in date sleep cat awk grep printf head timeout nc mktemp rm; do ln -sf "$(command -v $t)" "$1/$t"; done`,
+      'sh',
+      bin,
+    ]);
     // Asynchronous, so that the listener in this process can answer while the probe runs.
     const run = (script: string) =>
       new Promise<string>((resolve) => {
@@ -137,12 +164,19 @@ describe('wait_for on this machine', () => {
     const server = await listen();
     const condition = waitCondition(parseArgs(waitFor, { port: portOf(server), timeout: 3 }));
     expect(parseWaitProbe(await run(buildWaitProbe(condition)))).toMatchObject({ result: 'ok', method: 'nc' });
-    const banner = waitCondition(parseArgs(waitFor, { port: portOf(server), timeout: 3, connect_timeout: 1, search_regex: 'OpenSSH_\\d' }));
+    const banner = waitCondition(
+      parseArgs(waitFor, { port: portOf(server), timeout: 3, connect_timeout: 1, search_regex: 'OpenSSH_\\d' }),
+    );
     expect(parseWaitProbe(await run(buildWaitProbe(banner)))).toMatchObject({ result: 'ok', method: 'nc' });
-    const wrongBanner = waitCondition(parseArgs(waitFor, { port: portOf(server), timeout: 1, connect_timeout: 1, search_regex: 'nginx' }));
+    const wrongBanner = waitCondition(
+      parseArgs(waitFor, { port: portOf(server), timeout: 1, connect_timeout: 1, search_regex: 'nginx' }),
+    );
     expect(parseWaitProbe(await run(buildWaitProbe(wrongBanner)))).toMatchObject({ result: 'timeout', method: 'nc' });
     await new Promise((resolve) => server.close(resolve));
-    expect(parseWaitProbe(await run(buildWaitProbe({ ...condition, timeout: 1 })))).toMatchObject({ result: 'timeout', method: 'nc' });
+    expect(parseWaitProbe(await run(buildWaitProbe({ ...condition, timeout: 1 })))).toMatchObject({
+      result: 'timeout',
+      method: 'nc',
+    });
   });
 
   it('waits for a path to appear, for a pattern in it, and for it to go', async () => {

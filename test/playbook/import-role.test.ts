@@ -7,12 +7,20 @@ import { PlaybookError } from '../../src/playbook/errors.js';
 import { createTempProject, runEngine, type TempProject } from '../helpers/run-engine.js';
 
 let project: TempProject;
-const log = (name: string): string[] => (existsSync(join(project.dir, name, 'log')) ? readFileSync(join(project.dir, name, 'log'), 'utf8').trim().split('\n') : []);
+const log = (name: string): string[] =>
+  existsSync(join(project.dir, name, 'log'))
+    ? readFileSync(join(project.dir, name, 'log'), 'utf8')
+        .trim()
+        .split('\n')
+    : [];
 
 beforeAll(() => {
   project = createTempProject('drover-import-role-');
   project.write('roles/greet/defaults/main.yml', 'greeting: hello\n');
-  project.write('roles/greet/tasks/main.yml', '- shell: echo "{{ greeting }} {{ who }}" >> {{ out }}/log\n  notify: greeted\n');
+  project.write(
+    'roles/greet/tasks/main.yml',
+    '- shell: echo "{{ greeting }} {{ who }}" >> {{ out }}/log\n  notify: greeted\n',
+  );
   project.write('roles/greet/tasks/bye.yml', '- shell: echo "bye {{ who }}" >> {{ out }}/log\n');
   project.write('roles/greet/handlers/main.yml', '- name: greeted\n  shell: echo handler >> {{ out }}/log\n');
 });

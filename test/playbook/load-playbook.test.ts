@@ -6,7 +6,7 @@ import { loadModules } from '../../src/modules/registry.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
 import { PlaybookError } from '../../src/playbook/errors.js';
 import { loadPlaybook } from '../../src/playbook/load-playbook.js';
-import type { TaskNode } from '../../src/playbook/types.js';
+import type { TaskNode } from '../../src/tree/types.js';
 
 let dir: string;
 let modules: Map<string, ModuleDefinition>;
@@ -111,7 +111,10 @@ describe('loadPlaybook', () => {
   });
 
   it('suggests play keywords and reports a notify without handler', () => {
-    const file = write('play-typo.yml', '- hosts: all\n  taks:\n    - debug: msg=x\n- hosts: all\n  tasks:\n    - debug: msg=x\n      notify: restart nginx\n  handlers:\n    - name: restart ngnix\n      debug: msg=y\n');
+    const file = write(
+      'play-typo.yml',
+      '- hosts: all\n  taks:\n    - debug: msg=x\n- hosts: all\n  tasks:\n    - debug: msg=x\n      notify: restart nginx\n  handlers:\n    - name: restart ngnix\n      debug: msg=y\n',
+    );
     const problems = problemsOf(file);
     expect(problems[0].hint).toMatch(/did you mean 'tasks'/);
     expect(problems[1].message).toMatch(/notify names no handler: 'restart nginx'/);
@@ -126,7 +129,10 @@ describe('loadPlaybook', () => {
   it('imports tasks and playbooks statically', () => {
     write('inc/more.yml', '- name: included\n  debug: msg=z\n');
     write('other.yml', '- hosts: db\n  tasks:\n    - import_tasks: inc/more.yml\n');
-    const file = write('main.yml', '- import_playbook: other.yml\n- hosts: web\n  tasks:\n    - include_tasks: inc/more.yml\n      when: go\n');
+    const file = write(
+      'main.yml',
+      '- import_playbook: other.yml\n- hosts: web\n  tasks:\n    - include_tasks: inc/more.yml\n      when: go\n',
+    );
     const plays = loadPlaybook(file, modules).plays;
     expect(plays.map((p) => p.hosts)).toEqual(['db', 'web']);
     const included = plays[1].sections[1][0] as TaskNode;
@@ -138,11 +144,18 @@ describe('loadPlaybook', () => {
 describe('YAML as Ansible reads it', () => {
   it('reads yes/no as booleans and keeps octal modes as written', async () => {
     const { parseYamlText } = await import('../../src/playbook/source.js');
-    expect(parseYamlText('x.yml', 'become: yes\nmode: 0644\nport: 8080\n').value).toEqual({ become: true, mode: '0644', port: 8080 });
+    expect(parseYamlText('x.yml', 'become: yes\nmode: 0644\nport: 8080\n').value).toEqual({
+      become: true,
+      mode: '0644',
+      port: 8080,
+    });
   });
 
   it('keeps y and n as strings, as PyYAML does', async () => {
     const { parseYamlText } = await import('../../src/playbook/source.js');
-    expect(parseYamlText('x.yml', 'loop: [x, y, n, Y, N]\nflags: [on, Off]\n').value).toEqual({ loop: ['x', 'y', 'n', 'Y', 'N'], flags: [true, false] });
+    expect(parseYamlText('x.yml', 'loop: [x, y, n, Y, N]\nflags: [on, Off]\n').value).toEqual({
+      loop: ['x', 'y', 'n', 'Y', 'N'],
+      flags: [true, false],
+    });
   });
 });

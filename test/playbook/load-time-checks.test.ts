@@ -18,7 +18,10 @@ function write(path: string, text: string): string {
 /** A playbook whose first task leaves a marker file, so a test can tell whether anything ran. */
 function playbook(name: string, body: string): { file: string; marker: string } {
   const marker = join(dir, 'out', `${name}-${++count}`);
-  const file = write(`${name}.yml`, `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n${body}`);
+  const file = write(
+    `${name}.yml`,
+    `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n${body}`,
+  );
   return { file, marker };
 }
 
@@ -43,23 +46,47 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('keyword types are checked when the playbook is loaded', () => {
   it('loop: 5 is not a list', async () => {
-    const { file, marker } = playbook('loop-number', '    - name: each\n      debug: msg="{{ item }}"\n      loop: 5\n');
+    const { file, marker } = playbook(
+      'loop-number',
+      '    - name: each\n      debug: msg="{{ item }}"\n      loop: 5\n',
+    );
     const result = await runCli(['run', file, '-i', inventory]);
-    expectRejected(result, marker, `${file}:7:7`, 'loop must be a list or a template that gives one, but it is the number 5', 'loop');
+    expectRejected(
+      result,
+      marker,
+      `${file}:7:7`,
+      'loop must be a list or a template that gives one, but it is the number 5',
+      'loop',
+    );
     expect(result.stderr).toContain('  task: each\n');
   });
 
   it('when: {a: 1} is not a condition', async () => {
     const { file, marker } = playbook('when-map', '    - name: guarded\n      debug: msg=x\n      when: {a: 1}\n');
     const result = await runCli(['run', file, '-i', inventory]);
-    expectRejected(result, marker, `${file}:7:7`, 'when must be a condition (an expression string or a boolean) or a list of them, but it is a map', 'when');
+    expectRejected(
+      result,
+      marker,
+      `${file}:7:7`,
+      'when must be a condition (an expression string or a boolean) or a list of them, but it is a map',
+      'when',
+    );
     expect(result.stderr).toContain('  task: guarded\n');
   });
 
   it('an unquoted {{ x }} condition is a map too, and the fix says to quote it', async () => {
-    const { file, marker } = playbook('when-unquoted', '    - name: guarded\n      debug: msg=x\n      when: [ok, {{ x }}]\n');
+    const { file, marker } = playbook(
+      'when-unquoted',
+      '    - name: guarded\n      debug: msg=x\n      when: [ok, {{ x }}]\n',
+    );
     const result = await runCli(['run', file, '-i', inventory]);
-    expectRejected(result, marker, `${file}:7:18`, 'when must be a condition (an expression string or a boolean) or a list of them, but item 2 of the list is a map', 'when');
+    expectRejected(
+      result,
+      marker,
+      `${file}:7:18`,
+      'when must be a condition (an expression string or a boolean) or a list of them, but item 2 of the list is a map',
+      'when',
+    );
     expect(result.stderr).toContain('quote it, when: "{{ x }}"');
   });
 
@@ -86,17 +113,32 @@ describe('keyword types are checked when the playbook is loaded', () => {
       ].join('\n'),
     );
     const result = await runCli(['run', file, '-i', inventory]);
-    expectRejected(result, marker, `${file}:7:7`, "with_items must be a list or a template that gives one, but it is the plain string 'packages'", 'with_items');
+    expectRejected(
+      result,
+      marker,
+      `${file}:7:7`,
+      "with_items must be a list or a template that gives one, but it is the plain string 'packages'",
+      'with_items',
+    );
     expect(result.stderr).toContain('a bare name is not a variable: write with_items: "{{ packages }}"');
     expect(result.stderr).toContain(`${file}:10:7: changed_when must be a condition`);
-    expect(result.stderr).toContain(`${file}:11:21: failed_when must be a condition (an expression string or a boolean) or a list of them, but item 1 of the list is a list`);
+    expect(result.stderr).toContain(
+      `${file}:11:21: failed_when must be a condition (an expression string or a boolean) or a list of them, but item 1 of the list is a list`,
+    );
     expect(result.stderr).toContain(`${file}:12:7: until must be a condition`);
-    expect(result.stderr).toContain(`${file}:13:7: retries must be a whole number, 0 or more, but it is the number 2.5`);
-    expect(result.stderr).toContain(`${file}:14:7: delay must be a whole number, 0 or more, but it is the plain string 'soon'`);
+    expect(result.stderr).toContain(
+      `${file}:13:7: retries must be a whole number, 0 or more, but it is the number 2.5`,
+    );
+    expect(result.stderr).toContain(
+      `${file}:14:7: delay must be a whole number, 0 or more, but it is the plain string 'soon'`,
+    );
     expect(result.stderr).toContain(`${file}:17:7: register name 'my-result' is not a valid variable name`);
     expect(result.stderr).toContain(`${file}:18:7: notify must be a string or a list of strings, but it is a map`);
-    expect(result.stderr).toContain(`${file}:19:19: tags must be a string or a list of strings, but item 2 of the list is a map`);
-    for (const field of ['changed_when', 'failed_when', 'until', 'retries', 'delay', 'register', 'notify', 'tags']) expect(result.stderr).toContain(`  field: ${field}\n`);
+    expect(result.stderr).toContain(
+      `${file}:19:19: tags must be a string or a list of strings, but item 2 of the list is a map`,
+    );
+    for (const field of ['changed_when', 'failed_when', 'until', 'retries', 'delay', 'register', 'notify', 'tags'])
+      expect(result.stderr).toContain(`  field: ${field}\n`);
   });
 
   it('a loop on include_tasks, a when on a block and on a role entry are checked too', async () => {
@@ -108,7 +150,13 @@ describe('keyword types are checked when the playbook is loaded', () => {
       `- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - command: touch ${marker}\n  roles:\n    - role: plain\n      when: {x: 1}\n  tasks:\n    - include_tasks: included.yml\n      loop: true\n    - block:\n        - debug: msg=x\n      when: {y: 2}\n`,
     );
     const result = await runCli(['run', file, '-i', inventory]);
-    expectRejected(result, marker, `${file}:10:7`, 'loop must be a list or a template that gives one, but it is the boolean true', 'loop');
+    expectRejected(
+      result,
+      marker,
+      `${file}:10:7`,
+      'loop must be a list or a template that gives one, but it is the boolean true',
+      'loop',
+    );
     expect(result.stderr).toContain(`${file}:7:7: when must be a condition`);
     expect(result.stderr).toContain('  task: role plain\n');
     expect(result.stderr).toContain(`${file}:13:7: when must be a condition`);
@@ -149,26 +197,57 @@ describe('keyword types are checked when the playbook is loaded', () => {
 
 describe('a literal controller file must exist when the playbook is loaded', () => {
   it('copy src that is nowhere, with every place looked in', async () => {
-    const { file, marker } = playbook('copy-missing', '    - name: ship it\n      copy:\n        src: app.conf\n        dest: /tmp/app.conf\n');
+    const { file, marker } = playbook(
+      'copy-missing',
+      '    - name: ship it\n      copy:\n        src: app.conf\n        dest: /tmp/app.conf\n',
+    );
     const result = await runCli(['run', file, '-i', inventory]);
-    expectRejected(result, marker, `${file}:7:9`, `local file not found: app.conf (looked in ${join(dir, 'files', 'app.conf')}, ${join(dir, 'app.conf')})`, 'copy.src');
+    expectRejected(
+      result,
+      marker,
+      `${file}:7:9`,
+      `local file not found: app.conf (looked in ${join(dir, 'files', 'app.conf')}, ${join(dir, 'app.conf')})`,
+      'copy.src',
+    );
     expect(result.stderr).toContain('  task: ship it\n');
   });
 
   it('template src of a role: looked up in the role first, then beside the playbook', async () => {
-    write('roles/web/tasks/main.yml', '- name: site\n  template:\n    src: site.conf.mustache\n    dest: /tmp/site.conf\n');
+    write(
+      'roles/web/tasks/main.yml',
+      '- name: site\n  template:\n    src: site.conf.mustache\n    dest: /tmp/site.conf\n',
+    );
     const marker = join(dir, 'out', 'role-template');
-    const file = write('role-template.yml', `- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - command: touch ${marker}\n  roles:\n    - web\n`);
+    const file = write(
+      'role-template.yml',
+      `- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - command: touch ${marker}\n  roles:\n    - web\n`,
+    );
     const result = await runCli(['run', file, '-i', inventory]);
     const role = join(dir, 'roles', 'web');
-    const looked = [join(role, 'templates', 'site.conf.mustache'), join(role, 'site.conf.mustache'), join(role, 'tasks', 'templates', 'site.conf.mustache'), join(role, 'tasks', 'site.conf.mustache'), join(dir, 'templates', 'site.conf.mustache'), join(dir, 'site.conf.mustache')];
-    expectRejected(result, marker, `${join(role, 'tasks', 'main.yml')}:3:5`, `local file not found: site.conf.mustache (looked in ${looked.join(', ')})`, 'template.src');
+    const looked = [
+      join(role, 'templates', 'site.conf.mustache'),
+      join(role, 'site.conf.mustache'),
+      join(role, 'tasks', 'templates', 'site.conf.mustache'),
+      join(role, 'tasks', 'site.conf.mustache'),
+      join(dir, 'templates', 'site.conf.mustache'),
+      join(dir, 'site.conf.mustache'),
+    ];
+    expectRejected(
+      result,
+      marker,
+      `${join(role, 'tasks', 'main.yml')}:3:5`,
+      `local file not found: site.conf.mustache (looked in ${looked.join(', ')})`,
+      'template.src',
+    );
     expect(result.stderr).toContain(`fix: put it in ${role}/templates/`);
   });
 
   it('a file that exists where prepare() looks is accepted: role files/, the playbook directory; a templated src is left alone', async () => {
     write('roles/shipper/files/motd', 'hello\n');
-    write('roles/shipper/tasks/main.yml', `- copy: { src: motd, dest: ${join(dir, 'out', 'motd')} }\n- copy: { src: "{{ name }}.txt", dest: /tmp/never }\n  when: false\n`);
+    write(
+      'roles/shipper/tasks/main.yml',
+      `- copy: { src: motd, dest: ${join(dir, 'out', 'motd')} }\n- copy: { src: "{{ name }}.txt", dest: /tmp/never }\n  when: false\n`,
+    );
     write('templates/page.mustache', 'page {{ inventory_hostname }}\n');
     const file = write(
       'files-found.yml',
@@ -189,9 +268,18 @@ describe('circular role dependencies', () => {
     write('roles/loop_b/tasks/main.yml', '- debug: msg=b\n');
     write('roles/shared/tasks/main.yml', '- debug: msg=shared\n');
     const marker = join(dir, 'out', 'role-loop');
-    const file = write('role-loop.yml', `- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - command: touch ${marker}\n  roles:\n    - loop_a\n`);
+    const file = write(
+      'role-loop.yml',
+      `- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - command: touch ${marker}\n  roles:\n    - loop_a\n`,
+    );
     const result = await runCli(['run', file, '-i', inventory]);
-    expectRejected(result, marker, `${join(dir, 'roles', 'loop_b', 'meta', 'main.yml')}:3:5`, 'role dependency loop: loop_a -> loop_b -> loop_a', 'dependencies');
+    expectRejected(
+      result,
+      marker,
+      `${join(dir, 'roles', 'loop_b', 'meta', 'main.yml')}:3:5`,
+      'role dependency loop: loop_a -> loop_b -> loop_a',
+      'dependencies',
+    );
     expect(result.stderr).toContain('  task: role loop_b\n');
   });
 
@@ -199,9 +287,18 @@ describe('circular role dependencies', () => {
     write('roles/selfish/meta/main.yml', 'dependencies: [selfish]\n');
     write('roles/selfish/tasks/main.yml', '- debug: msg=me\n');
     const marker = join(dir, 'out', 'self-loop');
-    const file = write('self-loop.yml', `- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - command: touch ${marker}\n  roles: [selfish]\n`);
+    const file = write(
+      'self-loop.yml',
+      `- hosts: all\n  gather_facts: false\n  pre_tasks:\n    - command: touch ${marker}\n  roles: [selfish]\n`,
+    );
     const result = await runCli(['run', file, '-i', inventory]);
-    expectRejected(result, marker, `${join(dir, 'roles', 'selfish', 'meta', 'main.yml')}:1:16`, 'role dependency loop: selfish -> selfish', 'dependencies');
+    expectRejected(
+      result,
+      marker,
+      `${join(dir, 'roles', 'selfish', 'meta', 'main.yml')}:1:16`,
+      'role dependency loop: selfish -> selfish',
+      'dependencies',
+    );
     expect(result.stderr).toContain("a role cannot depend on itself: remove 'selfish' from its own dependencies");
   });
 
@@ -221,7 +318,10 @@ describe('circular role dependencies', () => {
 
 describe('duplicate keys in a playbook', () => {
   it('name the key and both lines', async () => {
-    const { file, marker } = playbook('duplicate-key', '    - name: twice\n      debug: msg=x\n      vars:\n        port: 80\n        port: 8080\n');
+    const { file, marker } = playbook(
+      'duplicate-key',
+      '    - name: twice\n      debug: msg=x\n      vars:\n        port: 80\n        port: 8080\n',
+    );
     const result = await runCli(['run', file, '-i', inventory]);
     expectRejected(result, marker, `${file}:9:9`, "duplicate key 'port' under 'vars': it is also at line 8");
   });

@@ -7,7 +7,12 @@ describe('free-form arguments', () => {
     expect(splitWords(`a "unclosed`)).toBeUndefined();
   });
   it('reads key=value pairs as YAML scalars', () => {
-    expect(parseKeyValueArgs('name=nginx state=present update_cache=true retries=3')).toEqual({ name: 'nginx', state: 'present', update_cache: true, retries: 3 });
+    expect(parseKeyValueArgs('name=nginx state=present update_cache=true retries=3')).toEqual({
+      name: 'nginx',
+      state: 'present',
+      update_cache: true,
+      retries: 3,
+    });
     expect(parseKeyValueArgs('not a pair')).toBeUndefined();
   });
   it('keeps a templated value as its text, without a warning from the YAML reader', async () => {
@@ -15,8 +20,15 @@ describe('free-form arguments', () => {
     const onWarning = (warning: Error) => warnings.push(warning.message);
     process.on('warning', onWarning);
     try {
-      expect(parseKeyValueArgs('msg="{{ x }}" other={{y}} list=[a]')).toEqual({ msg: '{{ x }}', other: '{{y}}', list: '[a]' });
-      expect(parseFreeFormArgs('echo hi creates="{{ marker }}"', 'cmd', ['cmd', 'creates'])).toEqual({ cmd: 'echo hi', creates: '{{ marker }}' });
+      expect(parseKeyValueArgs('msg="{{ x }}" other={{y}} list=[a]')).toEqual({
+        msg: '{{ x }}',
+        other: '{{y}}',
+        list: '[a]',
+      });
+      expect(parseFreeFormArgs('echo hi creates="{{ marker }}"', 'cmd', ['cmd', 'creates'])).toEqual({
+        cmd: 'echo hi',
+        creates: '{{ marker }}',
+      });
       await new Promise((resolve) => setImmediate(resolve)); // Node emits warnings on a later tick
     } finally {
       process.off('warning', onWarning);
@@ -24,7 +36,9 @@ describe('free-form arguments', () => {
     expect(warnings).toEqual([]);
   });
   it('takes trailing module options off a free-form command', () => {
-    expect(parseFreeFormArgs('tar xf app.tgz creates=/opt/app chdir=/opt', 'cmd', ['cmd', 'creates', 'chdir'])).toEqual({ cmd: 'tar xf app.tgz', creates: '/opt/app', chdir: '/opt' });
+    expect(parseFreeFormArgs('tar xf app.tgz creates=/opt/app chdir=/opt', 'cmd', ['cmd', 'creates', 'chdir'])).toEqual(
+      { cmd: 'tar xf app.tgz', creates: '/opt/app', chdir: '/opt' },
+    );
     expect(parseFreeFormArgs('echo a=b', 'cmd', ['cmd', 'creates'])).toEqual({ cmd: 'echo a=b' });
   });
 });

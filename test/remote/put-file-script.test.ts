@@ -20,17 +20,26 @@ function temps(): string[] {
 }
 
 function put(path: string, content: string | Buffer, stdin: string | Buffer = content) {
-  return spawnSync('/bin/sh', ['-c', buildPutFileScript({ path, content })], { input: stdin, encoding: 'utf8', cwd: dir });
+  return spawnSync('/bin/sh', ['-c', buildPutFileScript({ path, content })], {
+    input: stdin,
+    encoding: 'utf8',
+    cwd: dir,
+  });
 }
 
 /** Starts a put whose stdin stays open, waits until its temp file exists, then sends it a signal. */
 async function signalDuringPut(signal: NodeJS.Signals): Promise<{ status: number | string; temps: string[] }> {
   const path = join(dir, 'f');
   writeFileSync(path, 'old');
-  const child = spawn('/bin/sh', ['-c', buildPutFileScript({ path, content: Buffer.alloc(1 << 20) })], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  const child = spawn('/bin/sh', ['-c', buildPutFileScript({ path, content: Buffer.alloc(1 << 20) })], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   child.stdin.on('error', () => {});
   child.stdin.write(Buffer.alloc(1000));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, name) => resolve(code ?? name ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, name) => resolve(code ?? name ?? -1)),
+  );
   const deadline = Date.now() + 5_000;
   while (temps().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   // As the host's `timeout` or a closing session does: to the process group, the shell and its cat.
@@ -77,7 +86,12 @@ describe('the put script', () => {
     expect(short.stderr).toContain(`(1 of 3 bytes): the transfer was cut short, ${path} is left as it was`);
   });
 
-  for (const [signal, code] of [['SIGHUP', 129], ['SIGINT', 130], ['SIGPIPE', 141], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGHUP', 129],
+    ['SIGINT', 130],
+    ['SIGPIPE', 141],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`removes its temp file on ${signal}`, async () => {
       expect(await signalDuringPut(signal)).toEqual({ status: code, temps: [] });
     });

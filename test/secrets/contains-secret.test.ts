@@ -16,10 +16,15 @@ describe('containsSecret', () => {
     expect(containsSecret(`psql -c ${quote('plain-secret-2')}`)).toBe(true);
   });
 
-  it("finds a shell-hostile secret in its quoted forms, though the raw text is not there", () => {
+  it('finds a shell-hostile secret in its quoted forms, though the raw text is not there', () => {
     const secret = `hostile-3'"$HOME\`id\``;
     registerSecret(secret);
-    for (const line of [quote(secret), `"${secret.replace(/[\\"$`]/g, '\\$&')}"`, toCommandLine(['/bin/echo', secret], true), toCommandLine(['/bin/echo', secret], false)]) {
+    for (const line of [
+      quote(secret),
+      `"${secret.replace(/[\\"$`]/g, '\\$&')}"`,
+      toCommandLine(['/bin/echo', secret], true),
+      toCommandLine(['/bin/echo', secret], false),
+    ]) {
       expect(line).not.toContain(secret);
       expect(containsSecret(line)).toBe(true);
     }

@@ -15,7 +15,10 @@ describe('secret masking', () => {
 
   it('masks strings anywhere inside a report', () => {
     registerSecret('report-secret-3');
-    expect(maskValue({ tasks: [{ msg: 'x report-secret-3 y' }], n: 1 })).toEqual({ tasks: [{ msg: 'x ******** y' }], n: 1 });
+    expect(maskValue({ tasks: [{ msg: 'x report-secret-3 y' }], n: 1 })).toEqual({
+      tasks: [{ msg: 'x ******** y' }],
+      n: 1,
+    });
   });
 
   it('ignores values too short to mask without wrecking output', () => {

@@ -14,7 +14,8 @@ function pemLike(eol = '\n'): { text: string; lines: string[] } {
 }
 
 /** Whether text still holds a run of 16 characters of any of the lines. */
-const showsAnyOf = (text: string, lines: string[]) => lines.some((line) => [0, 16, 32, 48].some((at) => line.length >= at + 16 && text.includes(line.slice(at, at + 16))));
+const showsAnyOf = (text: string, lines: string[]) =>
+  lines.some((line) => [0, 16, 32, 48].some((at) => line.length >= at + 16 && text.includes(line.slice(at, at + 16))));
 
 describe('a multi-line secret', () => {
   it('is masked whole where it is whole, and line by line where a diff shows it line by line', () => {
@@ -51,7 +52,11 @@ describe('a multi-line secret', () => {
     registerSecret(key.text);
     const added = renderUnifiedDiff({ path: '/etc/app.pem', before: '', after: `# app\n${key.text}\n` });
     expect(added).toContain(`+# app\n+${BEGIN}\n+${MASK}\n+${MASK}\n+${MASK}\n+${END}\n`);
-    const edited = renderUnifiedDiff({ path: '/etc/app.pem', before: `# edited\n${key.text}\n`, after: `# app\n${key.text}\n` });
+    const edited = renderUnifiedDiff({
+      path: '/etc/app.pem',
+      before: `# edited\n${key.text}\n`,
+      after: `# app\n${key.text}\n`,
+    });
     expect(edited).toContain(`-# edited\n+# app\n ${BEGIN}\n ${MASK}\n ${MASK}\n`);
     const rotated = renderUnifiedDiff({ path: '/etc/app.pem', before: `${old.text}\n`, after: `${key.text}\n` });
     expect(rotated).toContain(`-${MASK}\n-${MASK}\n-${MASK}\n+${MASK}\n+${MASK}\n+${MASK}\n`);
@@ -62,7 +67,9 @@ describe('a multi-line secret', () => {
     const key = pemLike();
     registerSecret(key.text);
     expect(maskSecrets(JSON.stringify({ content: key.text }))).toBe(JSON.stringify({ content: MASK }));
-    expect(maskSecrets(JSON.stringify(JSON.stringify({ content: key.text })))).toBe(JSON.stringify(JSON.stringify({ content: MASK })));
+    expect(maskSecrets(JSON.stringify(JSON.stringify({ content: key.text })))).toBe(
+      JSON.stringify(JSON.stringify({ content: MASK })),
+    );
     expect(maskSecrets(`printf %s ${quote(key.text)}`)).toBe(`printf %s '${MASK}'`);
     const report = maskValue({ diff: `@@ -0,0 +1,5 @@\n+${key.text.split('\n').join('\n+')}\n` });
     expect(report.diff).toBe(`@@ -0,0 +1,5 @@\n+${BEGIN}\n+${MASK}\n+${MASK}\n+${MASK}\n+${END}\n`);

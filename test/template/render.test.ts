@@ -22,8 +22,15 @@ describe('renderString', () => {
   });
 
   it('iterates sections over lists of maps', () => {
-    const vars = { upstreams: [{ host: 'b1', port: 8000 }, { host: 'b2', port: 8001 }] };
-    expect(renderString('{{#upstreams}}server {{host}}:{{port}};\n{{/upstreams}}', vars)).toBe('server b1:8000;\nserver b2:8001;\n');
+    const vars = {
+      upstreams: [
+        { host: 'b1', port: 8000 },
+        { host: 'b2', port: 8001 },
+      ],
+    };
+    expect(renderString('{{#upstreams}}server {{host}}:{{port}};\n{{/upstreams}}', vars)).toBe(
+      'server b1:8000;\nserver b2:8001;\n',
+    );
   });
 
   it('applies filters, and default accepts an undefined input', () => {
@@ -52,7 +59,13 @@ describe('renderValue', () => {
 
 describe('variables that refer to other variables', () => {
   it('renders them when read, keeping types', () => {
-    const vars = { app: 'shop', app_dir: '/opt/{{ app }}', venv: '{{ app_dir }}/venv', pkgs: '{{ base }}', base: ['a'] };
+    const vars = {
+      app: 'shop',
+      app_dir: '/opt/{{ app }}',
+      venv: '{{ app_dir }}/venv',
+      pkgs: '{{ base }}',
+      base: ['a'],
+    };
     expect(renderString('{{ venv }}', vars)).toBe('/opt/shop/venv');
     expect(renderValue('{{ pkgs }}', vars)).toEqual(['a']);
   });

@@ -16,7 +16,8 @@ let passwordFile: string;
 const PASSWORD = `ansible pw ${process.pid} é`;
 const SECRET = `db-secret-${process.pid}`;
 
-const ansibleVault = (args: string[], input?: string) => execFileSync('ansible-vault', args, { encoding: 'utf8', input, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+const ansibleVault = (args: string[], input?: string) =>
+  execFileSync('ansible-vault', args, { encoding: 'utf8', input, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
 
 beforeAll(() => {
   project = createTempProject('drover-ansible-vault-');
@@ -31,8 +32,19 @@ describe('Ansible vault data', () => {
     expect(readFileSync(vars, 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.1;AES256\n[0-9a-f]{80}\n/);
     project.write('whole/inventory/hosts.ini', 'h1 ansible_connection=local\n');
     const out = join(project.dir, 'whole', 'out.conf');
-    const play = project.write('whole/play.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "${out}", content: "password={{ db_password }} port={{ db_port }}\\n" }\n`);
-    const result = await runCli(['run', play, '-i', join(project.dir, 'whole', 'inventory'), '--vault-password-file', passwordFile, '--diff']);
+    const play = project.write(
+      'whole/play.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "${out}", content: "password={{ db_password }} port={{ db_port }}\\n" }\n`,
+    );
+    const result = await runCli([
+      'run',
+      play,
+      '-i',
+      join(project.dir, 'whole', 'inventory'),
+      '--vault-password-file',
+      passwordFile,
+      '--diff',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(`password=${SECRET} port=5432\n`);
     expect(result.stdout).toContain('password=********');
@@ -40,19 +52,50 @@ describe('Ansible vault data', () => {
   });
 
   it('loads encrypt_string values (vault ids too), and names the file of a value the password does not open', async () => {
-    const inline = ansibleVault(['encrypt_string', '--vault-password-file', passwordFile, '--name', 'api_token', SECRET]);
-    const labelled = ansibleVault(['encrypt_string', '--vault-id', `prod@${passwordFile}`, '--name', 'prod_token', `${SECRET}-prod`]);
+    const inline = ansibleVault([
+      'encrypt_string',
+      '--vault-password-file',
+      passwordFile,
+      '--name',
+      'api_token',
+      SECRET,
+    ]);
+    const labelled = ansibleVault([
+      'encrypt_string',
+      '--vault-id',
+      `prod@${passwordFile}`,
+      '--name',
+      'prod_token',
+      `${SECRET}-prod`,
+    ]);
     expect(labelled).toContain('$ANSIBLE_VAULT;1.2;AES256;prod');
     project.write('inline/inventory/group_vars/all.yml', `${inline}\n${labelled}\n`);
     project.write('inline/inventory/hosts.ini', 'h1 ansible_connection=local\n');
     const out = join(project.dir, 'inline', 'out.conf');
-    const play = project.write('inline/play.yml', `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "${out}", content: "{{ api_token }} {{ prod_token }}" }\n`);
-    const result = await runCli(['run', play, '-i', join(project.dir, 'inline', 'inventory'), '--vault-password-file', passwordFile]);
+    const play = project.write(
+      'inline/play.yml',
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "${out}", content: "{{ api_token }} {{ prod_token }}" }\n`,
+    );
+    const result = await runCli([
+      'run',
+      play,
+      '-i',
+      join(project.dir, 'inline', 'inventory'),
+      '--vault-password-file',
+      passwordFile,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(`${SECRET} ${SECRET}-prod`);
 
     const wrong = project.write('wrong-pass.txt', 'not the password\n');
-    const refused = await runCli(['run', play, '-i', join(project.dir, 'inline', 'inventory'), '--vault-password-file', wrong]);
+    const refused = await runCli([
+      'run',
+      play,
+      '-i',
+      join(project.dir, 'inline', 'inventory'),
+      '--vault-password-file',
+      wrong,
+    ]);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/group_vars\/all\.yml.*wrong vault password/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
@@ -73,7 +116,15 @@ describe('Ansible vault data', () => {
 describe('drover vault with Ansible vault files', () => {
   it('encrypts in the Ansible format when asked, and edit keeps a file an Ansible vault with its vault id', async () => {
     const file = project.write('cli/secrets.yml', `token: ${SECRET}\n`);
-    const encrypted = await runCli(['vault', 'encrypt', file, '--format', 'ansible', '--vault-password-file', passwordFile]);
+    const encrypted = await runCli([
+      'vault',
+      'encrypt',
+      file,
+      '--format',
+      'ansible',
+      '--vault-password-file',
+      passwordFile,
+    ]);
     expect(encrypted.code, encrypted.stderr).toBe(0);
     expect(ansibleVault(['view', '--vault-password-file', passwordFile, file])).toBe(`token: ${SECRET}\n`);
 
@@ -81,10 +132,14 @@ describe('drover vault with Ansible vault files', () => {
     ansibleVault(['encrypt', '--vault-id', `prod@${passwordFile}`, labelled]);
     const editor = project.write('cli/editor.sh', '#!/bin/sh\nprintf "token: new\\n" > "$1"\n');
     execFileSync('chmod', ['+x', editor]);
-    const edited = await runCli(['vault', 'edit', labelled, '--vault-password-file', passwordFile], { env: { EDITOR: editor } });
+    const edited = await runCli(['vault', 'edit', labelled, '--vault-password-file', passwordFile], {
+      env: { EDITOR: editor },
+    });
     expect(edited.code, edited.stderr).toBe(0);
     expect(readFileSync(labelled, 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.2;AES256;prod\n/);
     expect(ansibleVault(['view', '--vault-id', `prod@${passwordFile}`, labelled])).toBe('token: new\n');
-    expect((await runCli(['vault', 'view', labelled, '--vault-password-file', passwordFile])).stdout).toBe('token: new\n');
+    expect((await runCli(['vault', 'view', labelled, '--vault-password-file', passwordFile])).stdout).toBe(
+      'token: new\n',
+    );
   });
 });

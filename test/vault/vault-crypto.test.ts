@@ -23,7 +23,9 @@ describe('vault encryption', () => {
     const lines = block.trimEnd().split('\n');
     const body = Buffer.from(lines.slice(1).join(''), 'base64');
     body[body.length - 1] ^= 1;
-    expect(() => decryptText(`${lines[0]}\n${body.toString('base64')}\n`, 'pw')).toThrow(/wrong vault password, or the data was changed/);
+    expect(() => decryptText(`${lines[0]}\n${body.toString('base64')}\n`, 'pw')).toThrow(
+      /wrong vault password, or the data was changed/,
+    );
   });
 
   it('names an Ansible vault instead of failing obscurely', () => {

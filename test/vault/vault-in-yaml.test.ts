@@ -7,7 +7,12 @@ import { maskSecrets } from '../../src/secrets/mask.js';
 import { setVaultPassword } from '../../src/vault/keyring.js';
 import { encryptText } from '../../src/vault/vault-crypto.js';
 
-const indent = (block: string) => block.trimEnd().split('\n').map((l) => `  ${l}`).join('\n');
+const indent = (block: string) =>
+  block
+    .trimEnd()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 
 describe('vault values in YAML files', () => {
   let dir: string;
@@ -18,15 +23,28 @@ describe('vault values in YAML files', () => {
 
   it('decrypts inline !vault values and registers them as secrets', () => {
     const file = join(dir, 'vars.yml');
-    writeFileSync(file, `db_user: shop\ndb_password: !vault |\n${indent(encryptText('Canary-42-secret', 'correct horse'))}\n`);
+    writeFileSync(
+      file,
+      `db_user: shop\ndb_password: !vault |\n${indent(encryptText('Canary-42-secret', 'correct horse'))}\n`,
+    );
     expect(readYamlFile(file).value).toEqual({ db_user: 'shop', db_password: 'Canary-42-secret' });
     expect(maskSecrets('password is Canary-42-secret.')).toBe('password is ********.');
   });
 
   it('decrypts a wholly encrypted file in memory, and masks the strings it holds, not its numbers', () => {
     const file = join(dir, 'vault.yml');
-    writeFileSync(file, encryptText('rabbit_password: Other-Canary-7\nusers:\n  - { name: ops, token: Nested-Canary-8 }\nport: 5672\n', 'correct horse'));
-    expect(readYamlFile(file).value).toEqual({ rabbit_password: 'Other-Canary-7', users: [{ name: 'ops', token: 'Nested-Canary-8' }], port: 5672 });
+    writeFileSync(
+      file,
+      encryptText(
+        'rabbit_password: Other-Canary-7\nusers:\n  - { name: ops, token: Nested-Canary-8 }\nport: 5672\n',
+        'correct horse',
+      ),
+    );
+    expect(readYamlFile(file).value).toEqual({
+      rabbit_password: 'Other-Canary-7',
+      users: [{ name: 'ops', token: 'Nested-Canary-8' }],
+      port: 5672,
+    });
     expect(maskSecrets('Other-Canary-7 and Nested-Canary-8 on 5672')).toBe('******** and ******** on 5672');
   });
 
@@ -49,7 +67,14 @@ describe('commands that need only host names', () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { runCli } = await import('../helpers/run-cli.js');
     const dir = mkdtempSync(join(tmpdir(), 'drover-lab-vault-'));
-    writeFileSync(join(dir, 'hosts.yml'), `all:\n  hosts:\n    web1:\n      secret: !vault |\n${encryptText('x', 'pw').trimEnd().split('\n').map((l) => `        ${l}`).join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'hosts.yml'),
+      `all:\n  hosts:\n    web1:\n      secret: !vault |\n${encryptText('x', 'pw')
+        .trimEnd()
+        .split('\n')
+        .map((l) => `        ${l}`)
+        .join('\n')}\n`,
+    );
     const result = await runCli(['lab', 'status', '-i', join(dir, 'hosts.yml'), '--json']);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout).hosts.map((h: { name: string }) => h.name)).toEqual(['web1']);

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { renderModuleDoc, renderModuleMarkdown } from '../../doc/render-module-doc.js';
 import { loadModules } from '../../modules/registry.js';
-import { didYouMean } from '../../playbook/suggest.js';
+import { didYouMean } from '../../suggest.js';
 import { UsageError } from '../exit-codes.js';
 
 export function createDocCommand(): Command {
   return new Command('doc')
-    .description('Module reference, generated from each module\'s schema.')
+    .description("Module reference, generated from each module's schema.")
     .argument('[module]', 'the module to describe')
     .option('-l, --list', 'every module with a one-line summary')
     .option('--markdown', 'print the reference as Markdown (all modules when none is named)')

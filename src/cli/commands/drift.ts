@@ -34,13 +34,18 @@ export interface DriftCommandOptions extends RunCommandOptions {
 /** `drover drift`: its action reports the exit code through `setExit`, like run and check. */
 export function createDriftCommand(setExit: (code: number) => void, signal?: AbortSignal): Command {
   const command = new Command('drift')
-    .description('Find what changed on the hosts since the last deploy: probe only, never change anything. Exit 0 no drift, 2 drift, 1 not all of it could be checked.')
+    .description(
+      'Find what changed on the hosts since the last deploy: probe only, never change anything. Exit 0 no drift, 2 drift, 1 not all of it could be checked.',
+    )
     .argument('[playbook]', 'the playbook that describes the wanted state')
     .option('--state-dir <dir>', 'where the drift history is kept (default: .drover/ beside the first inventory)')
     .option('--history', 'list the past drift runs, then stop')
     .option('--junit <file.xml>', 'write a JUnit XML report: one testcase per host and task, drift = failure')
     .option('--html <file.html>', 'write a self-contained HTML page: hosts × resources grid with diffs')
-    .option('--on-drift <command>', 'shell command run on this machine when drift is found; gets the JSON report path as its last argument and in $DROVER_DRIFT_REPORT')
+    .option(
+      '--on-drift <command>',
+      'shell command run on this machine when drift is found; gets the JSON report path as its last argument and in $DROVER_DRIFT_REPORT',
+    )
     .option('--syntax-check', 'validate the playbook and inventory, then stop');
   addRunOptions(command);
   // --history needs only a state directory, which --state-dir gives without an inventory.
@@ -65,10 +70,15 @@ Examples:
 }
 
 /** The whole of `drover drift`; returns the exit code. */
-export async function executeDrift(playbookPath: string | undefined, options: DriftCommandOptions, signal?: AbortSignal): Promise<number> {
+export async function executeDrift(
+  playbookPath: string | undefined,
+  options: DriftCommandOptions,
+  signal?: AbortSignal,
+): Promise<number> {
   if (options.history) return showHistory(playbookPath, options);
   if (!playbookPath) throw new UsageError('missing the playbook: drover drift PLAYBOOK -i INVENTORY');
-  if (options.inventory.length === 0) throw new UsageError('no inventory given: add -i INVENTORY (a file, a directory, or "host1,host2,")');
+  if (options.inventory.length === 0)
+    throw new UsageError('no inventory given: add -i INVENTORY (a file, a directory, or "host1,host2,")');
   const inputs = await loadRunInputs(playbookPath, options);
   if (options.syntaxCheck) {
     process.stdout.write(`playbook: ${inputs.playbook.file} (valid: ${inputs.playbook.plays.length} plays)\n`);
@@ -97,18 +107,34 @@ export async function executeDrift(playbookPath: string | undefined, options: Dr
     verbosity: options.verbose,
     limit: options.limit,
   });
-  const runReport = buildRunReport(outcome, { playbook: inputs.playbook.file, mode: 'drift', startedAt, durationMs: Date.now() - startedAt.getTime() });
-  const report = analyseDrift(runReport, { stateDir: resolveStateDir(options.stateDir, options.inventory), ...selection });
+  const runReport = buildRunReport(outcome, {
+    playbook: inputs.playbook.file,
+    mode: 'drift',
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+  });
+  const report = analyseDrift(runReport, {
+    stateDir: resolveStateDir(options.stateDir, options.inventory),
+    ...selection,
+  });
 
   process.stdout.write(renderDriftSummary(report, createStyle(process.stdout)));
   writeOutputs(report, options);
   if (outcome.interrupted) {
-    process.stderr.write('interrupted: running probes were allowed to finish; nothing new was started; this run is not added to the drift history\n');
+    process.stderr.write(
+      'interrupted: running probes were allowed to finish; nothing new was started; this run is not added to the drift history\n',
+    );
     return EXIT.interrupted;
   }
   const runFile = saveDriftRun(report);
   let hook: HookResult | undefined;
-  if (options.onDrift && report.drift.resources.length > 0) hook = await alert(options.onDrift, options.report ? resolve(options.report) : runFile, report, connectOptions.commandTimeoutMs);
+  if (options.onDrift && report.drift.resources.length > 0)
+    hook = await alert(
+      options.onDrift,
+      options.report ? resolve(options.report) : runFile,
+      report,
+      connectOptions.commandTimeoutMs,
+    );
   const inventory = options.inventory.map((source) => (source.includes(',') ? source : resolve(source)));
   recordDriftRun(report, runFile, { inventory, ...selection, limit: options.limit, onDrift: hook });
   return report.drift.exitCode;
@@ -123,7 +149,12 @@ function writeOutputs(report: DriftReport, options: DriftCommandOptions): void {
 /** Runs --on-drift; its failure is reported on stderr and in the history, and leaves the exit code alone. */
 async function alert(command: string, reportPath: string, report: DriftReport, timeoutMs: number): Promise<HookResult> {
   const summary = finalLine(report, new Chalk({ level: 0 }));
-  const result = await runDriftHook(command, reportPath, { DROVER_DRIFT_EXIT: String(report.drift.exitCode), DROVER_DRIFT_SUMMARY: summary }, timeoutMs);
+  const result = await runDriftHook(
+    command,
+    reportPath,
+    { DROVER_DRIFT_EXIT: String(report.drift.exitCode), DROVER_DRIFT_SUMMARY: summary },
+    timeoutMs,
+  );
   if (result.exitCode !== 0) {
     const why = result.error ?? `exit ${result.exitCode}`;
     process.stderr.write(maskSecrets(`ERROR: --on-drift command failed (${why}): ${command}\n`));
@@ -134,16 +165,19 @@ async function alert(command: string, reportPath: string, report: DriftReport, t
 /** Without -v a drift run prints only its summary; -v streams the task lines to stderr. */
 function progressEvents(verbosity: number): EngineEvents {
   const write = (text: string) => void process.stderr.write(text);
-  if (verbosity > 0) return createPlainOutput({ diff: false, verbosity, check: true, style: createStyle(process.stderr), write });
+  if (verbosity > 0)
+    return createPlainOutput({ diff: false, verbosity, check: true, style: createStyle(process.stderr), write });
   return { warning: (message) => write(maskSecrets(`[WARNING]: ${message}\n`)) };
 }
 
 function showHistory(playbookPath: string | undefined, options: DriftCommandOptions): number {
-  if (!options.stateDir && options.inventory.length === 0) throw new UsageError('--history needs -i INVENTORY or --state-dir DIR to find the drift history');
+  if (!options.stateDir && options.inventory.length === 0)
+    throw new UsageError('--history needs -i INVENTORY or --state-dir DIR to find the drift history');
   const stateDir = resolveStateDir(options.stateDir, options.inventory);
   const { entries, damaged } = readHistory(stateDir);
   const shown = playbookPath ? entries.filter((entry) => entry.playbook === resolve(playbookPath)) : entries;
   process.stdout.write(`drift history in ${resolveDriftDir(stateDir)}\n${renderHistory(shown)}`);
-  if (damaged > 0) process.stderr.write(`[WARNING]: ${damaged} damaged line(s) in the history index were passed over\n`);
+  if (damaged > 0)
+    process.stderr.write(`[WARNING]: ${damaged} damaged line(s) in the history index were passed over\n`);
   return EXIT.ok;
 }

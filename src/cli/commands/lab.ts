@@ -20,7 +20,9 @@ async function selectLabHosts(options: LabCommandOptions): Promise<string[]> {
   const names = options.limit ? inventory.selectHosts(options.limit) : inventory.hostNames();
   if (names.length === 0) {
     throw new UsageError(
-      options.limit ? `--limit ${options.limit} matches no host of the inventory` : `the inventory ${options.inventory.join(', ')} names no hosts`,
+      options.limit
+        ? `--limit ${options.limit} matches no host of the inventory`
+        : `the inventory ${options.inventory.join(', ')} names no hosts`,
     );
   }
   return names;
@@ -44,7 +46,9 @@ function inventoryOption(command: Command, required: boolean): Command {
 }
 
 function createUpCommand(): Command {
-  const command = new Command('up').description('Start a lab host for every inventory host (keeps the ones already running).');
+  const command = new Command('up').description(
+    'Start a lab host for every inventory host (keeps the ones already running).',
+  );
   return inventoryOption(command, true)
     .option('-l, --limit <pattern>', 'only these inventory hosts (e.g. "backend:!backend2")')
     .option('--subnet <cidr>', 'private subnet for the lab bridge (default 10.77.0.0/24, or env DROVER_LAB_SUBNET)')
@@ -63,7 +67,9 @@ Examples:
 }
 
 function createDownCommand(): Command {
-  const command = new Command('down').description('Remove lab hosts; with no inventory, the whole lab (bridge and apt-cacher-ng too).');
+  const command = new Command('down').description(
+    'Remove lab hosts; with no inventory, the whole lab (bridge and apt-cacher-ng too).',
+  );
   return inventoryOption(command, false)
     .option('-l, --limit <pattern>', 'only these inventory hosts')
     .addHelpText(
@@ -111,7 +117,9 @@ Examples:
 /** `drover lab up|down|status`: throwaway Debian hosts (systemd, sshd, apt) named after inventory hosts. */
 export function createLabCommand(): Command {
   return new Command('lab')
-    .description('Throwaway Debian hosts (systemd + sshd in containers on a private bridge) for the inventory, to try playbooks on.')
+    .description(
+      'Throwaway Debian hosts (systemd + sshd in containers on a private bridge) for the inventory, to try playbooks on.',
+    )
     .addCommand(createUpCommand())
     .addCommand(createDownCommand())
     .addCommand(createStatusCommand())
@@ -128,4 +136,3 @@ Needs root and: apt-get install -y debootstrap systemd-container apt-cacher-ng o
 State (base image, keys, overlays): /var/lib/drover-lab, or env DROVER_LAB_DIR; bridge drover-lab0, or env DROVER_LAB_BRIDGE.`,
     );
 }
-

@@ -61,42 +61,77 @@ export interface RunCommandOptions {
 
 /** Adds the options shared by run, check and drift. */
 export function addRunOptions(command: Command): Command {
-  return command
-    .requiredOption('-i, --inventory <path>', 'inventory file, directory or "host1,host2," (repeatable, merged in order)', collect, [])
-    .option('-l, --limit <pattern>', 'only run on hosts matching this pattern (e.g. "backend:!backend2")')
-    .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated, repeatable)', collect)
-    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated, repeatable)', collect)
-    .option('-e, --extra-vars <vars>', 'KEY=VALUE, @file.yml or a JSON map; highest precedence (repeatable)', collect)
-    .option('-f, --forks <n>', 'hosts worked on at once', positiveInteger, 100)
-    .option('--report <file.json>', 'write the run report (JSON) to this file')
-    .option('--start-at-task <name>', 'start at the first task with this name (glob allowed)')
-    .option('--force-handlers', 'run notified handlers even on hosts that failed')
-    .option('--lab', 'run against the lab containers of the inventory hosts (see drover lab)')
-    .addOption(new Option('--host-key-checking <mode>', 'strict (default), accept-new (trust on first use), off (UNSAFE)').choices(['strict', 'accept-new', 'off']).default('strict'))
-    .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', collect)
-    .option('-u, --user <user>', 'SSH user when the inventory sets none')
-    .option('--private-key <file>', 'SSH private key when the inventory sets none')
-    .option('-k, --ask-pass', 'ask for the SSH login password (for hosts without ansible_password)')
-    .option('-K, --ask-become-pass', 'ask for the sudo password (for hosts without ansible_become_password)')
-    .option('-T, --connect-timeout <seconds>', 'SSH connect timeout', positiveInteger, 10)
-    .option('--connect-retries <n>', 'retry a failed SSH connect n times, with backoff (network failures only)', nonNegativeInteger)
-    .option('--timeout <seconds>', 'per-command timeout', positiveInteger, 3600)
-    .option('--vault-password-file <file>', 'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)')
-    .option('--ask-vault-pass', 'ask for the vault password before starting')
-    .option('--vault-id <id>', 'a vault password: FILE, LABEL@FILE or LABEL@prompt, as ansible-playbook takes it (repeatable; each is tried)', collect)
-    .option('--no-host-lock', 'do not take the per-host lock that keeps two runs from changing one host at once (also DROVER_HOST_LOCK=off)')
-    .option('-b, --become', 'become another user (root unless --become-user) on tasks and plays that do not say')
-    .option('--become-user <user>', 'the user to become when a task, play or ansible_become_user does not say')
-    .addOption(new Option('-c, --connection <type>', 'the connection of hosts that set no ansible_connection').choices(['ssh', 'smart', 'paramiko', 'local']))
-    .option('--ssh-common-args <args>', 'ansible_ssh_common_args of hosts that set none (drover reads -o ProxyJump= and -J)')
-    .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0)
-    // ansible.cfg and ANSIBLE_* fill what the command line leaves out (see ansible-config.ts).
-    .hook('preAction', (_command, action) => applyAnsibleSettings(action, readAnsibleSettings()));
+  return (
+    command
+      .requiredOption(
+        '-i, --inventory <path>',
+        'inventory file, directory or "host1,host2," (repeatable, merged in order)',
+        collect,
+        [],
+      )
+      .option('-l, --limit <pattern>', 'only run on hosts matching this pattern (e.g. "backend:!backend2")')
+      .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated, repeatable)', collect)
+      .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated, repeatable)', collect)
+      .option('-e, --extra-vars <vars>', 'KEY=VALUE, @file.yml or a JSON map; highest precedence (repeatable)', collect)
+      .option('-f, --forks <n>', 'hosts worked on at once', positiveInteger, 100)
+      .option('--report <file.json>', 'write the run report (JSON) to this file')
+      .option('--start-at-task <name>', 'start at the first task with this name (glob allowed)')
+      .option('--force-handlers', 'run notified handlers even on hosts that failed')
+      .option('--lab', 'run against the lab containers of the inventory hosts (see drover lab)')
+      .addOption(
+        new Option('--host-key-checking <mode>', 'strict (default), accept-new (trust on first use), off (UNSAFE)')
+          .choices(['strict', 'accept-new', 'off'])
+          .default('strict'),
+      )
+      .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', collect)
+      .option('-u, --user <user>', 'SSH user when the inventory sets none')
+      .option('--private-key <file>', 'SSH private key when the inventory sets none')
+      .option('-k, --ask-pass', 'ask for the SSH login password (for hosts without ansible_password)')
+      .option('-K, --ask-become-pass', 'ask for the sudo password (for hosts without ansible_become_password)')
+      .option('-T, --connect-timeout <seconds>', 'SSH connect timeout', positiveInteger, 10)
+      .option(
+        '--connect-retries <n>',
+        'retry a failed SSH connect n times, with backoff (network failures only)',
+        nonNegativeInteger,
+      )
+      .option('--timeout <seconds>', 'per-command timeout', positiveInteger, 3600)
+      .option(
+        '--vault-password-file <file>',
+        'vault password file (default: $DROVER_VAULT_PASSWORD_FILE; else asked when needed)',
+      )
+      .option('--ask-vault-pass', 'ask for the vault password before starting')
+      .option(
+        '--vault-id <id>',
+        'a vault password: FILE, LABEL@FILE or LABEL@prompt, as ansible-playbook takes it (repeatable; each is tried)',
+        collect,
+      )
+      .option(
+        '--no-host-lock',
+        'do not take the per-host lock that keeps two runs from changing one host at once (also DROVER_HOST_LOCK=off)',
+      )
+      .option('-b, --become', 'become another user (root unless --become-user) on tasks and plays that do not say')
+      .option('--become-user <user>', 'the user to become when a task, play or ansible_become_user does not say')
+      .addOption(
+        new Option('-c, --connection <type>', 'the connection of hosts that set no ansible_connection').choices([
+          'ssh',
+          'smart',
+          'paramiko',
+          'local',
+        ]),
+      )
+      .option(
+        '--ssh-common-args <args>',
+        'ansible_ssh_common_args of hosts that set none (drover reads -o ProxyJump= and -J)',
+      )
+      .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0)
+      // ansible.cfg and ANSIBLE_* fill what the command line leaves out (see ansible-config.ts).
+      .hook('preAction', (_command, action) => applyAnsibleSettings(action, readAnsibleSettings()))
+  );
 }
 
 export function createRunCommand(): Command {
   const command = new Command('run')
-    .description('Apply a playbook to the inventory\'s hosts.')
+    .description("Apply a playbook to the inventory's hosts.")
     .argument('<playbook...>', 'the playbook file (the word "playbook" may come first)')
     .option('-C, --check', 'dry run: probe and plan, change nothing')
     .option('-D, --diff', 'show the diff of every file change')
@@ -125,7 +160,12 @@ export function playbookArgument(args: string[]): string {
 }
 
 /** The whole of `drover run` / `drover check`; returns the exit code. */
-export async function executeRun(playbookPath: string, options: RunCommandOptions, mode: RunReport['mode'], signal: AbortSignal): Promise<number> {
+export async function executeRun(
+  playbookPath: string,
+  options: RunCommandOptions,
+  mode: RunReport['mode'],
+  signal: AbortSignal,
+): Promise<number> {
   const style = createStyle(process.stdout);
   const inputs = await loadRunInputs(playbookPath, options);
   if (options.syntaxCheck) {
@@ -145,11 +185,19 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
   const check = mode !== 'run' || Boolean(options.check);
   const passwords = askConnectionPasswords(options);
   const connectOptions = connectOptionsFrom(options, passwords);
-  const outputOptions = { diff: Boolean(options.diff) || mode !== 'run', verbosity: options.verbose, check, style, write: (t: string) => void process.stdout.write(t) };
+  const outputOptions = {
+    diff: Boolean(options.diff) || mode !== 'run',
+    verbosity: options.verbose,
+    check,
+    style,
+    write: (t: string) => void process.stdout.write(t),
+  };
   // A live view on a terminal; plain lines for CI logs, pipes, and terminals that report no width
   // (a pty nobody sized, as under `script`), where the view would wrap after every character.
   const live = process.stdout.isTTY && !process.env.CI && (process.stdout.columns ?? 0) > 0;
-  const output = live ? createLiveOutput(outputOptions) : { ...createPlainOutput(outputOptions), finish: async () => {} };
+  const output = live
+    ? createLiveOutput(outputOptions)
+    : { ...createPlainOutput(outputOptions), finish: async () => {} };
   for (const warning of inputs.inventory.warnings()) output.warning?.(`inventory: ${warning}`);
   const startedAt = new Date();
   const outcome: RunOutcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
@@ -174,7 +222,12 @@ export async function executeRun(playbookPath: string, options: RunCommandOption
   });
   await output.finish();
   const durationMs = Date.now() - startedAt.getTime();
-  process.stdout.write(renderRecap(outcome.order.map((host) => ({ host, stats: outcome.hosts.get(host)!.stats })), style));
+  process.stdout.write(
+    renderRecap(
+      outcome.order.map((host) => ({ host, stats: outcome.hosts.get(host)!.stats })),
+      style,
+    ),
+  );
   if (options.verbose > 0) {
     const execs = outcome.order.map((h) => `${h}=${outcome.hosts.get(h)!.execCount}`).join(' ');
     process.stdout.write(style.gray(`remote execs per host: ${execs}\n`));
@@ -205,13 +258,16 @@ export async function loadRunInputs(playbookPath: string, options: RunCommandOpt
       groups: inputs.inventory.groupsMap(),
     });
   }
-  if (options.lab) await applyLabOverrides(inputs.inventory, (message) => process.stderr.write(`[WARNING]: ${message}\n`));
+  if (options.lab)
+    await applyLabOverrides(inputs.inventory, (message) => process.stderr.write(`[WARNING]: ${message}\n`));
   return inputs;
 }
 
 export function connectOptionsFrom(options: RunCommandOptions, passwords: AskedPasswords = {}): ConnectOptions {
   if (options.hostKeyChecking === 'off') {
-    process.stderr.write('[WARNING]: --host-key-checking off: host keys are not checked, so anyone on the network path can pose as a host and see everything drover sends it, secrets included\n');
+    process.stderr.write(
+      '[WARNING]: --host-key-checking off: host keys are not checked, so anyone on the network path can pose as a host and see everything drover sends it, secrets included\n',
+    );
   }
   return {
     hostKeyChecking: options.hostKeyChecking,

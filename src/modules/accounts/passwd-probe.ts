@@ -33,7 +33,14 @@ export interface UserState {
 export function parsePasswdLine(line: string): PasswdEntry | undefined {
   const parts = line.split(':');
   if (parts.length < 7) return undefined;
-  return { name: parts[0], uid: Number(parts[2]), gid: Number(parts[3]), comment: parts[4], home: parts[5], shell: parts.slice(6).join(':') };
+  return {
+    name: parts[0],
+    uid: Number(parts[2]),
+    gid: Number(parts[3]),
+    comment: parts[4],
+    home: parts[5],
+    shell: parts.slice(6).join(':'),
+  };
 }
 
 export function parseGroupLine(line: string): GroupEntry | undefined {

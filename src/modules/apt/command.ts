@@ -18,7 +18,10 @@ const ENV = 'export DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a;';
 
 function commonFlags(options: AptCommandOptions): string[] {
   const flags = ['-y', '-q', '-o', `DPkg::Lock::Timeout=${options.lockTimeout}`];
-  for (const option of options.dpkgOptions.split(',').map((o) => o.trim()).filter(Boolean)) {
+  for (const option of options.dpkgOptions
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)) {
     flags.push('-o', `Dpkg::Options::=--${option.replace(/^-+/, '')}`);
   }
   return flags;
@@ -36,7 +39,11 @@ export function buildInstallCommand(specs: string[], options: AptCommandOptions 
   if (options.installRecommends === false) flags.push('--no-install-recommends');
   if (options.allowDowngrade) flags.push('--allow-downgrades');
   const install = `apt-get install ${flags.map(quote).join(' ')} -- ${specs.map(quote).join(' ')}`;
-  const steps = [options.refresh ? buildRefreshCommand(options) : undefined, install, options.autoremove ? buildAutoremoveCommand(options) : undefined];
+  const steps = [
+    options.refresh ? buildRefreshCommand(options) : undefined,
+    install,
+    options.autoremove ? buildAutoremoveCommand(options) : undefined,
+  ];
   return `${ENV} ${steps.filter(Boolean).join(' && ')}`;
 }
 

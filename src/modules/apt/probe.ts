@@ -46,17 +46,22 @@ export function buildAptProbe(names: string[], options: { autoremove: boolean })
   if (names.length > 0) {
     // Tab-separated: name, status abbreviation (e.g. "ii "), version. Unknown names only print to stderr.
     lines.push(`dpkg-query -W -f='dpkg=\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- ${quoted} 2>/dev/null`);
-    lines.push(`apt-cache policy -- ${quoted} 2>/dev/null | sed -n -e 's/^\\([^ ].*\\):$/policy=\\1/p' -e 's/^  Candidate: /candidate=/p'`);
+    lines.push(
+      `apt-cache policy -- ${quoted} 2>/dev/null | sed -n -e 's/^\\([^ ].*\\):$/policy=\\1/p' -e 's/^  Candidate: /candidate=/p'`,
+    );
   }
   if (options.autoremove) {
-    lines.push(`apt-get -s -o Debug::NoLocking=1 autoremove 2>/dev/null | sed -n 's/^Remv \\([^ ]*\\).*/autoremove=\\1/p'`);
+    lines.push(
+      `apt-get -s -o Debug::NoLocking=1 autoremove 2>/dev/null | sed -n 's/^Remv \\([^ ]*\\).*/autoremove=\\1/p'`,
+    );
   }
   lines.push('exit 0');
   return lines.join('\n');
 }
 
 export function parseAptProbe(output: ProbeOutput): AptState {
-  if (output.code !== 0) throw new ProbeFormatError(`apt probe failed (exit ${output.code}): ${output.stdout.slice(0, 200)}`);
+  if (output.code !== 0)
+    throw new ProbeFormatError(`apt probe failed (exit ${output.code}): ${output.stdout.slice(0, 200)}`);
   const state: AptState = { packages: new Map() };
   const entry = (name: string) => {
     const base = name.split(':')[0];

@@ -37,8 +37,13 @@ function findMarkers(lines: string[], begin: string, end: string): [number, numb
 export function editBlock(content: string, options: BlockEditOptions): BlockEditResult {
   const lines = content === '' ? [] : content.split('\n');
   if (content.endsWith('\n')) lines.pop();
-  const blockLines = options.state === 'present' && options.block !== '' ? [options.markerBegin, ...options.block.replace(/\n$/, '').split('\n'), options.markerEnd] : [];
-  const markers = findMarkers(lines, options.markerBegin, options.markerEnd) ?? (options.legacyMarkers && findMarkers(lines, options.legacyMarkers.begin, options.legacyMarkers.end));
+  const blockLines =
+    options.state === 'present' && options.block !== ''
+      ? [options.markerBegin, ...options.block.replace(/\n$/, '').split('\n'), options.markerEnd]
+      : [];
+  const markers =
+    findMarkers(lines, options.markerBegin, options.markerEnd) ??
+    (options.legacyMarkers && findMarkers(lines, options.legacyMarkers.begin, options.legacyMarkers.end));
   let at: number;
   if (markers) {
     const [begin, end] = markers[0] <= markers[1] ? markers : [markers[1], markers[0]];
@@ -47,7 +52,12 @@ export function editBlock(content: string, options: BlockEditOptions): BlockEdit
   } else if (blockLines.length === 0) {
     return { content, changed: false, message: '' };
   } else {
-    const anchor = options.insertAfter !== undefined && options.insertAfter !== 'EOF' ? options.insertAfter : options.insertBefore !== undefined && options.insertBefore !== 'BOF' ? options.insertBefore : undefined;
+    const anchor =
+      options.insertAfter !== undefined && options.insertAfter !== 'EOF'
+        ? options.insertAfter
+        : options.insertBefore !== undefined && options.insertBefore !== 'BOF'
+          ? options.insertBefore
+          : undefined;
     if (anchor !== undefined) {
       const re = new RegExp(anchor);
       let found = -1;

@@ -30,10 +30,18 @@ export function signatureOfJsonRule(expr: Json[]): string {
   let action = '';
   for (const item of expr) {
     const payload = item?.match?.left?.payload;
-    if (item?.match?.op === '==' && payload?.field === 'saddr' && (payload.protocol === 'ip' || payload.protocol === 'ip6')) {
+    if (
+      item?.match?.op === '==' &&
+      payload?.field === 'saddr' &&
+      (payload.protocol === 'ip' || payload.protocol === 'ip6')
+    ) {
       family = payload.protocol;
       sources = elementText(item.match.right);
-    } else if (item?.match?.op === '==' && payload?.field === 'dport' && (payload.protocol === 'tcp' || payload.protocol === 'udp')) {
+    } else if (
+      item?.match?.op === '==' &&
+      payload?.field === 'dport' &&
+      (payload.protocol === 'tcp' || payload.protocol === 'udp')
+    ) {
       proto = payload.protocol;
       ports = elementText(item.match.right);
     } else if (item && typeof item === 'object' && ('accept' in item || 'drop' in item)) {

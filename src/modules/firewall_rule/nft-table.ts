@@ -24,7 +24,7 @@ export interface RuleSet {
 const HEADER = [
   '#!/usr/sbin/nft -f',
   '# Managed by drover (firewall_rule): its own table, loaded atomically with `nft -f`; other tables are never touched.',
-  '# Each rule\'s comment is the name of the firewall_rule that owns it. Changes made here are overwritten.',
+  "# Each rule's comment is the name of the firewall_rule that owns it. Changes made here are overwritten.",
 ];
 
 function nftList(values: string[]): string {
@@ -48,7 +48,9 @@ export function orderRules(rules: FirewallRule[]): FirewallRule[] {
 }
 
 export function renderRuleSet(set: RuleSet): string {
-  const body = orderRules(set.rules).flatMap(renderRuleLines).map((line) => `\t\t${line}`);
+  const body = orderRules(set.rules)
+    .flatMap(renderRuleLines)
+    .map((line) => `\t\t${line}`);
   return [
     ...HEADER,
     // Declaring, then deleting, makes the load work whether or not the table exists; the rest replaces it in one transaction.
@@ -67,10 +69,17 @@ export function renderRuleSet(set: RuleSet): string {
   ].join('\n');
 }
 
-const RULE_LINE = /^\t\t(?:(ip|ip6) saddr (\{ [^}]* \}|\S+) )?(tcp|udp) dport (\{ [^}]* \}|\S+) (accept|drop) comment "([^"]*)"$/;
+const RULE_LINE =
+  /^\t\t(?:(ip|ip6) saddr (\{ [^}]* \}|\S+) )?(tcp|udp) dport (\{ [^}]* \}|\S+) (accept|drop) comment "([^"]*)"$/;
 
 function readList(text: string): string[] {
-  return text.startsWith('{') ? text.slice(1, -1).split(',').map((v) => v.trim()).filter(Boolean) : [text];
+  return text.startsWith('{')
+    ? text
+        .slice(1, -1)
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : [text];
 }
 
 /** Reads back a file written by renderRuleSet (lines of rules merge by name). */
@@ -81,7 +90,13 @@ export function parseRuleSet(text: string): RuleSet {
     const match = RULE_LINE.exec(line);
     if (!match) continue;
     const [, family, saddr, proto, dport, action, name] = match;
-    const rule = byName.get(name) ?? { name, action: action as FirewallRule['action'], proto: proto as FirewallRule['proto'], ports: readList(dport), sources: [] };
+    const rule = byName.get(name) ?? {
+      name,
+      action: action as FirewallRule['action'],
+      proto: proto as FirewallRule['proto'],
+      ports: readList(dport),
+      sources: [],
+    };
     if (family) rule.sources.push(...readList(saddr).map((t) => ({ family: family as IpSource['family'], text: t })));
     byName.set(name, rule);
   }
@@ -100,7 +115,13 @@ function signatureOfLine(line: string): string {
   return makeSignature(family ?? '', family ? readList(saddr) : [], proto, readList(dport), action);
 }
 
-export function makeSignature(family: string, sources: string[], proto: string, ports: string[], action: string): string {
+export function makeSignature(
+  family: string,
+  sources: string[],
+  proto: string,
+  ports: string[],
+  action: string,
+): string {
   return `${family}|${[...sources].sort().join(',')}|${proto}|${[...ports].sort().join(',')}|${action}`;
 }
 

@@ -20,7 +20,10 @@ async function addressesOf(host: string, address: string, entry: string): Promis
     const found = await lookup(address, { all: true });
     return found.map((f) => parseIpSource(f.address)!).filter(Boolean);
   } catch (error) {
-    throw new FirewallSourceError(`sources: ${entry}: host ${host} has no IP address (ansible_host is unset and ${address} does not resolve on the controller); set ansible_host for it`, { cause: error });
+    throw new FirewallSourceError(
+      `sources: ${entry}: host ${host} has no IP address (ansible_host is unset and ${address} does not resolve on the controller); set ansible_host for it`,
+      { cause: error },
+    );
   }
 }
 
@@ -42,10 +45,17 @@ export async function resolveSources(entries: string[], vars: Record<string, unk
     }
     const members = groups[entry] ?? (entry in hostvars ? [entry] : undefined);
     if (members === undefined) {
-      const known = Object.keys(groups).filter((g) => g !== 'all' && g !== 'ungrouped').sort();
-      throw new FirewallSourceError(`sources: ${entry} is neither an address, a network (CIDR), an inventory group nor a host${known.length ? ` (groups: ${known.join(', ')})` : ''}`);
+      const known = Object.keys(groups)
+        .filter((g) => g !== 'all' && g !== 'ungrouped')
+        .sort();
+      throw new FirewallSourceError(
+        `sources: ${entry} is neither an address, a network (CIDR), an inventory group nor a host${known.length ? ` (groups: ${known.join(', ')})` : ''}`,
+      );
     }
-    if (members.length === 0) throw new FirewallSourceError(`sources: group ${entry} has no hosts; a rule from nobody is almost certainly a mistake`);
+    if (members.length === 0)
+      throw new FirewallSourceError(
+        `sources: group ${entry} has no hosts; a rule from nobody is almost certainly a mistake`,
+      );
     for (const host of members) out.push(...(await addressesOf(host, hostAddress(host, hostvars), entry)));
   }
   const unique = new Map(out.map((s) => [s.text, s]));

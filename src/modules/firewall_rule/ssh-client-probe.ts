@@ -6,9 +6,9 @@ export const SSH_CLIENT_PROBE = [
   'if [ -n "${SSH_CLIENT:-}" ]; then echo "ssh_client=$SSH_CLIENT"; exit 0; fi',
   'p=$$',
   'while [ -n "$p" ] && [ "$p" -gt 1 ]; do',
-  '  v=$(tr \'\\000\' \'\\n\' < /proc/$p/environ 2>/dev/null | sed -n \'s/^SSH_CLIENT=//p\' | head -n 1)',
+  "  v=$(tr '\\000' '\\n' < /proc/$p/environ 2>/dev/null | sed -n 's/^SSH_CLIENT=//p' | head -n 1)",
   '  if [ -n "$v" ]; then echo "ssh_client=$v"; exit 0; fi',
-  '  p=$(sed -n \'s/^PPid:[[:space:]]*//p\' /proc/$p/status 2>/dev/null)',
+  "  p=$(sed -n 's/^PPid:[[:space:]]*//p' /proc/$p/status 2>/dev/null)",
   'done',
 ].join('\n');
 

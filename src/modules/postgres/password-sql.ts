@@ -19,9 +19,15 @@ export interface PasswordSql {
  */
 export function buildPasswordSql(password: string, salt: Buffer): PasswordSql {
   if (password === '') return { setup: [], clause: 'PASSWORD NULL' };
-  if (isAsciiPassword(password)) return { setup: [], clause: `PASSWORD ${quoteLiteral(buildScramVerifier(password, salt))}` };
+  if (isAsciiPassword(password))
+    return { setup: [], clause: `PASSWORD ${quoteLiteral(buildScramVerifier(password, salt))}` };
   return {
-    setup: ["SET log_statement = 'none';", 'SET log_min_duration_statement = -1;', "SET log_min_error_statement = 'panic';", "SET password_encryption = 'scram-sha-256';"],
+    setup: [
+      "SET log_statement = 'none';",
+      'SET log_min_duration_statement = -1;',
+      "SET log_min_error_statement = 'panic';",
+      "SET password_encryption = 'scram-sha-256';",
+    ],
     clause: `PASSWORD ${quoteLiteral(password)}`,
   };
 }

@@ -48,7 +48,9 @@ function sameText(a: string, b: string): boolean {
 
 /** md5-format verifier: 'md5' + md5(password || role name), as PostgreSQL stores it. */
 export function buildMd5Verifier(password: string, role: string): string {
-  return `md5${createHash('md5').update(password + role).digest('hex')}`;
+  return `md5${createHash('md5')
+    .update(password + role)
+    .digest('hex')}`;
 }
 
 /** Salt and iterations of a stored SCRAM verifier; undefined for other formats. */
@@ -61,7 +63,10 @@ export function readScramParameters(stored: string): { salt: Buffer; iterations:
 export function verifyPostgresPassword(stored: string | undefined, password: string, role: string): boolean {
   if (!stored) return false;
   const scram = readScramParameters(stored);
-  if (scram) return passwordCandidates(password).some((candidate) => sameText(buildScramVerifier(candidate, scram.salt, scram.iterations), stored));
+  if (scram)
+    return passwordCandidates(password).some((candidate) =>
+      sameText(buildScramVerifier(candidate, scram.salt, scram.iterations), stored),
+    );
   if (/^md5[0-9a-f]{32}$/.test(stored)) return sameText(buildMd5Verifier(password, role), stored);
   return false;
 }

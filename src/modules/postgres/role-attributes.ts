@@ -22,7 +22,9 @@ const KNOWN = ATTRIBUTE_NAMES.flatMap((name) => [name, `NO${name}`]).join(', ');
 
 /** A comma-separated string ("CREATEDB,NOSUPERUSER", Ansible's role_attr_flags) or a list. */
 export const roleAttributesField = z
-  .union([z.string(), z.array(z.string())], { error: `must be a list of role attributes or a comma-separated string (${KNOWN})` })
+  .union([z.string(), z.array(z.string())], {
+    error: `must be a list of role attributes or a comma-separated string (${KNOWN})`,
+  })
   .transform((value, ctx): RoleAttributes => {
     const words = (Array.isArray(value) ? value : value.split(','))
       .map((w) => w.trim().toUpperCase())

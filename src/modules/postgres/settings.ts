@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 const GUC_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((value) => (typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value)));
+const scalar = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((value) => (typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value)));
 
 /**
  * name -> value; numbers and booleans become their text (statement_timeout: 5000, jit: off). A
@@ -11,7 +13,12 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((value) 
  */
 export const settingsField = z
   .record(
-    z.string().regex(GUC_NAME, 'setting names are PostgreSQL parameter names such as timezone or default_transaction_isolation'),
+    z
+      .string()
+      .regex(
+        GUC_NAME,
+        'setting names are PostgreSQL parameter names such as timezone or default_transaction_isolation',
+      ),
     z.union([scalar, z.array(scalar).min(1)], { error: 'must be a string, number, boolean or a list of them' }),
   )
   .default({});

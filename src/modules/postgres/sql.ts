@@ -37,18 +37,29 @@ export function pgNameField(what: string) {
     .string({ error: `must be the ${what} name (a string)` })
     .min(1, 'must not be empty')
     .refine((name) => !name.includes('\0'), 'must not contain a NUL byte')
-    .refine((name) => Buffer.byteLength(name) <= 63, 'must be at most 63 bytes long (PostgreSQL truncates longer names)');
+    .refine(
+      (name) => Buffer.byteLength(name) <= 63,
+      'must be at most 63 bytes long (PostgreSQL truncates longer names)',
+    );
 }
 
 /** Connection parameters shared by the PostgreSQL modules (Ansible's names). */
 export const pgConnectionFields = {
-  port: wholeNumberField('a TCP port').default(5432).describe('Port of the PostgreSQL cluster (Debian numbers a second cluster 5433).'),
-  login_unix_socket: z.string().min(1).optional().describe('Directory of the server\'s Unix socket; psql\'s default (/var/run/postgresql) when omitted.'),
+  port: wholeNumberField('a TCP port')
+    .default(5432)
+    .describe('Port of the PostgreSQL cluster (Debian numbers a second cluster 5433).'),
+  login_unix_socket: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Directory of the server's Unix socket; psql's default (/var/run/postgresql) when omitted."),
   login_user: z
     .string()
     .regex(/^[a-z_][a-z0-9_.-]*$/, 'must be an OS user name such as postgres')
     .default('postgres')
-    .describe('OS user psql runs as (through become), connecting over the Unix socket with peer authentication as the role of the same name. It must be a superuser or have CREATEROLE/CREATEDB.'),
+    .describe(
+      'OS user psql runs as (through become), connecting over the Unix socket with peer authentication as the role of the same name. It must be a superuser or have CREATEROLE/CREATEDB.',
+    ),
 };
 
 export interface PgConnection {
@@ -83,11 +94,11 @@ export function buildPsqlProbe(conn: PgConnection, query: string): string {
   const user = quote(conn.login_user);
   return [
     'cd / 2>/dev/null',
-    "command -v psql >/dev/null 2>&1 || { echo status=missing; exit 0; }",
+    'command -v psql >/dev/null 2>&1 || { echo status=missing; exit 0; }',
     `if [ "$(id -un)" = ${user} ]; then pg_run() { ${run}; }`,
     `elif [ "$(id -u)" = 0 ]; then pg_run() { runuser -u ${user} -- ${run}; }`,
     `else pg_run() { sudo -n -u ${user} -- ${run}; }; fi`,
-    'if out=$(pg_run 2>&1); then echo status=ok; printf \'%s\\n\' "$out"; else echo status=down; printf \'%s\\n\' "$out" | head -n 3 | sed \'s/^/error=/\'; fi',
+    "if out=$(pg_run 2>&1); then echo status=ok; printf '%s\\n' \"$out\"; else echo status=down; printf '%s\\n' \"$out\" | head -n 3 | sed 's/^/error=/'; fi",
     // Fresh random bytes for a new password verifier's salt: the plan stays a pure function of this output.
     "printf 'salt='; head -c 16 /dev/urandom | base64",
   ].join('\n');
@@ -110,7 +121,8 @@ export function parsePsqlProbe(stdout: string): PgProbe {
   const status = (lines.find((l) => l.startsWith('status='))?.slice(7) ?? 'down') as PgStatus;
   const saltLine = lines.find((l) => l.startsWith('salt='));
   const errors = lines.filter((l) => l.startsWith('error=')).map((l) => l.slice(6));
-  const rows = status === 'ok' ? lines.filter((l) => l !== '' && !l.startsWith('status=') && !l.startsWith('salt=')) : [];
+  const rows =
+    status === 'ok' ? lines.filter((l) => l !== '' && !l.startsWith('status=') && !l.startsWith('salt=')) : [];
   return {
     status,
     rows,
@@ -124,11 +136,18 @@ export function parsePsqlProbe(stdout: string): PgProbe {
  * installs PostgreSQL), a real run fails with what to do.
  */
 export function describeUnavailable(probe: PgProbe, host: string): string {
-  if (probe.status === 'missing') return `psql is not installed on ${host}: install postgresql (apt: name: postgresql) before this task`;
+  if (probe.status === 'missing')
+    return `psql is not installed on ${host}: install postgresql (apt: name: postgresql) before this task`;
   return `cannot query PostgreSQL on ${host}${probe.error ? ` (${probe.error})` : ''}: check that the cluster is running and port/login_unix_socket/login_user are right`;
 }
 
 /** Change fields every psql change shares: run as login_user from /, script on stdin. */
 export function psqlChange(conn: PgConnection, statements: string[]) {
-  return { kind: 'command' as const, command: buildPsqlScriptCommand(conn), stdin: sqlScript(statements), user: conn.login_user, cwd: '/' };
+  return {
+    kind: 'command' as const,
+    command: buildPsqlScriptCommand(conn),
+    stdin: sqlScript(statements),
+    user: conn.login_user,
+    cwd: '/',
+  };
 }

@@ -44,7 +44,10 @@ function nodeOption(node: string | undefined): string {
  * `rmq -q [-n NODE] VERB [--vhost=V] -- ARGS` for each step, joined with &&: every value quoted,
  * and `--` so a name starting with a dash is never read as an option.
  */
-export function buildCtlCommand(node: string | undefined, steps: Array<{ verb: string; args: string[]; vhost?: string }>): string {
+export function buildCtlCommand(
+  node: string | undefined,
+  steps: Array<{ verb: string; args: string[]; vhost?: string }>,
+): string {
   const lines = steps.map(({ verb, args, vhost }) => {
     const vhostOption = vhost === undefined ? '' : ` ${quote(`--vhost=${vhost}`)}`;
     return `rmq -q${nodeOption(node)} ${verb}${vhostOption} -- ${quoteArgs(args)}`;
@@ -111,10 +114,16 @@ export function parseRabbitProbe(stdout: string): RabbitState {
   try {
     definitions = JSON.parse(json ?? '') as Definitions;
   } catch (error) {
-    throw new RabbitProbeError(`rabbitmqctl export_definitions printed no JSON: ${stdout.slice(0, 200)}`, { cause: error });
+    throw new RabbitProbeError(`rabbitmqctl export_definitions printed no JSON: ${stdout.slice(0, 200)}`, {
+      cause: error,
+    });
   }
   for (const user of definitions.users ?? []) {
-    empty.users.set(user.name, { passwordHash: user.password_hash ?? '', hashingAlgorithm: user.hashing_algorithm ?? 'rabbit_password_hashing_sha256', tags: readTags(user.tags) });
+    empty.users.set(user.name, {
+      passwordHash: user.password_hash ?? '',
+      hashingAlgorithm: user.hashing_algorithm ?? 'rabbit_password_hashing_sha256',
+      tags: readTags(user.tags),
+    });
   }
   for (const vhost of definitions.vhosts ?? []) empty.vhosts.add(vhost.name);
   for (const p of definitions.permissions ?? []) {
@@ -137,13 +146,16 @@ export function verifyRabbitPassword(user: RabbitUser, password: string): boolea
   const stored = Buffer.from(user.passwordHash, 'base64');
   if (!algorithm || stored.length <= 4) return false;
   const salt = stored.subarray(0, 4);
-  const digest = createHash(algorithm).update(Buffer.concat([salt, Buffer.from(password, 'utf8')])).digest();
+  const digest = createHash(algorithm)
+    .update(Buffer.concat([salt, Buffer.from(password, 'utf8')]))
+    .digest();
   return digest.length === stored.length - 4 && timingSafeEqual(digest, stored.subarray(4));
 }
 
 /** Check mode plans as if the broker were empty (an earlier task installs it); a real run fails with this. */
 export function describeRabbitUnavailable(state: RabbitState, host: string): string {
-  if (state.status === 'missing') return `rabbitmqctl is not installed on ${host}: install rabbitmq-server (apt) before this task`;
+  if (state.status === 'missing')
+    return `rabbitmqctl is not installed on ${host}: install rabbitmq-server (apt) before this task`;
   return `cannot reach RabbitMQ on ${host}${state.error ? ` (${state.error})` : ''}: check that rabbitmq-server is running (and node, if given) and that the task runs as root`;
 }
 
@@ -157,7 +169,10 @@ export const rabbitStateProbe = {
  * Whether a plan can go on with this broker state: a real run fails on an unavailable broker;
  * check mode plans on, with a note for the summaries (an earlier task may install the broker).
  */
-export function checkRabbitAvailable(state: RabbitState, ctx: { host: string; check: boolean }): { failed?: string; note: string } {
+export function checkRabbitAvailable(
+  state: RabbitState,
+  ctx: { host: string; check: boolean },
+): { failed?: string; note: string } {
   if (state.status === 'ok') return { note: '' };
   const reason = describeRabbitUnavailable(state, ctx.host);
   return ctx.check ? { note: ` (${reason.split(':')[0]})` } : { failed: reason, note: '' };

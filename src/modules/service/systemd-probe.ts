@@ -77,5 +77,10 @@ export function isEnabled(unit: NonNullable<UnitState['unit']>): boolean {
 }
 
 export function isMasked(unit: NonNullable<UnitState['unit']>): boolean {
-  return unit.loadState === 'masked' || unit.unitFileState === 'masked' || unit.unitFileState === 'masked-runtime' || unit.isEnabled === 'masked';
+  return (
+    unit.loadState === 'masked' ||
+    unit.unitFileState === 'masked' ||
+    unit.unitFileState === 'masked-runtime' ||
+    unit.isEnabled === 'masked'
+  );
 }

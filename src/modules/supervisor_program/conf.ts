@@ -19,7 +19,8 @@ export const CONF_HEADER = '; Managed by drover (supervisor_program): changes ma
 export function checkIniValue(value: string): string | undefined {
   if (/[\r\n]/.test(value)) return 'must be a single line';
   // supervisor's parser treats ';' or '#' after whitespace as the start of a comment.
-  if (/\s[;#]/.test(value)) return "supervisor reads ' ;' and ' #' as the start of a comment: remove the space before ; or #";
+  if (/\s[;#]/.test(value))
+    return "supervisor reads ' ;' and ' #' as the start of a comment: remove the space before ; or #";
   return undefined;
 }
 
@@ -28,7 +29,9 @@ export function quoteEnvValue(value: string): string {
   const text = value.replace(/%/g, '%%');
   if (!text.includes('"')) return `"${text}"`;
   if (!text.includes("'")) return `'${text}'`;
-  throw new SupervisorValueError('an environment value cannot contain both \' and " (supervisor has no escape for quotes)');
+  throw new SupervisorValueError(
+    'an environment value cannot contain both \' and " (supervisor has no escape for quotes)',
+  );
 }
 
 export function renderEnvironment(environment: Record<string, string>): string {
@@ -40,7 +43,8 @@ export function renderEnvironment(environment: Record<string, string>): string {
 export function renderProgramConf(program: ProgramSettings): string {
   const lines = [CONF_HEADER, `[program:${program.name}]`];
   for (const [key, value] of program.settings) if (value !== undefined) lines.push(`${key}=${String(value)}`);
-  if (program.environment && Object.keys(program.environment).length > 0) lines.push(`environment=${renderEnvironment(program.environment)}`);
+  if (program.environment && Object.keys(program.environment).length > 0)
+    lines.push(`environment=${renderEnvironment(program.environment)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -69,7 +73,9 @@ export function maskEnvironment(text: string, compareTo?: string): string {
       const match = /^(\s*environment\s*=\s*)(.*)$/.exec(line);
       if (!match) return line;
       const values = readEnvironmentLine(match[2]);
-      const masked = [...values.entries()].map(([key, value]) => `${key}="${MASK}${other !== undefined && other.get(key) !== value ? '(changed)' : ''}"`);
+      const masked = [...values.entries()].map(
+        ([key, value]) => `${key}="${MASK}${other !== undefined && other.get(key) !== value ? '(changed)' : ''}"`,
+      );
       return `${match[1]}${masked.join(',')}`;
     })
     .join('\n');

@@ -30,7 +30,8 @@ export function buildStatusProbe(name: string): string {
 
 export function parseStatusProbe(stdout: string): SupervisorStatus {
   const fields = parseProbeFields(stdout);
-  if (fields.get('installed') !== 'yes') return { installed: false, daemonUp: false, loaded: false, processes: [], output: '' };
+  if (fields.get('installed') !== 'yes')
+    return { installed: false, daemonUp: false, loaded: false, processes: [], output: '' };
   const output = readBase64Field(fields, 'out64')?.toString('utf8') ?? '';
   const processes: SupervisorStatus['processes'] = [];
   for (const line of output.split('\n')) {

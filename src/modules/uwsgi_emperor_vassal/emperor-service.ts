@@ -11,7 +11,16 @@ export interface ServiceState {
   unitFile?: string;
 }
 
-const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'generated', 'alias', 'indirect', 'linked', 'linked-runtime']);
+const ENABLED = new Set([
+  'enabled',
+  'enabled-runtime',
+  'static',
+  'generated',
+  'alias',
+  'indirect',
+  'linked',
+  'linked-runtime',
+]);
 
 /** Prints svc_load=, svc_active=, svc_file= lines. */
 export function buildServiceProbe(service: string): string {
@@ -19,7 +28,11 @@ export function buildServiceProbe(service: string): string {
 }
 
 export function parseServiceFields(fields: Map<string, string>): ServiceState {
-  return { load: fields.get('svc_load') || undefined, active: fields.get('svc_active') || undefined, unitFile: fields.get('svc_file') || undefined };
+  return {
+    load: fields.get('svc_load') || undefined,
+    active: fields.get('svc_active') || undefined,
+    unitFile: fields.get('svc_file') || undefined,
+  };
 }
 
 /** The start/enable the service needs; `missing` when systemd does not know it. */
@@ -29,11 +42,29 @@ export function planServiceRunning(service: string, state: ServiceState): { chan
   const start = state.active !== 'active' && state.active !== 'activating' && state.active !== 'reloading';
   const changes: Change[] = [];
   if (enable && start) {
-    changes.push({ kind: 'command', command: `systemctl enable --now -- ${quote(service)}`, summary: `enable and start ${service}`, from: `${state.unitFile}, ${state.active}`, to: 'enabled, active' });
+    changes.push({
+      kind: 'command',
+      command: `systemctl enable --now -- ${quote(service)}`,
+      summary: `enable and start ${service}`,
+      from: `${state.unitFile}, ${state.active}`,
+      to: 'enabled, active',
+    });
   } else if (enable) {
-    changes.push({ kind: 'command', command: `systemctl enable -- ${quote(service)}`, summary: `enable ${service} at boot`, from: state.unitFile, to: 'enabled' });
+    changes.push({
+      kind: 'command',
+      command: `systemctl enable -- ${quote(service)}`,
+      summary: `enable ${service} at boot`,
+      from: state.unitFile,
+      to: 'enabled',
+    });
   } else if (start) {
-    changes.push({ kind: 'command', command: `systemctl start -- ${quote(service)}`, summary: `start ${service}`, from: state.active, to: 'active' });
+    changes.push({
+      kind: 'command',
+      command: `systemctl start -- ${quote(service)}`,
+      summary: `start ${service}`,
+      from: state.active,
+      to: 'active',
+    });
   }
   return { changes, missing: false };
 }

@@ -28,7 +28,11 @@ export interface VenvState {
   virtualenvCommandFound?: boolean;
   /** Per requested package, in order; undefined when the checker could not run. */
   packages?: Array<{ status: ItemStatus; installed?: string }>;
-  requirements?: { status: ItemStatus; unmet: string[]; /** The marker holds a checksum from an earlier install. */ recorded: boolean };
+  requirements?: {
+    status: ItemStatus;
+    unmet: string[];
+    /** The marker holds a checksum from an earlier install. */ recorded: boolean;
+  };
 }
 
 export interface VenvProbeArgs {
@@ -42,7 +46,12 @@ export interface VenvProbeArgs {
 }
 
 /** Runs the checker with the venv's interpreter: isolated, no bytecode written. */
-export function checkerCommand(venv: string, mode: 'check' | 'record', requirements: string | undefined, specs: string[]): string {
+export function checkerCommand(
+  venv: string,
+  mode: 'check' | 'record',
+  requirements: string | undefined,
+  specs: string[],
+): string {
   const python = quote(`${venv}/bin/python`);
   return `${python} -I -B -c ${quote(VENV_CHECKER)} ${mode} ${quote(`${venv}/${VENV_MARKER}`)} ${quote(requirements ?? '')} ${specs.map(quote).join(' ')}`.trimEnd();
 }
@@ -58,7 +67,9 @@ export function buildVenvProbe(args: VenvProbeArgs): string {
   if (args.virtualenvCommand !== undefined) {
     lines.push(`if command -v ${quote(args.virtualenvCommand)} >/dev/null 2>&1; then echo venvcmd=1; fi`);
   }
-  lines.push(`if [ -x "$v/bin/python" ]; then ${checkerCommand(args.path, 'check', args.requirements, args.packages)} 2>/dev/null; fi`);
+  lines.push(
+    `if [ -x "$v/bin/python" ]; then ${checkerCommand(args.path, 'check', args.requirements, args.packages)} 2>/dev/null; fi`,
+  );
   lines.push('exit 0');
   return lines.join('\n');
 }
@@ -100,7 +111,11 @@ export function parseVenvProbe(output: ProbeOutput, args: VenvProbeArgs): VenvSt
     });
     if (args.requirements !== undefined) {
       const unmet = readBase64Field(fields, 'req_unmet')?.toString('utf8') ?? '';
-      state.requirements = { status: (fields.get('req') ?? 'unknown') as ItemStatus, unmet: unmet ? unmet.split('\n') : [], recorded: Boolean(fields.get('req_recorded')) };
+      state.requirements = {
+        status: (fields.get('req') ?? 'unknown') as ItemStatus,
+        unmet: unmet ? unmet.split('\n') : [],
+        recorded: Boolean(fields.get('req_recorded')),
+      };
     }
   }
   return state;

@@ -16,7 +16,13 @@ function readBoolWord(value: string): boolean | undefined {
  */
 export function boolField(fallback: boolean) {
   return z
-    .union([z.boolean(), z.string().refine((value) => readBoolWord(value) !== undefined, 'must be a boolean (true/false, yes/no)')], { error: 'must be a boolean (true/false, yes/no)' })
+    .union(
+      [
+        z.boolean(),
+        z.string().refine((value) => readBoolWord(value) !== undefined, 'must be a boolean (true/false, yes/no)'),
+      ],
+      { error: 'must be a boolean (true/false, yes/no)' },
+    )
     .default(fallback)
     .transform((value) => (typeof value === 'boolean' ? value : readBoolWord(value)!));
 }

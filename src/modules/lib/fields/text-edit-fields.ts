@@ -15,7 +15,9 @@ export const regexField = z.string().refine(isRegex, 'is not a valid regular exp
 
 /** insertafter / insertbefore: a regex, or the file's edge (EOF or BOF). */
 export const anchorField = (edge: 'EOF' | 'BOF') =>
-  z.string().refine((value) => value === edge || isRegex(value), 'is not a valid regular expression (JavaScript syntax)');
+  z
+    .string()
+    .refine((value) => value === edge || isRegex(value), 'is not a valid regular expression (JavaScript syntax)');
 
 /** The file to edit under Ansible's names for it; give one of them (see checkPathAliases). */
 export const pathAliasFields = {
@@ -25,14 +27,28 @@ export const pathAliasFields = {
   name: z.string().min(1).optional().describe('Alias of path.'),
 };
 
-type PathAliases = { path?: string; dest?: string; destfile?: string; name?: string; insertafter?: string; insertbefore?: string };
+type PathAliases = {
+  path?: string;
+  dest?: string;
+  destfile?: string;
+  name?: string;
+  insertafter?: string;
+  insertbefore?: string;
+};
 
 /** Checks shared by the text-editing modules: exactly one name for the path, one insert anchor at most. */
 export function checkPathAndAnchor(args: PathAliases, ctx: z.RefinementCtx): void {
   const paths = [args.path, args.dest, args.destfile, args.name].filter((v) => v !== undefined);
-  if (paths.length === 0) ctx.addIssue({ code: 'custom', message: 'path is required (or its alias dest)', path: ['path'] });
-  if (paths.length > 1) ctx.addIssue({ code: 'custom', message: 'give the path once: path, dest, destfile and name are the same parameter', path: ['path'] });
-  if (args.insertafter !== undefined && args.insertbefore !== undefined) ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
+  if (paths.length === 0)
+    ctx.addIssue({ code: 'custom', message: 'path is required (or its alias dest)', path: ['path'] });
+  if (paths.length > 1)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give the path once: path, dest, destfile and name are the same parameter',
+      path: ['path'],
+    });
+  if (args.insertafter !== undefined && args.insertbefore !== undefined)
+    ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
 }
 
 /** The one path the aliases name (after checkPathAndAnchor passed). */

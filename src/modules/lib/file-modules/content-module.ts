@@ -13,16 +13,31 @@ export const validateField = z
 export const fileAttributeFields = {
   owner: principalField.optional().describe('User name or uid that should own the file.'),
   group: principalField.optional().describe('Group name or gid of the file.'),
-  mode: modeField.optional().describe("Permissions: octal as a quoted string ('0644') or symbolic ('u=rw,g=r,o=r'). An unquoted 0644 is read as the octal digits 644. Default for a new file: 0644; an existing file keeps its mode."),
+  mode: modeField
+    .optional()
+    .describe(
+      "Permissions: octal as a quoted string ('0644') or symbolic ('u=rw,g=r,o=r'). An unquoted 0644 is read as the octal digits 644. Default for a new file: 0644; an existing file keeps its mode.",
+    ),
   backup: boolField(false).describe('Keep the replaced file as PATH.TIMESTAMP~ when the content changes.'),
-  validate: validateField.optional().describe("Command that checks the new file before it replaces the old one; %s is the temporary file's path (e.g. 'nginx -t -c %s', 'visudo -cf %s')."),
+  validate: validateField
+    .optional()
+    .describe(
+      "Command that checks the new file before it replaces the old one; %s is the temporary file's path (e.g. 'nginx -t -c %s', 'visudo -cf %s').",
+    ),
 };
 
 export const contentFileFields = {
-  dest: z.string({ error: 'dest is required: the path of the file on the host' }).min(1).describe('Path of the file on the host. Ending in / (with src) copies into that directory under the source\'s name.'),
+  dest: z
+    .string({ error: 'dest is required: the path of the file on the host' })
+    .min(1)
+    .describe(
+      "Path of the file on the host. Ending in / (with src) copies into that directory under the source's name.",
+    ),
   ...fileAttributeFields,
   force: boolField(true).describe('false: only create the file when it is missing; an existing file is left alone.'),
-  follow: boolField(false).describe('When dest is a symlink, write the file it points to (false: a content change replaces the link with a file, as in Ansible).'),
+  follow: boolField(false).describe(
+    'When dest is a symlink, write the file it points to (false: a content change replaces the link with a file, as in Ansible).',
+  ),
 };
 
 export interface ContentArgs {
@@ -37,7 +52,13 @@ export interface ContentArgs {
 }
 
 export function probeContentFile(dest: string): string {
-  return buildPathProbe(dest, { follow: true, checksum: true, contentLimit: DIFF_CONTENT_LIMIT, parent: true, realPath: true });
+  return buildPathProbe(dest, {
+    follow: true,
+    checksum: true,
+    contentLimit: DIFF_CONTENT_LIMIT,
+    parent: true,
+    realPath: true,
+  });
 }
 
 export function parseContentFile(output: ProbeOutput): PathState {
@@ -45,11 +66,25 @@ export function parseContentFile(output: ProbeOutput): PathState {
 }
 
 /** Plans the file from its content, or from a controller file (see FileSource) given as { source }. */
-export function planContentFile(args: ContentArgs, content: string | Buffer | { source: FileSource }, current: PathState, ctx: PlanContext): Plan {
+export function planContentFile(
+  args: ContentArgs,
+  content: string | Buffer | { source: FileSource },
+  current: PathState,
+  ctx: PlanContext,
+): Plan {
   const path = args.follow && current.type === 'link' && current.realPath ? current.realPath : args.dest;
   const wanted = typeof content === 'string' || Buffer.isBuffer(content) ? { content } : { source: content.source };
   return planFileContent(
-    { path, ...wanted, owner: args.owner, group: args.group, mode: args.mode, backup: args.backup, validate: args.validate, force: args.force },
+    {
+      path,
+      ...wanted,
+      owner: args.owner,
+      group: args.group,
+      mode: args.mode,
+      backup: args.backup,
+      validate: args.validate,
+      force: args.force,
+    },
     current,
     ctx,
   );

@@ -29,8 +29,10 @@ export function planTextEdit(
   edit: (text: string) => { content: string; changed: boolean; message: string },
   removing: boolean,
 ): Plan {
-  if (current.followedType === 'directory') return { changes: [], failed: `${args.path} is a directory; give the path of a file` };
-  if (current.unreadable) return { changes: [], failed: `cannot read ${args.path} on the host; run the task with become: true` };
+  if (current.followedType === 'directory')
+    return { changes: [], failed: `${args.path} is a directory; give the path of a file` };
+  if (current.unreadable)
+    return { changes: [], failed: `cannot read ${args.path} on the host; run the task with become: true` };
   const path = current.type === 'link' && current.realPath ? current.realPath : args.path;
   const exists = current.followedType === 'file';
   if (!exists) {
@@ -38,7 +40,8 @@ export function planTextEdit(
     if (!args.create) return { changes: [], failed: `${args.path} does not exist; set create: true to create it` };
   }
   const before = exists ? contentText(current) : '';
-  if (before === undefined) return { changes: [], failed: `${args.path} is not a UTF-8 text file; it cannot be edited line by line` };
+  if (before === undefined)
+    return { changes: [], failed: `${args.path} is not a UTF-8 text file; it cannot be edited line by line` };
   const result = edit(before);
   const plan = planFileContent(
     {

@@ -27,7 +27,12 @@ export function sameGroup(wanted: string, state: PathState): boolean {
 }
 
 /** Plans the attribute commands; `current` describes the path as it is (or will be, when just created). */
-export function planAttributeChanges(path: string, wanted: WantedAttributes, current: PathState, options: AttributeOptions = {}): CommandChange[] {
+export function planAttributeChanges(
+  path: string,
+  wanted: WantedAttributes,
+  current: PathState,
+  options: AttributeOptions = {},
+): CommandChange[] {
   const changes: CommandChange[] = [];
   const recurse = options.recurse && current.followedType === 'directory';
   const flags = `${options.linkItself ? '-h ' : ''}${recurse ? '-R ' : ''}`;
@@ -57,7 +62,7 @@ export function planAttributeChanges(path: string, wanted: WantedAttributes, cur
     if (target !== current.mode || mismatch?.mode) {
       changes.push({
         kind: 'command',
-        command: `chmod ${recurse ? "-R " : ""}-- ${quote(target)} ${quote(path)}`,
+        command: `chmod ${recurse ? '-R ' : ''}-- ${quote(target)} ${quote(path)}`,
         summary: `set mode of ${path} to ${target}${below}`,
         from: current.mode,
         to: target,

@@ -37,9 +37,16 @@ export function parseGuards(output: ProbeOutput): GuardState {
 }
 
 /** Skips when a guard already holds; without guards the run cannot be verified beforehand. */
-export function planGuardedCommand(args: GuardArgs, guards: GuardState | undefined, change: CommandChange, result: Record<string, unknown>): Plan {
-  if (args.creates !== undefined && guards?.created) return { changes: [], skipReason: `${args.creates} exists`, result };
-  if (args.removes !== undefined && guards?.removable === false) return { changes: [], skipReason: `${args.removes} does not exist`, result };
+export function planGuardedCommand(
+  args: GuardArgs,
+  guards: GuardState | undefined,
+  change: CommandChange,
+  result: Record<string, unknown>,
+): Plan {
+  if (args.creates !== undefined && guards?.created)
+    return { changes: [], skipReason: `${args.creates} exists`, result };
+  if (args.removes !== undefined && guards?.removable === false)
+    return { changes: [], skipReason: `${args.removes} does not exist`, result };
   const guarded = args.creates !== undefined || args.removes !== undefined;
   return { changes: [change], result, ...(guarded ? {} : { unverifiable: true }) };
 }

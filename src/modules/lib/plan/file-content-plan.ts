@@ -39,9 +39,11 @@ export function sha256Hex(content: string | Buffer): string {
 
 export function planFileContent(target: ContentTarget, current: PathState, ctx: PlanContext): Plan {
   const { path } = target;
-  if (current.followedType === 'directory') return { changes: [], failed: `${path} is a directory; give the path of a file` };
+  if (current.followedType === 'directory')
+    return { changes: [], failed: `${path} is a directory; give the path of a file` };
   if (current.followedType === 'other') return { changes: [], failed: `${path} exists but is not a regular file` };
-  if (current.unreadable) return { changes: [], failed: `cannot read ${path} on the host; run the task with become: true` };
+  if (current.unreadable)
+    return { changes: [], failed: `cannot read ${path} on the host; run the task with become: true` };
   const exists = current.followedType === 'file';
   if (exists && target.force === false) return { changes: [] };
 
@@ -51,9 +53,18 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
     if (current.parent !== 'directory') {
       const parent = dirname(path);
       if (target.createParents) {
-        changes.push({ kind: 'command', command: `mkdir -p -- ${quote(parent)}`, summary: `create directory ${parent}`, from: 'absent', to: 'directory' });
+        changes.push({
+          kind: 'command',
+          command: `mkdir -p -- ${quote(parent)}`,
+          summary: `create directory ${parent}`,
+          from: 'absent',
+          to: 'directory',
+        });
       } else if (!ctx.check) {
-        return { changes: [], failed: `directory ${parent} does not exist on the host; create it first (file: path=${parent} state=directory)` };
+        return {
+          changes: [],
+          failed: `directory ${parent} does not exist on the host; create it first (file: path=${parent} state=directory)`,
+        };
       }
     }
     changes.push({
@@ -67,14 +78,17 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
   }
 
   if (current.sha256 !== wantedHash) {
-    const note = current.contentOmitted ? ` (previous content not shown: larger than ${DIFF_CONTENT_LIMIT / 1024} KiB)` : '';
+    const note = current.contentOmitted
+      ? ` (previous content not shown: larger than ${DIFF_CONTENT_LIMIT / 1024} KiB)`
+      : '';
     changes.push({
       ...putContent(path, target, current.mode),
       backup: target.backup,
       summary: `${target.summary ?? `update content of ${path}`}${note}`,
       from: current.sha256 ? `sha256:${current.sha256.slice(0, 12)}` : undefined,
       to: `sha256:${wantedHash.slice(0, 12)}`,
-      diff: current.content === undefined || target.source ? undefined : buildDiff(path, current.content, target.content),
+      diff:
+        current.content === undefined || target.source ? undefined : buildDiff(path, current.content, target.content),
     });
     return { changes };
   }

@@ -3,7 +3,14 @@ import type { ProbeOutput } from '../../types.js';
 import { quote } from '../../../remote/quote.js';
 import { posix } from 'node:path';
 import { createHash } from 'node:crypto';
-import { decodeText, emitBase64, emitFileBase64, parseProbeFields, ProbeFormatError, readBase64Field } from './probe-fields.js';
+import {
+  decodeText,
+  emitBase64,
+  emitFileBase64,
+  parseProbeFields,
+  ProbeFormatError,
+  readBase64Field,
+} from './probe-fields.js';
 import { DroverError } from '../../../errors.js';
 
 export type PathType = 'file' | 'directory' | 'link' | 'other' | 'absent';
@@ -66,7 +73,8 @@ export class PathDeniedError extends DroverError {
 function ancestorsOf(path: string): string[] {
   if (!path.startsWith('/')) return [];
   const out: string[] = [];
-  for (let dir = posix.dirname(posix.normalize(path)); dir !== '/' && dir !== '.'; dir = posix.dirname(dir)) out.unshift(dir);
+  for (let dir = posix.dirname(posix.normalize(path)); dir !== '/' && dir !== '.'; dir = posix.dirname(dir))
+    out.unshift(dir);
   return out;
 }
 
@@ -91,7 +99,9 @@ export function buildPathProbe(path: string, options: PathProbeOptions = {}): st
     'echo "type=$t"; echo "ftype=$f"',
     // A path under a directory the user may not search looks absent; say which directory instead.
     ...(ancestors.length > 0
-      ? [`if [ "$t" = absent ]; then for a in ${ancestors.map(quote).join(' ')}; do [ -d "$a" ] || break; [ -x "$a" ] || { ${emitBase64('denied64', 'printf %s "$a"')}; break; }; done; fi`]
+      ? [
+          `if [ "$t" = absent ]; then for a in ${ancestors.map(quote).join(' ')}; do [ -d "$a" ] || break; [ -x "$a" ] || { ${emitBase64('denied64', 'printf %s "$a"')}; break; }; done; fi`,
+        ]
       : []),
     `if [ "$t" = link ]; then ${emitBase64('target64', 'readlink -n -- "$p"')}; fi`,
   ];
@@ -115,21 +125,32 @@ export function buildPathProbe(path: string, options: PathProbeOptions = {}): st
     else {
       const fetch = emitFileBase64('content64', '"$p"');
       const whenTooBig = options.checksum ? `echo omitted=1; ${hashOnHost}` : 'echo omitted=1';
-      body = sizeLimited ? `if [ "\${sz:-0}" -le ${Math.floor(options.contentLimit)} ]; then ${fetch}; else ${whenTooBig}; fi` : fetch;
+      body = sizeLimited
+        ? `if [ "\${sz:-0}" -le ${Math.floor(options.contentLimit)} ]; then ${fetch}; else ${whenTooBig}; fi`
+        : fetch;
     }
     lines.push(`if [ "$f" = file ]; then if [ -r "$p" ]; then ${body}; else echo unreadable=1; fi; fi`);
   }
   if (options.parent) {
-    lines.push(`d=${quote(posix.dirname(path))}; if [ -d "$d" ]; then echo parent=directory; elif [ -e "$d" ]; then echo parent=other; else echo parent=absent; fi`);
+    lines.push(
+      `d=${quote(posix.dirname(path))}; if [ -d "$d" ]; then echo parent=directory; elif [ -e "$d" ]; then echo parent=other; else echo parent=absent; fi`,
+    );
   }
   // Only a symlink can resolve elsewhere, as far as the callers care (they follow a final link).
-  if (options.realPath) lines.push(`if [ "$t" = link ] && [ "$f" != absent ]; then ${emitBase64('real64', 'readlink -n -f -- "$p"')}; fi`);
+  if (options.realPath)
+    lines.push(`if [ "$t" = link ] && [ "$f" != absent ]; then ${emitBase64('real64', 'readlink -n -f -- "$p"')}; fi`);
   if (options.recurse) {
     const { owner, group, mode } = options.recurse;
     const count = (test: string) => `"$(find "$p" ${test} -print 2>/dev/null | head -n 1 | wc -l)"`;
     const checks: string[] = [];
-    if (owner !== undefined) checks.push(`printf 'rowner=%s\\n' ${count(/^\d+$/.test(owner) ? `! -uid ${owner}` : `! -user ${quote(owner)}`)}`);
-    if (group !== undefined) checks.push(`printf 'rgroup=%s\\n' ${count(/^\d+$/.test(group) ? `! -gid ${group}` : `! -group ${quote(group)}`)}`);
+    if (owner !== undefined)
+      checks.push(
+        `printf 'rowner=%s\\n' ${count(/^\d+$/.test(owner) ? `! -uid ${owner}` : `! -user ${quote(owner)}`)}`,
+      );
+    if (group !== undefined)
+      checks.push(
+        `printf 'rgroup=%s\\n' ${count(/^\d+$/.test(group) ? `! -gid ${group}` : `! -group ${quote(group)}`)}`,
+      );
     if (mode !== undefined) checks.push(`printf 'rmode=%s\\n' ${count(`! -type l ! -perm ${quote(mode)}`)}`);
     if (checks.length > 0) lines.push(`if [ "$t" = directory ]; then ${checks.join('; ')}; fi`);
   }
@@ -168,14 +189,19 @@ export function parsePathState(output: ProbeOutput): PathState {
   state.fileId = fields.get('id');
   state.content = readBase64Field(fields, 'content64');
   // sha256sum prints "HASH  -"; fetched content is hashed here rather than on the host.
-  state.sha256 = fields.get('sha256')?.split(' ')[0] ?? (state.content && createHash('sha256').update(state.content).digest('hex'));
+  state.sha256 =
+    fields.get('sha256')?.split(' ')[0] ?? (state.content && createHash('sha256').update(state.content).digest('hex'));
   if (fields.get('omitted') === '1') state.contentOmitted = true;
   if (fields.get('unreadable') === '1') state.unreadable = true;
   const parent = fields.get('parent') as PathType | undefined;
   if (parent) state.parent = parent;
   state.realPath = text('real64');
   if (fields.has('rowner') || fields.has('rgroup') || fields.has('rmode')) {
-    state.recurseMismatch = { owner: fields.get('rowner') === '1', group: fields.get('rgroup') === '1', mode: fields.get('rmode') === '1' };
+    state.recurseMismatch = {
+      owner: fields.get('rowner') === '1',
+      group: fields.get('rgroup') === '1',
+      mode: fields.get('rmode') === '1',
+    };
   }
   const srcId = fields.get('srcid');
   if (srcId) state.sameFileId = srcId;

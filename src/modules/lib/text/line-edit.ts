@@ -75,7 +75,12 @@ function ensureLine(content: string, options: LineEditOptions): LineEditResult {
   }
   let exactIndex = -1;
   let insertIndex = -1;
-  const anchor = options.insertAfter !== undefined && options.insertAfter !== 'EOF' ? options.insertAfter : options.insertBefore !== undefined && options.insertBefore !== 'BOF' ? options.insertBefore : undefined;
+  const anchor =
+    options.insertAfter !== undefined && options.insertAfter !== 'EOF'
+      ? options.insertAfter
+      : options.insertBefore !== undefined && options.insertBefore !== 'BOF'
+        ? options.insertBefore
+        : undefined;
   if (matchIndex === -1) {
     const anchorRe = anchor === undefined ? undefined : new RegExp(anchor);
     let anchorDone = false;
@@ -91,7 +96,9 @@ function ensureLine(content: string, options: LineEditOptions): LineEditResult {
 
   const target = matchIndex !== -1 ? matchIndex : exactIndex;
   if (target !== -1) {
-    const wanted = (options.backrefs && found && typeof found !== 'boolean' ? expandBackrefs(line, found) : line) + lineEnding(lines[target]);
+    const wanted =
+      (options.backrefs && found && typeof found !== 'boolean' ? expandBackrefs(line, found) : line) +
+      lineEnding(lines[target]);
     if (lines[target] === wanted) return { content, changed: false, message: '' };
     lines[target] = wanted;
     return { content: lines.join(''), changed: true, message: 'line replaced' };

@@ -3,7 +3,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPathProbe, parsePathState, PathDeniedError, type PathProbeOptions } from '../../../../src/modules/lib/probe/path-probe.js';
+import {
+  buildPathProbe,
+  parsePathState,
+  PathDeniedError,
+  type PathProbeOptions,
+} from '../../../../src/modules/lib/probe/path-probe.js';
 
 let dir: string;
 
@@ -38,7 +43,11 @@ describe('the path probe', () => {
   });
 
   it('reports a missing path as absent, with its parent', () => {
-    expect(probe(join(dir, 'no', 'such'), { parent: true })).toEqual({ type: 'absent', followedType: 'absent', parent: 'absent' });
+    expect(probe(join(dir, 'no', 'such'), { parent: true })).toEqual({
+      type: 'absent',
+      followedType: 'absent',
+      parent: 'absent',
+    });
   });
 
   it('refuses to call a path absent when the user cannot search a directory above it, and names that directory', () => {

@@ -25,13 +25,18 @@ export function localFileCandidates(kind: LocalFileKind, path: string, scope: Lo
   else {
     if (scope.role) candidates.push(join(scope.role.path, kind, path), join(scope.role.path, path));
     candidates.push(resolve(scope.baseDir, kind, path), resolve(scope.baseDir, path));
-    if (scope.playbookDir !== undefined) candidates.push(resolve(scope.playbookDir, kind, path), resolve(scope.playbookDir, path));
+    if (scope.playbookDir !== undefined)
+      candidates.push(resolve(scope.playbookDir, kind, path), resolve(scope.playbookDir, path));
   }
   return [...new Set(candidates)];
 }
 
 /** The first candidate that exists, and every place looked at. */
-export function findLocalFile(kind: LocalFileKind, path: string, scope: LocalFileScope): { found?: string; candidates: string[] } {
+export function findLocalFile(
+  kind: LocalFileKind,
+  path: string,
+  scope: LocalFileScope,
+): { found?: string; candidates: string[] } {
   const candidates = localFileCandidates(kind, path, scope);
   return { found: candidates.find((candidate) => existsSync(candidate)), candidates };
 }
@@ -51,5 +56,7 @@ export interface ControllerFileField {
 export const CONTROLLER_FILE_FIELDS: Record<string, ControllerFileField[]> = {
   copy: [{ field: 'src', kind: 'files' }],
   template: [{ field: 'src', kind: 'templates' }],
-  nginx_site: [{ field: 'template', kind: 'templates', usedWhen: (args) => args.state === undefined || args.state === 'present' }],
+  nginx_site: [
+    { field: 'template', kind: 'templates', usedWhen: (args) => args.state === undefined || args.state === 'present' },
+  ],
 };

@@ -1,4 +1,4 @@
-import type { SourceLocation } from './source.js';
+import type { SourceLocation } from './source-location.js';
 
 /** A role as a task sees it: where its files are and its variables. */
 export interface RoleScope {

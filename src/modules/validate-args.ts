@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { ModuleDefinition } from '../modules/types.js';
+import type { ModuleDefinition } from './types.js';
 import { hasTemplate } from '../template/render.js';
-import { suggestName } from './suggest.js';
+import { suggestName } from '../suggest.js';
 
 export interface ArgIssue {
   field: string;
@@ -43,7 +43,9 @@ export function validateArgs(
         issues.push({
           field: key,
           message: `unknown parameter '${key}' for module ${module.name}`,
-          hint: best ? `did you mean '${best}'? (see: drover doc ${module.name})` : `known parameters: ${known.join(', ')} (see: drover doc ${module.name})`,
+          hint: best
+            ? `did you mean '${best}'? (see: drover doc ${module.name})`
+            : `known parameters: ${known.join(', ')} (see: drover doc ${module.name})`,
         });
       }
     }
@@ -85,6 +87,7 @@ function pathTouchesTemplate(args: unknown, path: ReadonlyArray<PropertyKey>): b
 function findNulFields(value: unknown, path: string[] = []): string[] {
   if (typeof value === 'string') return value.includes('\0') ? [path.length > 0 ? path.join('.') : '(arguments)'] : [];
   if (Array.isArray(value)) return value.flatMap((item, index) => findNulFields(item, [...path, String(index)]));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => findNulFields(item, [...path, key]));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) => findNulFields(item, [...path, key]));
   return [];
 }
