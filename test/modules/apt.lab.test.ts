@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connection/index.js';
-import { runModule } from '../../src/engine/run-module.js';
+import { runModule } from '../helpers/run-module-task.js';
 import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as apt } from '../../src/modules/apt.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { module as command } from '../../src/modules/command.js';
 import { splitCommand } from '../../src/modules/lib/text/split-command.js';
 import { quote } from '../../src/remote/quote.js';
@@ -64,7 +64,7 @@ describe('command on this machine', () => {
       cmd: `echo ${quote(`a; touch ${marker}`)} "$(touch x)" '|' ${quote(`> ${dir}/out`)} ; ${quote(marker)}`,
     });
     // The directory's name has a $x in it: unset variables stay as written, as in Ansible.
-    expect(result.executed[0].result.stdout).toBe(`a; touch ${marker} $(touch x) | > ${dir}/out ; ${marker}\n`);
+    expect(result.executed[0].result.stdout).toBe(`a; touch ${marker} $(touch x) | > ${dir}/out ; ${marker}`);
     expect(existsSync(marker)).toBe(false);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
@@ -74,10 +74,10 @@ describe('command on this machine', () => {
     expect(result.executed[0].result.stdout).toBe("it's|two words|$(id)||x\ny|");
     const home = await apply(command, { cmd: 'echo $HOME ~ ${HOME}/x $DROVER_UNSET_VAR ${DROVER_UNSET_VAR}' });
     expect(home.executed[0].result.stdout).toBe(
-      `${process.env.HOME} ${process.env.HOME} ${process.env.HOME}/x $DROVER_UNSET_VAR \${DROVER_UNSET_VAR}\n`,
+      `${process.env.HOME} ${process.env.HOME} ${process.env.HOME}/x $DROVER_UNSET_VAR \${DROVER_UNSET_VAR}`,
     );
     const literal = await apply(command, { cmd: 'echo $HOME', expand_argument_vars: false });
-    expect(literal.executed[0].result.stdout).toBe('$HOME\n');
+    expect(literal.executed[0].result.stdout).toBe('$HOME');
   });
 
   it('honours chdir, stdin and creates, and is skipped once creates exists', async () => {

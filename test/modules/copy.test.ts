@@ -12,7 +12,7 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProbeBatch, splitProbeBatch } from '../../src/engine/probe-batch.js';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { module as copy } from '../../src/modules/copy.js';
 import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import { ABSENT, apply, conn, FIXTURES, fileState, fileWithContent, makeTempDir, planWith } from './helpers.js';
@@ -112,7 +112,9 @@ describe('copy on this machine', () => {
     await apply(copy, { dest, content: 'one\n', mode: '0644' });
     chmodSync(dest, 0o600);
     const check = await apply(copy, { dest, content: 'one\n', mode: '0644' }, { check: true });
-    expect(check.plan.changes.map((c) => [c.kind, c.from, c.to])).toEqual([['command', '0600', '0644']]);
+    expect(check.plan.changes.map((c) => [c.summary, c.from, c.to])).toEqual([
+      [`set mode of ${dest} to 0644`, '0600', '0644'],
+    ]);
     await apply(copy, { dest, content: 'two\n', mode: '0644', backup: true });
     const backups = readdirSync(dir).filter((name) => name.startsWith('f.') && name.endsWith('~'));
     expect(backups).toHaveLength(1);

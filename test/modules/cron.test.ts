@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { module as cron } from '../../src/modules/cron.js';
 import { parseCrontabProbe } from '../../src/modules/cron/crontab-probe.js';
 import { removeJob, renderJobLine, setEnv, setJob, splitCrontab } from '../../src/modules/cron/crontab.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readlinkSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { module as file } from '../../src/modules/file.js';
 import { resolveMode } from '../../src/modules/lib/plan/file-mode.js';
 import { ABSENT, apply, fileState, makeTempDir, planWith } from './helpers.js';

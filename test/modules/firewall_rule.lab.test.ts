@@ -7,7 +7,7 @@ import { createConnection, settingsFromHostVars, type Connection } from '../../s
 import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as firewallRule } from '../../src/modules/firewall_rule.js';
 import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
-import { applyOn, connectToLabHost, makeLabPrepareContext, runOn } from './lab-module-runner.js';
+import { applyOn, connectToLabHost, runOn, type LabTaskScope } from './lab-module-runner.js';
 
 const DB = 'mod-fw1';
 const APP = 'mod-fw2';
@@ -16,18 +16,18 @@ const SETTINGS = (host: string) => `/run/systemd/nspawn/${host}.nspawn`;
 let lab: LabStatus;
 let conn: Connection;
 
-function prepare() {
-  return makeLabPrepareContext(DB, '/nonexistent', {
-    groups: { all: [DB, APP], backend: [APP] },
-    hostvars: { [DB]: { ansible_host: labAddress(lab, DB) }, [APP]: { ansible_host: labAddress(lab, APP) } },
-  });
+function prepare(): LabTaskScope {
+  // The sources are resolved from the inventory, as in a playbook run.
+  return {
+    inventory: `${APP} ansible_host=${labAddress(lab, APP)}\n[backend]\n${APP}\n`,
+  };
 }
 
 const ACCEPT_APP = { name: 'db from backend', port: 5432, sources: ['backend'] };
 const DROP_OTHERS = { name: `db: it's $HOME`, port: 5432, action: 'drop' };
 
 const fw = (args: Record<string, unknown>, check = false) =>
-  applyOn(conn, firewallRule, args, { check, prepare: prepare() });
+  applyOn(conn, firewallRule, args, { check, scope: prepare() });
 
 /** Whether a TCP connection to a port of DB (the database port unless told) opens from the controller. */
 function reachableFromController(port = 5432): Promise<boolean> {
@@ -235,7 +235,7 @@ describe('firewall_rule with force', () => {
   it("applies a rule set that cuts the controller's SSH port only with force: true, and takes it back", async () => {
     const dropSsh = { name: 'no ssh on the second port', port: PORT, action: 'drop' };
     const before = await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover');
-    const refused = await runOn(second, firewallRule, dropSsh, { prepare: prepare() }).then(
+    const refused = await runOn(second, firewallRule, dropSsh, { scope: prepare() }).then(
       () => 'applied',
       (error: Error) => error.message,
     );
@@ -249,7 +249,7 @@ describe('firewall_rule with force', () => {
     );
     expect(await reachableFromController(PORT)).toBe(true);
 
-    const forced = await applyOn(second, firewallRule, { ...dropSsh, force: true }, { prepare: prepare() });
+    const forced = await applyOn(second, firewallRule, { ...dropSsh, force: true }, { scope: prepare() });
     expect(forced.plan.changes.map((c) => c.summary)).toEqual([
       `add rule '${dropSsh.name}' to /etc/nftables.d/drover.nft`,
       'load /etc/nftables.d/drover.nft (replaces table inet drover in one transaction)',
@@ -261,13 +261,13 @@ describe('firewall_rule with force', () => {
     // The open session is established traffic, which the chain still accepts.
     expect((await second.exec('echo still in')).stdout).toBe('still in\n');
 
-    await applyOn(second, firewallRule, { name: dropSsh.name, state: 'absent' }, { prepare: prepare() });
+    await applyOn(second, firewallRule, { name: dropSsh.name, state: 'absent' }, { scope: prepare() });
     expect(await reachableFromController(PORT)).toBe(true);
   });
 });
 
 async function runModuleFailure(args: Record<string, unknown>): Promise<string> {
-  const result = await runOn(conn, firewallRule, args, { prepare: prepare() }).then(
+  const result = await runOn(conn, firewallRule, args, { scope: prepare() }).then(
     () => undefined,
     (error: Error) => error.message,
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { module as firewallRule } from '../../src/modules/firewall_rule.js';
 import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import { resolveSources } from '../../src/modules/firewall_rule/sources.js';

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { module as group } from '../../src/modules/group.js';
 import { parseGroupProbe } from '../../src/modules/accounts/passwd-probe.js';
 import { apply, planWith } from './helpers.js';

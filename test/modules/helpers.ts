@@ -1,4 +1,4 @@
-/** Shared pieces of the module tests: temporary directories, a simple PrepareContext, runModule over LocalConnection. */
+/** Shared pieces of the module tests: temporary directories, a simple PrepareContext, a module run over LocalConnection. */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Mustache from 'mustache';
 import { afterEach } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
-import { parseArgs, runModule, type ModuleRunResult } from '../../src/engine/run-module.js';
+import { parseArgs, runModule, type ModuleRunResult } from '../helpers/run-module-task.js';
 import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import type { PathState } from '../../src/modules/lib/probe/path-probe.js';
 import type { ModuleDefinition, PrepareContext } from '../../src/modules/types.js';
@@ -42,7 +42,7 @@ export function makePrepareContext(vars: Record<string, unknown> = {}): PrepareC
 
 export const conn = new LocalConnection('local');
 
-/** prepare -> probe -> plan -> apply on this machine; fails the test when a change exited non-zero. */
+/** The module as a one-task play on this machine; fails the test when a change exited non-zero. */
 export async function apply(
   module: ModuleDefinition,
   args: unknown,
@@ -50,7 +50,8 @@ export async function apply(
 ): Promise<ModuleRunResult> {
   const result = await runModule(conn, module, args, {
     check: options.check ?? false,
-    prepare: makePrepareContext(options.vars),
+    vars: options.vars,
+    localDir: FIXTURES,
   });
   if (result.failedChange)
     throw new Error(
@@ -58,6 +59,8 @@ export async function apply(
     );
   return result;
 }
+
+export { parseArgs };
 
 /** Plans from hand-written probed state (the fixture tests). */
 export function planWith<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S, check = false) {

@@ -1,36 +1,24 @@
-/** Runs a module over SSH on a lab host with a PrepareContext whose templates live in a given directory. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import Mustache from 'mustache';
+/** Runs a module as a one-task play over SSH on a lab host, its templates in a given directory. */
 import { createConnection, settingsFromHostVars, type Connection } from '../../src/connection/index.js';
 import { labConnectionVars, type LabStatus } from '../../src/lab/index.js';
-import { runModule, type ModuleRunResult } from '../../src/engine/run-module.js';
-import type { ModuleDefinition, PrepareContext } from '../../src/modules/types.js';
+import { runModule, type ModuleRunResult, type ModuleTaskOptions } from '../helpers/run-module-task.js';
+import type { ModuleDefinition } from '../../src/modules/types.js';
 
-export function makeLabPrepareContext(host: string, dir: string, vars: Record<string, unknown> = {}): PrepareContext {
-  return {
-    host,
-    vars,
-    check: false,
-    resolveLocalFile(kind, path) {
-      for (const candidate of [join(dir, kind, path), join(dir, path)]) if (existsSync(candidate)) return candidate;
-      throw new Error(`${kind} ${path} not found under ${dir}`);
-    },
-    render: (template) => Mustache.render(template, vars, {}, { escape: (value: unknown) => String(value) }),
-  };
+/** Where a lab module run finds its templates and files (DIR/templates, DIR/files) and the play vars. */
+export function labTaskScope(dir: string, vars: Record<string, unknown> = {}): LabTaskScope {
+  return { localDir: dir, vars };
 }
+
+export type LabTaskScope = Pick<ModuleTaskOptions, 'localDir' | 'vars' | 'inventory'>;
 
 /** runModule that throws on a failed plan; a failed change is returned (some tests expect one). */
 export async function runOn(
   conn: Connection,
   module: ModuleDefinition,
   args: unknown,
-  options: { check?: boolean; prepare?: PrepareContext } = {},
+  options: { check?: boolean; scope?: LabTaskScope } = {},
 ): Promise<ModuleRunResult> {
-  const result = await runModule(conn, module, args, {
-    check: options.check ?? false,
-    prepare: options.prepare ?? makeLabPrepareContext(conn.host, '/nonexistent'),
-  });
+  const result = await runModule(conn, module, args, { check: options.check ?? false, ...options.scope });
   if (result.plan.failed) throw new Error(`plan failed: ${result.plan.failed}`);
   return result;
 }
@@ -40,7 +28,7 @@ export async function applyOn(
   conn: Connection,
   module: ModuleDefinition,
   args: unknown,
-  options: { check?: boolean; prepare?: PrepareContext } = {},
+  options: { check?: boolean; scope?: LabTaskScope } = {},
 ): Promise<ModuleRunResult> {
   const result = await runOn(conn, module, args, options);
   if (result.failedChange)

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { editLine } from '../../src/modules/lib/text/line-edit.js';
 import { module as lineinfile } from '../../src/modules/lineinfile.js';
 import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';

@@ -7,7 +7,7 @@ import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as nginxSite } from '../../src/modules/nginx_site.js';
 import { module as supervisorProgram } from '../../src/modules/supervisor_program.js';
 import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
-import { applyOn, connectToLabHost, makeLabPrepareContext, runOn } from './lab-module-runner.js';
+import { applyOn, connectToLabHost, labTaskScope, runOn } from './lab-module-runner.js';
 
 // nginx_site and supervisor_program share this host (one file, so no two files boot or stop it at once).
 const HOST = 'mod-web';
@@ -103,12 +103,18 @@ describe('nginx_site on a lab host', () => {
   });
 
   it('proxies to the static site from a template rendered on the controller', async () => {
-    const prepare = makeLabPrepareContext(HOST, templates, { port: 8081, upstream_port: 8080 });
-    const first = await applyOn(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, { prepare });
+    const prepare = labTaskScope(templates, { port: 8081, upstream_port: 8080 });
+    const first = await applyOn(
+      conn,
+      nginxSite,
+      { name: 'proxy', template: 'proxy.conf.mustache' },
+      { scope: prepare },
+    );
     expect(first.plan.changes.at(-1)?.summary).toBe('reload nginx');
     expect(await httpGet(8081, { status: 200, body: 'static page\n' })).toEqual({ status: 200, body: 'static page\n' });
     expect(
-      (await applyOn(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, { prepare })).plan.changes,
+      (await applyOn(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, { scope: prepare })).plan
+        .changes,
     ).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 /** postgres_user and postgres_db against PostgreSQL 15 on a lab host (one install for both modules). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connection/index.js';
-import { runModule } from '../../src/engine/run-module.js';
+import { runModule } from '../helpers/run-module-task.js';
 import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as postgresDb } from '../../src/modules/postgres_db.js';
 import { module as postgresUser } from '../../src/modules/postgres_user.js';
@@ -73,9 +73,9 @@ describe('postgres_user on a lab host', () => {
       'create role shop (LOGIN, NOSUPERUSER, CREATEDB, connection limit 5) with a password',
     ]);
     // Neither the command line nor the script holds the password: an ASCII password travels as a SCRAM verifier.
-    for (const change of first.plan.changes) {
-      expect(change.kind === 'command' && change.command).not.toContain(PASSWORD);
-      expect(change.kind === 'command' && change.stdin).not.toContain(PASSWORD);
+    for (const { command, stdin } of first.sent) {
+      expect(command).not.toContain(PASSWORD);
+      expect(stdin ?? '').not.toContain(PASSWORD);
     }
     expect(await storedVerifier('shop')).toMatch(/^SCRAM-SHA-256\$4096:/);
     expect(

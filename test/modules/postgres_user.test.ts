@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { buildScramVerifier, verifyPostgresPassword } from '../../src/modules/postgres/password.js';
 import { module as postgresUser, type RoleState } from '../../src/modules/postgres_user.js';
 import type { CommandChange } from '../../src/modules/types.js';

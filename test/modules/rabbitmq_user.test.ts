@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import type { RabbitState } from '../../src/modules/rabbitmq/rabbitmqctl.js';
 import { module as rabbitmqUser } from '../../src/modules/rabbitmq_user.js';
 import type { CommandChange } from '../../src/modules/types.js';

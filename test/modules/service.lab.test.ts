@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connection/index.js';
-import { runModule } from '../../src/engine/run-module.js';
+import { runModule } from '../helpers/run-module-task.js';
 import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as service } from '../../src/modules/service.js';
 import { module as systemd } from '../../src/modules/systemd.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { parseSystemdProbe, type UnitState } from '../../src/modules/service/systemd-probe.js';
 import { module as service } from '../../src/modules/service.js';
 import { module as systemd } from '../../src/modules/systemd.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { module as setFact } from '../../src/modules/set_fact.js';
 import { planWith } from './helpers.js';
 

@@ -27,7 +27,7 @@ describe('shell with a secret in its script', () => {
     const { result, seen } = await whileSampling(() =>
       apply(shell, { cmd, executable: '/bin/bash', stdin: 'from stdin' }),
     );
-    expect(result.executed[0].result).toMatchObject({ code: 0, stdout: `from stdin ${SECRET.length}\n` });
+    expect(result.executed[0].result).toMatchObject({ code: 0, stdout: `from stdin ${SECRET.length}` });
     expect(seen.some((line) => line.includes('/bin/bash /dev/fd/3'))).toBe(true);
     expect(seen.filter((line) => line.includes(SECRET))).toEqual([]);
   });

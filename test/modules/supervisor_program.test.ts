@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderConf, module as supervisorProgram } from '../../src/modules/supervisor_program.js';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 import { parseStatusProbe, type SupervisorStatus } from '../../src/modules/supervisor_program/status.js';
 import { ABSENT, fileState, planWith } from './helpers.js';

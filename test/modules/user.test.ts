@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { parseUserProbe, type UserState } from '../../src/modules/accounts/passwd-probe.js';
 import { module as user } from '../../src/modules/user.js';
 import { apply, planWith } from './helpers.js';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connection/index.js';
 import { labDown, type LabStatus } from '../../src/lab/index.js';
 import { module as apt } from '../../src/modules/apt.js';
-import type { Change, ModuleDefinition } from '../../src/modules/types.js';
+import type { ReportedChange } from '../../src/engine/events.js';
+import type { ModuleDefinition } from '../../src/modules/types.js';
 import { module as vassal } from '../../src/modules/uwsgi_emperor_vassal.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
@@ -21,8 +22,7 @@ const run = (module: ModuleDefinition, args: Record<string, unknown>, check = fa
   applyOn(conn, module, args, { check });
 
 /** What a person sees of changes: summary, from/to and diff (the put's content is written, never shown). */
-const shown = (changes: Change[]) =>
-  JSON.stringify(changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to, diff: c.diff })));
+const shown = (changes: ReportedChange[]) => JSON.stringify(changes);
 const onHost = (command: string) => runOnLabHostOk(lab, HOST, command, { timeoutMs: 120_000 });
 
 /** GET / on the vassal's port from the host itself, retried while the emperor (re)starts it. */
@@ -84,7 +84,7 @@ afterAll(async () => {
 describe('uwsgi_emperor_vassal on a lab host', () => {
   it('deploys a vassal that answers HTTP with its env and secret, converges, and hides the secret in diffs', async () => {
     const first = await run(vassal, args());
-    const put = first.plan.changes.find((c) => c.kind === 'put')!;
+    const put = first.plan.changes.find((c) => c.summary.startsWith('create vassal'))!;
     expect(put.summary).toBe(`create vassal ${NAME} (${FILE})`);
     expect(shown(first.plan.changes)).not.toContain('rd');
     expect(put.diff?.after).toContain('env = SHOP_DB_PASSWORD=********');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import { module as vassal } from '../../src/modules/uwsgi_emperor_vassal.js';
 import { sha256Hex } from '../../src/modules/lib/plan/file-content-plan.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/engine/run-module.js';
+import { parseArgs } from '../helpers/run-module-task.js';
 import type { CommandChange } from '../../src/modules/types.js';
 import { module as virtualenv } from '../../src/modules/virtualenv.js';
 

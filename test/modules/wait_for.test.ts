@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
-import { parseArgs, runModule } from '../../src/engine/run-module.js';
+import { parseArgs, runModule } from '../helpers/run-module-task.js';
 import { buildWaitProbe, parseWaitProbe } from '../../src/modules/wait_for/probe.js';
 import { module as waitFor, waitCondition } from '../../src/modules/wait_for.js';
 import { registerSecret } from '../../src/secrets/mask.js';
