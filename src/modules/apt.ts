@@ -17,6 +17,7 @@ import {
 } from './apt/probe.js';
 import { optionalBoolField } from './lib/fields/optional-bool-field.js';
 import { boolField } from './lib/fields/schema-fields.js';
+import { checkAliases, readAliased, type AliasSpec } from './lib/fields/aliases.js';
 import { defineModule, type Change, type CommandChange, type Plan, type PlanContext } from './types.js';
 
 const STATES = ['present', 'absent', 'latest'] as const;
@@ -33,6 +34,8 @@ const namesField = z.preprocess(
 const secondsField = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)], {
   error: 'must be a whole number of seconds',
 });
+
+const NAMES: AliasSpec = { field: 'name', aliases: ['pkg', 'package'], what: 'the packages to manage' };
 
 const schema = z
   .object({
@@ -83,14 +86,9 @@ const schema = z
       ),
   })
   .superRefine((args, ctx) => {
-    const given = [args.name, args.pkg, args.package].filter((v) => v !== undefined);
-    if (given.length > 1)
-      ctx.addIssue({
-        code: 'custom',
-        message: 'give the packages once: name, pkg and package are the same parameter',
-        path: ['name'],
-      });
-    if (given.length === 0 && !args.update_cache && !args.autoremove) {
+    checkAliases(args, NAMES, ctx, { optional: true });
+    const names = readAliased<string[]>(args, NAMES);
+    if (names === undefined && !args.update_cache && !args.autoremove) {
       ctx.addIssue({
         code: 'custom',
         message:
@@ -98,8 +96,7 @@ const schema = z
         path: ['name'],
       });
     }
-    const names = given[0] ?? [];
-    if (args.state !== 'present' && names.some((n) => n.includes('='))) {
+    if (args.state !== 'present' && (names ?? []).some((n) => n.includes('='))) {
       ctx.addIssue({
         code: 'custom',
         message: `state ${args.state} takes names without =VERSION; pin versions with state: present`,
@@ -111,7 +108,7 @@ const schema = z
 type Raw = z.infer<typeof schema>;
 
 function resolveNames(args: Raw): string[] {
-  return args.name ?? args.pkg ?? args.package ?? [];
+  return readAliased<string[]>(args, NAMES) ?? [];
 }
 
 function commandOptions(args: Raw): AptCommandOptions {

@@ -4,10 +4,13 @@ import { planAttributeChanges, type WantedAttributes } from './lib/plan/attribut
 import { isOctalMode } from './lib/plan/file-mode.js';
 import { buildPathProbe, parsePathState, type PathState } from './lib/probe/path-probe.js';
 import { boolField, modeField, principalField } from './lib/fields/schema-fields.js';
+import { checkAliases, readAliased, type AliasSpec } from './lib/fields/aliases.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const STATES = ['file', 'directory', 'touch', 'link', 'hard', 'absent'] as const;
 const timeField = z.enum(['now', 'preserve'], { error: "must be 'now' or 'preserve'" });
+
+const PATH: AliasSpec = { field: 'path', aliases: ['dest', 'name'], what: 'the path to manage' };
 
 const schema = z
   .object({
@@ -47,15 +50,7 @@ const schema = z
       .describe("With state touch: 'now' (default) or 'preserve' the modification time."),
   })
   .superRefine((args, ctx) => {
-    const given = [args.path, args.dest, args.name].filter((v) => v !== undefined);
-    if (given.length === 0)
-      ctx.addIssue({ code: 'custom', message: 'path is required (or its alias dest or name)', path: ['path'] });
-    if (given.length > 1)
-      ctx.addIssue({
-        code: 'custom',
-        message: 'give the path once: path, dest and name are the same parameter',
-        path: ['path'],
-      });
+    checkAliases(args, PATH, ctx);
     if ((args.state === 'link' || args.state === 'hard') && args.src === undefined) {
       ctx.addIssue({ code: 'custom', message: `state ${args.state} needs src (the link's target)`, path: ['src'] });
     }
@@ -67,9 +62,10 @@ const schema = z
     }
   });
 
-/** The aliases are separate schema keys (so unknown-parameter checks know them); they are merged here. */
-function resolveAliases({ dest, name, ...rest }: Raw) {
-  return { ...rest, path: (rest.path ?? dest ?? name)! };
+/** The arguments with the path under its own name (see PATH). */
+function resolveAliases(raw: Raw) {
+  const { dest: _dest, name: _name, ...rest } = raw;
+  return { ...rest, path: readAliased<string>(raw, PATH)! };
 }
 
 type Raw = z.infer<typeof schema>;

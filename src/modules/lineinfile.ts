@@ -12,7 +12,10 @@ import {
   translateAnchor,
 } from './lib/fields/text-edit-fields.js';
 import { planTextEdit, probeTextFile } from './lib/file-modules/text-edit-module.js';
+import { checkAliases, readAliased, type AliasSpec } from './lib/fields/aliases.js';
 import { defineModule } from './types.js';
+
+const LINE: AliasSpec = { field: 'line', aliases: ['value'], what: 'the line to have in the file' };
 
 const schema = z
   .object({
@@ -52,9 +55,8 @@ const schema = z
   })
   .superRefine((args, ctx) => {
     checkPathAndAnchor(args, ctx);
-    if (args.line !== undefined && args.value !== undefined)
-      ctx.addIssue({ code: 'custom', message: 'give line once (value is its alias)', path: ['line'] });
-    const line = args.line ?? args.value;
+    checkAliases(args, LINE, ctx, { optional: true });
+    const line = readAliased<string>(args, LINE);
     if (args.regexp !== undefined && args.search_string !== undefined)
       ctx.addIssue({ code: 'custom', message: 'give regexp or search_string, not both', path: ['regexp'] });
     if (args.state === 'present' && line === undefined)
@@ -77,9 +79,10 @@ const schema = z
       ctx.addIssue({ code: 'custom', message: 'backrefs needs regexp', path: ['backrefs'] });
   });
 
-/** The aliases are separate schema keys (so unknown-parameter checks know them); they are merged here. */
-function resolveAliases({ dest, destfile, name, value, ...rest }: Raw) {
-  return { ...rest, path: resolvePath({ path: rest.path, dest, destfile, name }), line: rest.line ?? value };
+/** The arguments with path and line under their own names. */
+function resolveAliases(raw: Raw) {
+  const { dest: _dest, destfile: _destfile, name: _name, value: _value, ...rest } = raw;
+  return { ...rest, path: resolvePath(raw), line: readAliased<string>(raw, LINE) };
 }
 
 type Raw = z.infer<typeof schema>;

@@ -20,13 +20,15 @@ import {
   quoteLiteral,
   type PgProbe,
 } from './postgres/sql.js';
-import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
+import { checkAliases, readAliased, type AliasSpec } from './lib/fields/aliases.js';
 import { defineModule, type Change, type Plan } from './types.js';
 
 const localeField = z
   .string()
   .min(1)
   .regex(/^[^\0'\n]+$/, 'must be a locale name such as C.UTF-8 or en_US.UTF-8');
+
+const NAME: AliasSpec = { field: 'name', aliases: ['db'], what: 'the database to manage' };
 
 const schema = z
   .object({
@@ -82,9 +84,9 @@ const schema = z
     ...pgConnectionFields,
   })
   .superRefine((args, ctx) => {
-    checkNameAliases(args, ['db'], 'database', ctx);
+    checkAliases(args, NAME, ctx);
   })
-  .transform((args) => ({ ...args, name: pickName(args, ['db']) }));
+  .transform((args) => ({ ...args, name: readAliased<string>(args, NAME)! }));
 
 type Args = z.infer<typeof schema>;
 

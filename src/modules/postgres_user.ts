@@ -20,8 +20,10 @@ import {
   quoteIdent,
   type PgProbe,
 } from './postgres/sql.js';
-import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
+import { checkAliases, readAliased, type AliasSpec } from './lib/fields/aliases.js';
 import { defineModule, type Change, type Plan } from './types.js';
+
+const NAME: AliasSpec = { field: 'name', aliases: ['user'], what: 'the role to manage' };
 
 const schema = z
   .object({
@@ -66,7 +68,7 @@ const schema = z
     ...pgConnectionFields,
   })
   .superRefine((args, ctx) => {
-    checkNameAliases(args, ['user'], 'role', ctx);
+    checkAliases(args, NAME, ctx);
     if (args.attributes !== undefined && args.role_attr_flags !== undefined)
       ctx.addIssue({
         code: 'custom',
@@ -74,7 +76,7 @@ const schema = z
         path: ['role_attr_flags'],
       });
   })
-  .transform((args) => ({ ...args, name: pickName(args, ['user']) }));
+  .transform((args) => ({ ...args, name: readAliased<string>(args, NAME)! }));
 
 type Args = z.infer<typeof schema>;
 

@@ -10,7 +10,7 @@ import {
   type RabbitPermission,
   type RabbitState,
 } from './rabbitmq/rabbitmqctl.js';
-import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
+import { checkAliases, readAliased, type AliasSpec } from './lib/fields/aliases.js';
 import { defineModule, type Change, type CommandChange } from './types.js';
 
 const privField = (what: string) =>
@@ -32,7 +32,7 @@ const tagsField = z
     [...new Set((Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter((t) => t !== ''))].sort(),
   );
 
-const NAME_ALIASES = ['user', 'username'];
+const NAME: AliasSpec = { field: 'name', aliases: ['user', 'username'], what: 'the user to manage' };
 
 const schema = z
   .object({
@@ -72,7 +72,7 @@ const schema = z
     node: rabbitmqNodeField,
   })
   .superRefine((args, ctx) => {
-    checkNameAliases(args, NAME_ALIASES, 'user', ctx);
+    checkAliases(args, NAME, ctx);
     const vhosts = (args.permissions ?? []).map((p) => p.vhost);
     const twice = vhosts.find((v, i) => vhosts.indexOf(v) !== i);
     if (twice !== undefined)
@@ -82,7 +82,7 @@ const schema = z
         path: ['permissions'],
       });
   })
-  .transform((args) => ({ ...args, name: pickName(args, NAME_ALIASES) }));
+  .transform((args) => ({ ...args, name: readAliased<string>(args, NAME)! }));
 
 type Args = z.infer<typeof schema>;
 

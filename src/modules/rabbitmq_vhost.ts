@@ -7,8 +7,10 @@ import {
   rabbitStateProbe,
   type RabbitState,
 } from './rabbitmq/rabbitmqctl.js';
-import { checkNameAliases, pickName } from './lib/fields/name-alias.js';
+import { checkAliases, readAliased, type AliasSpec } from './lib/fields/aliases.js';
 import { defineModule } from './types.js';
+
+const NAME: AliasSpec = { field: 'name', aliases: ['vhost'], what: 'the vhost to manage' };
 
 const schema = z
   .object({
@@ -23,9 +25,9 @@ const schema = z
     node: rabbitmqNodeField,
   })
   .superRefine((args, ctx) => {
-    checkNameAliases(args, ['vhost'], 'vhost', ctx);
+    checkAliases(args, NAME, ctx);
   })
-  .transform((args) => ({ ...args, name: pickName(args, ['vhost']) }));
+  .transform((args) => ({ ...args, name: readAliased<string>(args, NAME)! }));
 
 type Args = z.infer<typeof schema>;
 

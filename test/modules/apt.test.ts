@@ -165,6 +165,6 @@ describe('apt: plan', () => {
     }
     expect(() => parseArgs(apt, {})).toThrow(/name is required/);
     expect(() => parseArgs(apt, { name: 'curl=1', state: 'latest' })).toThrow(/without =VERSION/);
-    expect(() => parseArgs(apt, { name: 'a1', pkg: 'b1' })).toThrow(/give the packages once/);
+    expect(() => parseArgs(apt, { name: 'a1', pkg: 'b1' })).toThrow(/give name once: name and pkg are the same parameter/);
   });
 });

@@ -1,3 +1,4 @@
+import { checkAliases, readAliased, type AliasSpec } from './aliases.js';
 import { z } from 'zod';
 import { translatePythonRegex } from '../text/line-edit.js';
 
@@ -19,7 +20,9 @@ export const anchorField = (edge: 'EOF' | 'BOF') =>
     .string()
     .refine((value) => value === edge || isRegex(value), 'is not a valid regular expression (JavaScript syntax)');
 
-/** The file to edit under Ansible's names for it; give one of them (see checkPathAliases). */
+const PATH: AliasSpec = { field: 'path', aliases: ['dest', 'destfile', 'name'], what: 'the file to edit' };
+
+/** The file to edit under Ansible's names for it; give one of them (see PATH). */
 export const pathAliasFields = {
   path: z.string().min(1).optional().describe('The file to edit (aliases: dest, destfile, name).'),
   dest: z.string().min(1).optional().describe('Alias of path.'),
@@ -38,22 +41,14 @@ type PathAliases = {
 
 /** Checks shared by the text-editing modules: exactly one name for the path, one insert anchor at most. */
 export function checkPathAndAnchor(args: PathAliases, ctx: z.RefinementCtx): void {
-  const paths = [args.path, args.dest, args.destfile, args.name].filter((v) => v !== undefined);
-  if (paths.length === 0)
-    ctx.addIssue({ code: 'custom', message: 'path is required (or its alias dest)', path: ['path'] });
-  if (paths.length > 1)
-    ctx.addIssue({
-      code: 'custom',
-      message: 'give the path once: path, dest, destfile and name are the same parameter',
-      path: ['path'],
-    });
+  checkAliases(args, PATH, ctx);
   if (args.insertafter !== undefined && args.insertbefore !== undefined)
     ctx.addIssue({ code: 'custom', message: 'give insertafter or insertbefore, not both', path: ['insertafter'] });
 }
 
 /** The one path the aliases name (after checkPathAndAnchor passed). */
 export function resolvePath(args: PathAliases): string {
-  return (args.path ?? args.dest ?? args.destfile ?? args.name)!;
+  return readAliased<string>(args, PATH)!;
 }
 
 /** An insert anchor as the editors take it: the edge word as is, a regex in JavaScript syntax. */
