@@ -1,6 +1,7 @@
 import type { HostKeyPolicy } from './host-key-check.js';
 import type { ConnectionSettings } from './types.js';
 import { DroverError } from '../errors.js';
+import { parseBoolWord } from '../bool-words.js';
 
 /** Connection options given on the command line; inventory variables take precedence over them. */
 export interface ConnectionCliOptions {
@@ -156,13 +157,8 @@ function retryCount(host: string, value: string): number {
   return number;
 }
 
-/** Ansible's spellings of a boolean in a variable (any case); undefined for anything else. */
-export function parseBoolWord(text: string): boolean | undefined {
-  const word = text.toLowerCase();
-  if (['yes', 'true', 'on', '1', 'y'].includes(word)) return true;
-  if (['no', 'false', 'off', '0', 'n'].includes(word)) return false;
-  return undefined;
-}
+/** Ansible's spellings of a boolean in a variable: the program's one table (bool-words.ts). */
+export { parseBoolWord };
 
 function toBoolean(host: string, name: string, value: unknown): boolean {
   if (typeof value === 'boolean') return value;

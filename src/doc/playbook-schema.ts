@@ -1,46 +1,40 @@
+import { z } from 'zod';
 import type { ModuleDefinition } from '../modules/types.js';
-import { BLOCK_KEYWORDS, COLLECTION_PREFIXES, IMPORT_ROLE_KEYWORDS, PLAY_KEYWORDS } from '../playbook/keywords.js';
+import { COLLECTION_PREFIXES } from '../playbook/keywords/collections.js';
+import { KEYWORDS, keywordsOn, type KeywordName } from '../playbook/keywords/declarations.js';
+import type { Place } from '../playbook/keywords/places.js';
 import { allowTemplatedValues, rejectUnknownArguments } from './module-args-schema.js';
 import { moduleJsonSchema } from './render-module-doc.js';
 
-const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
-const condition = {
-  anyOf: [
-    { type: 'string' },
-    { type: 'boolean' },
-    { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'boolean' }] } },
-  ],
-};
-const bool = { anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['yes', 'no', 'true', 'false'] }] };
+/** A keyword's value as JSON Schema: what its zod type accepts as input. */
+export function keywordJsonSchema(name: KeywordName): object {
+  const { type } = KEYWORDS[name];
+  if (type.jsonSchema) return type.jsonSchema;
+  const { $schema: _, ...schema } = z.toJSONSchema(type.schema, { io: 'input', unrepresentable: 'any' });
+  return schema;
+}
 
-const taskKeywords: Record<string, object> = {
-  name: { type: 'string', description: 'What the task does, shown in the output.' },
-  when: { ...condition, description: 'Run only when this condition (or all of these) is true.' },
-  loop: { description: 'Run once per item of this list; the item is {{ item }}.' },
-  with_items: { description: 'Old spelling of loop.' },
-  loop_control: {
-    type: 'object',
-    properties: { label: { type: 'string' }, loop_var: { type: 'string' }, index_var: { type: 'string' } },
-  },
-  register: { type: 'string', description: 'Store the result in this variable.' },
-  notify: { ...stringOrList, description: 'Handlers to run at the end of the section if the task changed something.' },
-  tags: stringOrList,
-  become: bool,
-  become_user: { type: 'string' },
-  ignore_errors: bool,
-  changed_when: condition,
-  failed_when: condition,
-  no_log: bool,
-  retries: { type: 'integer' },
-  delay: { type: 'integer' },
-  until: condition,
-  vars: { type: 'object' },
-  args: { type: 'object' },
-  listen: stringOrList,
-  check_mode: bool,
-};
+/** The keys a keyword may be written as: an action key also with a collection prefix. */
+function keysOf(name: KeywordName): string[] {
+  return 'action' in KEYWORDS[name] ? [name, ...COLLECTION_PREFIXES.map((prefix) => `${prefix}${name}`)] : [name];
+}
 
-/** JSON Schema for playbooks, built from the module schemas, for editors (YAML language server). */
+/** The keywords of a place, each a reference to its one schema, with its doc. */
+function keywordProperties(place: Place): Record<string, object> {
+  return Object.fromEntries(
+    keywordsOn(place).flatMap((name) =>
+      keysOf(name).map((key) => [key, { description: KEYWORDS[name].doc, $ref: `#/$defs/keyword.${name}` }]),
+    ),
+  );
+}
+
+/** At least one of these keywords, in any of its spellings. */
+const requireOneOf = (...names: KeywordName[]) => names.flatMap(keysOf).map((key) => ({ required: [key] }));
+
+/**
+ * JSON Schema for playbooks, for editors (YAML language server): the keywords come from their
+ * declarations (src/playbook/keywords/declarations.ts), the module arguments from the module schemas.
+ */
 export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): object {
   const moduleProps: Record<string, object> = {};
   const moduleDefs: Record<string, object> = {};
@@ -55,78 +49,48 @@ export function buildPlaybookSchema(modules: Map<string, ModuleDefinition>): obj
     // `ansible.builtin.copy` is the same module as `copy` (see stripCollectionPrefix).
     for (const prefix of COLLECTION_PREFIXES) moduleProps[`${prefix}${module.name}`] = ref;
   }
-  const taskList = { type: 'array', items: { $ref: '#/$defs/task' } };
-  const importRole = {
-    type: 'object',
-    description: "Runs a role's tasks here (static, at load time), with its defaults, vars and handlers.",
-    properties: { name: { type: 'string' }, tasks_from: { type: 'string' } },
-    required: ['name'],
-    additionalProperties: false,
-  };
-  const importRoleProps: Record<string, object> = { import_role: importRole };
-  for (const prefix of COLLECTION_PREFIXES) importRoleProps[`${prefix}import_role`] = importRole;
+  const keywordDefs = Object.fromEntries(
+    (Object.keys(KEYWORDS) as KeywordName[]).map((name) => [`keyword.${name}`, keywordJsonSchema(name)]),
+  );
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'drover playbook',
     type: 'array',
     items: { $ref: '#/$defs/play' },
     $defs: {
+      ...keywordDefs,
       ...moduleDefs,
-      play: {
-        type: 'object',
-        properties: {
-          ...Object.fromEntries(PLAY_KEYWORDS.map((k) => [k, {}])),
-          name: { type: 'string' },
-          hosts: stringOrList,
-          vars: { type: 'object' },
-          vars_files: stringOrList,
-          roles: {
-            type: 'array',
-            items: { anyOf: [{ type: 'string' }, { type: 'object', properties: { role: { type: 'string' } } }] },
-          },
-          pre_tasks: taskList,
-          tasks: taskList,
-          post_tasks: taskList,
-          handlers: taskList,
-          become: bool,
-          become_user: { type: 'string' },
-          gather_facts: bool,
-          serial: { anyOf: [{ type: 'integer' }, { type: 'string' }, { type: 'array' }] },
-          strategy: { enum: ['linear', 'free'] },
-          import_playbook: { type: 'string' },
-        },
-        additionalProperties: false,
+      play: { type: 'object', properties: keywordProperties('play'), additionalProperties: false },
+      role: {
+        anyOf: [
+          { type: 'string' },
+          // Keys that are no keyword are the role's parameters.
+          { type: 'object', properties: keywordProperties('role'), anyOf: requireOneOf('role', 'name') },
+        ],
       },
       task: {
         anyOf: [
           {
             type: 'object',
-            properties: {
-              ...Object.fromEntries(BLOCK_KEYWORDS.map((k) => [k, taskKeywords[k] ?? {}])),
-              block: taskList,
-              rescue: taskList,
-              always: taskList,
-            },
+            properties: keywordProperties('block'),
             required: ['block'],
             additionalProperties: false,
           },
           {
             type: 'object',
-            properties: { ...taskKeywords, include_tasks: {}, import_tasks: {} },
-            anyOf: [{ required: ['include_tasks'] }, { required: ['import_tasks'] }],
-          },
-          {
-            type: 'object',
-            properties: {
-              ...Object.fromEntries(IMPORT_ROLE_KEYWORDS.map((k) => [k, taskKeywords[k]])),
-              ...importRoleProps,
-            },
-            anyOf: Object.keys(importRoleProps).map((key) => ({ required: [key] })),
+            properties: keywordProperties('include'),
+            anyOf: requireOneOf('include_tasks', 'import_tasks'),
             additionalProperties: false,
           },
           {
             type: 'object',
-            properties: { ...taskKeywords, ...moduleProps },
+            properties: keywordProperties('import_role'),
+            anyOf: requireOneOf('import_role'),
+            additionalProperties: false,
+          },
+          {
+            type: 'object',
+            properties: { ...keywordProperties('task'), ...moduleProps },
             additionalProperties: false,
             minProperties: 1,
           },

@@ -3,11 +3,11 @@ import { dirname, resolve } from 'node:path';
 import type { ModuleDefinition } from '../modules/types.js';
 import { hasTemplate } from '../template/render.js';
 import { PlaybookError } from './errors.js';
-import { PLAY_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { findKeyword, KEYWORDS } from './keywords/declarations.js';
+import { readKeywords } from './keywords/read-keywords.js';
 import { createLoadContext, readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
-import { loadRoleEntry, readVarsFile } from './load-role.js';
+import { loadRole, readRoleEntry, readVarsFile } from './load-role.js';
 import { loadTaskList, loadTasksFile } from './load-tasks.js';
-import { readStringList } from './read-keywords.js';
 import type { YamlFile } from './source.js';
 import { suggestName } from '../suggest.js';
 import type { Play, Playbook, TaskNode } from '../tree/types.js';
@@ -69,16 +69,19 @@ function loadPlaybookFile(path: string, ctx: LoadContext, stack: string[]): Play
       continue;
     }
     const map = raw as RawMap;
-    if ('import_playbook' in map) {
-      const target = map.import_playbook;
-      if (typeof target !== 'string') {
+    const importKey = Object.keys(map).find((key) => findKeyword(key) === 'import_playbook');
+    if (importKey !== undefined) {
+      const target = KEYWORDS.import_playbook.type.schema.safeParse(map[importKey]);
+      if (!target.success) {
         ctx.problems.push({
-          message: 'import_playbook needs a file name',
-          location: source.locate(map, 'import_playbook'),
+          message: `${importKey} needs a file name`,
+          location: source.locate(map, importKey),
+          field: importKey,
+          hint: KEYWORDS.import_playbook.type.hint(importKey, map[importKey]),
         });
         continue;
       }
-      plays.push(...loadPlaybookFile(resolve(dirname(path), target), ctx, [...stack, path]));
+      plays.push(...loadPlaybookFile(resolve(dirname(path), target.data), ctx, [...stack, path]));
       continue;
     }
     const play = loadPlay(map, source, ctx);
@@ -89,116 +92,65 @@ function loadPlaybookFile(path: string, ctx: LoadContext, stack: string[]): Play
 
 function loadPlay(raw: RawMap, source: YamlFile, ctx: LoadContext): Play | undefined {
   const location = source.locate(raw);
-  const name = typeof raw.name === 'string' ? raw.name : String(raw.hosts ?? 'play');
-  for (const key of Object.keys(raw)) {
-    if ((PLAY_KEYWORDS as readonly string[]).includes(key)) continue;
-    const best = suggestName(key, PLAY_KEYWORDS);
-    ctx.problems.push({
-      message: UNSUPPORTED_KEYWORDS.has(key)
-        ? `'${key}' is an Ansible play keyword drover does not support`
-        : `unknown play keyword '${key}'`,
-      location: source.locate(raw, key),
-      task: `play ${name}`,
-      field: key,
-      hint: best ? `did you mean '${best}'?` : `a play takes: ${PLAY_KEYWORDS.join(', ')}`,
-    });
-  }
-  if (Array.isArray(raw.hosts) && !raw.hosts.every((item) => typeof item === 'string' || typeof item === 'number')) {
-    ctx.problems.push({
-      message: 'hosts must be a host pattern or a list of them (text)',
-      location: source.locate(raw, 'hosts'),
-      task: `play ${name}`,
-      field: 'hosts',
-      hint: 'e.g. "hosts: webservers" or "hosts: [web1, web2]"',
-    });
+  const written = typeof raw.name === 'string' || typeof raw.name === 'number' ? raw.name : raw.hosts;
+  const label = `play ${String(written ?? 'play')}`;
+  const { values: keywords, invalid } = readKeywords(raw, 'play', source, ctx, label);
+  const hosts = keywords.hosts;
+  if (hosts === undefined || hosts === '') {
+    if (!invalid.has('hosts'))
+      ctx.problems.push({
+        message: 'a play needs hosts',
+        location,
+        task: label,
+        field: 'hosts',
+        hint: `add "hosts: all" or a group name`,
+      });
     return undefined;
   }
-  const hosts = Array.isArray(raw.hosts)
-    ? raw.hosts.join(',')
-    : typeof raw.hosts === 'number'
-      ? String(raw.hosts)
-      : raw.hosts;
-  if (typeof hosts !== 'string' || hosts.trim() === '') {
-    ctx.problems.push({
-      message: 'a play needs hosts',
-      location,
-      task: `play ${name}`,
-      field: 'hosts',
-      hint: `add "hosts: all" or a group name`,
-    });
-    return undefined;
-  }
+  const name = keywords.name ?? hosts;
   const baseDir = dirname(source.file);
-  const vars = readMap(raw, 'vars', source, ctx);
-  const varsFilesVars = readVarsFiles(raw.vars_files, baseDir, source, raw, ctx);
+  const varsFilesVars = readVarsFiles(keywords.vars_files ?? [], baseDir, source, raw, ctx);
   ctx.rolesSeen = new Set();
   ctx.rolesWithHandlers = new Set();
   ctx.roleHandlers = [];
   const inherited: Inherited = {
     when: [],
-    tags: readStringList(raw.tags, 'tags', raw, source, ctx, `play ${name}`),
-    become: typeof raw.become === 'boolean' ? raw.become : undefined,
-    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+    tags: keywords.tags ?? [],
+    become: keywords.become,
+    becomeUser: keywords.become_user,
     vars: {},
     baseDir,
   };
-  const preTasks = loadTaskList(raw.pre_tasks, source, inherited, ctx, 'pre_tasks');
+  const preTasks = loadTaskList(keywords.pre_tasks, source, inherited, ctx, 'pre_tasks');
   const roleTasks = [];
-  if (raw.roles !== undefined && raw.roles !== null) {
-    if (!Array.isArray(raw.roles)) {
-      ctx.problems.push({
-        message: 'roles must be a list',
-        location: source.locate(raw, 'roles'),
-        task: `play ${name}`,
-        field: 'roles',
-      });
-    } else {
-      for (const [index, entry] of raw.roles.entries())
-        roleTasks.push(
-          ...loadRoleEntry(entry, source, inherited, ctx, source.locate(raw.roles, index), {
-            once: true,
-            loadTasks: loadTasksFile,
-          }),
-        );
-    }
+  for (const [index, item] of (keywords.roles ?? []).entries()) {
+    const from = source.locate(raw.roles, index);
+    const entry = readRoleEntry(item, source, ctx, from);
+    if (entry) roleTasks.push(...loadRole(entry, inherited, ctx, from, { once: true, loadTasks: loadTasksFile }));
   }
-  const tasks = loadTaskList(raw.tasks, source, inherited, ctx, 'tasks');
-  const postTasks = loadTaskList(raw.post_tasks, source, inherited, ctx, 'post_tasks');
-  const playHandlers = loadTaskList(raw.handlers, source, { ...inherited, tags: [] }, ctx, 'handlers');
+  const tasks = loadTaskList(keywords.tasks, source, inherited, ctx, 'tasks');
+  const postTasks = loadTaskList(keywords.post_tasks, source, inherited, ctx, 'post_tasks');
+  const playHandlers = loadTaskList(keywords.handlers, source, { ...inherited, tags: [] }, ctx, 'handlers');
   const handlers = [...ctx.roleHandlers, ...playHandlers].filter((h): h is TaskNode => h.kind === 'task');
   checkNotifications([...preTasks, ...roleTasks, ...tasks, ...postTasks], handlers, ctx);
-
-  const strategy = raw.strategy ?? 'linear';
-  if (strategy !== 'linear' && strategy !== 'free') {
-    ctx.problems.push({
-      message: `unknown strategy '${String(strategy)}'`,
-      location: source.locate(raw, 'strategy'),
-      task: `play ${name}`,
-      field: 'strategy',
-      hint: 'use linear (the default) or free',
-    });
-  }
   return {
     name,
-    hosts: hosts.trim(),
+    hosts,
     hostsLocation: source.locate(raw, 'hosts'),
     location,
     baseDir,
-    vars,
+    vars: keywords.vars ?? {},
     varsFilesVars,
     sections: [preTasks, [...roleTasks, ...tasks], postTasks],
     handlers,
     become: inherited.become,
     becomeUser: inherited.becomeUser,
-    gatherFacts:
-      raw.gather_facts === undefined
-        ? true
-        : raw.gather_facts === true || raw.gather_facts === 'yes' || raw.gather_facts === 'true',
-    serial: readSerial(raw.serial, source, raw, ctx, name),
-    strategy: strategy === 'free' ? 'free' : 'linear',
-    anyErrorsFatal: raw.any_errors_fatal === true,
-    maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
-    forceHandlers: raw.force_handlers === true,
+    gatherFacts: keywords.gather_facts ?? true,
+    serial: keywords.serial ?? [],
+    strategy: keywords.strategy ?? 'linear',
+    anyErrorsFatal: keywords.any_errors_fatal ?? false,
+    maxFailPercentage: keywords.max_fail_percentage,
+    forceHandlers: keywords.force_handlers ?? false,
     tags: inherited.tags,
   };
 }
@@ -236,27 +188,9 @@ function checkNotifications(
   visit(trees);
 }
 
-function readMap(raw: RawMap, key: string, source: YamlFile, ctx: LoadContext): RawMap {
-  const value = raw[key];
-  if (value === undefined || value === null) return {};
-  if (typeof value === 'object' && !Array.isArray(value)) return value as RawMap;
-  ctx.problems.push({ message: `${key} must be a map`, location: source.locate(raw, key), field: key });
-  return {};
-}
-
-function readVarsFiles(value: unknown, baseDir: string, source: YamlFile, raw: RawMap, ctx: LoadContext): RawMap {
-  if (value === undefined || value === null) return {};
-  const files = Array.isArray(value) ? value : [value];
+function readVarsFiles(files: string[], baseDir: string, source: YamlFile, raw: RawMap, ctx: LoadContext): RawMap {
   const out: RawMap = {};
   for (const file of files) {
-    if (typeof file !== 'string') {
-      ctx.problems.push({
-        message: 'vars_files must list file names',
-        location: source.locate(raw, 'vars_files'),
-        field: 'vars_files',
-      });
-      continue;
-    }
     const path = resolve(baseDir, file);
     if (!existsSync(path)) {
       ctx.problems.push({
@@ -278,30 +212,6 @@ function readVarsFileAt(path: string, ctx: LoadContext): RawMap {
   if (typeof source.value === 'object' && !Array.isArray(source.value)) return source.value as RawMap;
   ctx.problems.push({ message: 'a vars file must be a map', location: source.locate(source.value) });
   return {};
-}
-
-function readSerial(
-  value: unknown,
-  source: YamlFile,
-  raw: RawMap,
-  ctx: LoadContext,
-  play: string,
-): Array<number | string> {
-  if (value === undefined || value === null) return [];
-  const list = Array.isArray(value) ? value : [value];
-  for (const item of list) {
-    const ok = (typeof item === 'number' && item > 0) || (typeof item === 'string' && /^(\d+%?)$/.test(item.trim()));
-    if (!ok) {
-      ctx.problems.push({
-        message: `serial must be a number, a percentage like "30%", or a list of them`,
-        location: source.locate(raw, 'serial'),
-        task: `play ${play}`,
-        field: 'serial',
-      });
-      return [];
-    }
-  }
-  return list as Array<number | string>;
 }
 
 export { readVarsFile };

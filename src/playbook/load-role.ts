@@ -3,12 +3,10 @@ import { join, resolve } from 'node:path';
 import type { SourceLocation } from '../tree/source-location.js';
 import type { YamlFile } from './source.js';
 import { readYamlReporting, type Inherited, type LoadContext } from './load-context.js';
-import { readConditions, readStringList } from './read-keywords.js';
+import { readKeywords } from './keywords/read-keywords.js';
 import type { RoleScope, TaskNode, TaskTree } from '../tree/types.js';
 
 type RawMap = Record<string, unknown>;
-
-const ROLE_ENTRY_KEYS = ['role', 'name', 'vars', 'when', 'tags', 'become', 'become_user'];
 
 /** Finds a role's directory: roles/NAME beside the playbook, at the project root, in the current directory, then in roles_path; or a path. */
 export function findRoleDir(name: string, ctx: LoadContext): string | undefined {
@@ -33,46 +31,80 @@ export function findRoleDir(name: string, ctx: LoadContext): string | undefined 
 /** Loads a file of tasks (load-tasks.ts); passed in, since task files import roles in turn. */
 export type LoadTasksFile = (file: string, inherited: Inherited, ctx: LoadContext, from?: SourceLocation) => TaskTree[];
 
+/** A role where it is named (a play's `roles:`, a meta dependency, an import_role), with the keywords written there. */
+export interface RoleEntry {
+  name: string;
+  /** Role parameters: the entry's `vars` and its keys that are no keyword. */
+  params: RawMap;
+  when: unknown[];
+  tags: string[];
+  become?: boolean;
+  becomeUser?: string;
+  /** The entry, as problems name it. */
+  label: string;
+}
+
 export interface RoleLoadOptions {
   loadTasks: LoadTasksFile;
   /** A role listed twice with the same parameters runs once (a play's `roles:`); import_role always runs. */
   once?: boolean;
   /** The file of tasks/ to run instead of main.yml (import_role's tasks_from). */
   tasksFrom?: string;
-  /** The written map that holds the entry's when/tags (import_role: the task), to locate them. */
-  keywords?: RawMap;
-  /** The task or entry, as problems name it. */
-  label?: string;
+  /** The field that names the role, for a dependency loop found there (default: dependencies). */
+  field?: string;
+}
+
+/** Reads one entry of a play's `roles:` list or of a role's dependencies: `- name` or a map of keywords and parameters. */
+export function readRoleEntry(
+  entry: unknown,
+  source: YamlFile,
+  ctx: LoadContext,
+  from: SourceLocation,
+): RoleEntry | undefined {
+  if (typeof entry === 'string') return { name: entry, params: {}, when: [], tags: [], label: `role ${entry}` };
+  const spec = entry !== null && typeof entry === 'object' && !Array.isArray(entry) ? (entry as RawMap) : undefined;
+  const written = spec?.role ?? spec?.name;
+  const label = typeof written === 'string' || typeof written === 'number' ? `role ${written}` : 'role entry';
+  const read = spec ? readKeywords(spec, 'role', source, ctx, label, { keepOthers: true }) : undefined;
+  const name = read?.values.role ?? read?.values.name;
+  if (!spec || !read || name === undefined) {
+    if (!read?.invalid.has('role') && !read?.invalid.has('name'))
+      ctx.problems.push({
+        message: 'a role entry needs a name',
+        location: from,
+        hint: `write "- rolename" or "- role: rolename"`,
+      });
+    return undefined;
+  }
+  const params: RawMap = {};
+  for (const key of Object.keys(spec)) {
+    if (key === 'vars') Object.assign(params, read.values.vars);
+    else if (read.others.includes(key)) params[key] = spec[key];
+  }
+  return {
+    name,
+    params,
+    when: read.values.when ?? [],
+    tags: read.values.tags ?? [],
+    become: read.values.become,
+    becomeUser: read.values.become_user,
+    label,
+  };
 }
 
 /**
- * Loads one entry of a play's `roles:` list, or an import_role, (and its meta dependencies first)
- * into tasks, adding its handlers to the play once. A role listed twice in `roles:` with the same
- * parameters runs once, as in Ansible.
+ * Loads a role as an entry names it (and its meta dependencies first) into tasks, adding its
+ * handlers to the play once. A role listed twice in `roles:` with the same parameters runs once,
+ * as in Ansible.
  */
-export function loadRoleEntry(
-  entry: unknown,
-  source: YamlFile,
+export function loadRole(
+  entry: RoleEntry,
   inherited: Inherited,
   ctx: LoadContext,
   from: SourceLocation,
   options: RoleLoadOptions,
 ): TaskTree[] {
-  const spec = typeof entry === 'string' ? { role: entry } : (entry as RawMap | null);
-  const name = spec && typeof spec === 'object' ? (spec.role ?? spec.name) : undefined;
-  if (typeof name !== 'string') {
-    ctx.problems.push({
-      message: 'a role entry needs a name',
-      location: from,
-      hint: `write "- rolename" or "- role: rolename"`,
-    });
-    return [];
-  }
-  const params: RawMap = {};
-  for (const [key, value] of Object.entries(spec!)) {
-    if (key === 'vars' && value && typeof value === 'object') Object.assign(params, value);
-    else if (!ROLE_ENTRY_KEYS.includes(key)) params[key] = value;
-  }
+  const { name, params } = entry;
   const dir = findRoleDir(name, ctx);
   if (!dir) {
     ctx.problems.push({
@@ -90,8 +122,8 @@ export function loadRoleEntry(
     ctx.problems.push({
       message: `role dependency loop: ${names.join(' -> ')}`,
       location: from,
-      task: options.label ?? `role ${ctx.roleStackNames.at(-1)}`,
-      field: options.keywords ? 'import_role' : 'dependencies',
+      task: options.field ? entry.label : `role ${ctx.roleStackNames.at(-1)}`,
+      field: options.field ?? 'dependencies',
       hint:
         names.length === 2
           ? `a role cannot depend on itself: remove '${name}' from its own dependencies`
@@ -104,10 +136,6 @@ export function loadRoleEntry(
     if (ctx.rolesSeen.has(seenKey)) return [];
     ctx.rolesSeen.add(seenKey);
   }
-  const keywords = options.keywords ?? spec!;
-  const entryLabel = options.label ?? `role ${name}`;
-  const entryWhen = readConditions(keywords, 'when', source, ctx, entryLabel) ?? [];
-  const entryTags = readStringList(keywords.tags, 'tags', keywords, source, ctx, entryLabel);
   ctx.roleStack.push(dir);
   ctx.roleStackNames.push(name);
   try {
@@ -120,19 +148,20 @@ export function loadRoleEntry(
     };
     const roleInherited: Inherited = {
       ...inherited,
-      when: [...inherited.when, ...entryWhen],
-      tags: [...inherited.tags, ...entryTags],
-      become: typeof spec!.become === 'boolean' ? spec!.become : inherited.become,
-      becomeUser: typeof spec!.become_user === 'string' ? spec!.become_user : inherited.becomeUser,
+      when: [...inherited.when, ...entry.when],
+      tags: [...inherited.tags, ...entry.tags],
+      become: entry.become ?? inherited.become,
+      becomeUser: entry.becomeUser ?? inherited.becomeUser,
       role,
       baseDir: join(dir, 'tasks'),
     };
     const out: TaskTree[] = [];
     for (const dependency of readDependencies(dir, ctx)) {
+      const depEntry = readRoleEntry(dependency.entry, dependency.source, ctx, dependency.location);
+      if (!depEntry) continue;
       out.push(
-        ...loadRoleEntry(
-          dependency.entry,
-          dependency.source,
+        ...loadRole(
+          depEntry,
           { ...inherited, when: roleInherited.when, tags: roleInherited.tags },
           ctx,
           dependency.location,

@@ -1,3 +1,4 @@
+import { boolFilter } from '../bool-words.js';
 import { TemplateSyntaxError, UndefinedVariableError } from './errors.js';
 
 /**
@@ -13,7 +14,7 @@ const FILTERS: Record<string, Filter> = {
   trim: (input) => String(input).trim(),
   string: (input) => stringify(input),
   int: (input) => Number.parseInt(String(input), 10) || 0,
-  bool: (input) => ['true', 'yes', 'on', '1'].includes(String(input).toLowerCase()),
+  bool: boolFilter,
   length: (input) =>
     Array.isArray(input) || typeof input === 'string' ? input.length : Object.keys(input as object).length,
   join: (input, separator = '') => (input as unknown[]).map(stringify).join(String(separator)),

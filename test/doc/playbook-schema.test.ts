@@ -94,4 +94,35 @@ describe('drover schema validates real playbooks', () => {
   it('rejects an unknown play keyword', () => {
     expect(validatePlaybook([{ hosts: 'all', taks: [] }])).toBe(false);
   });
+
+  it('types each keyword once, the same wherever it is written: become takes the boolean words, not maybe', () => {
+    const become = (value: unknown) => [
+      { hosts: 'all', become: value, roles: [{ role: 'web', become: value }] },
+      {
+        hosts: 'all',
+        tasks: [
+          { debug: 'msg=x', become: value },
+          { block: [], become: value },
+        ],
+      },
+      {
+        hosts: 'all',
+        tasks: [
+          { import_tasks: 'x.yml', become: value },
+          { import_role: { name: 'web' }, become: value },
+        ],
+      },
+    ];
+    for (const value of [true, 'yes', 'On', ' n ', 'T', 1, 0]) {
+      for (const play of become(value)) expect(validatePlaybook([play]), JSON.stringify(play)).toBe(true);
+    }
+    for (const play of become('maybe')) expect(validatePlaybook([play]), JSON.stringify(play)).toBe(false);
+    expect(validatePlaybook([{ hosts: 'all', become: 2 }])).toBe(false);
+  });
+
+  it('accepts the collection prefix on include_tasks and import_tasks, and rejects a keyword they do not take', () => {
+    expect(validateTasks([{ 'ansible.builtin.include_tasks': 'x.yml', loop: [1] }])).toBe(true);
+    expect(validateTasks([{ import_tasks: 'x.yml', notify: 'h' }])).toBe(false);
+    expect(validateTasks([{ block: [], check_mode: false }])).toBe(false);
+  });
 });

@@ -1,14 +1,7 @@
 /** Zod fields shared by the file and command modules, accepting the spellings Ansible playbooks use. */
 import { z } from 'zod';
 import { normalizeMode, ModeError } from '../plan/file-mode.js';
-
-const TRUE_WORDS = new Set(['yes', 'true', 'on', 'y', '1']);
-const FALSE_WORDS = new Set(['no', 'false', 'off', 'n', '0']);
-
-function readBoolWord(value: string): boolean | undefined {
-  const word = value.trim().toLowerCase();
-  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
-}
+import { parseBoolWord } from '../../../bool-words.js';
 
 /**
  * A boolean that also accepts yes/no/on/off (YAML 1.2 reads `yes` as a string). The default sits
@@ -19,12 +12,12 @@ export function boolField(fallback: boolean) {
     .union(
       [
         z.boolean(),
-        z.string().refine((value) => readBoolWord(value) !== undefined, 'must be a boolean (true/false, yes/no)'),
+        z.string().refine((value) => parseBoolWord(value) !== undefined, 'must be a boolean (true/false, yes/no)'),
       ],
       { error: 'must be a boolean (true/false, yes/no)' },
     )
     .default(fallback)
-    .transform((value) => (typeof value === 'boolean' ? value : readBoolWord(value)!));
+    .transform((value) => (typeof value === 'boolean' ? value : parseBoolWord(value)!));
 }
 
 /**

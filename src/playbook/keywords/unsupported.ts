@@ -1,0 +1,37 @@
+const REWRITE = 'remove it, or rewrite the task without it (see README: playbook keywords)';
+
+/**
+ * Ansible keywords drover knows of but does not implement: named clearly instead of "unknown".
+ * Each maps to how to do without it.
+ */
+export const UNSUPPORTED_KEYWORDS: ReadonlyMap<string, string> = new Map([
+  ...[
+    'delegate_to',
+    'delegate_facts',
+    'run_once',
+    'local_action',
+    'action',
+    'environment',
+    'async',
+    'poll',
+    'throttle',
+    'connection',
+    'remote_user',
+    'diff',
+    'debugger',
+    'collections',
+    'module_defaults',
+    'order',
+    'with_dict',
+    'with_fileglob',
+    'with_nested',
+    'with_together',
+    'with_sequence',
+    'with_subelements',
+    'include',
+    'include_vars',
+    'vars_prompt',
+    'ignore_unreachable',
+  ].map((key): [string, string] => [key, REWRITE]),
+  ['include_role', 'use import_role (static) with the same name and tasks_from; it cannot loop'],
+]);
