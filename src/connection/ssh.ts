@@ -21,6 +21,8 @@ import {
 export const MAX_CHANNELS_PER_CONNECTION = 10;
 const RETRY_BASE_DELAY_MS = 500;
 const RETRY_MAX_DELAY_MS = 8_000;
+/** How long a link may take to close once drover has said goodbye, before its socket is dropped. */
+const CLOSE_GRACE_MS = 2_000;
 
 export interface SshConnectionOptions extends AuthSources {
   /** ~/.ssh/config when omitted. */
@@ -139,7 +141,7 @@ export class SshConnection implements Connection {
     this.lostReason ??= `connection to ${this.host} was closed`;
     const links = this.links.reverse();
     this.links = [];
-    for (const link of links) link.end();
+    for (const link of links) endLink(link);
   }
 
   private resolveSettings(): ResolvedSshSettings {
@@ -187,13 +189,29 @@ export class SshConnection implements Connection {
       const error = new UnreachableError(this.host, this.lostReason);
       for (const fail of [...this.lostListeners]) fail(error);
       this.lostListeners.clear();
-      for (const other of this.links) other.end();
+      for (const other of this.links) endLink(other);
     };
     link.on('error', (error: Error) =>
       lose(/keepalive/i.test(error.message) ? 'no answer to keepalives' : error.message),
     );
     link.on('close', () => lose('the host closed the connection'));
   }
+}
+
+/**
+ * Says goodbye on a link and lets it close. ssh2's end() only half-closes the socket and stops the
+ * keepalives, so on a network that went silent the host's FIN never comes and the socket would keep
+ * drover running until TCP gives up (15 minutes or more with Linux's defaults): a socket still open
+ * after the grace is dropped. ssh2's destroy() does nothing once end() was called, hence the socket.
+ */
+function endLink(link: SshClient): void {
+  link.end();
+  const socket = (link as unknown as { _sock?: { destroyed?: boolean; destroy(): void } })._sock;
+  if (!socket || socket.destroyed) return;
+  const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  // Waits only while the socket itself keeps the process alive.
+  timer.unref();
+  link.once('close', () => clearTimeout(timer));
 }
 
 function toUnreachable(host: string, error: unknown): UnreachableError {

@@ -37,6 +37,8 @@ export interface TestSshd {
   startDaemon(): Promise<void>;
   /** Takes the namespace's link down: packets vanish, as on a network partition. */
   cutNetwork(): void;
+  /** Brings the namespace's link back up after cutNetwork(). */
+  restoreNetwork(): void;
   stop(): void;
 }
 
@@ -167,6 +169,7 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
     kill: () => killNamespace(namespace),
     startDaemon,
     cutNetwork: () => quiet('ip', ['netns', 'exec', namespace, 'ip', 'link', 'set', inner, 'down']),
+    restoreNetwork: () => run('ip', ['netns', 'exec', namespace, 'ip', 'link', 'set', inner, 'up']),
     stop: () => {
       removeNetwork(namespace, outer, options.peerNamespace);
       rmSync(dir, { recursive: true, force: true });
