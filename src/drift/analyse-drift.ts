@@ -13,17 +13,21 @@ export interface DriftScope {
   skipTags: string[];
 }
 
-/** Turns a drift-mode run report into the drift report, with first seen / new from the history in stateDir. */
-export function analyseDrift(runReport: RunReport, scope: DriftScope): DriftReport {
+/**
+ * Turns a drift-mode run report into the drift report, with first seen / new from the history in
+ * stateDir. `strict`: unknown tasks make exit 1.
+ */
+export function analyseDrift(runReport: RunReport, scope: DriftScope, options: { strict?: boolean } = {}): DriftReport {
   const findings = collectDrift(runReport);
   const previous = readHistory(scope.stateDir).entries.filter((entry) =>
     isSameScope(entry, { playbook: runReport.playbook, tags: scope.tags, skipTags: scope.skipTags }),
   );
   const runId = newRunId(new Date(runReport.startedAt), scope.stateDir);
   return buildDriftReport(runReport, findings, applyHistory(findings, previous, runReport.startedAt), {
-    exitCode: computeDriftExitCode(findings),
+    exitCode: computeDriftExitCode(findings, options),
     runId,
     stateDir: scope.stateDir,
+    strict: options.strict,
   });
 }
 

@@ -13,7 +13,7 @@ export function buildDriftReport(
   report: RunReport,
   findings: DriftFindings,
   history: { resources: DriftResource[]; previousRun: string | null },
-  meta: { exitCode: number; runId: string; stateDir: string },
+  meta: { exitCode: number; runId: string; stateDir: string; strict?: boolean },
 ): DriftReport {
   const driftedHosts = new Set(history.resources.map((r) => r.host));
   return {
@@ -22,6 +22,7 @@ export function buildDriftReport(
     hosts: toDriftHosts(report),
     drift: {
       exitCode: meta.exitCode,
+      ...(meta.strict ? { strict: true } : {}),
       runId: meta.runId,
       stateDir: meta.stateDir,
       previousRun: history.previousRun,
@@ -30,12 +31,12 @@ export function buildDriftReport(
         driftedHosts: driftedHosts.size,
         driftedResources: history.resources.length,
         newResources: history.resources.filter((r) => r.new).length,
-        unverifiable: findings.unverifiable.length,
+        unknown: findings.unknown.length,
         unverifiedHosts: findings.unverified.length,
         failedTasks: findings.errors.length,
       },
       resources: history.resources,
-      unverifiable: findings.unverifiable,
+      unknown: findings.unknown,
       unverified: findings.unverified,
       errors: findings.errors,
     },
@@ -50,12 +51,16 @@ export function toHistoryEntry(
   const { drift } = report;
   const hosts: Record<string, HostHistory> = {};
   for (const [name, host] of Object.entries(report.hosts))
-    hosts[name] = { verified: !host.unreachable, drifted: {}, failedTasks: [] };
+    hosts[name] = { verified: !host.unreachable, drifted: {}, failedTasks: [], unknownTasks: [] };
   for (const resource of drift.resources) {
     for (const change of resource.changes)
       hosts[resource.host].drifted[identifyDrift(resource.task, change.summary)] = change.firstSeen;
   }
   for (const error of drift.errors) hosts[error.host].failedTasks.push(error.task);
+  for (const unknown of drift.unknown) {
+    const tasks = hosts[unknown.host].unknownTasks;
+    if (!tasks.includes(unknown.task)) tasks.push(unknown.task);
+  }
   return {
     version: 1,
     id: drift.runId,
@@ -68,11 +73,12 @@ export function toHistoryEntry(
     skipTags: meta.skipTags,
     ...(meta.limit !== undefined ? { limit: meta.limit } : {}),
     exitCode: drift.exitCode,
+    ...(drift.strict ? { strict: true } : {}),
     counts: {
       hosts: drift.summary.hosts,
       driftedHosts: drift.summary.driftedHosts,
       driftedResources: drift.summary.driftedResources,
-      unverifiable: drift.summary.unverifiable,
+      unknown: drift.summary.unknown,
       unverifiedHosts: drift.summary.unverifiedHosts,
       failedTasks: drift.summary.failedTasks,
     },

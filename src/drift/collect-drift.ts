@@ -1,8 +1,9 @@
 import type { ReportTask, RunReport } from '../report/run-report.js';
-import type { DriftFindings } from './types.js';
+import { UNKNOWN_WITHOUT_REASON } from '../report/plain-output.js';
+import type { DriftFindings, UnknownTask } from './types.js';
 
 /**
- * Sorts a drift-mode run report into drifted resources, unverifiable tasks, unverified
+ * Sorts a drift-mode run report into drifted resources, unknown tasks, unverified
  * (unreachable) hosts and errors. Handlers are left out: they are consequences of drift,
  * not resources, and a drift run never runs them.
  */
@@ -10,7 +11,7 @@ export function collectDrift(report: RunReport): DriftFindings {
   const findings: DriftFindings = {
     hosts: Object.keys(report.hosts),
     resources: [],
-    unverifiable: [],
+    unknown: [],
     unverified: [],
     errors: [],
     interrupted: report.interrupted,
@@ -22,8 +23,7 @@ export function collectDrift(report: RunReport): DriftFindings {
       const where = task.location !== undefined ? { location: task.location } : {};
       if (isDrifted(task))
         findings.resources.push({ host, task: task.task, module: task.module, ...where, changes: task.changes });
-      if (task.unverifiable && task.status === 'skipped')
-        findings.unverifiable.push({ host, task: task.task, module: task.module, ...where });
+      findings.unknown.push(...unknownOf(host, task));
       if (task.status === 'failed' && !task.ignored && !task.rescued)
         findings.errors.push({ host, task: task.task, ...where, error: task.error ?? 'failed' });
     }
@@ -33,6 +33,36 @@ export function collectDrift(report: RunReport): DriftFindings {
 
 export function isDrifted(task: ReportTask): boolean {
   return task.status === 'changed' && !task.handler && task.changes.length > 0;
+}
+
+/**
+ * What of a task the run could not tell: the task itself when its status is unknown, else each of
+ * its loop items that is unknown (the other items were told, and may be drifted or not).
+ */
+export function unknownOf(host: string, task: ReportTask): UnknownTask[] {
+  const base = {
+    host,
+    task: task.task,
+    module: task.module,
+    ...(task.location !== undefined ? { location: task.location } : {}),
+  };
+  const items = (task.items ?? []).filter((item) => item.status === 'unknown');
+  if (task.status === 'unknown') {
+    const why = task.unknown ?? items.find((item) => item.unknown)?.unknown;
+    return [
+      {
+        ...base,
+        reason: why?.reason ?? UNKNOWN_WITHOUT_REASON,
+        ...(why?.dependsOn !== undefined ? { dependsOn: why.dependsOn } : {}),
+      },
+    ];
+  }
+  return items.map((item) => ({
+    ...base,
+    item: item.label,
+    reason: item.unknown?.reason ?? UNKNOWN_WITHOUT_REASON,
+    ...(item.unknown?.dependsOn !== undefined ? { dependsOn: item.unknown.dependsOn } : {}),
+  }));
 }
 
 /** The report's per-host counts, with `changed` meaning drifted and handlers left out. */
@@ -45,6 +75,7 @@ export function toDriftHosts(report: RunReport): RunReport['hosts'] {
       ok: tasks.filter((task) => task.status === 'ok' || task.status === 'changed').length,
       changed: tasks.filter(isDrifted).length,
       skipped: tasks.filter((task) => task.status === 'skipped').length,
+      unknown: tasks.filter((task) => task.status === 'unknown').length,
       tasks,
     };
   }

@@ -13,11 +13,14 @@ export interface DriftHistoryEntry {
   skipTags: string[];
   limit?: string;
   exitCode: number;
+  /** Run with --strict (unknown tasks made exit 1). */
+  strict?: boolean;
   counts: {
     hosts: number;
     driftedHosts: number;
     driftedResources: number;
-    unverifiable: number;
+    /** Tasks (host × task) whose outcome the run could not tell. Older lines call it `unverifiable`. */
+    unknown: number;
     unverifiedHosts: number;
     failedTasks: number;
   };
@@ -32,6 +35,8 @@ export interface HostHistory {
   drifted: Record<string, string>;
   /** Tasks that failed to check: they neither confirm nor end a drift. */
   failedTasks: string[];
+  /** Tasks whose outcome the run could not tell: they neither confirm nor end a drift. */
+  unknownTasks: string[];
 }
 
 /** A drifted resource is known by its host, task name and change summary. */
@@ -46,4 +51,26 @@ export function isSameScope(
 ): boolean {
   const key = (tags: string[]) => [...tags].sort().join(',');
   return a.playbook === b.playbook && key(a.tags) === key(b.tags) && key(a.skipTags) === key(b.skipTags);
+}
+
+/**
+ * An index line as this version reads it. Lines written before unknown was its own status count
+ * `unverifiable` tasks (those are unknown now) and have no `unknownTasks`.
+ */
+export function upgradeHistoryEntry(entry: DriftHistoryEntry): DriftHistoryEntry {
+  const counts = entry.counts as DriftHistoryEntry['counts'] & { unverifiable?: number };
+  const { unverifiable, ...rest } = counts ?? {};
+  const upgradedCounts = {
+    ...rest,
+    unknown: typeof rest.unknown === 'number' ? rest.unknown : typeof unverifiable === 'number' ? unverifiable : 0,
+  } as DriftHistoryEntry['counts'];
+  const hosts: Record<string, HostHistory> = {};
+  for (const [name, host] of Object.entries(entry.hosts))
+    hosts[name] = {
+      ...host,
+      drifted: host.drifted ?? {},
+      failedTasks: host.failedTasks ?? [],
+      unknownTasks: host.unknownTasks ?? [],
+    };
+  return { ...entry, counts: upgradedCounts, hosts };
 }

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { DriftHistoryEntry } from './history-entry.js';
+import { upgradeHistoryEntry, type DriftHistoryEntry } from './history-entry.js';
 import { DroverError } from '../errors.js';
 
 /** The history could not be read or written. */
@@ -62,7 +62,8 @@ export function readHistory(stateDir: string): { entries: DriftHistoryEntry[]; d
     if (!line.trim()) continue;
     try {
       const entry = JSON.parse(line) as DriftHistoryEntry;
-      if (entry?.version === 1 && typeof entry.startedAt === 'string' && entry.hosts) entries.push(entry);
+      if (entry?.version === 1 && typeof entry.startedAt === 'string' && entry.hosts && typeof entry.hosts === 'object')
+        entries.push(upgradeHistoryEntry(entry));
       else damaged++;
     } catch {
       damaged++;

@@ -1,6 +1,6 @@
 /** Inline CSS and JS of the drift HTML page: the page must work offline, from a file or an e-mail. */
 export const PAGE_CSS = `
-:root { --ok: #2e7d32; --drift: #c62828; --drift-bg: #ffebee; --warn: #ef6c00; --unv: #6a1b9a; --muted: #666; --line: #ddd; }
+:root { --ok: #2e7d32; --drift: #c62828; --drift-bg: #ffebee; --warn: #ef6c00; --unv: #6a1b9a; --unknown: #1565c0; --muted: #666; --line: #ddd; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; background: #fafafa; }
 header, main { max-width: 1400px; margin: 0 auto; padding: 16px 24px; }
@@ -13,7 +13,7 @@ h2 { font-size: 17px; margin: 28px 0 8px; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 140px; }
 .card b { display: block; font-size: 22px; }
-.card.drift b { color: var(--drift); } .card.unverified b { color: var(--unv); } .card.unverifiable b { color: var(--warn); }
+.card.drift b { color: var(--drift); } .card.unverified b { color: var(--unv); } .card.unknown b { color: var(--unknown); }
 .grid-wrap { overflow: auto; max-height: 75vh; border: 1px solid var(--line); background: #fff; }
 table.grid { border-collapse: collapse; }
 .grid th, .grid td { border: 1px solid var(--line); padding: 3px 8px; white-space: nowrap; text-align: center; }
@@ -24,7 +24,7 @@ table.grid { border-collapse: collapse; }
 td.ok { color: var(--ok); } td.skipped, td.absent { color: #aaa; }
 td.drifted { background: var(--drift-bg); color: var(--drift); font-weight: 600; }
 td.drifted a { color: inherit; }
-td.unverifiable { color: var(--warn); } td.failed { color: #fff; background: var(--drift); } td.unverified { color: var(--unv); background: #f3e5f5; }
+td.unknown { color: var(--unknown); background: #e3f2fd; } td.failed { color: #fff; background: var(--drift); } td.unverified { color: var(--unv); background: #f3e5f5; }
 tr.drifted > th { font-weight: 600; }
 body.only-drifted tr.row:not(.drifted) { display: none; }
 .legend span { margin-right: 14px; }

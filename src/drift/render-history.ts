@@ -9,11 +9,11 @@ export function renderHistory(entries: DriftHistoryEntry[]): string {
     String(e.counts.driftedResources),
     String(e.counts.driftedHosts),
     String(e.counts.unverifiedHosts),
-    String(e.counts.unverifiable),
+    String(e.counts.unknown),
     String(e.exitCode),
-    `${relativePlaybook(e.playbook)}${e.limit ? ` --limit ${e.limit}` : ''}${e.tags.length ? ` --tags ${e.tags.join(',')}` : ''}${e.onDrift && e.onDrift.exitCode !== 0 ? ' (on-drift command failed)' : ''}`,
+    `${relativePlaybook(e.playbook)}${e.limit ? ` --limit ${e.limit}` : ''}${e.tags.length ? ` --tags ${e.tags.join(',')}` : ''}${e.strict ? ' --strict' : ''}${e.onDrift && e.onDrift.exitCode !== 0 ? ' (on-drift command failed)' : ''}`,
   ]);
-  const header = ['time', 'hosts', 'drifted', 'on hosts', 'unreachable', 'unverifiable', 'exit', 'playbook'];
+  const header = ['time', 'hosts', 'drifted', 'on hosts', 'unreachable', 'unknown', 'exit', 'playbook'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
   const format = (row: string[]) =>
     row

@@ -6,9 +6,11 @@ import { escapeHtml as h } from './html-escape.js';
 import { PAGE_CSS, PAGE_JS } from './html-page-assets.js';
 import { describeSince, formatTime, shortLocation } from './format.js';
 import { finalLine, pluralize } from './render-summary.js';
+import { unknownOf } from './collect-drift.js';
+import { describeUnknown } from '../report/plain-output.js';
 import type { DriftResource } from './types.js';
 
-type CellState = 'ok' | 'drifted' | 'unverifiable' | 'skipped' | 'failed' | 'unverified' | 'absent';
+type CellState = 'ok' | 'drifted' | 'unknown' | 'skipped' | 'failed' | 'unverified' | 'absent';
 
 interface Row {
   key: string;
@@ -41,14 +43,14 @@ export function renderDriftHtml(report: DriftReport): string {
 ${card('drift', drift.summary.driftedResources, `drifted ${drift.summary.driftedResources === 1 ? 'resource' : 'resources'}`, drift.previousRun === null ? 'first recorded drift run' : `${drift.summary.newResources} new since the last run`)}
 ${card('drift', drift.summary.driftedHosts, `of ${pluralize(hosts.length, 'host')} drifted`)}
 ${card('unverified', drift.summary.unverifiedHosts, 'unreachable (not verified)')}
-${card('unverifiable', drift.summary.unverifiable, 'unverifiable tasks')}
+${card('unknown', drift.summary.unknown, `unknown ${drift.summary.unknown === 1 ? 'task' : 'tasks'}`, 'never drift by themselves')}
 ${drift.summary.failedTasks > 0 ? card('unverified', drift.summary.failedTasks, 'tasks that could not be checked') : ''}
 </div>
 <p class="verdict ${verdict}" id="verdict">${h(title)} · exit ${drift.exitCode}</p>
 </header>
 <main>
 <h2>Hosts × resources</h2>
-<p class="legend"><span>✓ as wanted</span><span class="muted">– skipped</span><span style="color:var(--drift)">✗ drifted</span><span style="color:var(--warn)">? unverifiable</span><span style="color:var(--unv)">⊘ host not verified</span><span>! could not be checked</span></p>
+<p class="legend"><span>✓ as wanted</span><span class="muted">– skipped</span><span style="color:var(--drift)">✗ drifted</span><span style="color:var(--unknown)">? unknown (only a real run can tell)</span><span style="color:var(--unv)">⊘ host not verified</span><span>! could not be checked</span></p>
 <p><label><input type="checkbox" id="only-drifted"> show only resources with drift</label></p>
 <div class="grid-wrap"><table class="grid">
 <thead><tr><th>resource</th>${hosts.map((host) => `<th class="host${report.hosts[host].unreachable ? ' unreachable' : ''}" title="${h(report.hosts[host].unreachable ? `unreachable: ${report.hosts[host].unreachableReason ?? ''}` : host)}">${h(host)}${report.hosts[host].unreachable ? ' ⊘' : ''}</th>`).join('')}</tr></thead>
@@ -59,7 +61,7 @@ ${rows.map((row) => renderRow(row, hosts, report.playbook)).join('\n')}
 ${renderResources(report, anchors)}
 ${renderUnverified(report)}
 ${renderErrors(report)}
-${renderUnverifiable(report)}
+${renderUnknown(report)}
 </main>
 <script>${PAGE_JS}</script>
 </body>
@@ -93,7 +95,7 @@ function buildRows(report: DriftReport, anchors: Map<DriftResource, string>): Ro
             anchor: anchors.get(resource),
             title: resource.changes.map((c) => c.summary).join('; '),
           }
-        : { state: stateOf(task), title: task.error ?? task.skipReason };
+        : cellOf(host, task);
       // A task run twice on a host (an included file) keeps its worst state.
       const existing = rows.get(key)!.cells.get(host);
       if (!existing || rank(cell.state) > rank(existing.state)) rows.get(key)!.cells.set(host, cell);
@@ -107,21 +109,26 @@ function buildRows(report: DriftReport, anchors: Map<DriftResource, string>): Ro
   return [...rows.values()];
 }
 
-function stateOf(task: ReportTask): CellState {
-  if (task.status === 'failed' && !task.ignored && !task.rescued) return 'failed';
-  if (task.unverifiable && task.status === 'skipped') return 'unverifiable';
-  if (task.status === 'skipped') return 'skipped';
-  return 'ok';
+function cellOf(host: string, task: ReportTask): { state: CellState; title?: string } {
+  if (task.status === 'failed' && !task.ignored && !task.rescued) return { state: 'failed', title: task.error };
+  const unknown = unknownOf(host, task);
+  if (unknown.length > 0)
+    return {
+      state: 'unknown',
+      title: `unknown: ${unknown.map((u) => `${u.item !== undefined ? `item=${u.item}: ` : ''}${describeUnknown(u)}`).join('; ')}`,
+    };
+  if (task.status === 'skipped') return { state: 'skipped', title: task.skipReason };
+  return { state: 'ok', title: task.error ?? task.skipReason };
 }
 
 function rank(state: CellState): number {
-  return ['absent', 'skipped', 'ok', 'unverifiable', 'unverified', 'failed', 'drifted'].indexOf(state);
+  return ['absent', 'skipped', 'ok', 'unknown', 'unverified', 'failed', 'drifted'].indexOf(state);
 }
 
 const SYMBOL: Record<CellState, string> = {
   ok: '✓',
   drifted: '✗ drifted',
-  unverifiable: '?',
+  unknown: '?',
   skipped: '–',
   failed: '!',
   unverified: '⊘',
@@ -201,8 +208,13 @@ function renderErrors(report: DriftReport): string {
   return `<h2 id="errors">Tasks that could not be checked</h2>\n<ul class="plain">${errors.map((e) => `<li><b>${h(e.host)}</b> · ${h(e.task)}${e.location ? ` <small class="muted">${h(shortLocation(e.location, report.playbook)!)}</small>` : ''}: ${h(e.error)}</li>`).join('')}</ul>`;
 }
 
-function renderUnverifiable(report: DriftReport): string {
-  const { unverifiable } = report.drift;
-  if (unverifiable.length === 0) return '';
-  return `<h2 id="unverifiable">Unverifiable tasks</h2>\n<p class="muted">command/shell tasks without creates/removes: a probe cannot tell whether they would change anything, so they are never counted as drift.</p>\n<ul class="plain">${unverifiable.map((u) => `<li><b>${h(u.host)}</b> · ${h(u.task)}${u.location ? ` <small class="muted">${h(shortLocation(u.location, report.playbook)!)}</small>` : ''}</li>`).join('')}</ul>`;
+function renderUnknown(report: DriftReport): string {
+  const { unknown } = report.drift;
+  if (unknown.length === 0) return '';
+  const items = unknown.map(
+    (u) =>
+      `<li><b>${h(u.host)}</b> · ${h(u.task)}${u.item !== undefined ? ` (item=${h(u.item)})` : ''}${u.location ? ` <small class="muted">${h(shortLocation(u.location, report.playbook)!)}</small>` : ''}: ${h(u.reason)}${u.dependsOn !== undefined ? ` <small class="muted">(depends on '${h(u.dependsOn)}')</small>` : ''}</li>`,
+  );
+  const strict = report.drift.strict ? ' This run was --strict, so they make it exit 1.' : '';
+  return `<h2 id="unknown">Unknown tasks</h2>\n<p class="muted">What the drift run could not tell without a real run (a command without creates/removes, a task that reads what an earlier task only produces when it runs): never counted as drift.${strict}</p>\n<ul class="plain">${items.join('')}</ul>`;
 }

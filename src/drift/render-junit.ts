@@ -1,6 +1,8 @@
 import { maskSecrets } from '../secrets/mask.js';
 import type { DriftReport } from './build-drift-report.js';
-import type { DriftResource } from './types.js';
+import { unknownOf } from './collect-drift.js';
+import { describeUnknown } from '../report/plain-output.js';
+import type { DriftResource, UnknownTask } from './types.js';
 import { escapeXml as text, escapeXmlAttribute as attr } from './xml-escape.js';
 
 interface TestCase {
@@ -13,7 +15,7 @@ interface TestCase {
 /**
  * JUnit XML for CI dashboards: one testsuite per host, one testcase per host × task.
  * A drifted task is a failure (from → to and diff in the text), an unreachable host an error,
- * an unverifiable or skipped task is skipped.
+ * an unknown or skipped task is skipped (`unknown: <reason>`): unknown is never drift by itself.
  */
 export function renderDriftJunit(report: DriftReport): string {
   const suites: string[] = [];
@@ -50,12 +52,8 @@ function testCasesFor(report: DriftReport, host: string): TestCase[] {
     if (resource) cases.push({ name, outcome: 'failure', message: driftMessage(resource), body: driftBody(resource) });
     else if (task.status === 'failed' && !task.ignored && !task.rescued)
       cases.push({ name, outcome: 'error', message: 'could not be checked', body: task.error ?? 'failed' });
-    else if (task.unverifiable && task.status === 'skipped')
-      cases.push({
-        name,
-        outcome: 'skipped',
-        message: 'unverifiable: command/shell without creates/removes cannot be checked',
-      });
+    else if (unknownOf(host, task).length > 0)
+      cases.push({ name, outcome: 'skipped', message: unknownMessage(unknownOf(host, task)) });
     else if (task.status === 'skipped') cases.push({ name, outcome: 'skipped', message: task.skipReason ?? 'skipped' });
     else cases.push({ name, outcome: 'pass' });
   }
@@ -67,6 +65,13 @@ function testCasesFor(report: DriftReport, host: string): TestCase[] {
       body: result.unreachableReason ?? 'unreachable',
     });
   return cases;
+}
+
+/** `unknown: <reason> (depends on '<task>')`, naming the items when only some of a loop are unknown. */
+function unknownMessage(unknown: UnknownTask[]): string {
+  return `unknown: ${unknown
+    .map((u) => `${u.item !== undefined ? `item=${u.item}: ` : ''}${describeUnknown(u)}`)
+    .join('; ')}`;
 }
 
 function driftMessage(resource: DriftResource): string {

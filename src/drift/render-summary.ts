@@ -4,8 +4,12 @@ import type { DriftReport } from './build-drift-report.js';
 import { describeSince, shortLocation } from './format.js';
 import type { DriftResource } from './types.js';
 import { colourDiff } from '../report/colour-diff.js';
+import { describeUnknown } from '../report/plain-output.js';
 
-/** The human summary printed on stdout: drifted hosts with from → to and diffs, then one final line. */
+/**
+ * The human summary printed on stdout: drifted hosts with from → to and diffs, unreachable hosts,
+ * tasks that could not be checked, unknown tasks with why, then one final line.
+ */
 export function renderDriftSummary(report: DriftReport, style: ChalkInstance): string {
   const { drift } = report;
   const lines: string[] = [];
@@ -32,16 +36,25 @@ export function renderDriftSummary(report: DriftReport, style: ChalkInstance): s
         `${error.host}: could not check '${error.task}'${error.location ? ` (${shortLocation(error.location, report.playbook)})` : ''}: ${error.error}`,
       ),
     );
-  if (drift.unverifiable.length > 0) {
+  if (drift.unknown.length > 0) {
+    const strict = drift.strict ? ', and --strict makes that exit 1' : '';
     lines.push(
-      style.cyan(
-        `unverifiable: ${pluralize(drift.unverifiable.length, 'task')} cannot be checked (command/shell without creates/removes):`,
+      style.blue(
+        `unknown: ${pluralize(drift.unknown.length, 'task')} could not be told without a real run (never drift by themselves${strict}):`,
       ),
     );
-    const hostsByTask = new Map<string, string[]>();
-    for (const item of drift.unverifiable)
-      hostsByTask.set(item.task, [...(hostsByTask.get(item.task) ?? []), item.host]);
-    for (const [task, hosts] of hostsByTask) lines.push(style.cyan(`  ? ${task} (${hosts.join(', ')})`));
+    // One line per task and reason, with the hosts it holds for.
+    const groups = new Map<string, { head: string; why: string; hosts: string[] }>();
+    for (const item of drift.unknown) {
+      const head = `${item.task}${item.item !== undefined ? ` (item=${item.item})` : ''}`;
+      const why = describeUnknown(item);
+      const key = JSON.stringify([head, why]);
+      const group = groups.get(key) ?? { head, why, hosts: [] };
+      if (!group.hosts.includes(item.host)) group.hosts.push(item.host);
+      groups.set(key, group);
+    }
+    for (const { head, why, hosts } of groups.values())
+      lines.push(style.blue(`  ? ${head} (${hosts.join(', ')}): ${why}`));
   }
   lines.push(finalLine(report, style));
   return `${maskSecrets(lines.join('\n'))}\n`;
@@ -54,7 +67,7 @@ export function finalLine(report: DriftReport, style: ChalkInstance): string {
   if (summary.newResources > 0 && report.drift.previousRun !== null) notes.push(`${summary.newResources} new`);
   if (summary.unverifiedHosts > 0) notes.push(`${pluralize(summary.unverifiedHosts, 'host')} unverified`);
   if (summary.failedTasks > 0) notes.push(`${pluralize(summary.failedTasks, 'task')} could not be checked`);
-  if (summary.unverifiable > 0) notes.push(`${summary.unverifiable} unverifiable`);
+  if (summary.unknown > 0) notes.push(`${summary.unknown} unknown`);
   const verified = summary.hosts - summary.unverifiedHosts;
   const head =
     summary.driftedResources > 0

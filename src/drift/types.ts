@@ -21,11 +21,20 @@ export interface DriftResource {
   changes: DriftChange[];
 }
 
-export interface UnverifiableTask {
+/**
+ * A task whose outcome the drift run could not tell on a host (a command without creates/removes,
+ * a task that reads what only a real run of an earlier task produces). It is never drift by itself.
+ */
+export interface UnknownTask {
   host: string;
   task: string;
   module: string;
   location?: string;
+  /** The loop item that is unknown, when the task itself is not. */
+  item?: string;
+  reason: string;
+  /** The earlier task whose real outcome it waits for. */
+  dependsOn?: string;
 }
 
 export interface UnverifiedHost {
@@ -45,7 +54,7 @@ export interface DriftSummary {
   driftedHosts: number;
   driftedResources: number;
   newResources: number;
-  unverifiable: number;
+  unknown: number;
   unverifiedHosts: number;
   failedTasks: number;
 }
@@ -53,13 +62,15 @@ export interface DriftSummary {
 /** The `drift` section of the drift report. */
 export interface DriftSection {
   exitCode: number;
+  /** --strict: unknown tasks make exit 1. */
+  strict?: boolean;
   runId: string;
   stateDir: string;
   /** startedAt of the previous run in the same history scope, if any. */
   previousRun: string | null;
   summary: DriftSummary;
   resources: DriftResource[];
-  unverifiable: UnverifiableTask[];
+  unknown: UnknownTask[];
   unverified: UnverifiedHost[];
   errors: DriftError[];
   onDrift?: { command: string; exitCode: number | null; error?: string };
@@ -70,7 +81,7 @@ export interface DriftFindings {
   /** Hosts in inventory order. */
   hosts: string[];
   resources: Array<Omit<DriftResource, 'firstSeen' | 'new' | 'changes'> & { changes: ReportChange[] }>;
-  unverifiable: UnverifiableTask[];
+  unknown: UnknownTask[];
   unverified: UnverifiedHost[];
   errors: DriftError[];
   interrupted: boolean;

@@ -7,6 +7,8 @@ import type { Invocation } from './prepare-invocations.js';
 import { PROBE_BATCH_LIMITS } from './probe-batch.js';
 import { fetchProbes } from './probe-window.js';
 import { evaluateOutcome, type ItemOutcome } from './task-outcome.js';
+import { unknownOutcome } from './unknown-values.js';
+import { decidePrerequisite, recordProvisions } from './prerequisites.js';
 
 /** One attempt of an invocation: read the host's state (batched), plan, and apply unless checking. */
 export async function attemptInvocation(scope: InvocationScope, invocation: Invocation): Promise<ItemOutcome> {
@@ -28,9 +30,9 @@ export async function attemptInvocation(scope: InvocationScope, invocation: Invo
     host.probeCache.delete(invocation.key);
     current = module.parse ? module.parse(probe, invocation.args) : probe;
   }
+  const runForReal = runsForReal(task, options);
   const plan: Plan = module.plan(invocation.args, current, {
     host: host.name,
-    check: options.check,
     verbosity: options.verbosity ?? 0,
   });
   const changes: ReportedChange[] = plan.changes.map((change) => ({
@@ -49,6 +51,7 @@ export async function attemptInvocation(scope: InvocationScope, invocation: Invo
       registered: { ...registered, failed: true, msg: plan.failed },
       error: plan.failed,
     };
+  if (plan.unmet) return decidePrerequisite(host, plan.unmet, registered, runForReal);
   if (plan.facts)
     return { status: 'ok', changes: [], registered: { ...registered, ansible_facts: plan.facts }, facts: plan.facts };
   if (plan.skipReason)
@@ -59,23 +62,33 @@ export async function attemptInvocation(scope: InvocationScope, invocation: Invo
       skipReason: plan.skipReason,
     };
   const msg = typeof plan.result?.msg === 'string' ? plan.result.msg : undefined;
-  const runForReal = !options.check || (task.checkMode === false && !options.drift);
   const upkeep = runForReal ? (plan.upkeep ?? []) : [];
   if (plan.changes.length === 0 && upkeep.length === 0)
     return evaluateOutcome(task, invocation, { status: 'ok', changes, registered, msg });
 
   if (!runForReal) {
-    if (plan.unverifiable) {
-      return {
-        status: 'skipped',
-        changes,
-        registered: { ...registered, skipped: true, unverifiable: true },
-        unverifiable: true,
-        skipReason: 'cannot be verified in check mode',
-      };
-    }
-    return { status: 'changed', changes, registered: { ...registered, changed: true }, msg };
+    if (plan.unverifiable)
+      return unknownOutcome({
+        reason: 'command/shell without creates/removes: what it does is known only when it runs',
+      });
+    recordProvisions(host, task.name ?? task.module, plan.provides);
+    // changed_when and failed_when judge the predicted result, as Ansible's check mode does.
+    return evaluateOutcome(task, invocation, {
+      status: 'changed',
+      changes,
+      registered: { ...registered, changed: true },
+      msg,
+    });
   }
 
   return applyPlan(scope, invocation, plan, { changes, registered, msg, upkeep });
+}
+
+/**
+ * Whether the task's changes are applied: not in check (unless the task says check_mode: false),
+ * never in drift, and never for a task that says check_mode: true.
+ */
+function runsForReal(task: { checkMode?: boolean }, options: { check: boolean; drift: boolean }): boolean {
+  if (task.checkMode === true) return false;
+  return !options.check || (task.checkMode === false && !options.drift);
 }

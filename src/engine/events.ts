@@ -1,6 +1,17 @@
 import type { Change } from '../modules/types.js';
 
-export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped';
+/**
+ * `unknown`: check or drift could not tell what the task would do on this host (its outcome depends
+ * on something only a real run produces); it is neither run nor skipped, and never drift by itself.
+ */
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown';
+
+/** Why a task's outcome is unknown, and the earlier task it waits for when there is one. */
+export interface UnknownReason {
+  reason: string;
+  /** The earlier task of this run whose real outcome this one depends on. */
+  dependsOn?: string;
+}
 
 /** One change as reported: what, and for file content the unified-diff inputs. */
 export interface ReportedChange {
@@ -17,14 +28,21 @@ export interface TaskResult {
   status: TaskStatus;
   changes: ReportedChange[];
   error?: string;
-  /** Check mode could not tell (command/shell without guards). */
-  unverifiable?: boolean;
+  /** Set when status is unknown. */
+  unknown?: UnknownReason;
   ignored?: boolean;
   rescued?: boolean;
   skipReason?: string;
   /** debug output and similar messages. */
   msg?: string;
-  items?: Array<{ label: string; status: TaskStatus; changes: ReportedChange[]; error?: string; msg?: string }>;
+  items?: Array<{
+    label: string;
+    status: TaskStatus;
+    changes: ReportedChange[];
+    error?: string;
+    msg?: string;
+    unknown?: UnknownReason;
+  }>;
   handler?: boolean;
   location?: string;
 }
@@ -35,6 +53,8 @@ export interface HostStats {
   unreachable: number;
   failed: number;
   skipped: number;
+  /** Tasks whose outcome check or drift could not tell. */
+  unknown: number;
   rescued: number;
   ignored: number;
 }

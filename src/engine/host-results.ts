@@ -17,6 +17,7 @@ export function record(ctx: PlayRun, host: HostState, result: TaskResult, handle
       host.failed = true;
     }
   } else if (result.status === 'skipped') stats.skipped++;
+  else if (result.status === 'unknown') stats.unknown++;
   else {
     stats.ok++;
     if (result.status === 'changed') stats.changed++;

@@ -1,7 +1,7 @@
 import type { Connection, HeldSession } from '../connection/types.js';
-import type { ProbeOutput } from '../modules/types.js';
+import type { ProbeOutput, Provision } from '../modules/types.js';
 import type { TaskNode } from '../tree/types.js';
-import type { HostStats, TaskResult } from './events.js';
+import type { HostStats, TaskResult, UnknownReason } from './events.js';
 import type { PreparedOnHost } from './prepare-invocations.js';
 
 /** Everything the engine tracks for one host during a run. */
@@ -13,10 +13,23 @@ export class HostState {
   facts: Record<string, unknown> | undefined;
   /** Registered results and set_fact values: they outlive the play, as in Ansible. */
   readonly registered: Record<string, unknown> = {};
+  /** Names whose values only a real run produces (check and drift; see unknown-values.ts). */
+  readonly unknownValues = new Map<string, UnknownReason>();
+  /** In check and drift: what earlier tasks would have provided had they run (see prerequisites.ts). */
+  readonly provisions: Array<{ provision: Provision; task: string }> = [];
   failed = false;
   unreachable = false;
   unreachableReason?: string;
-  readonly stats: HostStats = { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+  readonly stats: HostStats = {
+    ok: 0,
+    changed: 0,
+    unreachable: 0,
+    failed: 0,
+    skipped: 0,
+    unknown: 0,
+    rescued: 0,
+    ignored: 0,
+  };
   readonly results: TaskResult[] = [];
   /** Probe answers fetched ahead of time in one batch, by invocation key. */
   readonly probeCache = new Map<string, ProbeOutput>();

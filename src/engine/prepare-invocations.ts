@@ -45,7 +45,7 @@ export async function prepareInvocations(
   task: TaskNode,
   module: ModuleDefinition,
   vars: Record<string, unknown>,
-  options: { host: string; check: boolean },
+  options: { host: string },
 ): Promise<PreparedTask> {
   return withTaskContext(task, async () => {
     const looped = task.loop !== undefined;
@@ -156,12 +156,11 @@ function describeItem(task: TaskNode, item: unknown, vars: Record<string, unknow
 function createPrepareContext(
   task: TaskNode,
   vars: Record<string, unknown>,
-  options: { host: string; check: boolean },
+  options: { host: string },
 ): PrepareContext {
   return {
     host: options.host,
     vars,
-    check: options.check,
     render: (template) => renderString(template, vars),
     resolveLocalFile(kind, path) {
       // The same lookup the loader checks literal paths with (playbook/local-files.ts).

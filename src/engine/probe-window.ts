@@ -8,6 +8,7 @@ import { buildProbeBatch, describeProbeBatch, ProbeBudget, splitProbeBatch, type
 import type { PlayContext } from './run-context.js';
 import { isTaskSelected } from './select-tasks.js';
 import { buildTaskVars } from './task-vars.js';
+import { mentionsAny } from './task-mentions.js';
 
 /** The leaf tasks of a section in the order a host meets them (rescue and includes end a window). */
 export function flattenLeaves(nodes: TaskTree[], out: Array<TaskNode | 'barrier'> = []): Array<TaskNode | 'barrier'> {
@@ -96,7 +97,7 @@ export async function collectProbeWindow(
       const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, next);
       const nextBecome = resolveBecome(ctx, host.name, next, vars);
       if (!sameBecome(nextBecome, become)) break;
-      const prepared = await prepareInvocations(next, module, vars, { host: host.name, check: ctx.run.options.check });
+      const prepared = await prepareInvocations(next, module, vars, { host: host.name });
       // Nothing the window's earlier tasks produce is mentioned by this one (see mentionsAny): the task runs with this.
       host.prepared.set(next, { vars, become: nextBecome, prepared });
       for (const invocation of prepared.invocations) {
@@ -111,24 +112,4 @@ export async function collectProbeWindow(
     }
   }
   return requests;
-}
-
-/** Conservative dependency check: does the task's text mention any of these variable names? */
-function mentionsAny(task: TaskNode, names: Set<string>): boolean {
-  if (names.size === 0) return false;
-  const text = JSON.stringify([
-    task.args,
-    task.when,
-    task.loop,
-    task.vars,
-    task.loopControl.label,
-    task.until,
-    task.changedWhen,
-    task.failedWhen,
-    task.become,
-    task.becomeUser,
-  ]);
-  for (const name of names)
-    if (new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text)) return true;
-  return false;
 }

@@ -20,7 +20,8 @@ export async function runInvocation(scope: InvocationScope, invocation: Invocati
   let outcome: ItemOutcome | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     outcome = await attemptInvocation(scope, invocation);
-    if (attempts === 1) break;
+    // An unknown outcome cannot satisfy or fail `until`: it stays unknown.
+    if (attempts === 1 || outcome.status === 'unknown') break;
     outcome.registered.attempts = attempt;
     const vars = { ...invocation.vars, ...(task.register ? { [task.register]: outcome.registered } : {}) };
     const done =
@@ -41,7 +42,6 @@ export async function runInvocation(scope: InvocationScope, invocation: Invocati
       };
       break;
     }
-    if (scope.ctx.run.options.check) break;
     await sleep((task.delay ?? 5) * 1000);
   }
   return outcome!;

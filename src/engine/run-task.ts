@@ -10,6 +10,7 @@ import type { PlayContext } from './run-context.js';
 import { formatLocation, TaskError } from './task-error.js';
 import { buildTaskVars } from './task-vars.js';
 import { resolveBecome } from './resolve-become.js';
+import { findUnknownCause, findUnknownRead, trackUnknownValues, unknownReading } from './unknown-values.js';
 import { hideOutput, registeredValue, summarize, type ItemOutcome } from './task-outcome.js';
 
 /**
@@ -32,6 +33,9 @@ export async function runTaskOnHost(
   };
   let outcomes: ItemOutcome[];
   let looped = false;
+  // In check and drift, a task reading what only a real run produces is unknown, and does not run.
+  const read = findUnknownRead(host, task);
+  if (read) return finish(host, task, baseResult, [unknownReading(read)], false);
   try {
     const { become, prepared } = host.prepared.get(task) ?? (await prepareOnHost(ctx, host, task));
     host.prepared.delete(task);
@@ -53,17 +57,32 @@ export async function runTaskOnHost(
     }
   } catch (error) {
     if (error instanceof UnreachableError) throw error;
+    host.prepared.delete(task);
+    const unknownCause = findUnknownCause(host, error);
+    if (unknownCause) return finish(host, task, baseResult, [unknownReading(unknownCause)], false);
     const message = error instanceof TaskError ? error.message : `${(error as Error).message}`;
     outcomes = [
       { status: 'failed', changes: [], registered: { failed: true, changed: false, msg: message }, error: message },
     ];
   }
+  return finish(host, task, baseResult, outcomes, looped);
+}
+
+/** The task's result from its outcomes; what it registers, sets and notifies. */
+function finish(
+  host: HostState,
+  task: TaskNode,
+  baseResult: Omit<TaskResult, 'status' | 'changes'>,
+  outcomes: ItemOutcome[],
+  looped: boolean,
+): TaskResult {
   const result = task.noLog
     ? hideOutput(summarize(baseResult, outcomes, looped))
     : summarize(baseResult, outcomes, looped);
   // What a task registers or sets is final: it is never rendered again (see markInert).
   if (task.register) host.registered[task.register] = markInert(registeredValue(outcomes, looped));
   for (const outcome of outcomes) if (outcome.facts) Object.assign(host.registered, markInert(outcome.facts));
+  trackUnknownValues(host, task, result, setFactNames(task));
   if (result.status === 'changed') for (const topic of task.notify) host.notified.add(topic);
   if (result.status === 'failed' && task.ignoreErrors) result.ignored = true;
   return result;
@@ -73,6 +92,12 @@ async function prepareOnHost(ctx: PlayContext, host: HostState, task: TaskNode):
   const module = ctx.run.modules.get(task.module)!;
   const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, task);
   const become = resolveBecome(ctx, host.name, task, vars);
-  const prepared = await prepareInvocations(task, module, vars, { host: host.name, check: ctx.run.options.check });
+  const prepared = await prepareInvocations(task, module, vars, { host: host.name });
   return { vars, become, prepared };
+}
+
+/** The names a set_fact task sets (what it sets is unknown when the task is). */
+function setFactNames(task: TaskNode): string[] {
+  if (task.module !== 'set_fact' || typeof task.args !== 'object') return [];
+  return Object.keys(task.args).filter((key) => key !== 'cacheable');
 }

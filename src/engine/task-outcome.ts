@@ -3,7 +3,7 @@ import type { ExecResult } from '../connection/types.js';
 import type { TaskNode } from '../tree/types.js';
 import { evaluateCondition } from '../template/expression.js';
 import { markInert } from '../template/inert.js';
-import type { ReportedChange, TaskResult, TaskStatus } from './events.js';
+import type { ReportedChange, TaskResult, TaskStatus, UnknownReason } from './events.js';
 import type { Invocation } from './prepare-invocations.js';
 
 /** What one invocation (a task, or one loop item) did. */
@@ -12,7 +12,7 @@ export interface ItemOutcome {
   changes: ReportedChange[];
   registered: Record<string, unknown>;
   error?: string;
-  unverifiable?: boolean;
+  unknown?: UnknownReason;
   skipReason?: string;
   msg?: string;
   facts?: Record<string, unknown>;
@@ -72,17 +72,21 @@ export function summarize(
   looped: boolean,
 ): TaskResult {
   const statuses = outcomes.map((o) => o.status);
+  // A change found is drift whatever else is unknown; an unknown item makes the task unknown otherwise.
   const status: TaskStatus = statuses.includes('failed')
     ? 'failed'
     : statuses.includes('changed')
       ? 'changed'
-      : statuses.length > 0 && statuses.every((s) => s === 'skipped')
-        ? 'skipped'
-        : 'ok';
+      : statuses.includes('unknown')
+        ? 'unknown'
+        : statuses.length > 0 && statuses.every((s) => s === 'skipped')
+          ? 'skipped'
+          : 'ok';
   const result: TaskResult = { ...base, status, changes: outcomes.flatMap((o) => o.changes) };
   const error = outcomes.find((o) => o.error)?.error;
   if (error) result.error = error;
-  if (outcomes.some((o) => o.unverifiable)) result.unverifiable = true;
+  const unknown = outcomes.find((o) => o.unknown)?.unknown;
+  if (status === 'unknown' && unknown) result.unknown = unknown;
   const msgs = outcomes.map((o) => o.msg).filter((m): m is string => m !== undefined);
   if (msgs.length > 0 && !looped) result.msg = msgs[0];
   if (status === 'skipped') result.skipReason = outcomes[0]?.skipReason;
@@ -93,6 +97,7 @@ export function summarize(
       changes: o.changes,
       error: o.error,
       msg: o.msg,
+      ...(o.unknown ? { unknown: o.unknown } : {}),
     }));
   }
   return result;

@@ -199,7 +199,7 @@ function planInstall(args: Raw, specs: string[], current: AptState, refreshDue: 
         to,
       });
   }
-  if (unknown.length > 0 && !refreshDue && !ctx.check) {
+  if (unknown.length > 0 && !refreshDue) {
     const hint = args.update_cache
       ? 'the lists are newer than cache_valid_time; lower it to refresh them'
       : 'add update_cache: true to refresh the package lists first';
@@ -224,7 +224,7 @@ function planInstall(args: Raw, specs: string[], current: AptState, refreshDue: 
     const orphans = planAutoremove(args, current);
     if (orphans) changes.push(orphans);
   }
-  return { changes };
+  return { changes, provides: steps.map((step) => ({ package: packageName(step.spec) })) };
 }
 
 function planRemove(args: Raw, names: string[], current: AptState): Plan {
@@ -271,11 +271,6 @@ function planWithoutNames(args: Raw, current: AptState, refreshDue: boolean, ctx
   if (!refreshDue) return { changes };
   // A refresh changes nothing that is configured: a real run does it as upkeep, never as a change,
   // so a converged play stays at 0 changed and drift never reports stale lists.
-  if (ctx.check)
-    return {
-      changes,
-      result: { msg: `the package lists are ${describeAge(current.cacheAge)}; a real run refreshes them` },
-    };
   const refresh: CommandChange = {
     kind: 'command',
     command: withAptEnv(buildRefreshCommand(commandOptions(args))),
@@ -284,7 +279,10 @@ function planWithoutNames(args: Raw, current: AptState, refreshDue: boolean, ctx
   return {
     changes,
     upkeep: [refresh],
-    result: { msg: `refreshed the package lists (they were ${describeAge(current.cacheAge)})`, cache_updated: true },
+    result: {
+      msg: `the package lists are refreshed first (they were ${describeAge(current.cacheAge)})`,
+      cache_updated: true,
+    },
   };
 }
 

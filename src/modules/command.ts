@@ -74,7 +74,7 @@ export const module = defineModule<Args, GuardState | undefined>({
     'Runs one program with its arguments. The command line is split into words (quotes group them) and each word is passed',
     'literally, so shell operators cannot sneak in through variables. With `creates` or `removes` the probe checks the guard',
     'first and the task is skipped when it already holds; without a guard drover cannot know beforehand whether running it',
-    'changes anything, so the task always reports "changed" when run and "unverifiable" in check mode.',
+    'changes anything, so the task always reports "changed" when run and "unknown" in check mode.',
   ].join(' '),
   schema: schema,
   freeForm: 'cmd',

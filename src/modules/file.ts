@@ -183,7 +183,7 @@ function planDirectory(path: string, current: PathState, attributesOf: (now: Pat
     from: 'absent',
     to: 'directory',
   };
-  return { changes: [create, ...attributesOf(CREATED('directory'))] };
+  return { changes: [create, ...attributesOf(CREATED('directory'))], provides: [{ path }] };
 }
 
 function planTouch(args: Args, current: PathState, attributesOf: (now: PathState) => Change[]): Plan {
@@ -197,7 +197,7 @@ function planTouch(args: Args, current: PathState, attributesOf: (now: PathState
       from: 'absent',
       to: 'file',
     };
-    return { changes: [create, ...attributesOf(CREATED('file'))] };
+    return { changes: [create, ...attributesOf(CREATED('file'))], provides: [{ path: args.path }] };
   }
   const flags = [args.access_time === 'preserve' ? '' : 'a', args.modification_time === 'preserve' ? '' : 'm'].join('');
   const changes: Change[] = [];

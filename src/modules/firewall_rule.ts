@@ -135,7 +135,7 @@ function wantedRule(args: Args): FirewallRule {
   };
 }
 
-function planPersistence(args: Args, current: FirewallState, check: boolean): Change[] {
+function planPersistence(args: Args, current: FirewallState): Change[] {
   const changes: Change[] = [];
   const conf = current.conf.followedType === 'file' ? (contentText(current.conf) ?? '') : undefined;
   if (conf === undefined || !hasInclude(conf, args.rules_file)) {
@@ -144,7 +144,6 @@ function planPersistence(args: Args, current: FirewallState, check: boolean): Ch
     const plan = planFileContent(
       { path: NFTABLES_CONF, content, summary: `load ${args.rules_file} at boot (include it from ${NFTABLES_CONF})` },
       current.conf,
-      { host: '', check },
     );
     changes.push(...plan.changes);
   }
@@ -160,14 +159,21 @@ function planPersistence(args: Args, current: FirewallState, check: boolean): Ch
   return changes;
 }
 
-export function planFirewallRule(args: Args, current: FirewallState, check: boolean): Plan {
+export function planFirewallRule(args: Args, current: FirewallState): Plan {
+  const plan = planRuleSet(args, current);
+  if (current.nftInstalled) return plan;
+  return {
+    ...plan,
+    unmet: {
+      missing: 'nftables is not installed on this host (no nft)',
+      fix: 'install it in an earlier task (apt: name=nftables)',
+      providedBy: [{ package: 'nftables' }],
+    },
+  };
+}
+
+function planRuleSet(args: Args, current: FirewallState): Plan {
   const result: Record<string, unknown> = { rule: args.name, controller: current.sshClient?.address };
-  if (!current.nftInstalled && !check)
-    return {
-      changes: [],
-      result,
-      failed: 'nftables is not installed on this host (no nft); install it in an earlier task (apt: name=nftables)',
-    };
   const fileText = current.file.followedType === 'file' ? contentText(current.file) : undefined;
   const recorded: RuleSet = fileText === undefined ? { policy: 'accept', rules: [] } : parseRuleSet(fileText);
   const others = recorded.rules.filter((r) => r.name !== args.name);
@@ -191,7 +197,6 @@ export function planFirewallRule(args: Args, current: FirewallState, check: bool
             : `add rule '${args.name}' to ${args.rules_file}`,
     },
     current.file,
-    { host: '', check },
   );
   if (filePlan.failed) return { ...filePlan, result };
   const fileChanges = filePlan.changes.map((c) =>
@@ -238,7 +243,7 @@ export function planFirewallRule(args: Args, current: FirewallState, check: bool
     });
   }
   if (args.persist && (args.state === 'present' || fileText !== undefined))
-    changes.push(...planPersistence(args, current, check));
+    changes.push(...planPersistence(args, current));
   return { changes, result };
 }
 
@@ -305,6 +310,6 @@ export const module = defineModule<Args, FirewallState>({
   plan(args, current, ctx) {
     if (args.resolvedSources === undefined && args.sources.length > 0)
       return { changes: [], failed: `firewall_rule: sources of '${args.name}' were not resolved on the controller` };
-    return planFirewallRule(args, current, ctx.check);
+    return planFirewallRule(args, current);
   },
 });

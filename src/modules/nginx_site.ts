@@ -9,7 +9,7 @@ import { parseProbeFields } from './lib/probe/probe-fields.js';
 import { buildSectionedProbe, readSection, splitSectionedOutput } from './lib/probe/probe-sections.js';
 import { renderTemplateFile } from './nginx_site/render-template-file.js';
 import { boolField, pathField } from './lib/fields/schema-fields.js';
-import { defineModule, type Change, type Plan, type PutChange } from './types.js';
+import { defineModule, type Change, type Plan, type Prerequisite, type PutChange } from './types.js';
 
 const siteName = z
   .string({ error: "name is required: the site's file name under sites-available (e.g. app)" })
@@ -97,7 +97,7 @@ function planRemoveDefault(args: Args, current: SiteState, defaultPath: string):
   ];
 }
 
-function planPresent(args: Args, current: SiteState, check: boolean): Plan {
+function planPresent(args: Args, current: SiteState): Plan {
   const paths = sitePaths(args);
   const changes: Change[] = planRemoveDefault(args, current, paths.defaultSite);
   const linked = current.link.type === 'link' && current.link.linkTarget === paths.file;
@@ -121,10 +121,7 @@ function planPresent(args: Args, current: SiteState, check: boolean): Plan {
       : args.enabled
         ? NGINX_TEST
         : undefined;
-  const content = planFileContent({ path: paths.file, content: args.content!, mode: '0644' }, current.file, {
-    host: '',
-    check,
-  });
+  const content = planFileContent({ path: paths.file, content: args.content!, mode: '0644' }, current.file);
   if (content.failed) return content;
   let linkDone = false;
   for (const change of content.changes) {
@@ -182,17 +179,21 @@ function planAbsent(args: Args, current: SiteState): Plan {
   return { changes };
 }
 
-export function planNginxSite(args: Args, current: SiteState, check: boolean): Plan {
-  if (!current.nginxInstalled && !check) {
-    return {
-      changes: [],
-      failed: 'nginx is not installed on this host; install it in an earlier task (apt: name=nginx-light or nginx)',
-    };
-  }
-  const plan = args.state === 'absent' ? planAbsent(args, current) : planPresent(args, current, check);
-  if (plan.failed || plan.changes.length === 0) return { ...plan, result: { site: args.name } };
+/** The Debian packages that install nginx. */
+const NGINX_PACKAGES = ['nginx', 'nginx-light', 'nginx-core', 'nginx-full', 'nginx-extras'];
+
+export function planNginxSite(args: Args, current: SiteState): Plan {
+  const plan = args.state === 'absent' ? planAbsent(args, current) : planPresent(args, current);
+  const unmet: Prerequisite | undefined = current.nginxInstalled
+    ? undefined
+    : {
+        missing: 'nginx is not installed on this host',
+        fix: 'install it in an earlier task (apt: name=nginx-light or nginx)',
+        providedBy: NGINX_PACKAGES.map((name) => ({ package: name })),
+      };
+  if (plan.failed || plan.changes.length === 0) return { ...plan, result: { site: args.name }, unmet };
   if (args.reload) plan.changes.push({ kind: 'command', command: RELOAD_NGINX, summary: 'reload nginx' });
-  return { ...plan, result: { site: args.name } };
+  return { ...plan, result: { site: args.name }, unmet };
 }
 
 export const module = defineModule<Args, SiteState>({
@@ -245,6 +246,6 @@ export const module = defineModule<Args, SiteState>({
   plan(args, current, ctx) {
     if (args.state === 'present' && args.content === undefined)
       return { changes: [], failed: `nginx_site: template ${args.template} was not rendered on the controller` };
-    return planNginxSite(args, current, ctx.check);
+    return planNginxSite(args, current);
   },
 });

@@ -9,7 +9,7 @@ import {
 import {
   buildPsqlProbe,
   decodeHex,
-  describeUnavailable,
+  pgUnavailable,
   hexOf,
   hexText,
   parsePsqlProbe,
@@ -175,8 +175,8 @@ export const module = defineModule<Args, DatabaseState>({
     return parseDatabaseState(output.stdout);
   },
   plan(args, current, ctx) {
-    const unavailable = current.probe.status !== 'ok';
-    if (unavailable && !ctx.check) return { changes: [], failed: describeUnavailable(current.probe, ctx.host) };
+    // The database cannot be read: its state is unknown, never "absent".
+    if (current.probe.status !== 'ok') return { changes: [], unmet: pgUnavailable(current.probe) };
     if (args.state === 'absent') {
       if (!current.database) return { changes: [] };
       return {
@@ -190,10 +190,7 @@ export const module = defineModule<Args, DatabaseState>({
         ],
       };
     }
-    if (!current.database) {
-      const note = unavailable ? ` (${describeUnavailable(current.probe, ctx.host).split(':')[0]})` : '';
-      return planCreate(args, note);
-    }
+    if (!current.database) return planCreate(args, '');
     const mismatch = findFixedMismatch(args, current.database);
     if (mismatch) return { changes: [], failed: mismatch };
     return { changes: planAlter(args, current.database) };

@@ -11,7 +11,7 @@ import {
 } from './postgres/role-attributes.js';
 import {
   buildPsqlProbe,
-  describeUnavailable,
+  pgUnavailable,
   hexText,
   parsePsqlProbe,
   pgConnectionFields,
@@ -147,14 +147,14 @@ export const module = defineModule<Args, RoleState>({
     return parseRoleState(output.stdout);
   },
   plan(args, current, ctx) {
-    const unavailable = current.probe.status !== 'ok';
-    if (unavailable && !ctx.check) return { changes: [], failed: describeUnavailable(current.probe, ctx.host) };
-    if (args.password && !current.probe.salt && !ctx.check)
+    // The role cannot be read: its state is unknown, never "absent".
+    if (current.probe.status !== 'ok') return { changes: [], unmet: pgUnavailable(current.probe) };
+    if (args.password && !current.probe.salt)
       return {
         changes: [],
         failed: `the probe on ${ctx.host} could not read random bytes for a password salt (head -c 16 /dev/urandom)`,
       };
-    const note = unavailable ? ` (${describeUnavailable(current.probe, ctx.host).split(':')[0]})` : '';
+    const note = '';
     if (args.state === 'absent') {
       if (!current.role) return { changes: [] };
       return {

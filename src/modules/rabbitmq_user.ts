@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MASK } from '../secrets/mask.js';
 import {
   buildCtlCommand,
-  checkRabbitAvailable,
+  rabbitUnavailable,
   rabbitNameField,
   rabbitStateProbe,
   rabbitmqNodeField,
@@ -147,8 +147,9 @@ export const module = defineModule<Args, RabbitState>({
   ],
   ...rabbitStateProbe,
   plan(args, current, ctx) {
-    const broker = checkRabbitAvailable(current, ctx);
-    if (broker.failed) return { changes: [], failed: broker.failed };
+    // The broker cannot be read: what it holds is unknown, never "absent".
+    const unmet = rabbitUnavailable(current);
+    if (unmet) return { changes: [], unmet };
     const user = current.users.get(args.name);
     if (args.state === 'absent') {
       if (!user) return { changes: [] };
@@ -165,7 +166,7 @@ export const module = defineModule<Args, RabbitState>({
         ],
       };
     }
-    if (!user) return { changes: [planCreate(args, broker.note)] };
+    if (!user) return { changes: [planCreate(args, '')] };
     return {
       changes: planUpdate(
         args,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   buildCtlCommand,
-  checkRabbitAvailable,
+  rabbitUnavailable,
   rabbitNameField,
   rabbitmqNodeField,
   rabbitStateProbe,
@@ -49,8 +49,9 @@ export const module = defineModule<Args, RabbitState>({
   ],
   ...rabbitStateProbe,
   plan(args, current, ctx) {
-    const broker = checkRabbitAvailable(current, ctx);
-    if (broker.failed) return { changes: [], failed: broker.failed };
+    // The broker cannot be read: what it holds is unknown, never "absent".
+    const unmet = rabbitUnavailable(current);
+    if (unmet) return { changes: [], unmet };
     const exists = current.vhosts.has(args.name);
     if (args.state === 'absent') {
       if (!exists) return { changes: [] };
@@ -74,7 +75,7 @@ export const module = defineModule<Args, RabbitState>({
           kind: 'command',
           command: buildCtlCommand(args.node, [{ verb: 'add_vhost', args: [args.name] }]),
           cwd: '/',
-          summary: `add vhost ${args.name}${broker.note}`,
+          summary: `add vhost ${args.name}`,
           from: 'absent',
           to: 'present',
         },

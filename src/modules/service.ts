@@ -185,7 +185,8 @@ export function planService(args: ServiceArgs, current: UnitState): Plan {
       to: 'masked',
     });
   }
-  return { changes, result };
+  const starts = changes.some((change) => change.to === 'started' || change.to === 'restarted');
+  return { changes, result, ...(starts ? { provides: [{ service: name }] } : {}) };
 }
 
 const DESCRIPTION = [

@@ -44,7 +44,7 @@ export const module = defineModule<Args, GuardState | undefined>({
     'Runs the command line through a shell, so pipes, redirections, globs, variables and && work. The whole line is handed to',
     '`/bin/sh -c` as one quoted argument. Templated values are inserted as written, so prefer command (or its argv list)',
     'when arguments come from variables. `creates`/`removes` guards are probed first; without one the task always',
-    'reports "changed" when run and "unverifiable" in check mode.',
+    'reports "changed" when run and "unknown" in check mode.',
   ].join(' '),
   schema: schema,
   freeForm: 'cmd',

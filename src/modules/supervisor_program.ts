@@ -206,15 +206,13 @@ function planAbsent(args: Args, current: ProgramState): Plan {
   return { changes };
 }
 
-function planPresent(args: Args, current: ProgramState, check: boolean): Plan {
+function planPresent(args: Args, current: ProgramState): Plan {
   const path = confPath(args);
   const content = renderConf(args);
   const secret = Object.keys(args.environment ?? {}).length > 0;
-  const filePlan = planFileContent({ path, content, mode: secret ? '0600' : undefined }, current.conf, {
-    host: '',
-    check,
-  });
+  const filePlan = planFileContent({ path, content, mode: secret ? '0600' : undefined }, current.conf);
   if (filePlan.failed) return filePlan;
+  // The conf.d directory comes with the package: supervisor's own prerequisite covers it.
   const changes: Change[] = filePlan.changes.map((change) =>
     change.diff === undefined
       ? change
@@ -257,23 +255,29 @@ function planPresent(args: Args, current: ProgramState, check: boolean): Plan {
   return { changes };
 }
 
-export function planSupervisorProgram(args: Args, current: ProgramState, check: boolean): Plan {
+export function planSupervisorProgram(args: Args, current: ProgramState): Plan {
   const result = { name: args.name, processes: current.status.processes };
-  if (!check && !current.status.installed)
+  const plan = args.state === 'absent' ? planAbsent(args, current) : planPresent(args, current);
+  if (!current.status.installed)
     return {
-      changes: [],
+      ...plan,
       result,
-      failed:
-        'supervisor is not installed on this host (no supervisorctl); install it in an earlier task (apt: name=supervisor)',
+      unmet: {
+        missing: 'supervisor is not installed on this host (no supervisorctl)',
+        fix: 'install it in an earlier task (apt: name=supervisor)',
+        providedBy: [{ package: 'supervisor' }],
+      },
     };
-  if (!check && !current.status.daemonUp && (current.status.loaded || args.state !== 'absent')) {
+  if (!current.status.daemonUp && (current.status.loaded || args.state !== 'absent'))
     return {
-      changes: [],
+      ...plan,
       result,
-      failed: `supervisord does not answer: ${current.status.output.trim() || 'no output'}; start it first (service: name=supervisor state=started)`,
+      unmet: {
+        missing: `supervisord does not answer: ${current.status.output.trim() || 'no output'}`,
+        fix: 'start it first (service: name=supervisor state=started)',
+        providedBy: [{ service: 'supervisor' }, { package: 'supervisor' }],
+      },
     };
-  }
-  const plan = args.state === 'absent' ? planAbsent(args, current) : planPresent(args, current, check);
   return { ...plan, result };
 }
 
@@ -314,6 +318,6 @@ export const module = defineModule<Args, ProgramState>({
     };
   },
   plan(args, current, ctx) {
-    return planSupervisorProgram(args, current, ctx.check);
+    return planSupervisorProgram(args, current);
   },
 });

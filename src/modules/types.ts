@@ -85,7 +85,29 @@ export interface Plan {
   failed?: string;
   /** Variables to set for this host (set_fact). */
   facts?: Record<string, unknown>;
+  /**
+   * Something the task needs on the host is missing (a program, a running service, a directory).
+   * The changes are what the task would do once it is there. The engine decides what that means:
+   * a real run fails with `missing` and `fix`; check and drift report the task unknown when an
+   * earlier task of the run would provide it, and as failing when none would.
+   */
+  unmet?: Prerequisite;
+  /** What the plan's changes make exist, for later tasks' prerequisites (see Prerequisite). */
+  provides?: Provision[];
 }
+
+/** Something on the host a task cannot do without. */
+export interface Prerequisite {
+  /** What is missing, as a fact: "supervisord does not answer". */
+  missing: string;
+  /** How the playbook gets it: "start it in an earlier task (service: name=supervisor state=started)". */
+  fix: string;
+  /** What an earlier task could provide that would meet it. */
+  providedBy: Provision[];
+}
+
+/** A package installed, a service started, or a path created. */
+export type Provision = { package: string } | { service: string } | { path: string };
 
 export interface ProbeOutput {
   stdout: string;
@@ -97,16 +119,15 @@ export interface ProbeOutput {
 export interface PrepareContext {
   host: string;
   vars: Record<string, unknown>;
-  check: boolean;
   /** Finds a local file: role files/ or templates/ first, then relative to the playbook. Throws if missing. */
   resolveLocalFile(kind: 'files' | 'templates', path: string): string;
   /** Renders a mustache template with the task's variables (strict: undefined is an error). */
   render(template: string): string;
 }
 
+/** What a plan may know besides the arguments and the state: never the mode (check, drift or run). */
 export interface PlanContext {
   host: string;
-  check: boolean;
   /** The -v count of the run (0 when not given). */
   verbosity?: number;
 }

@@ -13,7 +13,7 @@ import { parsePathState, contentText, type PathState } from './lib/probe/path-pr
 import { parseProbeFields } from './lib/probe/probe-fields.js';
 import { boolField, modeField, pathField, principalField } from './lib/fields/schema-fields.js';
 import { maskSecretEnv, renderVassalIni } from './uwsgi_emperor_vassal/ini.js';
-import { defineModule, type Change, type Plan, type PlanContext } from './types.js';
+import { defineModule, type Change, type Plan, type PlanContext, type Prerequisite } from './types.js';
 
 const noNewline = (what: string) => (value: string) => !/[\n\r]/.test(value) || `${what} must be on one line`;
 const scalar = z.union([z.string(), z.number(), z.boolean()], {
@@ -142,7 +142,7 @@ export const module = defineModule<Args, VassalState>({
     return { file: parsePathState(output), service: parseServiceFields(parseProbeFields(output.stdout)) };
   },
   plan(args, current, ctx) {
-    return args.state === 'absent' ? planAbsent(args, current.file) : planPresent(args, current, ctx);
+    return args.state === 'absent' ? planAbsent(args, current.file) : planPresent(args, current);
   },
 });
 
@@ -163,15 +163,16 @@ function planAbsent(args: Args, file: PathState): Plan {
   };
 }
 
-function planPresent(args: Args, current: VassalState, ctx: PlanContext): Plan {
+function planPresent(args: Args, current: VassalState): Plan {
   const path = vassalPath(args);
   const secretNames = Object.keys(args.secret_env);
-  const notes: string[] = [];
-  if (current.file.type === 'absent' && current.file.parent !== 'directory') {
-    const message = `${dirname(path)} does not exist: install uwsgi-emperor (apt) first, or set vassals_dir`;
-    if (!ctx.check) return { changes: [], failed: message };
-    notes.push(`${dirname(path)} does not exist yet`);
-  }
+  let unmet: Prerequisite | undefined;
+  if (current.file.type === 'absent' && current.file.parent !== 'directory')
+    unmet = {
+      missing: `${dirname(path)} does not exist`,
+      fix: 'install uwsgi-emperor (apt) first, or set vassals_dir',
+      providedBy: [{ package: 'uwsgi-emperor' }, { path: dirname(path) }],
+    };
   const content = renderVassalIni(args.name, args.options, args.secret_env);
   // Debian's emperor runs as www-data: a file holding secrets is root:www-data 0640, readable by it and nobody else.
   const withSecrets = secretNames.length > 0 && current.file.type === 'absent';
@@ -190,27 +191,24 @@ function planPresent(args: Args, current: VassalState, ctx: PlanContext): Plan {
           : `update vassal ${args.name} (${path})`,
     },
     { ...current.file, parent: 'directory' },
-    ctx,
   );
   if (filePlan.failed) return filePlan;
   const changes: Change[] = filePlan.changes.map((change) =>
     secretNames.length > 0 ? hideSecrets(change, secretNames, current.file) : change,
   );
-  if (notes.length > 0 && changes[0])
-    changes[0] = { ...changes[0], summary: `${changes[0].summary} (${notes.join('; ')})` };
 
   if (args.emperor) {
     const service = planServiceRunning(args.emperor_service, current.service);
     if (service.missing) {
-      if (!ctx.check)
-        return {
-          changes: [],
-          failed: `the service ${args.emperor_service} is not installed on ${ctx.host}: install uwsgi-emperor (apt) first, or set emperor_service`,
-        };
+      unmet ??= {
+        missing: `the service ${args.emperor_service} is not installed`,
+        fix: 'install uwsgi-emperor (apt) first, or set emperor_service',
+        providedBy: [{ package: 'uwsgi-emperor' }],
+      };
       changes.push({
         kind: 'command',
         command: `systemctl enable --now -- ${quote(args.emperor_service)}`,
-        summary: `enable and start ${args.emperor_service} (not installed yet)`,
+        summary: `enable and start ${args.emperor_service}`,
         from: 'not installed',
         to: 'enabled, active',
       });
@@ -218,7 +216,7 @@ function planPresent(args: Args, current: VassalState, ctx: PlanContext): Plan {
       changes.push(...service.changes);
     }
   }
-  return { changes, result: { path } };
+  return { changes, result: { path }, unmet };
 }
 
 /** Masks secret env values in a change's diff, and replaces checksums (of a file holding secrets) with plain words. */

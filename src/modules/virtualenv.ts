@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { quote } from '../remote/quote.js';
 import { boolField, pathField, principalField } from './lib/fields/schema-fields.js';
@@ -10,7 +11,14 @@ import {
   type VenvProbeArgs,
   type VenvState,
 } from './virtualenv/probe.js';
-import { defineModule, type Change, type CommandChange, type Plan, type PlanContext } from './types.js';
+import {
+  defineModule,
+  type Change,
+  type CommandChange,
+  type Plan,
+  type PlanContext,
+  type Prerequisite,
+} from './types.js';
 
 const wordsField = (what: string) =>
   z.string().superRefine((value, ctx) => {
@@ -124,7 +132,7 @@ export const module = defineModule<Args, VenvState>({
       return { changes: [], failed: `${args.path} exists and is not a directory; remove it or choose another path` };
     }
     if (args.state === 'absent') return planAbsent(args, current);
-    return planPresent(args, current, ctx);
+    return planPresent(args, current);
   },
 });
 
@@ -149,13 +157,8 @@ function ownerSpec(args: Args): string {
   return args.group === undefined ? args.owner! : `${args.owner}:${args.group}`;
 }
 
-function planPresent(args: Args, current: VenvState, ctx: PlanContext): Plan {
-  const notes: string[] = [];
+function planPresent(args: Args, current: VenvState): Plan {
   const missingTool = findMissingTool(args, current);
-  if (missingTool) {
-    if (!ctx.check) return { changes: [], failed: missingTool };
-    notes.push(missingTool.split(';')[0]);
-  }
   const changes: Change[] = [];
   // From /, so a command run as the owner never starts in a directory it cannot read (root's home).
   const asOwner = args.owner === undefined ? {} : { user: args.owner, cwd: '/' };
@@ -197,11 +200,10 @@ function planPresent(args: Args, current: VenvState, ctx: PlanContext): Plan {
       : !current.pythonWorks
         ? ': its interpreter is gone'
         : `: it was made with Python ${current.venvVersion}`;
-    const note = notes.length > 0 ? ` (${notes.join('; ')})` : '';
     changes.push({
       kind: 'command',
       command: buildCreateCommand(args, recreate),
-      summary: `${recreate ? 'recreate' : 'create'} virtualenv ${args.path} with ${args.python}${current.pythonVersion ? ` (${current.pythonVersion})` : ''}${why}${note}`,
+      summary: `${recreate ? 'recreate' : 'create'} virtualenv ${args.path} with ${args.python}${current.pythonVersion ? ` (${current.pythonVersion})` : ''}${why}`,
       from: !current.isVenv ? 'absent' : !current.pythonWorks ? 'broken' : `python ${current.venvVersion}`,
       to: `python ${current.pythonVersion ?? args.python}`,
       ...asOwner,
@@ -218,26 +220,33 @@ function planPresent(args: Args, current: VenvState, ctx: PlanContext): Plan {
     });
   }
 
-  const install = planInstall(args, fresh ? undefined : current, ctx);
-  if ('failed' in install) return { changes: [], failed: install.failed };
+  const install = planInstall(args, fresh ? undefined : current);
   if (install.change) changes.push({ ...install.change, ...asOwner });
-  return { changes };
+  return { changes, unmet: missingTool ?? install.unmet };
 }
 
-function findMissingTool(args: Args, current: VenvState): string | undefined {
+function findMissingTool(args: Args, current: VenvState): Prerequisite | undefined {
   const needsCreate = !current.isVenv || !current.pythonWorks;
   if (!needsCreate && current.systemSitePackages === args.system_site_packages) return undefined;
-  if (args.virtualenv_command !== undefined) {
-    if (!current.virtualenvCommandFound)
-      return `${splitCommand(args.virtualenv_command)[0]} is not installed on the host; install it (apt: virtualenv) or leave virtualenv_command out to use ${args.python} -m venv`;
-    if (current.pythonVersion === undefined)
-      return `${args.python} is not installed on the host; install it (apt) or set python`;
-    return undefined;
-  }
+  const python = basename(args.python);
+  if (args.virtualenv_command !== undefined && !current.virtualenvCommandFound)
+    return {
+      missing: `${splitCommand(args.virtualenv_command)[0]} is not installed on the host`,
+      fix: `install it (apt: virtualenv) or leave virtualenv_command out to use ${args.python} -m venv`,
+      providedBy: [{ package: 'virtualenv' }],
+    };
   if (current.pythonVersion === undefined)
-    return `${args.python} is not installed on the host; install it (apt: python3) or set python`;
-  if (!current.pythonHasVenv)
-    return `${args.python} cannot create virtualenvs (no venv/ensurepip module); install python3-venv with apt`;
+    return {
+      missing: `${args.python} is not installed on the host`,
+      fix: 'install it (apt: python3) or set python',
+      providedBy: [...new Set([python, 'python3'])].map((name) => ({ package: name })),
+    };
+  if (args.virtualenv_command === undefined && !current.pythonHasVenv)
+    return {
+      missing: `${args.python} cannot create virtualenvs (no venv/ensurepip module)`,
+      fix: 'install python3-venv with apt',
+      providedBy: [...new Set(['python3-venv', `${python}-venv`])].map((name) => ({ package: name })),
+    };
   return undefined;
 }
 
@@ -261,11 +270,8 @@ interface InstallItem {
 }
 
 /** current undefined: a new venv, everything is installed. */
-function planInstall(
-  args: Args,
-  current: VenvState | undefined,
-  ctx: PlanContext,
-): { change?: CommandChange } | { failed: string } {
+function planInstall(args: Args, current: VenvState | undefined): { change?: CommandChange; unmet?: Prerequisite } {
+  let unmet: Prerequisite | undefined;
   const items: InstallItem[] = [];
   args.packages.forEach((spec, i) => {
     const status = current?.packages?.[i];
@@ -283,9 +289,11 @@ function planInstall(
   });
   if (args.requirements !== undefined) {
     const req = current?.requirements;
-    if (req?.status === 'nosource' && !ctx.check)
-      return {
-        failed: `requirements file ${args.requirements} does not exist on the host; put it there first (copy or template)`,
+    if (req?.status === 'nosource')
+      unmet = {
+        missing: `requirements file ${args.requirements} does not exist on the host`,
+        fix: 'put it there first (copy or template)',
+        providedBy: [{ path: args.requirements }],
       };
     if (req?.status !== 'ok') {
       const found = !req
@@ -301,9 +309,13 @@ function planInstall(
     }
   }
   const missingSource = items.find((item) => item.found === 'source missing on the host');
-  if (missingSource && !ctx.check)
-    return { failed: `${missingSource.label} does not exist on the host; put it there first` };
-  if (items.length === 0) return {};
+  if (missingSource)
+    unmet ??= {
+      missing: `${missingSource.label} does not exist on the host`,
+      fix: 'put it there first (copy, unarchive or git)',
+      providedBy: [{ path: missingSource.label }],
+    };
+  if (items.length === 0) return { unmet };
   const python = quote(`${args.path}/bin/python`);
   const extra = args.extra_args === undefined ? [] : splitCommand(args.extra_args);
   const pip = `${python} -m pip install --disable-pip-version-check --no-input ${[...extra, ...items.flatMap((item) => item.words)].map(quote).join(' ')}`;
@@ -321,5 +333,6 @@ function planInstall(
         after: items.map((item) => `${item.label}: installed\n`).join(''),
       },
     },
+    unmet,
   };
 }

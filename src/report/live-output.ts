@@ -13,7 +13,7 @@ interface LiveTask {
 
 /**
  * The terminal view: one listr2 task per playbook task, with a spinner while hosts work, a title
- * that counts results as they come in, and the changed/failed lines kept under it.
+ * that counts results as they come in, and the changed/failed/unknown lines kept under it.
  */
 export function createLiveOutput(options: OutputOptions): EngineEvents & { finish(): Promise<void> } {
   const { style, write } = options;
@@ -22,13 +22,14 @@ export function createLiveOutput(options: OutputOptions): EngineEvents & { finis
 
   const refresh = (task: LiveTask) => {
     if (!task.wrapper) return;
-    const { ok, changed, failed, skipped, unreachable } = task.counts;
+    const { ok, changed, failed, skipped, unknown, unreachable } = task.counts;
     const parts = [
       `ok ${ok}`,
       changed ? style.yellow(`changed ${changed}`) : '',
       failed ? style.red(`failed ${failed}`) : '',
       unreachable ? style.red(`unreachable ${unreachable}`) : '',
       skipped ? style.cyan(`skipped ${skipped}`) : '',
+      unknown ? style.blue(`unknown ${unknown}`) : '',
     ]
       .filter(Boolean)
       .join(' · ');
@@ -47,7 +48,7 @@ export function createLiveOutput(options: OutputOptions): EngineEvents & { finis
     const done = new Promise<void>((resolve) => (finish = resolve));
     const task: LiveTask = {
       title,
-      counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 },
+      counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unknown: 0, unreachable: 0 },
       lines: [],
       finish,
     };

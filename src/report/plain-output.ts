@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { EngineEvents, HostStats, TaskResult } from '../engine/events.js';
+import type { EngineEvents, HostStats, TaskResult, UnknownReason } from '../engine/events.js';
 import { maskSecrets } from '../secrets/mask.js';
 import { renderUnifiedDiff } from './render-diff.js';
 import { colourDiff } from './colour-diff.js';
@@ -61,16 +61,14 @@ export function describeResult(
       out.push(style.yellow(`changed: [${host}]${would}`));
       break;
     case 'skipped':
-      if (result.unverifiable)
-        out.push(
-          style.cyan(`unverifiable: [${host}] => cannot be verified in check mode (command without creates/removes)`),
-        );
-      else
-        out.push(
-          style.cyan(
-            `skipping: [${host}]${options.verbosity > 0 && result.skipReason ? ` => ${result.skipReason}` : ''}`,
-          ),
-        );
+      out.push(
+        style.cyan(
+          `skipping: [${host}]${options.verbosity > 0 && result.skipReason ? ` => ${result.skipReason}` : ''}`,
+        ),
+      );
+      break;
+    case 'unknown':
+      out.push(style.blue(`unknown: [${host}] => ${describeUnknown(result.unknown)}`));
       break;
     case 'failed':
       out.push(
@@ -81,13 +79,16 @@ export function describeResult(
       break;
   }
   for (const item of result.items ?? []) {
-    if (item.status === 'changed' || options.verbosity > 0 || item.status === 'failed') {
+    if (item.status === 'unknown')
+      out.push(style.blue(`  unknown: [${host}] (item=${item.label}) => ${describeUnknown(item.unknown)}`));
+    else if (item.status === 'changed' || options.verbosity > 0 || item.status === 'failed') {
       out.push(
         `  ${item.status}: [${host}] (item=${item.label})${item.error ? ` => ${item.error}` : item.msg ? ` => ${item.msg}` : ''}`,
       );
     }
   }
-  if (result.status === 'changed' || (result.unverifiable && options.verbosity > 0)) {
+  // An unknown task's changes are what it would do if it ran (a command line): shown with -v.
+  if (result.status === 'changed' || (result.status === 'unknown' && options.verbosity > 0)) {
     for (const change of result.changes) {
       const fromTo =
         change.from !== undefined || change.to !== undefined ? ` (${change.from ?? '∅'} → ${change.to ?? '∅'})` : '';
@@ -98,7 +99,16 @@ export function describeResult(
   return out;
 }
 
-/** PLAY RECAP: one line per host with Ansible's counters. */
+/** What is said of an unknown task that came without a reason. */
+export const UNKNOWN_WITHOUT_REASON = 'what it would do is known only when it runs';
+
+/** `<reason> (depends on '<task>')`: why check or drift could not tell what a task would do. */
+export function describeUnknown(unknown: UnknownReason | undefined): string {
+  if (!unknown) return UNKNOWN_WITHOUT_REASON;
+  return `${unknown.reason}${unknown.dependsOn !== undefined ? ` (depends on '${unknown.dependsOn}')` : ''}`;
+}
+
+/** PLAY RECAP: one line per host with Ansible's counters, and unknown after skipped. */
 export function renderRecap(rows: Array<{ host: string; stats: HostStats }>, style: ChalkInstance): string {
   const width = Math.max(0, ...rows.map((r) => r.host.length));
   const lines = [style.bold(banner('PLAY RECAP'))];
@@ -106,7 +116,7 @@ export function renderRecap(rows: Array<{ host: string; stats: HostStats }>, sty
     const colour =
       stats.failed > 0 || stats.unreachable > 0 ? style.red : stats.changed > 0 ? style.yellow : style.green;
     lines.push(
-      `${colour(host.padEnd(width))} : ok=${stats.ok}  changed=${stats.changed}  unreachable=${stats.unreachable}  failed=${stats.failed}  skipped=${stats.skipped}  rescued=${stats.rescued}  ignored=${stats.ignored}`,
+      `${colour(host.padEnd(width))} : ok=${stats.ok}  changed=${stats.changed}  unreachable=${stats.unreachable}  failed=${stats.failed}  skipped=${stats.skipped}  unknown=${stats.unknown}  rescued=${stats.rescued}  ignored=${stats.ignored}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,4 @@
-import type { TaskResult } from '../engine/events.js';
+import type { TaskResult, UnknownReason } from '../engine/events.js';
 import type { RunOutcome } from '../engine/run-playbook.js';
 import { maskValue } from '../secrets/mask.js';
 import { renderUnifiedDiff } from './render-diff.js';
@@ -17,13 +17,14 @@ export interface ReportTask {
   status: TaskResult['status'];
   changes: ReportChange[];
   error?: string;
-  unverifiable?: boolean;
+  /** Set when status is unknown: why check or drift could not tell, and the earlier task it waits for. */
+  unknown?: UnknownReason;
   ignored?: boolean;
   rescued?: boolean;
   handler?: boolean;
   skipReason?: string;
   msg?: string;
-  items?: Array<{ label: string; status: TaskResult['status']; error?: string }>;
+  items?: Array<{ label: string; status: TaskResult['status']; error?: string; unknown?: UnknownReason }>;
   location?: string;
 }
 
@@ -32,6 +33,8 @@ export interface ReportHost {
   changed: number;
   failed: number;
   skipped: number;
+  /** Tasks whose outcome check or drift could not tell. */
+  unknown: number;
   rescued: number;
   ignored: number;
   unreachable: boolean;
@@ -64,6 +67,7 @@ export function buildRunReport(
       changed: host.stats.changed,
       failed: host.stats.failed,
       skipped: host.stats.skipped,
+      unknown: host.stats.unknown,
       rescued: host.stats.rescued,
       ignored: host.stats.ignored,
       unreachable: host.unreachable,
@@ -95,23 +99,20 @@ function toReportTask(result: TaskResult): ReportTask {
       ...(change.diff ? { diff: renderUnifiedDiff(change.diff) } : {}),
     })),
   };
-  for (const key of [
-    'error',
-    'unverifiable',
-    'ignored',
-    'rescued',
-    'handler',
-    'skipReason',
-    'msg',
-    'location',
-  ] as const) {
+  for (const key of ['error', 'ignored', 'rescued', 'handler', 'skipReason', 'msg', 'location'] as const) {
     if (result[key] !== undefined) (task as unknown as Record<string, unknown>)[key] = result[key];
   }
+  if (result.unknown) task.unknown = reportUnknown(result.unknown);
   if (result.items)
     task.items = result.items.map((item) => ({
       label: item.label,
       status: item.status,
       ...(item.error ? { error: item.error } : {}),
+      ...(item.unknown ? { unknown: reportUnknown(item.unknown) } : {}),
     }));
   return task;
+}
+
+function reportUnknown(unknown: UnknownReason): UnknownReason {
+  return { reason: unknown.reason, ...(unknown.dependsOn !== undefined ? { dependsOn: unknown.dependsOn } : {}) };
 }

@@ -72,7 +72,9 @@ describe('output without a terminal', () => {
     expect(result.stdout).toMatch(/^failed \(ignored\): \[solo\]: FAILED! => /m);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.at(-2)).toMatch(/^PLAY RECAP \*+$/);
-    expect(lines.at(-1)).toBe('solo : ok=1  changed=1  unreachable=0  failed=0  skipped=0  rescued=0  ignored=1');
+    expect(lines.at(-1)).toBe(
+      'solo : ok=1  changed=1  unreachable=0  failed=0  skipped=0  unknown=0  rescued=0  ignored=1',
+    );
   });
 
   it('still ends with the PLAY RECAP when a host fails', async () => {

@@ -18,6 +18,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { findAll, parseXml } from './parse-xml.js';
 
 const FIXTURE = new URL('../fixtures/drift-site/', import.meta.url).pathname;
+const COMMAND_UNKNOWN = 'command/shell without creates/removes: what it does is known only when it runs';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -59,22 +60,39 @@ describe('drover drift over the local connection', () => {
     rmSync(ops, { recursive: true, force: true });
   });
 
-  it('finds no drift right after a deploy, lists the unguarded command as unverifiable, and exits 0', async () => {
+  it('finds no drift right after a deploy, lists the unguarded command as unknown, and exits 0', async () => {
     const before = listing(root);
     const report = join(ops, 'clean.json');
     const result = await drift('--report', report);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('? touch a marker (local1)');
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: none on 1 host (1 unverifiable)');
+    expect(result.stdout).toContain(`? touch a marker (local1): ${COMMAND_UNKNOWN}`);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: none on 1 host (1 unknown)');
+    expect(result.stdout).not.toContain('unverifiable');
     const json = readReport(report);
     expect(json.mode).toBe('drift');
     expect(json.drift.resources).toEqual([]);
-    expect(json.drift.unverifiable.map((u) => u.task)).toEqual(['touch a marker']);
-    expect(json.hosts.local1.changed).toBe(0);
+    expect(json.drift.unknown.map((u) => [u.task, u.reason])).toEqual([['touch a marker', COMMAND_UNKNOWN]]);
+    expect(json.drift.summary.unknown).toBe(1);
+    expect(json.hosts.local1.tasks.find((t) => t.task === 'touch a marker')).toMatchObject({
+      status: 'unknown',
+      unknown: { reason: COMMAND_UNKNOWN },
+    });
+    expect(json.hosts.local1).toMatchObject({ changed: 0, unknown: 1 });
     // Kept beside the inventory by default.
     expect(existsSync(join(ops, '.drover/drift/index.jsonl'))).toBe(true);
     expect(listing(root)).toEqual(before);
+  });
+
+  it('with --strict, exits 1 for the unknown task alone, and -v shows its unknown line', async () => {
+    const stateDir = join(ops, 'strict-state');
+    const result = await drift('--strict', '-v', '--state-dir', stateDir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^unknown: \\[local1\\] => ${COMMAND_UNKNOWN}$`, 'm'));
+    expect(result.stdout).toContain('and --strict makes that exit 1');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: none on 1 host (1 unknown)');
+    const history = await runCli(['drift', '--history', '--state-dir', stateDir]);
+    expect(history.stdout.trimEnd().split('\n').at(-1)).toMatch(/ 1 +1 +\S+site\.yml --strict$/);
   });
 
   it('after a manual edit, reports exactly that resource with from → to and its diff, exits 2, and changes nothing', async () => {
@@ -105,20 +123,23 @@ describe('drover drift over the local connection', () => {
     });
     expect(json.hosts.local1.changed).toBe(1);
     expect(json.hosts.local1.tasks.some((t) => t.handler)).toBe(false);
-    expect(json.drift.unverifiable.map((u) => u.task)).toEqual(['touch a marker']);
+    expect(json.drift.unknown.map((u) => u.task)).toEqual(['touch a marker']);
 
     expect(result.stdout).toContain('local1: 1 resource drifted');
     expect(result.stdout).toContain('write the app config');
     expect(result.stdout).toContain(`(${resource.changes[0].from} → ${resource.changes[0].to})`);
     expect(result.stdout).toContain('-port=9000');
     expect(result.stdout).toContain('(new since the last run)');
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: 1 resource on 1 host (1 new, 1 unverifiable)');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('drift: 1 resource on 1 host (1 new, 1 unknown)');
 
     const xml = parseXml(readFileSync(junit, 'utf8'));
     expect(xml.attributes).toMatchObject({ tests: '4', failures: '1', errors: '0', skipped: '1' });
+    expect(findAll(xml, 'skipped')[0].attributes.message).toBe(`unknown: ${COMMAND_UNKNOWN}`);
     expect(findAll(xml, 'failure')[0].text).toContain('+port=8000');
     const page = readFileSync(html, 'utf8');
+    expect(page.match(/<tr class="row[^"]*">/g)).toHaveLength(4);
     expect(page.match(/<tr class="row drifted">/g)).toHaveLength(1);
+    expect(page).toMatch(/<td class="unknown" data-host="local1"[^>]*>\?<\/td>/);
     expect(page).toContain('+port=8000');
   });
 
@@ -186,7 +207,7 @@ describe('drover drift over the local connection', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/dead1: UNVERIFIED \(unreachable: .+\)/);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
-      'drift: 2 resources on 1 host (1 host unverified, 1 unverifiable)',
+      'drift: 2 resources on 1 host (1 host unverified, 1 unknown)',
     );
     const json = readReport(report);
     expect(json.drift.unverified.map((u) => u.host)).toEqual(['dead1']);

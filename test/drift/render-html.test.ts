@@ -7,7 +7,7 @@ import { analyseDrift, recordDriftRun, saveDriftRun } from '../../src/drift/anal
 import { renderDriftHtml } from '../../src/drift/render-html.js';
 import { registerSecret } from '../../src/secrets/mask.js';
 import { CHROMIUM, haveChromium, withChromiumPage } from '../helpers/chromium.js';
-import { drifted, ok, syntheticReport, unverifiable } from './synthetic-report.js';
+import { COMMAND_UNKNOWN, drifted, ok, syntheticReport, unknown } from './synthetic-report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-drift-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,10 +40,17 @@ function buildPage(): string {
             to: 'listen 80',
             diff: `--- /etc/site.conf (on host)\n+++ /etc/site.conf (wanted)\n@@ -1,2 +1,2 @@\n-listen 8080;\n+listen 80;\n password ${SECRET};\n`,
           }),
-          unverifiable('restart app'),
+          unknown('restart app'),
         ],
       },
-      web2: { tasks: [ok('write motd'), ok('render site config'), unverifiable('restart app')] },
+      web2: {
+        tasks: [
+          ok('write motd'),
+          ok('render site config'),
+          unknown('restart app'),
+          unknown('check the app', "reads 'app', which only a real run of 'restart app' produces", 'restart app'),
+        ],
+      },
       db1: { unreachable: 'connect ECONNREFUSED 127.0.0.1:1', tasks: [] },
     }),
     { stateDir, tags: [], skipTags: [] },
@@ -58,7 +65,7 @@ writeFileSync(file, html);
 describe('the drift HTML page', () => {
   it('has a row per resource, the drifted ones marked, with history facts and masked secrets', () => {
     const rows = html.match(/<tr class="row[^"]*">/g) ?? [];
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(html.match(/<tr class="row drifted">/g)).toHaveLength(2);
     expect(html).toContain('drifted since 2026-03-01 02:00 UTC, 1 day');
     expect(html).toContain('new since the last run');
@@ -66,7 +73,38 @@ describe('the drift HTML page', () => {
     expect(html).toContain('hello &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert(1)');
     expect(html).not.toContain(SECRET);
-    expect(html).toContain('drift: 2 resources on 1 host (1 new, 1 host unverified, 2 unverifiable)');
+    expect(html).toContain('drift: 2 resources on 1 host (1 new, 1 host unverified, 3 unknown)');
+    expect(html).not.toMatch(/unverifiable/i);
+  });
+
+  it('keeps every task row, marks unknown cells with ? and their reason, and explains the mark', () => {
+    const row = (task: string) => html.match(new RegExp(`<tr class="row[^"]*"><th title="${task}[^"]*">.*?</tr>`))?.[0];
+    for (const task of ['write motd', 'render site config', 'restart app', 'check the app'])
+      expect(row(task)).toBeDefined();
+    const cells = (task: string) =>
+      [...row(task)!.matchAll(/<td class="([a-z]+)" data-host="([^"]+)"(?: title="([^"]*)")?>([^<]*)<\/td>/g)].map(
+        (m) => ({ state: m[1], host: m[2], title: m[3], mark: m[4] }),
+      );
+    expect(cells('restart app')).toEqual([
+      { state: 'unknown', host: 'web1', title: `unknown: ${COMMAND_UNKNOWN}`, mark: '?' },
+      { state: 'unknown', host: 'web2', title: `unknown: ${COMMAND_UNKNOWN}`, mark: '?' },
+      { state: 'unverified', host: 'db1', title: 'connect ECONNREFUSED 127.0.0.1:1', mark: '⊘' },
+    ]);
+    // A task only one host has still gets its row; the other reachable host's cell is empty.
+    expect(cells('check the app').map((c) => [c.host, c.state, c.mark])).toEqual([
+      ['web1', 'absent', ''],
+      ['web2', 'unknown', '?'],
+      ['db1', 'unverified', '⊘'],
+    ]);
+    expect(cells('check the app')[1].title).toBe(
+      'unknown: reads &#39;app&#39;, which only a real run of &#39;restart app&#39; produces (depends on &#39;restart app&#39;)',
+    );
+    expect(row('check the app')).not.toContain('drifted');
+    expect(html).toMatch(/<p class="legend">.*<span[^>]*>\? unknown[^<]*<\/span>/);
+    expect(html).toContain('<h2 id="unknown">Unknown tasks</h2>');
+    expect(html).toContain('<b>web2</b> · check the app');
+    expect(html).toContain('(depends on &#39;restart app&#39;)');
+    expect(html).toMatch(/<div class="card unknown"><b>3<\/b>unknown tasks/);
   });
 
   it('loads nothing from the network', () => {
@@ -102,9 +140,13 @@ describe('the drift HTML page', () => {
       await page.locator('tr.row.drifted', { hasText: 'write motd' }).locator('td.drifted a').click();
       expect(await motd.locator('pre.diff').isVisible()).toBe(true);
 
+      expect(await page.locator('tr.row').count()).toBe(4);
+      expect(await page.locator('td.unknown').count()).toBe(3);
+      expect(await page.locator('tr.row', { hasText: 'check the app' }).locator('td.unknown').innerText()).toBe('?');
+
       // "only drifted" hides the clean row.
       await page.locator('#only-drifted').check();
-      expect(await page.locator('tr.row:not(.drifted)').isVisible()).toBe(false);
+      expect(await page.locator('tr.row:not(.drifted)').first().isVisible()).toBe(false);
       expect(await drifted.first().isVisible()).toBe(true);
       expect(requests.every((url) => url.startsWith('file:'))).toBe(true);
     });

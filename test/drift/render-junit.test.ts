@@ -8,7 +8,7 @@ import { renderDriftSummary } from '../../src/drift/render-summary.js';
 import { registerSecret } from '../../src/secrets/mask.js';
 import { Chalk } from 'chalk';
 import { findAll, parseXml } from './parse-xml.js';
-import { drifted, locationOf, ok, syntheticReport, unverifiable } from './synthetic-report.js';
+import { COMMAND_UNKNOWN, drifted, locationOf, ok, syntheticReport, unknown } from './synthetic-report.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'drover-drift-junit-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -27,7 +27,7 @@ const report = analyseDrift(
         }),
         drifted('write the token', 'update /etc/token', { from: 'old', to: SECRET }),
         ok('motd'),
-        unverifiable('restart app'),
+        unknown('restart app'),
         { task: 'optional', module: 'copy', status: 'skipped', changes: [], skipReason: 'condition is false' },
       ],
     },
@@ -36,6 +36,7 @@ const report = analyseDrift(
         ok('render <site> & "config"'),
         ok('motd'),
         { task: 'bad template', module: 'template', status: 'failed', changes: [], error: 'undefined variable <port>' },
+        unknown('start the app', "reads 'build', which only a real run of 'build the app' produces", 'build the app'),
       ],
     },
     db1: { unreachable: 'connect ECONNREFUSED 127.0.0.1:1', tasks: [] },
@@ -51,19 +52,33 @@ describe('JUnit XML of a drift run', () => {
     expect(root.name).toBe('testsuites');
     const suites = findAll(root, 'testsuite');
     expect(suites.map((s) => s.attributes.name)).toEqual(['web1', 'web2', 'db1']);
-    expect(suites.map((s) => findAll(s, 'testcase').length)).toEqual([5, 3, 1]);
+    expect(suites.map((s) => findAll(s, 'testcase').length)).toEqual([5, 4, 1]);
     for (const suite of suites) expect(Number(suite.attributes.tests)).toBe(findAll(suite, 'testcase').length);
   });
 
-  it('counts drift as failures, unreachable hosts and unchecked tasks as errors, unverifiable as skipped', () => {
-    expect(root.attributes).toMatchObject({ tests: '9', failures: '2', errors: '2', skipped: '2' });
+  it('counts drift as failures, unreachable hosts and unchecked tasks as errors, unknown as skipped', () => {
+    expect(root.attributes).toMatchObject({ tests: '10', failures: '2', errors: '2', skipped: '3' });
     const web1 = findAll(root, 'testsuite')[0];
     expect(web1.attributes).toMatchObject({ failures: '2', errors: '0', skipped: '2' });
     const skippedMessages = findAll(web1, 'skipped').map((s) => s.attributes.message);
-    expect(skippedMessages.some((m) => m.startsWith('unverifiable'))).toBe(true);
+    expect(skippedMessages).toEqual([`unknown: ${COMMAND_UNKNOWN}`, 'condition is false']);
     const db1 = findAll(root, 'testsuite')[2];
     expect(findAll(db1, 'error')[0].text).toBe('connect ECONNREFUSED 127.0.0.1:1');
     expect(findAll(findAll(root, 'testsuite')[1], 'error')[0].text).toBe('undefined variable <port>');
+  });
+
+  it('gives an unknown task a skipped element with its reason and the task it depends on', () => {
+    const web2 = findAll(root, 'testsuite')[1];
+    expect(web2.attributes).toMatchObject({ tests: '4', failures: '0', errors: '1', skipped: '1' });
+    const testcase = findAll(web2, 'testcase').find((c) => c.attributes.name.startsWith('start the app'))!;
+    expect(testcase.attributes.name).toBe(`start the app (${locationOf('start the app')})`);
+    expect(findAll(testcase, 'skipped')[0].attributes.message).toBe(
+      "unknown: reads 'build', which only a real run of 'build the app' produces (depends on 'build the app')",
+    );
+    expect(findAll(testcase, 'failure')).toEqual([]);
+    expect(xml).toContain(
+      '<skipped message="unknown: reads &apos;build&apos;, which only a real run of &apos;build the app&apos; produces (depends on &apos;build the app&apos;)"/>',
+    );
   });
 
   it('puts from, to and the diff in the failure text, escaped so they read back unchanged', () => {

@@ -12,6 +12,7 @@ export function syntheticReport(
       changed: host.tasks.filter((t) => t.status === 'changed').length,
       failed: host.tasks.filter((t) => t.status === 'failed').length,
       skipped: host.tasks.filter((t) => t.status === 'skipped').length,
+      unknown: host.tasks.filter((t) => t.status === 'unknown').length,
       rescued: 0,
       ignored: 0,
       unreachable: host.unreachable !== undefined,
@@ -55,12 +56,14 @@ export const drifted = (
   location: locationOf(task),
 });
 
-export const unverifiable = (task: string): ReportTask => ({
+export const COMMAND_UNKNOWN = 'command/shell without creates/removes: what it does is known only when it runs';
+
+/** A task whose outcome the drift run could not tell: by default an unguarded command. */
+export const unknown = (task: string, reason = COMMAND_UNKNOWN, dependsOn?: string): ReportTask => ({
   task,
   module: 'command',
-  status: 'skipped',
-  changes: [{ summary: `run: ${task}` }],
-  unverifiable: true,
-  skipReason: 'cannot be verified in check mode',
+  status: 'unknown',
+  changes: [],
+  unknown: { reason, ...(dependsOn !== undefined ? { dependsOn } : {}) },
   location: locationOf(task),
 });

@@ -26,12 +26,12 @@ const PROBE = [
 
 const state = apt.parse!({ stdout: PROBE, code: 0 }, parseArgs(apt, { name: 'xz-utils' }));
 
-function plan(raw: unknown, check = false, probed = state) {
-  return apt.plan(parseArgs(apt, raw), probed, { host: 'web1', check });
+function plan(raw: unknown, probed = state) {
+  return apt.plan(parseArgs(apt, raw), probed, { host: 'web1' });
 }
 
-function only(raw: unknown, check = false): CommandChange {
-  const { changes, failed } = plan(raw, check);
+function only(raw: unknown): CommandChange {
+  const { changes, failed } = plan(raw);
   expect(failed).toBeUndefined();
   expect(changes).toHaveLength(1);
   return changes[0] as CommandChange;
@@ -86,11 +86,10 @@ describe('apt: plan', () => {
     );
   });
 
-  it('fails with a hint when apt does not know a package and no refresh is due; check mode plans it anyway', () => {
+  it('fails with a hint when apt does not know a package and no refresh is due', () => {
     expect(plan({ name: 'ghost' }).failed).toBe(
       'apt does not know ghost on web1: check the name, or add update_cache: true to refresh the package lists first',
     );
-    expect(plan({ name: 'ghost' }, true).changes[0]).toMatchObject({ summary: 'install ghost', to: 'unknown to apt' });
     expect(only({ name: 'ghost', update_cache: true }).to).toBe('version known after apt-get update');
     // Versions unknown before the refresh are said once, not after every name.
     expect(only({ name: ['ghost', 'phantom'], update_cache: true })).toMatchObject({
@@ -143,18 +142,15 @@ describe('apt: plan', () => {
     });
   });
 
-  it('a refresh-only task refreshes in a real run as upkeep, never as a change, and not at all in check mode', () => {
+  it('a refresh-only task refreshes as upkeep (which only a real run runs), never as a change', () => {
     const real = plan({ update_cache: true });
     expect(real.changes).toEqual([]);
     expect(real.upkeep?.map((c) => c.summary)).toEqual(['refresh the package lists (25 h old)']);
     expect(real.upkeep?.[0].command).toMatch(/apt-get .*update/);
-    const checked = plan({ update_cache: true }, true);
-    expect(checked.changes).toEqual([]);
-    expect(checked.upkeep).toBeUndefined();
-    expect(checked.result?.msg).toMatch(/25 h old; a real run refreshes them/);
+    expect(real.result?.msg).toBe('the package lists are refreshed first (they were 25 h old)');
     expect(plan({ update_cache: true, cache_valid_time: 100000 }).upkeep).toBeUndefined();
     const never = apt.parse!({ stdout: '', code: 0 }, parseArgs(apt, { update_cache: true }));
-    expect(plan({ update_cache: true, cache_valid_time: 100000 }, false, never).upkeep?.[0].summary).toBe(
+    expect(plan({ update_cache: true, cache_valid_time: 100000 }, never).upkeep?.[0].summary).toBe(
       'refresh the package lists (never refreshed)',
     );
   });
@@ -165,6 +161,8 @@ describe('apt: plan', () => {
     }
     expect(() => parseArgs(apt, {})).toThrow(/name is required/);
     expect(() => parseArgs(apt, { name: 'curl=1', state: 'latest' })).toThrow(/without =VERSION/);
-    expect(() => parseArgs(apt, { name: 'a1', pkg: 'b1' })).toThrow(/give name once: name and pkg are the same parameter/);
+    expect(() => parseArgs(apt, { name: 'a1', pkg: 'b1' })).toThrow(
+      /give name once: name and pkg are the same parameter/,
+    );
   });
 });

@@ -92,7 +92,7 @@ describe('copy of a src too large to hold in memory', () => {
     const dir = makeTempDir();
     const text = 'a line of text\n'.repeat(Math.ceil((STREAMED_SRC_BYTES + 1) / 15));
     writeFileSync(join(dir, 'big.txt'), text);
-    const plan = (raw: unknown, state: PathState) => planWithDir(dir, raw, state, { check: true });
+    const plan = (raw: unknown, state: PathState) => planWithDir(dir, raw, state);
     const created = (await plan({ src: 'big.txt', dest: '/etc/big.txt' }, ABSENT)).changes;
     expect(created).toEqual([
       expect.objectContaining({
@@ -122,7 +122,7 @@ describe('copy of a src too large to hold in memory', () => {
     const dir = makeTempDir();
     const text = 'x'.repeat(STREAMED_SRC_BYTES - 1) + '\n';
     writeFileSync(join(dir, 'edge.txt'), text);
-    const [change] = (await planWithDir(dir, { src: 'edge.txt', dest: '/etc/edge.txt' }, ABSENT, { check: true }))
+    const [change] = (await planWithDir(dir, { src: 'edge.txt', dest: '/etc/edge.txt' }, ABSENT))
       .changes as PutChange[];
     expect(change.source).toBeUndefined();
     expect(change.content).toBe(text);
@@ -131,7 +131,7 @@ describe('copy of a src too large to hold in memory', () => {
 });
 
 /** prepare (src looked up in dir), then plan from hand-written probed state. */
-async function planWithDir(dir: string, raw: unknown, state: PathState, options: { check: boolean }) {
-  const args = await copy.prepare!(copy.schema.parse(raw), { ...prepareFrom(dir), check: options.check });
-  return copy.plan(args, state, { host: 'h', check: options.check });
+async function planWithDir(dir: string, raw: unknown, state: PathState) {
+  const args = await copy.prepare!(copy.schema.parse(raw), prepareFrom(dir));
+  return copy.plan(args, state, { host: 'h' });
 }

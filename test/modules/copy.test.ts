@@ -69,12 +69,14 @@ describe('copy: plan from probed state', () => {
         .failed,
     ).toMatch(/is a directory/);
     const missingParent = { ...ABSENT, parent: 'absent' as const };
-    expect(planWith(copy, { dest: '/nope/a', content: 'x' }, missingParent).failed).toMatch(
-      /directory \/nope does not exist/,
-    );
-    expect(planWith(copy, { dest: '/nope/a', content: 'x' }, missingParent, true).changes[0].summary).toBe(
-      'create /nope/a (directory /nope does not exist yet)',
-    );
+    // The plan says what it needs; the engine decides (a run fails, check waits for a task that creates it).
+    const needsParent = planWith(copy, { dest: '/nope/a', content: 'x' }, missingParent);
+    expect(needsParent.unmet).toEqual({
+      missing: 'directory /nope does not exist on the host',
+      fix: 'create it first (file: path=/nope state=directory)',
+      providedBy: [{ path: '/nope' }],
+    });
+    expect(needsParent.changes.map((c) => c.summary)).toEqual(['create /nope/a']);
   });
 
   it('requires exactly one of content or src, and %s in validate', () => {

@@ -29,10 +29,6 @@ describe('debug: plan', () => {
     expect(loud.result).toEqual({ msg: 'details' });
   });
 
-  it('changes nothing in check mode either', async () => {
-    expect((await planPrepared(debug, { msg: 'x' }, undefined, { vars, check: true })).changes).toEqual([]);
-  });
-
   it('takes msg or var, not both, and verbosity as a whole number', () => {
     expect(() => parseArgs(debug, { msg: 'a', var: 'b' })).toThrow(/give msg or var, not both/);
     expect(() => parseArgs(debug, { msg: 'a', verbosity: -1 })).toThrow();

@@ -11,8 +11,8 @@ describe('fail: plan', () => {
     });
   });
 
-  it("fails with Ansible's default message, in check mode too", () => {
-    expect(planWith(fail, {}, undefined, true)).toEqual({ changes: [], failed: 'Failed as requested from task' });
+  it("fails with Ansible's default message", () => {
+    expect(planWith(fail, {}, undefined)).toEqual({ changes: [], failed: 'Failed as requested from task' });
   });
 
   it('wants a string message', () => {

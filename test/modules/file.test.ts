@@ -55,7 +55,9 @@ describe('file: plan from probed state', () => {
     expect(parseArgs(file, { dest: '/x', force: 'yes' })).toMatchObject({ force: true, follow: true });
     expect(() => parseArgs(file, { dest: '/x', force: 'maybe' })).toThrow(/must be a boolean/);
     expect(planWith(file, { name: '/x', state: 'absent' }, fileState()).changes[0].summary).toBe('remove /x');
-    expect(() => parseArgs(file, { path: '/x', dest: '/y' })).toThrow(/give path once: path and dest are the same parameter/);
+    expect(() => parseArgs(file, { path: '/x', dest: '/y' })).toThrow(
+      /give path once: path and dest are the same parameter/,
+    );
   });
 
   it('leaves a correct symlink alone and re-points a wrong one', () => {

@@ -20,7 +20,7 @@ const CONTROLLER = { address: '10.0.0.1', port: 22 };
 
 async function prepared(raw: Record<string, unknown>) {
   const args = parseArgs(firewallRule, raw);
-  return firewallRule.prepare!(args, { host: 'db', vars, check: false, resolveLocalFile: () => '', render: (t) => t });
+  return firewallRule.prepare!(args, { host: 'db', vars, resolveLocalFile: () => '', render: (t) => t });
 }
 
 function hostWith(fileText: string | undefined, live = '', liveCode = 1) {
@@ -67,12 +67,11 @@ describe('firewall_rule', () => {
 
   it('adds a rule to the file, loads it, and sorts accept rules before drop rules', async () => {
     const drop = await prepared({ name: 'db others', port: 5432, action: 'drop' });
-    const first = firewallRule.plan(drop, hostWith(undefined), { host: 'db', check: false });
+    const first = firewallRule.plan(drop, hostWith(undefined), { host: 'db' });
     const text = first.changes.find((c) => c.kind === 'put')!;
     const accept = await prepared({ name: 'db from backend', port: 5432, sources: 'backend' });
     const second = firewallRule.plan(accept, hostWith(String(text.kind === 'put' && text.content)), {
       host: 'db',
-      check: false,
     });
     const put = second.changes.find((c) => c.kind === 'put')!;
     const lines = String(put.kind === 'put' && put.content)
@@ -114,9 +113,9 @@ describe('firewall_rule', () => {
         ],
       },
     ]);
-    expect(firewallRule.plan(accept, hostWith(file, live, 0), { host: 'db', check: false }).changes).toEqual([]);
+    expect(firewallRule.plan(accept, hostWith(file, live, 0), { host: 'db' }).changes).toEqual([]);
     // Deleted by hand: only the load is planned.
-    const gone = firewallRule.plan(accept, hostWith(file, liveJson([]), 0), { host: 'db', check: true });
+    const gone = firewallRule.plan(accept, hostWith(file, liveJson([]), 0), { host: 'db' });
     expect(gone.changes).toMatchObject([
       { kind: 'command', command: 'nft -f /etc/nftables.d/drover.nft', from: 'absent' },
     ]);
@@ -124,21 +123,19 @@ describe('firewall_rule', () => {
 
   it("refuses to cut the controller's SSH access unless forced", async () => {
     const dropSsh = await prepared({ name: 'no ssh', port: '20-30', action: 'drop', sources: '10.0.0.0/24' });
-    expect(firewallRule.plan(dropSsh, hostWith(undefined), { host: 'db', check: true }).failed).toMatch(
+    expect(firewallRule.plan(dropSsh, hostWith(undefined), { host: 'db' }).failed).toMatch(
       /controller \(10\.0\.0\.1\) could no longer open SSH connections to port 22 \(rule 'no ssh' drops it\)/,
     );
-    expect(
-      firewallRule.plan({ ...dropSsh, force: true }, hostWith(undefined), { host: 'db', check: true }).failed,
-    ).toBeUndefined();
+    expect(firewallRule.plan({ ...dropSsh, force: true }, hostWith(undefined), { host: 'db' }).failed).toBeUndefined();
     const closed = await prepared({ name: 'web', port: 80, policy: 'drop' });
-    expect(firewallRule.plan(closed, hostWith(undefined), { host: 'db', check: true }).failed).toMatch(
+    expect(firewallRule.plan(closed, hostWith(undefined), { host: 'db' }).failed).toMatch(
       /policy is drop and no rule accepts it/,
     );
     const sshFirst = renderRuleSet({
       policy: 'accept',
       rules: [{ name: 'ssh', action: 'accept', proto: 'tcp', ports: ['22'], sources: [parseIpSource('10.0.0.1')!] }],
     });
-    expect(firewallRule.plan(closed, hostWith(sshFirst), { host: 'db', check: true }).failed).toBeUndefined();
+    expect(firewallRule.plan(closed, hostWith(sshFirst), { host: 'db' }).failed).toBeUndefined();
   });
 
   it('reads back its own file, names with quotes and $ included', () => {

@@ -30,7 +30,6 @@ export function makePrepareContext(vars: Record<string, unknown> = {}): PrepareC
   return {
     host: 'local',
     vars,
-    check: false,
     resolveLocalFile(kind, path) {
       for (const candidate of [join(FIXTURES, kind, path), join(FIXTURES, path)])
         if (existsSync(candidate)) return candidate;
@@ -63,8 +62,8 @@ export async function apply(
 export { parseArgs };
 
 /** Plans from hand-written probed state (the fixture tests). */
-export function planWith<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S, check = false) {
-  return module.plan(parseArgs(module, raw), state, { host: 'h', check });
+export function planWith<S>(module: ModuleDefinition<any, S>, raw: unknown, state: S) {
+  return module.plan(parseArgs(module, raw), state, { host: 'h' });
 }
 
 /** Prepares on the controller with these variables, then plans from hand-written probed state (no host). */
@@ -72,12 +71,12 @@ export async function planPrepared<S>(
   module: ModuleDefinition<any, S>,
   raw: unknown,
   state: S,
-  options: { vars?: Record<string, unknown>; check?: boolean; verbosity?: number } = {},
+  options: { vars?: Record<string, unknown>; verbosity?: number } = {},
 ) {
-  const prepare = { ...makePrepareContext(options.vars), check: options.check ?? false };
+  const prepare = makePrepareContext(options.vars);
   const args = parseArgs(module, raw);
   const prepared = module.prepare ? await module.prepare(args, prepare) : args;
-  return module.plan(prepared, state, { host: 'h', check: options.check ?? false, verbosity: options.verbosity ?? 0 });
+  return module.plan(prepared, state, { host: 'h', verbosity: options.verbosity ?? 0 });
 }
 
 /** A regular file on the host holding this content, as the content probe reports it. */

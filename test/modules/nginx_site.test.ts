@@ -116,14 +116,12 @@ describe('nginx_site plan', () => {
     });
   });
 
-  it('rejects names nginx would not load, and fails when nginx is missing outside check mode', () => {
+  it('rejects names nginx would not load, and needs nginx installed', () => {
     expect(() => planWith(nginxSite, { name: '../x', content: SITE }, state())).toThrow(/plain file name/);
     expect(() => planWith(nginxSite, { name: 'app' }, state())).toThrow(/exactly one of content/);
-    expect(planWith(nginxSite, { name: 'app', content: SITE }, state({ nginxInstalled: false })).failed).toMatch(
-      /nginx is not installed/,
-    );
-    expect(
-      planWith(nginxSite, { name: 'app', content: SITE }, state({ nginxInstalled: false }), true).changes,
-    ).toHaveLength(2);
+    const missing = planWith(nginxSite, { name: 'app', content: SITE }, state({ nginxInstalled: false }));
+    expect(missing.unmet?.missing).toBe('nginx is not installed on this host');
+    expect(missing.unmet?.providedBy).toContainEqual({ package: 'nginx-light' });
+    expect(missing.changes).toHaveLength(2);
   });
 });

@@ -14,7 +14,7 @@ function state(rows: string[] = []): DatabaseState {
 }
 
 function plan(raw: unknown, current: DatabaseState, check = false) {
-  return postgresDb.plan(parseArgs(postgresDb, raw), current, { host: 'db1', check });
+  return postgresDb.plan(parseArgs(postgresDb, raw), current, { host: 'db1' });
 }
 
 const SHOP = state([
@@ -119,15 +119,15 @@ describe('postgres_db: plans', () => {
     expect(plan({ name: 'shop', state: 'absent' }, state()).changes).toEqual([]);
   });
 
-  it('fails a real run when the server is down; check mode plans the creation', () => {
+  it('cannot tell what the database is while the server is down: no changes, and the need is said', () => {
     const down = postgresDb.parse!(
       { stdout: 'status=down\nerror=could not connect\n', code: 0 },
       parseArgs(postgresDb, { name: 'x' }),
     );
-    expect(plan({ name: 'shop' }, down).failed).toMatch(/cannot query PostgreSQL on db1 \(could not connect\)/);
-    expect(plan({ name: 'shop' }, down, true).changes.map((c) => c.summary)).toEqual([
-      'create database shop (cannot query PostgreSQL on db1 (could not connect))',
-    ]);
+    const planned = plan({ name: 'shop' }, down);
+    expect(planned.changes).toEqual([]);
+    expect(planned.unmet?.missing).toBe('cannot query PostgreSQL (could not connect)');
+    expect(planned.unmet?.providedBy).toContainEqual({ service: 'postgresql' });
   });
 });
 

@@ -25,7 +25,7 @@ function state(row?: string): RoleState {
 }
 
 function plan(raw: unknown, current: RoleState, check = false) {
-  return postgresUser.plan(parseArgs(postgresUser, raw), current, { host: 'db1', check });
+  return postgresUser.plan(parseArgs(postgresUser, raw), current, { host: 'db1' });
 }
 
 const SHOP = state(`role|t|f|t|f|f|t|f|-1|${SCRAM_SECRET}`);
@@ -143,24 +143,27 @@ describe('postgres_user: plans', () => {
     expect(change.command).toBe("psql -X -p 5433 -h '/run/my pg' -d postgres -q -v ON_ERROR_STOP=1 -f -");
   });
 
-  it('fails a real run when PostgreSQL cannot be asked, and plans a creation in check mode', () => {
+  it('cannot tell what the role is when PostgreSQL cannot be asked: no changes, and the need is said', () => {
     const missing = postgresUser.parse!(
       { stdout: 'status=missing\n', code: 0 },
       parseArgs(postgresUser, { name: 'x' }),
     );
-    expect(plan({ name: 'shop', password: 'secret' }, missing).failed).toMatch(
-      /psql is not installed on db1: install postgresql/,
-    );
-    expect(plan({ name: 'shop', password: 'secret' }, missing, true).changes.map((c) => c.summary)).toEqual([
-      'create role shop (LOGIN) with a password (psql is not installed on db1)',
-    ]);
+    expect(plan({ name: 'shop', password: 'secret' }, missing)).toEqual({
+      changes: [],
+      unmet: {
+        missing: 'psql is not installed on this host',
+        fix: 'install postgresql (apt: name: postgresql) before this task',
+        providedBy: [{ package: 'postgresql' }, { package: 'postgresql-client' }],
+      },
+    });
     const down = postgresUser.parse!(
       { stdout: 'status=down\nerror=psql: error: connection to server on socket failed\nsalt=AAAA\n', code: 0 },
       parseArgs(postgresUser, { name: 'x' }),
     );
-    expect(plan({ name: 'shop' }, down).failed).toMatch(
-      /cannot query PostgreSQL on db1 \(psql: error: connection to server on socket failed\): check that the cluster is running/,
+    expect(plan({ name: 'shop' }, down).unmet?.missing).toBe(
+      'cannot query PostgreSQL (psql: error: connection to server on socket failed)',
     );
+    expect(plan({ name: 'shop' }, down).unmet?.fix).toMatch(/^check that the cluster is running/);
   });
 });
 

@@ -13,7 +13,7 @@ const RUNNING = state(
 );
 
 function plan(raw: unknown, current = RUNNING, check = false) {
-  return rabbitmqVhost.plan(parseArgs(rabbitmqVhost, raw), current, { host: 'mq1', check });
+  return rabbitmqVhost.plan(parseArgs(rabbitmqVhost, raw), current, { host: 'mq1' });
 }
 
 describe('rabbitmq_vhost', () => {
@@ -41,13 +41,15 @@ describe('rabbitmq_vhost', () => {
     expect(() => parseArgs(rabbitmqVhost, { name: 'a', node: 'rabbit@mq2; id' })).toThrow(/Erlang node name/);
   });
 
-  it('fails a real run when rabbitmqctl is missing; check mode plans the vhost', () => {
+  it('needs rabbitmqctl: no changes guessed without it', () => {
     const missing = state('status=missing\n');
-    expect(plan({ name: 'a' }, missing).failed).toBe(
-      'rabbitmqctl is not installed on mq1: install rabbitmq-server (apt) before this task',
-    );
-    expect(plan({ name: 'a' }, missing, true).changes.map((c) => c.summary)).toEqual([
-      'add vhost a (rabbitmqctl is not installed on mq1)',
-    ]);
+    expect(plan({ name: 'a' }, missing)).toEqual({
+      changes: [],
+      unmet: {
+        missing: 'rabbitmqctl is not installed on this host',
+        fix: 'install rabbitmq-server (apt) before this task',
+        providedBy: [{ package: 'rabbitmq-server' }],
+      },
+    });
   });
 });

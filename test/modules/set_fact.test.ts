@@ -20,10 +20,6 @@ describe('set_fact: plan', () => {
     expect(planWith(setFact, { cacheable: true, x: 1 }, undefined).facts).toEqual({ x: 1 });
   });
 
-  it('sets the facts in check mode as well, since later tasks read them', () => {
-    expect(planWith(setFact, { x: 1 }, undefined, true).facts).toEqual({ x: 1 });
-  });
-
   it('rejects a name that is not a variable name', () => {
     expect(() => parseArgs(setFact, { 'app-root': '/opt' })).toThrow(/fact names must be valid variable names/);
     expect(() => parseArgs(setFact, { '1st': 'x' })).toThrow(/fact names must be valid variable names/);

@@ -52,7 +52,7 @@ describe('supervisor_program', () => {
   it('is idempotent, and finds a hand edit with the secret masked in the diff', () => {
     expect(planWith(supervisorProgram, args, { conf: onDisk(conf), status: running }).changes).toEqual([]);
     const edited = conf.replace('numprocs=2', 'numprocs=3');
-    const plan = planWith(supervisorProgram, args, { conf: onDisk(edited), status: running }, true);
+    const plan = planWith(supervisorProgram, args, { conf: onDisk(edited), status: running });
     expect(plan.changes.map((c) => c.summary)).toEqual([
       'update content of /etc/supervisor/conf.d/web.conf',
       'apply the changed configuration of web (supervisorctl update web restarts it)',

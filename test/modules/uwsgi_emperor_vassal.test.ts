@@ -13,7 +13,7 @@ function fileProbe(content: string): string {
 
 function plan(raw: Record<string, unknown>, stdout: string, check = false) {
   const args = parseArgs(vassal, { name: 'shop_api', ...raw });
-  return vassal.plan(args, vassal.parse!({ stdout, code: 0 }, args), { host: 'web1', check });
+  return vassal.plan(args, vassal.parse!({ stdout, code: 0 }, args), { host: 'web1' });
 }
 
 const OPTIONS = { plugins: 'python3', 'http-socket': ':8080', master: true, processes: 4, env: ['A=1', 'B=2'] };
@@ -90,18 +90,16 @@ describe('uwsgi_emperor_vassal: plan', () => {
     expect(plan({ options: OPTIONS, emperor: false }, `${fileProbe(plain)}svc_load=not-found\n`).changes).toEqual([]);
   });
 
-  it('asks for uwsgi-emperor when it is missing; check mode plans anyway', () => {
-    expect(plan({ options: OPTIONS }, 'type=absent\nftype=absent\nparent=absent\nsvc_load=not-found\n').failed).toBe(
-      '/etc/uwsgi-emperor/vassals does not exist: install uwsgi-emperor (apt) first, or set vassals_dir',
-    );
-    const checked = plan(
-      { options: OPTIONS },
-      'type=absent\nftype=absent\nparent=absent\nsvc_load=not-found\n',
-      true,
-    ).changes;
-    expect(checked.map((c) => c.summary)).toEqual([
-      `create vassal shop_api (${FILE}) (/etc/uwsgi-emperor/vassals does not exist yet)`,
-      'enable and start uwsgi-emperor (not installed yet)',
+  it('needs uwsgi-emperor, and says what it would do once it is there', () => {
+    const planned = plan({ options: OPTIONS }, 'type=absent\nftype=absent\nparent=absent\nsvc_load=not-found\n');
+    expect(planned.unmet).toEqual({
+      missing: '/etc/uwsgi-emperor/vassals does not exist',
+      fix: 'install uwsgi-emperor (apt) first, or set vassals_dir',
+      providedBy: [{ package: 'uwsgi-emperor' }, { path: '/etc/uwsgi-emperor/vassals' }],
+    });
+    expect(planned.changes.map((c) => c.summary)).toEqual([
+      `create vassal shop_api (${FILE})`,
+      'enable and start uwsgi-emperor',
     ]);
   });
 

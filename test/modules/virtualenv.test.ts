@@ -11,7 +11,7 @@ const PYTHON = 'python_version=3.11\npython_venv=1\n';
 
 function plan(raw: Record<string, unknown>, stdout: string, check = false) {
   const args = parseArgs(virtualenv, { path: VENV, ...raw });
-  return virtualenv.plan(args, virtualenv.parse!({ stdout, code: 0 }, args), { host: 'web1', check });
+  return virtualenv.plan(args, virtualenv.parse!({ stdout, code: 0 }, args), { host: 'web1' });
 }
 
 describe('virtualenv: plan from probed state', () => {
@@ -99,24 +99,29 @@ describe('virtualenv: plan from probed state', () => {
     expect((created.changes[0] as CommandChange).command).toBe(`virtualenv --no-download -p python3 ${VENV}`);
   });
 
-  it('says what to install when python3-venv or the interpreter is missing (check mode plans with a note)', () => {
-    expect(plan({}, 'type=absent\nftype=absent\npython_version=3.11\n').failed).toBe(
-      'python3 cannot create virtualenvs (no venv/ensurepip module); install python3-venv with apt',
-    );
-    expect(plan({}, 'type=absent\nftype=absent\n').failed).toMatch(/python3 is not installed on the host/);
-    expect(plan({}, 'type=absent\nftype=absent\n', true).changes[0].summary).toBe(
-      `create virtualenv ${VENV} with python3 (python3 is not installed on the host)`,
-    );
+  it('says what to install when python3-venv or the interpreter is missing', () => {
+    expect(plan({}, 'type=absent\nftype=absent\npython_version=3.11\n').unmet).toEqual({
+      missing: 'python3 cannot create virtualenvs (no venv/ensurepip module)',
+      fix: 'install python3-venv with apt',
+      providedBy: [{ package: 'python3-venv' }],
+    });
+    const noPython = plan({}, 'type=absent\nftype=absent\n');
+    expect(noPython.unmet?.missing).toBe('python3 is not installed on the host');
+    expect(noPython.changes[0].summary).toBe(`create virtualenv ${VENV} with python3`);
   });
 
-  it('reports an unmet requirements file line, and fails on a missing one outside check mode', () => {
+  it('reports an unmet requirements file line, and needs a missing requirements file', () => {
     const out = `${DIR}${CFG}venv_python=1\n${PYTHON}checker=1\nreq=differs\nreq_unmet=${b64('flask==2.2.2 (found 2.2.1)')}\n`;
     expect(plan({ requirements: '/opt/r.txt' }, out).changes[0].summary).toBe(
       `pip install into ${VENV}: -r /opt/r.txt (flask==2.2.2 (found 2.2.1))`,
     );
     expect(
-      plan({ requirements: '/opt/r.txt' }, `${DIR}${CFG}venv_python=1\n${PYTHON}checker=1\nreq=nosource\n`).failed,
-    ).toMatch(/requirements file \/opt\/r.txt does not exist/);
+      plan({ requirements: '/opt/r.txt' }, `${DIR}${CFG}venv_python=1\n${PYTHON}checker=1\nreq=nosource\n`).unmet,
+    ).toEqual({
+      missing: 'requirements file /opt/r.txt does not exist on the host',
+      fix: 'put it there first (copy or template)',
+      providedBy: [{ path: '/opt/r.txt' }],
+    });
   });
 
   it('removes only a directory that is a venv', () => {

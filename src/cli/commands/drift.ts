@@ -29,13 +29,14 @@ export interface DriftCommandOptions extends RunCommandOptions {
   junit?: string;
   html?: string;
   onDrift?: string;
+  strict?: boolean;
 }
 
 /** `drover drift`: its action reports the exit code through `setExit`, like run and check. */
 export function createDriftCommand(setExit: (code: number) => void, signal?: AbortSignal): Command {
   const command = new Command('drift')
     .description(
-      'Find what changed on the hosts since the last deploy: probe only, never change anything. Exit 0 no drift, 2 drift, 1 not all of it could be checked.',
+      'Find what changed on the hosts since the last deploy: probe only, never change anything. Exit 0 no drift, 2 drift, 1 not all of it could be checked (with --strict, also when a task is unknown).',
     )
     .argument('[playbook]', 'the playbook that describes the wanted state')
     .option('--state-dir <dir>', 'where the drift history is kept (default: .drover/ beside the first inventory)')
@@ -46,6 +47,10 @@ export function createDriftCommand(setExit: (code: number) => void, signal?: Abo
       '--on-drift <command>',
       'shell command run on this machine when drift is found; gets the JSON report path as its last argument and in $DROVER_DRIFT_REPORT',
     )
+    .option(
+      '--strict',
+      'exit 1 when a task is unknown (its outcome depends on what only a real run produces); by default unknown tasks are listed and leave the exit code alone',
+    )
     .option('--syntax-check', 'validate the playbook and inventory, then stop');
   addRunOptions(command);
   // --history needs only a state directory, which --state-dir gives without an inventory.
@@ -55,12 +60,14 @@ export function createDriftCommand(setExit: (code: number) => void, signal?: Abo
     'after',
     `
 Exit codes: 0 no drift, 2 drift found, 1 a host was unreachable or a task could not be checked,
-4 the playbook or inventory does not validate.
+4 the playbook or inventory does not validate. Unknown tasks (what only a real run can tell) are
+listed but never drift; they make exit 1 only with --strict.
 
 Examples:
   drover drift playbooks/site.yml -i inventory
   drover drift site.yml -i inventory --html drift.html --junit drift.xml --report drift.json
   drover drift site.yml -i inventory --on-drift '/usr/local/bin/notify-drift'
+  drover drift site.yml -i inventory --strict          # unknown tasks make exit 1
   drover drift --history -i inventory`,
   );
   command.action(async (playbook: string | undefined, options: DriftCommandOptions) => {
@@ -113,10 +120,11 @@ export async function executeDrift(
     startedAt,
     durationMs: Date.now() - startedAt.getTime(),
   });
-  const report = analyseDrift(runReport, {
-    stateDir: resolveStateDir(options.stateDir, options.inventory),
-    ...selection,
-  });
+  const report = analyseDrift(
+    runReport,
+    { stateDir: resolveStateDir(options.stateDir, options.inventory), ...selection },
+    { strict: Boolean(options.strict) },
+  );
 
   process.stdout.write(renderDriftSummary(report, createStyle(process.stdout)));
   writeOutputs(report, options);

@@ -1,3 +1,4 @@
+import type { Prerequisite } from '../types.js';
 /**
  * SQL text and psql invocations for the PostgreSQL modules. Identifiers and literals are quoted
  * here for SQL; the psql command line itself holds no value from a playbook (scripts go on stdin),
@@ -135,10 +136,19 @@ export function parsePsqlProbe(stdout: string): PgProbe {
  * When the server cannot be asked: check mode plans as if nothing exists yet (an earlier task
  * installs PostgreSQL), a real run fails with what to do.
  */
-export function describeUnavailable(probe: PgProbe, host: string): string {
+/** PostgreSQL does not answer the probe: what the role or database is cannot be read. */
+export function pgUnavailable(probe: PgProbe): Prerequisite {
   if (probe.status === 'missing')
-    return `psql is not installed on ${host}: install postgresql (apt: name: postgresql) before this task`;
-  return `cannot query PostgreSQL on ${host}${probe.error ? ` (${probe.error})` : ''}: check that the cluster is running and port/login_unix_socket/login_user are right`;
+    return {
+      missing: 'psql is not installed on this host',
+      fix: 'install postgresql (apt: name: postgresql) before this task',
+      providedBy: [{ package: 'postgresql' }, { package: 'postgresql-client' }],
+    };
+  return {
+    missing: `cannot query PostgreSQL${probe.error ? ` (${probe.error})` : ''}`,
+    fix: 'check that the cluster is running (service: name=postgresql state=started) and port/login_unix_socket/login_user are right',
+    providedBy: [{ service: 'postgresql' }, { package: 'postgresql' }],
+  };
 }
 
 /** Change fields every psql change shares: run as login_user from /, script on stdin. */

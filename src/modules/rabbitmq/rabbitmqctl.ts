@@ -1,3 +1,4 @@
+import type { Prerequisite } from '../types.js';
 /**
  * rabbitmqctl for the RabbitMQ modules: one read-only probe (export_definitions: users with their
  * password hashes and tags, vhosts, permissions, in one call of the slow Erlang CLI), the
@@ -152,11 +153,20 @@ export function verifyRabbitPassword(user: RabbitUser, password: string): boolea
   return digest.length === stored.length - 4 && timingSafeEqual(digest, stored.subarray(4));
 }
 
-/** Check mode plans as if the broker were empty (an earlier task installs it); a real run fails with this. */
-export function describeRabbitUnavailable(state: RabbitState, host: string): string {
+/** The broker does not answer the probe: its users and vhosts cannot be read. */
+export function rabbitUnavailable(state: RabbitState): Prerequisite | undefined {
+  if (state.status === 'ok') return undefined;
   if (state.status === 'missing')
-    return `rabbitmqctl is not installed on ${host}: install rabbitmq-server (apt) before this task`;
-  return `cannot reach RabbitMQ on ${host}${state.error ? ` (${state.error})` : ''}: check that rabbitmq-server is running (and node, if given) and that the task runs as root`;
+    return {
+      missing: 'rabbitmqctl is not installed on this host',
+      fix: 'install rabbitmq-server (apt) before this task',
+      providedBy: [{ package: 'rabbitmq-server' }],
+    };
+  return {
+    missing: `cannot reach RabbitMQ${state.error ? ` (${state.error})` : ''}`,
+    fix: 'check that rabbitmq-server is running (and node, if given) and that the task runs as root',
+    providedBy: [{ service: 'rabbitmq-server' }, { package: 'rabbitmq-server' }],
+  };
 }
 
 /** The probe and parse every RabbitMQ module shares: one export_definitions call. */
@@ -164,16 +174,3 @@ export const rabbitStateProbe = {
   probe: (args: { node?: string }): string => buildRabbitProbe(args.node),
   parse: (output: { stdout: string }): RabbitState => parseRabbitProbe(output.stdout),
 };
-
-/**
- * Whether a plan can go on with this broker state: a real run fails on an unavailable broker;
- * check mode plans on, with a note for the summaries (an earlier task may install the broker).
- */
-export function checkRabbitAvailable(
-  state: RabbitState,
-  ctx: { host: string; check: boolean },
-): { failed?: string; note: string } {
-  if (state.status === 'ok') return { note: '' };
-  const reason = describeRabbitUnavailable(state, ctx.host);
-  return ctx.check ? { note: ` (${reason.split(':')[0]})` } : { failed: reason, note: '' };
-}

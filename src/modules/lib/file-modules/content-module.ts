@@ -86,6 +86,5 @@ export function planContentFile(
       force: args.force,
     },
     current,
-    ctx,
   );
 }

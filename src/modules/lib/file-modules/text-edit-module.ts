@@ -56,7 +56,6 @@ export function planTextEdit(
       summary: result.message ? `${result.message}: ${path}` : undefined,
     },
     current,
-    ctx,
   );
   return { ...plan, result: { msg: result.message } };
 }

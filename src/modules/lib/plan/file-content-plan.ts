@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { quote } from '../../../remote/quote.js';
-import type { Change, FileDiff, Plan, PlanContext, PutChange, PutContent } from '../../types.js';
+import type { Change, FileDiff, Plan, Prerequisite, PutChange, PutContent } from '../../types.js';
 import { planAttributeChanges, type WantedAttributes } from './attribute-plan.js';
 import { resolveMode } from './file-mode.js';
 import { decodeText } from '../probe/probe-fields.js';
@@ -37,7 +37,7 @@ export function sha256Hex(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-export function planFileContent(target: ContentTarget, current: PathState, ctx: PlanContext): Plan {
+export function planFileContent(target: ContentTarget, current: PathState): Plan {
   const { path } = target;
   if (current.followedType === 'directory')
     return { changes: [], failed: `${path} is a directory; give the path of a file` };
@@ -60,21 +60,20 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
           from: 'absent',
           to: 'directory',
         });
-      } else if (!ctx.check) {
-        return {
-          changes: [],
-          failed: `directory ${parent} does not exist on the host; create it first (file: path=${parent} state=directory)`,
-        };
       }
     }
     changes.push({
       ...putContent(path, target, '0644'),
-      summary: `${target.summary ?? `create ${path}`}${!ctx.check || current.parent === 'directory' || target.createParents ? '' : ` (directory ${dirname(path)} does not exist yet)`}`,
+      summary: target.summary ?? `create ${path}`,
       from: 'absent',
       to: `sha256:${wantedHash.slice(0, 12)}`,
       diff: target.source ? undefined : buildDiff(path, Buffer.alloc(0), target.content),
     });
-    return { changes };
+    return {
+      changes,
+      provides: [{ path }],
+      ...(missingParent(current, target) ? { unmet: parentDirectoryNeeded(path) } : {}),
+    };
   }
 
   if (current.sha256 !== wantedHash) {
@@ -93,6 +92,20 @@ export function planFileContent(target: ContentTarget, current: PathState, ctx: 
     return { changes };
   }
   return { changes: planAttributeChanges(path, target, current) };
+}
+
+function missingParent(current: PathState, target: ContentTarget): boolean {
+  return current.parent !== 'directory' && !target.createParents;
+}
+
+/** The file's directory must exist first: an earlier task that creates it meets this. */
+function parentDirectoryNeeded(path: string): Prerequisite {
+  const parent = dirname(path);
+  return {
+    missing: `directory ${parent} does not exist on the host`,
+    fix: `create it first (file: path=${parent} state=directory)`,
+    providedBy: [{ path: parent }],
+  };
 }
 
 /** The put of the wanted content with its attributes; a symbolic mode applies to the mode it replaces. */
