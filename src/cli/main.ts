@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DroverError } from '../errors.js';
 import { maskSecrets } from '../secrets/mask.js';
+import { createAdhocCommand } from './commands/adhoc.js';
 import { createCheckCommand } from './commands/check.js';
 import { createDocCommand } from './commands/doc.js';
 import { createDriftCommand } from './commands/drift.js';
@@ -25,6 +26,7 @@ export function buildProgram(setExit: (code: number) => void, signal: AbortSigna
 Examples:
   drover run playbooks/site.yml -i inventory
   drover check playbooks/site.yml -i inventory --limit backend
+  drover adhoc backend -i inventory -m service -a 'name=nginx state=started'
   drover inventory -i inventory --graph
   drover doc --list
   drover lab up -i inventory`,
@@ -40,6 +42,7 @@ Examples:
     run,
     check,
     createDriftCommand(setExit, signal),
+    createAdhocCommand(setExit, signal),
     createInventoryCommand(),
     createDocCommand(),
     createSchemaCommand(),

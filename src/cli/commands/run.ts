@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
+import type { EngineEvents } from '../../engine/events.js';
 import { runPlaybook, type RunOutcome } from '../../engine/run-playbook.js';
 import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { createPlainOutput, renderRecap } from '../../report/plain-output.js';
@@ -181,6 +182,26 @@ export async function executeRun(
     if (options.listTags) process.stdout.write(listTags(inputs));
     return EXIT.ok;
   }
+  return runInputs(inputs, options, mode, signal);
+}
+
+/** How the results are shown: task by task with a recap (run, check, drift), or one block per host (adhoc). */
+export interface ResultView {
+  events?: EngineEvents;
+  /** Printed after the run instead of the recap. */
+  summarize?(outcome: RunOutcome): string;
+}
+
+/** Runs loaded, validated inputs and reports them; returns the exit code. */
+export async function runInputs(
+  inputs: Inputs,
+  options: RunCommandOptions,
+  mode: RunReport['mode'],
+  signal: AbortSignal,
+  view: ResultView = {},
+): Promise<number> {
+  const style = createStyle(process.stdout);
+  const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
   const extraVars = parseExtraVars(options.extraVars ?? []);
   const check = mode !== 'run' || Boolean(options.check);
   const passwords = askConnectionPasswords(options);
@@ -195,9 +216,11 @@ export async function executeRun(
   // A live view on a terminal; plain lines for CI logs, pipes, and terminals that report no width
   // (a pty nobody sized, as under `script`), where the view would wrap after every character.
   const live = process.stdout.isTTY && !process.env.CI && (process.stdout.columns ?? 0) > 0;
-  const output = live
-    ? createLiveOutput(outputOptions)
-    : { ...createPlainOutput(outputOptions), finish: async () => {} };
+  const output = view.events
+    ? { ...view.events, finish: async () => {} }
+    : live
+      ? createLiveOutput(outputOptions)
+      : { ...createPlainOutput(outputOptions), finish: async () => {} };
   for (const warning of inputs.inventory.warnings()) output.warning?.(`inventory: ${warning}`);
   const startedAt = new Date();
   const outcome: RunOutcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
@@ -223,10 +246,12 @@ export async function executeRun(
   await output.finish();
   const durationMs = Date.now() - startedAt.getTime();
   process.stdout.write(
-    renderRecap(
-      outcome.order.map((host) => ({ host, stats: outcome.hosts.get(host)!.stats })),
-      style,
-    ),
+    view.summarize
+      ? view.summarize(outcome)
+      : renderRecap(
+          outcome.order.map((host) => ({ host, stats: outcome.hosts.get(host)!.stats })),
+          style,
+        ),
   );
   if (options.verbose > 0) {
     const execs = outcome.order.map((h) => `${h}=${outcome.hosts.get(h)!.execCount}`).join(' ');
