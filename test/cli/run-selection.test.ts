@@ -108,6 +108,13 @@ describe('--start-at-task', () => {
     const result = await runCli(['run', join(dir, 'steps.yml'), '-i', inventory(), '--start-at-task', '*three']);
     expect(readTaskBanners(result.stdout)).toEqual(['step three']);
   });
+
+  it('is an error (exit 5, nothing runs) when no task has that name; ansible-playbook prints an error and exits 0', async () => {
+    const result = await runCli(['run', join(dir, 'steps.yml'), '-i', inventory(), '--start-at-task', 'step nine']);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/no task matches --start-at-task 'step nine'/);
+    expect(readTaskBanners(result.stdout)).toEqual([]);
+  });
 });
 
 describe('drover run playbook FILE', () => {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { stripCollectionPrefix } from '../../playbook/keywords/collections.js';
 import { renderModuleDoc, renderModuleMarkdown } from '../../doc/render-module-doc.js';
 import { loadModules } from '../../modules/registry.js';
 import { didYouMean } from '../../suggest.js';
@@ -30,7 +31,8 @@ Examples:
         process.stdout.write(sorted.map(renderModuleMarkdown).join('\n'));
         return;
       }
-      const module = modules.get(name);
+      // ansible.builtin.copy is copy, as in a playbook.
+      const module = modules.get(stripCollectionPrefix(name));
       if (!module) {
         const hint = didYouMean(name, [...modules.keys()]);
         throw new UsageError(`no module named '${name}'${hint ? `; ${hint}` : ''} (see: drover doc --list)`);

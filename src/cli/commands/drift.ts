@@ -22,6 +22,7 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { splitList } from '../options.js';
 import { addRunOptions, connectOptionsFrom, loadRunInputs, type RunCommandOptions } from './run.js';
+import { checkStartAtTask } from '../start-at-task.js';
 
 export interface DriftCommandOptions extends RunCommandOptions {
   stateDir?: string;
@@ -87,6 +88,7 @@ export async function executeDrift(
   if (options.inventory.length === 0)
     throw new UsageError('no inventory given: add -i INVENTORY (a file, a directory, or "host1,host2,")');
   const inputs = await loadRunInputs(playbookPath, options);
+  checkStartAtTask(inputs.playbook, options.startAtTask);
   if (options.syntaxCheck) {
     process.stdout.write(`playbook: ${inputs.playbook.file} (valid: ${inputs.playbook.plays.length} plays)\n`);
     return EXIT.ok;

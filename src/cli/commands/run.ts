@@ -17,6 +17,7 @@ import { applyAnsibleSettings, readAnsibleSettings } from '../ansible-config.js'
 import { configureVaultPassword } from '../vault-options.js';
 import { listHosts, listTags, listTasks } from '../list-playbook.js';
 import { limitHosts } from '../../inventory/index.js';
+import { checkStartAtTask } from '../start-at-task.js';
 import { renderPlayHosts } from '../../playbook/render-play-hosts.js';
 import { hasTemplate } from '../../template/render.js';
 
@@ -173,8 +174,9 @@ export async function executeRun(
     process.stdout.write(`playbook: ${inputs.playbook.file} (valid: ${inputs.playbook.plays.length} plays)\n`);
     return EXIT.ok;
   }
-  // Before any output starts: a --limit that matches nothing ends the command (NoHostsError).
+  // Before any output starts: a --limit or --start-at-task that matches nothing ends the command.
   limitHosts(inputs.inventory, options.limit);
+  checkStartAtTask(inputs.playbook, options.startAtTask);
   const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
   if (options.listHosts || options.listTasks || options.listTags) {
     if (options.listHosts) process.stdout.write(listHosts(inputs, options.limit));
