@@ -122,6 +122,12 @@ export async function runModule(
     const result = results[0];
     if (!host || !result) throw new Error(`the task did not run on ${conn.host}`);
     const registered = (host.registered.result ?? {}) as Record<string, unknown>;
+    // A group's changes are all announced before its exec: a failing change ends the list (see apply-plan.ts).
+    const failedAt =
+      result.status === 'failed'
+        ? applied.findIndex(({ summary }) => text(registered.msg).startsWith(`${summary}: exit `))
+        : -1;
+    if (failedAt >= 0) applied.splice(failedAt + 1);
     const executed = applied.map(({ summary, kind }, index): ExecutedChange => {
       const last = index === applied.length - 1;
       return {

@@ -9,6 +9,7 @@ import { module as apt } from '../../src/modules/apt.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { runCli } from '../helpers/run-cli.js';
 import { connectToLabHost } from './lab-module-runner.js';
+import { recordFixture } from './record-fixture.js';
 
 const HOST = 'mod-apt';
 let lab: LabStatus;
@@ -29,6 +30,10 @@ async function dpkgStatus(name: string): Promise<string> {
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   conn = await connectToLabHost(lab, HOST);
+  await recordFixture(conn, apt, { name: 'hello', update_cache: true }, 'fresh-host', {
+    description:
+      'a freshly booted host: hello not installed, the lists as the base image left them: an install after a refresh',
+  });
   await runOnLabHostOk(
     lab,
     HOST,
@@ -45,6 +50,9 @@ afterAll(async () => {
 describe('apt on a lab host', () => {
   it('installs in one call, converges, reports a manual removal in check mode without touching the host, and repairs it', async () => {
     const args = { name: ['hello', 'jq'], update_cache: true, cache_valid_time: 3600 };
+    await recordFixture(conn, apt, args, 'not-installed-stale-lists', {
+      description: 'hello and jq not installed, package lists two days old: one install after a refresh',
+    });
     const first = await run(args);
     expect(first.plan.changes).toHaveLength(1);
     expect(first.plan.changes[0].summary).toMatch(
@@ -63,9 +71,18 @@ describe('apt on a lab host', () => {
 
     const again = await run(args);
     expect(again.plan.changes).toEqual([]);
+    await recordFixture(conn, apt, args, 'converged', {
+      description: 'hello and jq installed, lists just refreshed: nothing to do',
+    });
+    await recordFixture(conn, apt, { name: 'drover-no-such-package' }, 'unknown-package', {
+      description: 'a package apt does not know (dpkg-query and apt-cache print nothing for it): the task fails',
+    });
 
     await runOnLabHostOk(lab, HOST, 'apt-get remove -y -q hello >/dev/null 2>&1');
     const version = (await runOnLabHostOk(lab, HOST, "apt-cache policy hello | sed -n 's/  Candidate: //p'")).trim();
+    await recordFixture(conn, apt, args, 'one-removed', {
+      description: 'hello removed by hand (dpkg status rc), jq still installed: hello alone is installed',
+    });
     const checked = await run(args, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
@@ -79,11 +96,17 @@ describe('apt on a lab host', () => {
 
   it('removes with autoremove in one call, then reports 0 changes', async () => {
     expect(await dpkgStatus('libjq1')).toMatch(/^ii/);
+    await recordFixture(conn, apt, { name: 'jq', state: 'absent', autoremove: true }, 'remove-with-autoremove', {
+      description: 'jq installed with its libraries: removed in one call that autoremoves them',
+    });
     const removed = await run({ name: 'jq', state: 'absent', autoremove: true });
     expect(removed.plan.changes[0].summary).toMatch(/^remove jq \(/);
     expect(await dpkgStatus('jq')).not.toMatch(/^ii/);
     expect(await dpkgStatus('libjq1')).not.toMatch(/^ii/);
     expect((await run({ name: 'jq', state: 'absent', autoremove: true })).plan.changes).toEqual([]);
+    await recordFixture(conn, apt, { name: 'jq', state: 'absent', autoremove: true }, 'removed-converged', {
+      description: 'jq and its libraries removed (dpkg status rc, nothing to autoremove): nothing to do',
+    });
   });
 
   it('waits for another dpkg holding the lock instead of failing', async () => {
@@ -120,6 +143,9 @@ describe('apt on a lab host', () => {
     const changedIn = (report: string) => JSON.parse(readFileSync(join(dir, report), 'utf8')).hosts[HOST].changed;
 
     await runOnLabHostOk(lab, HOST, "touch -d '2 days ago' /var/lib/apt/periodic/update-success-stamp");
+    await recordFixture(conn, apt, { update_cache: true, cache_valid_time: 3600 }, 'refresh-only', {
+      description: 'a task that only refreshes lists two days old: no change, the refresh as upkeep',
+    });
     const checked = await cli('check', 'check.json');
     expect(checked.code).toBe(0);
     expect(changedIn('check.json')).toBe(0);

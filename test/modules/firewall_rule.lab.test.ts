@@ -8,6 +8,7 @@ import { labConnectionVars, labDown, type LabStatus } from '../../src/lab/index.
 import { module as firewallRule } from '../../src/modules/firewall_rule.js';
 import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { applyOn, connectToLabHost, runOn, type LabTaskScope } from './lab-module-runner.js';
+import { recordFixture } from './record-fixture.js';
 
 const DB = 'mod-fw1';
 const APP = 'mod-fw2';
@@ -75,6 +76,10 @@ afterAll(async () => {
 describe('firewall_rule on lab hosts', () => {
   it('opens 5432 to the backend group only, converges, survives an nftables restart', async () => {
     expect(await reachableFromController()).toBe(true);
+    await record(ACCEPT_APP, 'first-rule', {
+      description:
+        'nftables installed, no drover table, rules file or include, service disabled: write the file, load it, include it at boot, enable the service',
+    });
     const first = await fw(ACCEPT_APP);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([
       'create directory /etc/nftables.d',
@@ -94,6 +99,10 @@ describe('firewall_rule on lab hosts', () => {
     expect(await reachableFromController()).toBe(false);
     expect((await fw(ACCEPT_APP)).plan.changes).toEqual([]);
     expect((await fw(DROP_OTHERS)).plan.changes).toEqual([]);
+    await record(DROP_OTHERS, 'converged', {
+      description:
+        'the rule is in the file and in the running table (nft -j), the file is included and the service enabled: nothing to do',
+    });
 
     await runOnLabHostOk(lab, DB, 'systemctl restart nftables');
     expect(await runOnLabHostOk(lab, DB, 'nft list table inet drover')).toContain(`comment "${DROP_OTHERS.name}"`);
@@ -109,6 +118,9 @@ describe('firewall_rule on lab hosts', () => {
       `nft delete rule inet drover input handle $(nft -a list chain inet drover input | grep 'comment "db: it' | sed 's/.*# handle //')`,
     );
     expect(await reachableFromController()).toBe(true);
+    await record(DROP_OTHERS, 'deleted-by-hand', {
+      description: 'the rule deleted from the running table by hand, still in the file: a load of the file',
+    });
     const checked = await fw(DROP_OTHERS, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
@@ -127,6 +139,9 @@ describe('firewall_rule on lab hosts', () => {
 
   it("refuses a rule set that cuts the controller's SSH access, unless it is allowed", async () => {
     const before = await runOnLabHostOk(lab, DB, 'sha256sum /etc/nftables.d/drover.nft; nft list table inet drover');
+    await record({ name: 'no ssh', port: 22, action: 'drop' }, 'ssh-lockout-refused', {
+      description: "a drop rule for port 22 from anywhere would cut off the controller's SSH: refused, the task fails",
+    });
     const dropSsh = await runModuleFailure({ name: 'no ssh', port: 22, action: 'drop' });
     expect(dropSsh).toMatch(
       /refused: with this rule set the controller \(\d+\.\d+\.\d+\.\d+\) could no longer open SSH connections to port 22 \(rule 'no ssh' drops it\)/,
@@ -144,6 +159,9 @@ describe('firewall_rule on lab hosts', () => {
   });
 
   it('removes rules with state absent', async () => {
+    await record({ name: ACCEPT_APP.name, state: 'absent' }, 'absent', {
+      description: 'a rule to remove (state absent): rewrite the file without it and load it',
+    });
     const removed = await fw({ name: ACCEPT_APP.name, state: 'absent' });
     expect(removed.plan.changes.map((c) => c.summary)).toEqual([
       "remove rule 'db from backend' from /etc/nftables.d/drover.nft",
@@ -265,6 +283,14 @@ describe('firewall_rule with force', () => {
     expect(await reachableFromController(PORT)).toBe(true);
   });
 });
+
+/** recordFixture with the sources resolved from the same groups and addresses as prepare(). */
+function record(args: Record<string, unknown>, name: string, options: { description: string }) {
+  return recordFixture(conn, firewallRule, args, name, {
+    ...options,
+    vars: { groups: { backend: [APP] }, hostvars: { [APP]: { ansible_host: labAddress(lab, APP) } } },
+  });
+}
 
 async function runModuleFailure(args: Record<string, unknown>): Promise<string> {
   const result = await runOn(conn, firewallRule, args, { scope: prepare() }).then(

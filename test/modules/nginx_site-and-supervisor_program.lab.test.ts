@@ -8,6 +8,7 @@ import { module as nginxSite } from '../../src/modules/nginx_site.js';
 import { module as supervisorProgram } from '../../src/modules/supervisor_program.js';
 import { ensureTestLab, labAddress, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { applyOn, connectToLabHost, labTaskScope, runOn } from './lab-module-runner.js';
+import { recordFixture } from './record-fixture.js';
 
 // nginx_site and supervisor_program share this host (one file, so no two files boot or stop it at once).
 const HOST = 'mod-web';
@@ -41,6 +42,16 @@ const STATIC_SITE = 'server {\n  listen 8080;\n  root /srv/static;\n}\n';
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   conn = await connectToLabHost(lab, HOST);
+  const site = { name: 'static', content: STATIC_SITE };
+  await recordFixture(conn, nginxSite, site, 'nginx-not-installed', {
+    description:
+      'nginx not installed (no nginx command, no /etc/nginx): the site is planned, with nginx as an unmet prerequisite',
+  });
+  const worker = { name: 'worker', command: '/usr/bin/sleep 1000', state: 'started' };
+  await recordFixture(conn, supervisorProgram, worker, 'supervisor-not-installed', {
+    description:
+      'supervisor not installed (no supervisorctl, no conf.d): the program is planned, with supervisor as an unmet prerequisite',
+  });
   await runOnLabHostOk(
     lab,
     HOST,
@@ -69,6 +80,10 @@ afterAll(async () => {
 describe('nginx_site on a lab host', () => {
   it('serves a static site, converges, reports a hand edit in check mode only, and repairs it', async () => {
     const args = { name: 'static', content: STATIC_SITE, remove_default: true };
+    await recordFixture(conn, nginxSite, args, 'new-site-default-enabled', {
+      description:
+        "Debian's default site enabled, the site's file and link absent: remove the default, create and enable the site in one checked step, reload",
+    });
     const first = await applyOn(conn, nginxSite, args);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([
       'disable the default site (remove /etc/nginx/sites-enabled/default)',
@@ -82,9 +97,16 @@ describe('nginx_site on a lab host', () => {
     );
 
     expect((await applyOn(conn, nginxSite, args)).plan.changes).toEqual([]);
+    await recordFixture(conn, nginxSite, args, 'converged', {
+      description:
+        'the site file has the wanted content, its link points at it, the default site is gone: nothing to do',
+    });
 
     await runOnLabHostOk(lab, HOST, "sed -i 's/listen 8080/listen 8090/' /etc/nginx/sites-available/static");
     const edited = await runOnLabHostOk(lab, HOST, 'sha256sum /etc/nginx/sites-available/static');
+    await recordFixture(conn, nginxSite, args, 'hand-edited', {
+      description: 'the site file edited by hand (listen 8090): the put with a diff, then a reload',
+    });
     const checked = await runOn(conn, nginxSite, args, { check: true });
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => c.summary)).toEqual([
@@ -104,6 +126,12 @@ describe('nginx_site on a lab host', () => {
 
   it('proxies to the static site from a template rendered on the controller', async () => {
     const prepare = labTaskScope(templates, { port: 8081, upstream_port: 8080 });
+    await recordFixture(conn, nginxSite, { name: 'proxy', template: 'proxy.conf.mustache' }, 'new-site-from-template', {
+      description:
+        'a site from a template rendered on the controller, not on the host yet: create and enable it, reload',
+      localDir: templates,
+      vars: { port: 8081, upstream_port: 8080 },
+    });
     const first = await applyOn(
       conn,
       nginxSite,
@@ -142,6 +170,9 @@ describe('nginx_site on a lab host', () => {
 
   it('takes a site down with enabled: false, keeping its file, and brings it back', async () => {
     const args = { name: 'static', content: STATIC_SITE, enabled: false };
+    await recordFixture(conn, nginxSite, args, 'to-be-disabled', {
+      description: 'an enabled site that should be disabled (enabled: false): remove its link, keep the file, reload',
+    });
     const disabled = await applyOn(conn, nginxSite, args);
     expect(disabled.plan.changes.map((c) => c.summary)).toEqual([
       'disable site static (remove /etc/nginx/sites-enabled/static)',
@@ -174,6 +205,10 @@ describe('nginx_site on a lab host', () => {
     expect(await httpGet(8082, { status: 200, body: 'quoted\n' })).toEqual({ status: 200, body: 'quoted\n' });
     expect(await runOnLabHostOk(lab, HOST, 'ls /etc/nginx/sites-enabled/')).toContain(name);
 
+    await recordFixture(conn, nginxSite, { name, state: 'absent' }, 'odd-name-absent', {
+      description:
+        'a site whose name has quotes, spaces and $, to be removed: its link, then its file (with a diff), then a reload',
+    });
     const removed = await applyOn(conn, nginxSite, { name, state: 'absent' });
     expect(removed.plan.changes.map((c) => c.summary)).toEqual([
       `disable site ${name} (remove /etc/nginx/sites-enabled/${name})`,
@@ -217,6 +252,10 @@ describe('supervisor_program on a lab host', () => {
   }
 
   it('runs two processes with a secret environment, converges, and reports a hand edit in check mode only', async () => {
+    await recordFixture(conn, supervisorProgram, program, 'not-loaded', {
+      description:
+        'no conf file, supervisord answers "no such group": write the file (mode 0600, secret masked) and load the program',
+    });
     const first = await applyOn(conn, supervisorProgram, program);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([
       'create /etc/supervisor/conf.d/sleeper.conf',
@@ -234,9 +273,15 @@ describe('supervisor_program on a lab host', () => {
     expect(JSON.stringify(first.plan.changes.map((c) => ({ ...c, content: undefined })))).not.toContain('word');
 
     expect((await applyOn(conn, supervisorProgram, program)).plan.changes).toEqual([]);
+    await recordFixture(conn, supervisorProgram, program, 'converged', {
+      description: 'the conf file is as wanted and both processes are RUNNING: nothing to do',
+    });
 
     await runOnLabHostOk(lab, HOST, "sed -i 's/^numprocs=2$/numprocs=3/' /etc/supervisor/conf.d/sleeper.conf");
     const edited = await runOnLabHostOk(lab, HOST, 'sha256sum /etc/supervisor/conf.d/sleeper.conf');
+    await recordFixture(conn, supervisorProgram, program, 'hand-edited', {
+      description: 'the conf file edited by hand (numprocs=3): the put (environment masked) and an update',
+    });
     const checked = await runOn(conn, supervisorProgram, program, { check: true });
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => c.summary)).toEqual([
@@ -276,6 +321,9 @@ describe('supervisor_program on a lab host', () => {
 
     await applyOn(conn, supervisorProgram, program);
     await runOnLabHostOk(lab, HOST, 'supervisorctl stop sleeper:sleeper_01');
+    await recordFixture(conn, supervisorProgram, program, 'one-process-stopped', {
+      description: 'one of the two processes stopped by hand: a start of the group',
+    });
     const checked = await runOn(conn, supervisorProgram, program, { check: true });
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
       { summary: 'start sleeper', from: 'sleeper_00 RUNNING, sleeper_01 STOPPED', to: 'RUNNING' },
@@ -301,6 +349,9 @@ describe('supervisor_program on a lab host', () => {
     expect(new Set(pids).size).toBe(3);
     expect(pids.every((pid) => /^\d+$/.test(pid))).toBe(true);
 
+    await recordFixture(conn, supervisorProgram, { ...ticker, state: 'restarted' }, 'restarted', {
+      description: 'a loaded, RUNNING program with state restarted: a restart on every run',
+    });
     const checked = await runOn(conn, supervisorProgram, { ...ticker, state: 'restarted' }, { check: true });
     expect(checked.plan.changes.map((c) => c.summary)).toEqual(['restart ticker']);
     expect(checked.executed).toEqual([]);
@@ -347,6 +398,9 @@ describe('supervisor_program on a lab host', () => {
     expect(await statusOf(name)).toEqual([`${name} RUNNING`]);
     expect(await runOnLabHostOk(lab, HOST, `cat "/tmp/it's \\$HOME"`)).toBe('a $b\n');
 
+    await recordFixture(conn, supervisorProgram, { name, state: 'absent' }, 'odd-name-absent', {
+      description: 'a running program whose name has a quote and $, to be removed: stop, remove the file, unload',
+    });
     for (const target of [odd, program]) {
       const removed = await applyOn(conn, supervisorProgram, { name: target.name, state: 'absent' });
       expect(removed.plan.changes.map((c) => c.summary)).toEqual([

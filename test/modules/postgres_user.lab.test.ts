@@ -9,6 +9,7 @@ import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { applyOn, connectToLabHost } from './lab-module-runner.js';
+import { recordFixture } from './record-fixture.js';
 
 const HOST = 'mod-pg';
 let lab: LabStatus;
@@ -68,6 +69,10 @@ describe('postgres_user on a lab host', () => {
   const args = { name: 'shop', password: PASSWORD, attributes: 'CREATEDB,NOSUPERUSER', conn_limit: 5 };
 
   it('creates a role that logs in with its password, and converges', async () => {
+    await recordFixture(conn, postgresUser, args, 'role-absent', {
+      description:
+        'PostgreSQL answers, no role shop: one CREATE ROLE with the attributes, the limit and a SCRAM verifier',
+    });
     const first = await run(postgresUser, args);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([
       'create role shop (LOGIN, NOSUPERUSER, CREATEDB, connection limit 5) with a password',
@@ -90,11 +95,17 @@ describe('postgres_user on a lab host', () => {
     expect(wrong.stderr).toMatch(/password authentication failed/);
 
     expect((await run(postgresUser, args)).plan.changes).toEqual([]);
+    await recordFixture(conn, postgresUser, args, 'converged', {
+      description: 'the role has the attributes, the limit and a SCRAM verifier of the password: nothing to do',
+    });
   });
 
   it('reports a password changed by hand in check mode, masked, without touching the role, then sets it back', async () => {
     await superSql(`ALTER ROLE shop PASSWORD 'changed by hand';`);
     const before = await storedVerifier('shop');
+    await recordFixture(conn, postgresUser, args, 'password-changed-by-hand', {
+      description: 'the password changed by hand (another SCRAM verifier): ALTER ROLE, both sides masked',
+    });
     const checked = await run(postgresUser, args, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
@@ -111,6 +122,15 @@ describe('postgres_user on a lab host', () => {
 
   it('reports attribute and connection limit drift with from/to', async () => {
     await superSql('ALTER ROLE shop WITH NOCREATEDB CREATEROLE CONNECTION LIMIT 9;');
+    await recordFixture(
+      conn,
+      postgresUser,
+      { ...args, role_attr_flags: ['createdb', 'nocreaterole'], attributes: undefined },
+      'attributes-drift',
+      {
+        description: 'attributes and connection limit changed by hand: one ALTER for each, with from/to',
+      },
+    );
     const checked = await run(
       postgresUser,
       { ...args, role_attr_flags: ['createdb', 'nocreaterole'], attributes: undefined },
@@ -155,6 +175,9 @@ describe('postgres_user on a lab host', () => {
   it('accepts a matching md5 verifier as unchanged', async () => {
     await superSql("SET password_encryption = 'md5'; CREATE ROLE legacy LOGIN PASSWORD 'old secret';");
     expect(await storedVerifier('legacy')).toMatch(/^md5/);
+    await recordFixture(conn, postgresUser, { name: 'legacy', password: 'old secret' }, 'md5-verifier-converged', {
+      description: 'a role whose password is stored as an md5 verifier of the same password: nothing to do',
+    });
     expect((await run(postgresUser, { name: 'legacy', password: 'old secret' })).plan.changes).toEqual([]);
     expect(
       (await run(postgresUser, { name: 'legacy', password: 'new secret' }, true)).plan.changes.map((c) => c.summary),
@@ -167,6 +190,10 @@ describe('postgres_db on a lab host', () => {
   const args = { name: 'shop db', owner: 'shop', encoding: 'UTF8', settings: SETTINGS };
 
   it('creates the database with its owner and settings, seen by the role, and converges', async () => {
+    await recordFixture(conn, postgresDb, args, 'database-absent', {
+      description:
+        'no database "shop db": CREATE DATABASE with its owner and encoding, then one ALTER DATABASE SET per setting',
+    });
     const first = await run(postgresDb, args);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([
       'create database shop db (owner shop, UTF8), settings timezone=UTC, default_transaction_isolation=read committed, client_encoding=UTF8',
@@ -180,12 +207,19 @@ describe('postgres_db on a lab host', () => {
     expect(seen).toMatchObject({ code: 0, stdout: 'UTC|read committed|shop\n' });
     expect((await loginAndQuery('shop', PASSWORD, 'SHOW timezone', 'shop db')).stdout).toBe('UTC\n');
     expect((await run(postgresDb, args)).plan.changes).toEqual([]);
+    await recordFixture(conn, postgresDb, args, 'converged', {
+      description:
+        'the database has its owner, encoding and settings (TimeZone spelt as PostgreSQL stores it): nothing to do',
+    });
   });
 
   it('reports a setting and owner changed by hand in check mode only, then repairs them', async () => {
     await superSql(
       `ALTER DATABASE "shop db" SET timezone TO 'Europe/Moscow'; ALTER DATABASE "shop db" OWNER TO postgres;`,
     );
+    await recordFixture(conn, postgresDb, args, 'owner-and-setting-drift', {
+      description: 'owner and timezone changed by hand: ALTER DATABASE for each, with from/to',
+    });
     const checked = await run(postgresDb, args, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
@@ -209,6 +243,10 @@ describe('postgres_db on a lab host', () => {
   });
 
   it('refuses to "change" the encoding of an existing database', async () => {
+    await recordFixture(conn, postgresDb, { ...args, encoding: 'LATIN1' }, 'encoding-mismatch', {
+      description:
+        'the database exists with encoding UTF8 and the task asks for LATIN1: the task fails, nothing is changed',
+    });
     const result = await runModule(conn, postgresDb, { ...args, encoding: 'LATIN1' }, { check: false });
     expect(result.plan.failed).toMatch(/exists with encoding UTF8, not LATIN1/);
   });

@@ -8,6 +8,7 @@ import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { applyOn, connectToLabHost } from './lab-module-runner.js';
+import { recordFixture } from './record-fixture.js';
 
 const HOST = 'mod-mq';
 let lab: LabStatus;
@@ -71,16 +72,25 @@ const USER = {
 
 describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
   it('adds the vhosts, then reports 0 changes; nothing in a name runs', async () => {
+    await recordFixture(conn, rabbitmqVhost, { name: ODD_VHOST }, 'vhost-absent', {
+      description: 'a broker with only the / vhost: add the vhost (a name with quotes and $, kept literal)',
+    });
     for (const name of [VHOST, ODD_VHOST]) {
       expect((await run(rabbitmqVhost, { name })).plan.changes.map((c) => c.summary)).toEqual([`add vhost ${name}`]);
       expect((await run(rabbitmqVhost, { name })).plan.changes).toEqual([]);
     }
     expect(await vhosts()).toEqual(['/', VHOST, ODD_VHOST].sort());
     expect((await runOnLabHost(lab, HOST, 'test -e /tmp/pwned')).code).toBe(1);
+    await recordFixture(conn, rabbitmqVhost, { name: VHOST }, 'converged', {
+      description: 'the vhost is in the exported definitions: nothing to do',
+    });
   });
 
   it('reports a vhost deleted by hand in check mode only, then adds it back', async () => {
     await ctl(`delete_vhost -- ${quote(VHOST)}`);
+    await recordFixture(conn, rabbitmqVhost, { name: VHOST }, 'deleted-by-hand', {
+      description: 'the vhost deleted by hand: add_vhost',
+    });
     const checked = await run(rabbitmqVhost, { name: VHOST }, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
@@ -97,6 +107,10 @@ describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
   });
 
   it('adds a user that authenticates with its password, with its tags and exact permissions, and converges', async () => {
+    await recordFixture(conn, rabbitmqUser, USER, 'user-absent', {
+      description:
+        'no user sphere_user: one rabbitmqctl call adds it with the password on stdin, its tags and permissions',
+    });
     const first = await run(rabbitmqUser, USER);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([
       `add user sphere_user with a password (tags administrator, monitoring; permissions ".*" ".*" ".*" on ${VHOST}; permissions "^$" "" "^amq" on ${ODD_VHOST})`,
@@ -114,12 +128,20 @@ describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
     expect(users.find((u) => u.user === 'sphere_user')?.tags.sort()).toEqual(['administrator', 'monitoring']);
 
     expect((await run(rabbitmqUser, USER)).plan.changes).toEqual([]);
+    await recordFixture(conn, rabbitmqUser, USER, 'converged', {
+      description:
+        'the user has the password (checked against its sha256 hash), the tags and exactly these permissions: nothing to do',
+    });
   });
 
   it('reports a password and permissions changed by hand in check mode only, masked, then repairs them', async () => {
     await ctl('change_password -- sphere_user', 'changed by hand\n');
     await ctl(`set_permissions --vhost=${VHOST} -- sphere_user "^$" ".*" ".*"`);
     await ctl('set_permissions --vhost=/ -- sphere_user ".*" ".*" ".*"');
+    await recordFixture(conn, rabbitmqUser, USER, 'password-and-permissions-changed', {
+      description:
+        'password and permissions changed by hand, permissions added on /: three changes, the password masked',
+    });
     const checked = await run(rabbitmqUser, USER, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
@@ -169,6 +191,9 @@ describe('rabbitmq_vhost and rabbitmq_user on a lab host', () => {
   });
 
   it('deletes users and vhosts with state absent', async () => {
+    await recordFixture(conn, rabbitmqUser, { name: 'sphere_user', state: 'absent' }, 'absent', {
+      description: 'a user to delete (state absent): one delete_user',
+    });
     for (const name of ['sphere_user', 'we"ird $name']) {
       expect((await run(rabbitmqUser, { name, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([
         `delete user ${name}`,

@@ -6,6 +6,7 @@ import { module as service } from '../../src/modules/service.js';
 import { module as systemd } from '../../src/modules/systemd.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { connectToLabHost } from './lab-module-runner.js';
+import { recordFixture } from './record-fixture.js';
 
 const HOST = 'mod-service';
 const UNIT = 'drovertest-svc';
@@ -50,6 +51,9 @@ afterAll(async () => {
 
 describe('service on a lab host (systemd as PID 1)', () => {
   it('fails clearly for a unit systemd does not know, in check mode too', async () => {
+    await recordFixture(conn, service, { name: 'drovertest-missing', state: 'started' }, 'unit-not-found', {
+      description: 'a unit systemd does not know (LoadState not-found, is-enabled prints nothing): the task fails',
+    });
     for (const check of [false, true]) {
       const result = await run({ name: 'drovertest-missing', state: 'started' }, check);
       expect(result.plan.failed).toMatch(/^could not find the requested service drovertest-missing on this host/);
@@ -59,6 +63,9 @@ describe('service on a lab host (systemd as PID 1)', () => {
 
   it('starts and enables, converges, reports a manual stop in check mode only, and repairs it', async () => {
     const args = { name: UNIT, state: 'started', enabled: 'yes' };
+    await recordFixture(conn, service, args, 'stopped-disabled', {
+      description: 'a unit that is loaded, inactive and disabled: enable it, then start it',
+    });
     const first = await run(args);
     expect(brief(first.plan.changes)).toEqual([
       { summary: `enable ${UNIT} at boot`, from: 'disabled', to: 'enabled' },
@@ -67,8 +74,14 @@ describe('service on a lab host (systemd as PID 1)', () => {
     expect(await prop('ActiveState')).toBe('active');
     expect((await sh(`systemctl is-enabled ${UNIT}`)).trim()).toBe('enabled');
     expect((await run(args)).plan.changes).toEqual([]);
+    await recordFixture(conn, service, args, 'converged', {
+      description: 'the unit is active (running) and enabled: nothing to do',
+    });
 
     await sh(`systemctl stop ${UNIT}`);
+    await recordFixture(conn, service, args, 'stopped-by-hand', {
+      description: 'the unit stopped by hand, still enabled: a start only',
+    });
     const checked = await run(args, true);
     expect(checked.executed).toEqual([]);
     expect(brief(checked.plan.changes)).toEqual([{ summary: `start ${UNIT}`, from: 'stopped', to: 'started' }]);
@@ -91,6 +104,9 @@ describe('service on a lab host (systemd as PID 1)', () => {
 
   it('runs daemon-reload only when the unit file changed on disk', async () => {
     await sh(`printf '%s' '${unitText('drover test, changed')}' > ${UNIT_FILE}`);
+    await recordFixture(conn, service, { name: UNIT, state: 'started', daemon_reload: true }, 'unit-file-changed', {
+      description: 'the unit file changed on disk since systemd read it (NeedDaemonReload=yes): daemon-reload',
+    });
     const reloaded = await run({ name: UNIT, state: 'started', daemon_reload: true });
     expect(reloaded.plan.changes.map((c) => c.summary)).toEqual([
       `reload systemd unit files (${UNIT} changed on disk)`,
@@ -100,6 +116,9 @@ describe('service on a lab host (systemd as PID 1)', () => {
   });
 
   it('stops, disables, masks and unmasks under the systemd name too', async () => {
+    await recordFixture(conn, systemd, { name: UNIT, state: 'stopped', enabled: false, masked: true }, 'to-be-masked', {
+      description: 'an active, enabled unit that should be stopped, disabled and masked: three changes in that order',
+    });
     const stopped = await runModule(
       conn,
       systemd,
@@ -115,6 +134,12 @@ describe('service on a lab host (systemd as PID 1)', () => {
     expect(await prop('ActiveState')).toBe('inactive');
     expect((await runOnLabHost(lab, HOST, `systemctl is-enabled ${UNIT}`)).stdout.trim()).toBe('masked');
     expect((await run({ name: UNIT, state: 'stopped', enabled: false, masked: true })).plan.changes).toEqual([]);
+    await recordFixture(conn, systemd, { name: UNIT, state: 'stopped', enabled: false, masked: true }, 'masked', {
+      description: 'the unit is masked and inactive (LoadState masked, is-enabled masked, exit 1): nothing to do',
+    });
+    await recordFixture(conn, systemd, { name: UNIT, masked: false }, 'to-be-unmasked', {
+      description: 'a masked unit that should be unmasked: one unmask',
+    });
     const unmasked = await run({ name: UNIT, masked: false });
     expect(brief(unmasked.plan.changes)).toEqual([{ summary: `unmask ${UNIT}`, from: 'masked', to: 'unmasked' }]);
     expect((await runOnLabHost(lab, HOST, `systemctl is-enabled ${UNIT}`)).stdout.trim()).toBe('disabled');

@@ -8,6 +8,7 @@ import { module as vassal } from '../../src/modules/uwsgi_emperor_vassal.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { applyOn, connectToLabHost } from './lab-module-runner.js';
+import { recordFixture } from './record-fixture.js';
 
 // Its own host: the virtualenv tests take mod-venv down when they finish, possibly while these run.
 const HOST = 'mod-uwsgi';
@@ -63,6 +64,10 @@ function args(secret = SECRET, processes = 1) {
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   conn = await connectToLabHost(lab, HOST);
+  await recordFixture(conn, vassal, args(), 'emperor-not-installed', {
+    description:
+      'uwsgi-emperor not installed (no vassals directory, unit not-found): the file and an enable --now are planned, the directory an unmet prerequisite',
+  });
   await run(apt, { name: ['uwsgi-emperor', 'uwsgi-plugin-python3'], update_cache: true, cache_valid_time: 3600 });
   const app = [
     'import os',
@@ -83,6 +88,10 @@ afterAll(async () => {
 
 describe('uwsgi_emperor_vassal on a lab host', () => {
   it('deploys a vassal that answers HTTP with its env and secret, converges, and hides the secret in diffs', async () => {
+    await recordFixture(conn, vassal, args(), 'new-vassal-with-secret', {
+      description:
+        'no vassal file yet, the emperor enabled and running: create the file (root:www-data 0640, secret masked in the diff)',
+    });
     const first = await run(vassal, args());
     const put = first.plan.changes.find((c) => c.summary.startsWith('create vassal'))!;
     expect(put.summary).toBe(`create vassal ${NAME} (${FILE})`);
@@ -93,12 +102,18 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
     expect((await onHost(`stat -c '%a %G' ${quote(FILE)}`)).trim()).toBe('640 www-data');
 
     expect((await run(vassal, args())).plan.changes).toEqual([]);
+    await recordFixture(conn, vassal, args(), 'converged', {
+      description: 'the vassal file is as wanted and the emperor runs: nothing to do',
+    });
   });
 
   it('reports a hand edit in check mode with a masked diff and no write, then repairs it', async () => {
     await expect(run(vassal, args('x $(HOME)'))).rejects.toThrow(/uWSGI would expand/);
     await onHost(`sed -i 's/^processes = 1$/processes = 3/' ${quote(FILE)}`);
     const before = await onHost(`sha256sum ${quote(FILE)}`);
+    await recordFixture(conn, vassal, args(), 'hand-edited', {
+      description: 'the vassal file edited by hand (processes = 3): the put, from/to in words, secret masked',
+    });
     const checked = await run(vassal, args(), true);
     expect(checked.plan.changes).toHaveLength(1);
     expect(checked.plan.changes[0]).toMatchObject({
@@ -118,6 +133,9 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
   });
 
   it('reloads the vassal when a secret changes, without showing either value', async () => {
+    await recordFixture(conn, vassal, args('n3w $ecret'), 'secret-changed', {
+      description: 'only a secret_env value differs: the summary says so and the masked diff shows no difference',
+    });
     const changed = await run(vassal, args('n3w $ecret'));
     expect(changed.plan.changes.map((c) => c.summary)).toEqual([
       `update vassal ${NAME} (${FILE}) (a secret_env value changed)`,
@@ -128,6 +146,9 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
 
   it('starts a stopped emperor', async () => {
     await onHost('systemctl stop uwsgi-emperor');
+    await recordFixture(conn, vassal, args('n3w $ecret'), 'emperor-stopped', {
+      description: 'the vassal file is as wanted but the emperor is inactive: a start',
+    });
     const checked = await run(vassal, args('n3w $ecret'), true);
     expect(checked.plan.changes.map((c) => ({ summary: c.summary, from: c.from, to: c.to }))).toEqual([
       { summary: 'start uwsgi-emperor', from: 'inactive', to: 'active' },
@@ -138,6 +159,9 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
   });
 
   it('removes the vassal with state absent and the emperor stops it', async () => {
+    await recordFixture(conn, vassal, { name: NAME, state: 'absent' }, 'absent', {
+      description: 'a vassal file to remove (state absent): rm the file; the emperor stops the vassal',
+    });
     expect((await run(vassal, { name: NAME, state: 'absent' })).plan.changes.map((c) => c.summary)).toEqual([
       `remove vassal ${NAME} (${FILE})`,
     ]);
@@ -164,8 +188,12 @@ describe('uwsgi_emperor_vassal on a lab host', () => {
       `create vassal ${NAME} (${FILE})`,
     ]);
 
+    await recordFixture(conn, vassal, { ...custom, vassals_dir: '/srv/no such dir' }, 'vassals-dir-missing', {
+      description:
+        'vassals_dir does not exist on the host (the file and its parent are absent): the file is planned, the directory an unmet prerequisite',
+    });
     await expect(run(vassal, { ...custom, vassals_dir: '/srv/no such dir' })).rejects.toThrow(
-      /\/srv\/no such dir does not exist: install uwsgi-emperor \(apt\) first, or set vassals_dir/,
+      /\/srv\/no such dir does not exist; install uwsgi-emperor \(apt\) first, or set vassals_dir/,
     );
 
     expect(

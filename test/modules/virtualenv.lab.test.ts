@@ -9,6 +9,7 @@ import type { ModuleDefinition } from '../../src/modules/types.js';
 import { quote } from '../../src/remote/quote.js';
 import { ensureTestLab, runOnLabHost, runOnLabHostOk } from '../helpers/lab.js';
 import { applyOn, connectToLabHost } from './lab-module-runner.js';
+import { recordFixture } from './record-fixture.js';
 
 const HOST = 'mod-venv';
 const APP = fileURLToPath(new URL('../../app', import.meta.url));
@@ -28,6 +29,11 @@ const venvPython = (code: string) => onHost(`${quote(`${VENV}/bin/python`)} -c $
 beforeAll(async () => {
   lab = await ensureTestLab([HOST]);
   conn = await connectToLabHost(lab, HOST);
+  const venv = { path: VENV, owner: 'www-data', packages: ['shop==1.0.0'] };
+  await recordFixture(conn, virtualenv, venv, 'no-venv-module', {
+    description:
+      'python3 without the venv and ensurepip modules (python3-venv not installed): the venv is planned, with python3-venv as an unmet prerequisite',
+  });
   await run(apt, {
     name: ['python3-venv', 'python3-setuptools', 'python3-wheel', 'python3-pip'],
     update_cache: true,
@@ -54,6 +60,10 @@ afterAll(async () => {
 describe('virtualenv on a lab host', () => {
   it('creates the venv as its owner and installs a pinned package from a local wheel directory; converges; a manual uninstall shows in check mode only', async () => {
     const args = { path: VENV, owner: 'www-data', packages: ['shop==1.0.0'], extra_args: OFFLINE };
+    await recordFixture(conn, virtualenv, args, 'not-created', {
+      description:
+        'no venv directory yet, python3 3.11 with venv on the host: create the directory for its owner, the venv, then pip install',
+    });
     const first = await run(virtualenv, args);
     expect(first.plan.changes.map((c) => c.summary)).toEqual([
       `create directory ${VENV} owned by www-data`,
@@ -72,8 +82,14 @@ describe('virtualenv on a lab host', () => {
     ).toEqual(['www-data', 'www-data', 'www-data']);
 
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
+    await recordFixture(conn, virtualenv, args, 'converged', {
+      description: 'the venv exists, owned by www-data, with shop 1.0.0 installed: nothing to do',
+    });
 
     await onHost(`${quote(`${VENV}/bin/python`)} -m pip uninstall -y -q shop`);
+    await recordFixture(conn, virtualenv, args, 'package-uninstalled', {
+      description: 'shop uninstalled by hand (the checker reports it missing): a pip install',
+    });
     const checked = await run(virtualenv, args, true);
     expect(checked.executed).toEqual([]);
     expect(checked.plan.changes).toHaveLength(1);
@@ -110,6 +126,10 @@ describe('virtualenv on a lab host', () => {
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
 
     await onHost("echo '# changed' >> /opt/src/shop/shop/api.py");
+    await recordFixture(conn, virtualenv, args, 'local-project-changed', {
+      description:
+        'a local project directory whose files changed since the last install (checksum differs from the marker): reinstall it',
+    });
     const checked = await run(virtualenv, args, true);
     expect(checked.plan.changes.map((c) => c.summary)).toEqual([
       `pip install into ${VENV}: /opt/src/shop (changed since the last install)`,
@@ -133,6 +153,9 @@ describe('virtualenv on a lab host', () => {
     ]);
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
     await onHost(`sed -i 's/^shop$/shop==1.0.0/' ${quote(req)}`);
+    await recordFixture(conn, virtualenv, args, 'requirements-changed', {
+      description: 'a requirements file with an option line, changed since the last install: pip install -r',
+    });
     const checked = await run(virtualenv, args, true);
     expect(checked.plan.changes[0].summary).toBe(
       `pip install into ${VENV}: -r ${req} (file changed since the last install)`,
@@ -152,6 +175,10 @@ describe('virtualenv on a lab host', () => {
     await run(virtualenv, args);
     // What a Python upgrade leaves behind: the venv's interpreter link points at a removed version.
     await onHost(`runuser -u www-data -- ln -sfn /usr/bin/python3.9 ${quote(`${VENV}/bin/python`)}`);
+    await recordFixture(conn, virtualenv, args, 'interpreter-gone', {
+      description:
+        "the venv's bin/python points at a removed interpreter (venv_python missing, no checker output): recreate and refill it",
+    });
     const repaired = await run(virtualenv, args);
     expect(repaired.plan.changes.map((c) => c.summary)).toEqual([
       `recreate virtualenv ${VENV} with python3 (3.11): its interpreter is gone`,
@@ -160,11 +187,17 @@ describe('virtualenv on a lab host', () => {
     expect(await venvPython('import shop; print("ok")')).toBe('ok\n');
     expect((await run(virtualenv, args)).plan.changes).toEqual([]);
 
+    await recordFixture(conn, virtualenv, { path: VENV, state: 'absent' }, 'absent', {
+      description: 'a venv to remove (state absent): rm -rf of its directory',
+    });
     expect((await run(virtualenv, { path: VENV, state: 'absent' })).plan.changes[0].summary).toBe(
       `remove virtualenv ${VENV}`,
     );
     expect((await runOnLabHost(lab, HOST, `test -e ${quote(VENV)}`)).code).toBe(1);
     expect((await run(virtualenv, { path: VENV, state: 'absent' })).plan.changes).toEqual([]);
+    await recordFixture(conn, virtualenv, { path: '/opt/src', state: 'absent' }, 'not-a-venv-absent', {
+      description: 'state absent on a directory without pyvenv.cfg: refused, the task fails',
+    });
     await expect(run(virtualenv, { path: '/opt/src', state: 'absent' })).rejects.toThrow(/not a virtualenv/);
   });
 });
