@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { evaluateCondition } from '../template/expression.js';
 import { defineModule } from './types.js';
+import { boolField } from './lib/fields/schema-fields.js';
 
 const schema = z.object({
   that: z
@@ -9,7 +10,7 @@ const schema = z.object({
   fail_msg: z.string().optional().describe('Message when an assertion fails (alias: msg).'),
   msg: z.string().optional().describe('Same as fail_msg.'),
   success_msg: z.string().default('All assertions passed').describe('Message when all pass.'),
-  quiet: z.boolean().default(false).describe('Accepted for compatibility; drover prints little anyway.'),
+  quiet: boolField(false).describe('Accepted for compatibility; drover prints little anyway.'),
 });
 
 type Args = z.infer<typeof schema> & { failedCondition?: string | null };

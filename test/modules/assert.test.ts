@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { module as assert } from '../../src/modules/assert.js';
-import { planPrepared } from './helpers.js';
+import { parseArgs, planPrepared } from './helpers.js';
 
 const vars = { app_port: '8080', group_names: ['backend'], app: 'shop', debug_mode: false };
 
 describe('assert: plan', () => {
+  it('takes quiet as a yes/no word like every other boolean', () => {
+    expect(parseArgs(assert, { that: 'true', quiet: 'yes' }).quiet).toBe(true);
+    expect(() => parseArgs(assert, { that: 'true', quiet: 'maybe' })).toThrow(/must be a boolean/);
+  });
+
   it("passes with Ansible's default message when every condition of the list holds", async () => {
     const plan = await planPrepared(
       assert,
