@@ -7,6 +7,7 @@ import { createDocCommand } from './commands/doc.js';
 import { createDriftCommand } from './commands/drift.js';
 import { createInventoryCommand } from './commands/inventory.js';
 import { createLabCommand } from './commands/lab.js';
+import { createReportCommand } from './commands/report.js';
 import { createRunCommand, executeRun, playbookArgument, type RunCommandOptions } from './commands/run.js';
 import { createSchemaCommand } from './commands/schema.js';
 import { createVaultCommand } from './commands/vault.js';
@@ -42,6 +43,7 @@ Examples:
     run,
     check,
     createDriftCommand(setExit, signal),
+    createReportCommand(setExit),
     createAdhocCommand(setExit, signal),
     createInventoryCommand(),
     createDocCommand(),

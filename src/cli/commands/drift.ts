@@ -23,6 +23,7 @@ import { parseExtraVars } from '../extra-vars.js';
 import { splitList } from '../options.js';
 import { addRunOptions, connectOptionsFrom, loadRunInputs, type RunCommandOptions } from './run.js';
 import { checkStartAtTask } from '../start-at-task.js';
+import { applySlice, describeEmptySlice, emptySliceReport, withSlice } from '../slice.js';
 
 export interface DriftCommandOptions extends RunCommandOptions {
   stateDir?: string;
@@ -87,6 +88,10 @@ export async function executeDrift(
   if (!playbookPath) throw new UsageError('missing the playbook: drover drift PLAYBOOK -i INVENTORY');
   if (options.inventory.length === 0)
     throw new UsageError('no inventory given: add -i INVENTORY (a file, a directory, or "host1,host2,")');
+  if (options.slice && options.onDrift)
+    throw new UsageError(
+      '--on-drift runs once for the whole run: give it to `drover report merge` of the slices, not to drift --slice',
+    );
   const inputs = await loadRunInputs(playbookPath, options);
   checkStartAtTask(inputs.playbook, options.startAtTask);
   if (options.syntaxCheck) {
@@ -94,6 +99,17 @@ export async function executeDrift(
     return EXIT.ok;
   }
   const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
+  const scope = { stateDir: resolveStateDir(options.stateDir, options.inventory), ...selection };
+  const strict = { strict: Boolean(options.strict) };
+  const sliced = applySlice(inputs, options);
+  if (sliced?.hosts.length === 0) {
+    process.stdout.write(describeEmptySlice(sliced));
+    writeOutputs(
+      withSlice(analyseDrift(emptySliceReport(inputs.playbook.file, 'drift'), scope, strict), sliced),
+      options,
+    );
+    return EXIT.ok;
+  }
   const passwords = askConnectionPasswords(options);
   const connectOptions = connectOptionsFrom(options, passwords);
   const startedAt = new Date();
@@ -122,11 +138,7 @@ export async function executeDrift(
     startedAt,
     durationMs: Date.now() - startedAt.getTime(),
   });
-  const report = analyseDrift(
-    runReport,
-    { stateDir: resolveStateDir(options.stateDir, options.inventory), ...selection },
-    { strict: Boolean(options.strict) },
-  );
+  const report = withSlice(analyseDrift(runReport, scope, strict), sliced);
 
   process.stdout.write(renderDriftSummary(report, createStyle(process.stdout)));
   writeOutputs(report, options);
@@ -136,21 +148,35 @@ export async function executeDrift(
     );
     return EXIT.interrupted;
   }
+  // A slice is recorded with the others, once, by `drover report merge`.
+  if (sliced) return report.drift.exitCode;
+  const inventory = options.inventory.map((source) => (source.includes(',') ? source : resolve(source)));
+  return recordDrift(
+    report,
+    { onDrift: options.onDrift, report: options.report, timeoutMs: connectOptions.commandTimeoutMs },
+    { inventory, ...selection, limit: options.limit },
+  );
+}
+
+/**
+ * Keeps a finished drift run in the history (its report under runs/, its line in the index) and
+ * runs --on-drift when it found drift; returns the drift exit code.
+ */
+export async function recordDrift(
+  report: DriftReport,
+  options: { onDrift?: string; report?: string; timeoutMs: number },
+  meta: { inventory: string[]; tags: string[]; skipTags: string[]; limit?: string },
+): Promise<number> {
   const runFile = saveDriftRun(report);
   let hook: HookResult | undefined;
   if (options.onDrift && report.drift.resources.length > 0)
-    hook = await alert(
-      options.onDrift,
-      options.report ? resolve(options.report) : runFile,
-      report,
-      connectOptions.commandTimeoutMs,
-    );
-  const inventory = options.inventory.map((source) => (source.includes(',') ? source : resolve(source)));
-  recordDriftRun(report, runFile, { inventory, ...selection, limit: options.limit, onDrift: hook });
+    hook = await alert(options.onDrift, options.report ? resolve(options.report) : runFile, report, options.timeoutMs);
+  recordDriftRun(report, runFile, { ...meta, onDrift: hook });
   return report.drift.exitCode;
 }
 
-function writeOutputs(report: DriftReport, options: DriftCommandOptions): void {
+/** Writes --report, --junit and --html. */
+export function writeOutputs(report: DriftReport, options: { report?: string; junit?: string; html?: string }): void {
   if (options.report) writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
   if (options.junit) writeFileSync(options.junit, renderDriftJunit(report));
   if (options.html) writeFileSync(options.html, renderDriftHtml(report));

@@ -20,12 +20,15 @@ import { limitHosts } from '../../inventory/index.js';
 import { checkStartAtTask } from '../start-at-task.js';
 import { renderPlayHosts } from '../../playbook/render-play-hosts.js';
 import { hasTemplate } from '../../template/render.js';
+import { applySlice, describeEmptySlice, emptySliceReport, parseSlice, withSlice, type Slice } from '../slice.js';
 
 export interface RunCommandOptions {
   inventory: string[];
   check?: boolean;
   diff?: boolean;
   limit?: string;
+  /** --slice K/N: only the hosts that fall to slice K of N (after --limit). */
+  slice?: Slice;
   tags?: string[];
   skipTags?: string[];
   extraVars?: string[];
@@ -72,6 +75,11 @@ export function addRunOptions(command: Command): Command {
         [],
       )
       .option('-l, --limit <pattern>', 'only run on hosts matching this pattern (e.g. "backend:!backend2")')
+      .option(
+        '--slice <K/N>',
+        'only run on the hosts that fall to slice K of N (after --limit; a hash of the host name picks its slice)',
+        parseSlice,
+      )
       .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated, repeatable)', collect)
       .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated, repeatable)', collect)
       .option('-e, --extra-vars <vars>', 'KEY=VALUE, @file.yml or a JSON map; highest precedence (repeatable)', collect)
@@ -177,9 +185,11 @@ export async function executeRun(
   // Before any output starts: a --limit or --start-at-task that matches nothing ends the command.
   limitHosts(inputs.inventory, options.limit);
   checkStartAtTask(inputs.playbook, options.startAtTask);
+  const sliced = applySlice(inputs, options);
   const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
   if (options.listHosts || options.listTasks || options.listTags) {
-    if (options.listHosts) process.stdout.write(listHosts(inputs, options.limit));
+    if (options.listHosts)
+      process.stdout.write(sliced?.hosts.length === 0 ? describeEmptySlice(sliced) : listHosts(inputs, options.limit));
     if (options.listTasks) process.stdout.write(listTasks(inputs, selection));
     if (options.listTags) process.stdout.write(listTags(inputs));
     return EXIT.ok;
@@ -203,6 +213,13 @@ export async function runInputs(
   view: ResultView = {},
 ): Promise<number> {
   const style = createStyle(process.stdout);
+  const sliced = applySlice(inputs, options);
+  if (sliced?.hosts.length === 0) {
+    process.stdout.write(describeEmptySlice(sliced));
+    const report = withSlice(emptySliceReport(inputs.playbook.file, mode), sliced);
+    if (options.report) writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
+    return EXIT.ok;
+  }
   const selection = { tags: splitList(options.tags), skipTags: splitList(options.skipTags) };
   const extraVars = parseExtraVars(options.extraVars ?? []);
   const check = mode !== 'run' || Boolean(options.check);
@@ -260,7 +277,10 @@ export async function runInputs(
     process.stdout.write(style.gray(`remote execs per host: ${execs}\n`));
   }
   if (options.report) {
-    const report = buildRunReport(outcome, { playbook: inputs.playbook.file, mode, startedAt, durationMs });
+    const report = withSlice(
+      buildRunReport(outcome, { playbook: inputs.playbook.file, mode, startedAt, durationMs }),
+      sliced,
+    );
     writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
   }
   if (outcome.interrupted) {
