@@ -30,7 +30,7 @@ const schema = z
       .min(1)
       .optional()
       .describe(
-        "A mustache template on the controller rendered into the site's configuration: looked up in the role's templates/ directory, then relative to the playbook.",
+        "A template on the controller rendered into the site's configuration (Jinja2; mustache when it ends in .mustache): looked up in the role's templates/ directory, then relative to the playbook.",
       ),
     state: z
       .enum(['present', 'absent'], { error: 'must be present or absent' })
@@ -201,7 +201,7 @@ export const module = defineModule<Args, SiteState>({
   summary:
     'An nginx site: its file in sites-available, its link in sites-enabled, checked with nginx -t, nginx reloaded on change.',
   description: [
-    'Writes SITES_AVAILABLE/NAME from content or a mustache template (rendered on the controller) atomically, only when it',
+    'Writes SITES_AVAILABLE/NAME from content or a template (Jinja2 or mustache, rendered on the controller) atomically, only when it',
     'differs, and links SITES_ENABLED/NAME to it. With validate (the default) the whole configuration is checked with `nginx -t`',
     'while the new file and link are in place; when the check fails, the previous file and link are put back, nginx is not',
     "reloaded and the task fails with nginx's message, so the running configuration never sees a broken site. nginx is",

@@ -15,7 +15,7 @@ const schema = z.object({
     .string({ error: 'src is required: the template file on the controller' })
     .min(1)
     .describe(
-      "The template on the controller: looked up in the role's templates/ directory, then relative to the playbook. Mustache syntax ({{ var }}, {{#list}}...{{/list}}); an undefined variable is an error.",
+      "The template on the controller: looked up in the role's templates/ directory, then relative to the playbook. Jinja2, as Ansible renders it (trim_blocks on, lstrip_blocks off, the trailing newline kept); a *.mustache file is rendered with mustache ({{#list}}...{{/list}}). An undefined variable is an error.",
     ),
   ...contentFileFields,
 });
@@ -28,11 +28,11 @@ type Args = z.infer<typeof schema> &
 
 export const module = defineModule<Args, PathState>({
   name: 'template',
-  summary: 'Render a mustache template on the controller and write the result to a file on the host.',
+  summary: 'Render a Jinja2 (or mustache) template on the controller and write the result to a file on the host.',
   description: [
     "Renders src with the task's variables on the controller (no HTML escaping; an undefined variable fails the task),",
     'then behaves exactly like copy with that content: atomic put only when the sha256 differs, attribute-only fixes,',
-    'before/after diff in check mode. Templates are mustache, not Jinja2.',
+    'before/after diff in check mode. Templates are Jinja2 as in Ansible; a src ending in .mustache is rendered with mustache.',
   ].join(' '),
   schema: schema,
   examples: [
@@ -47,7 +47,7 @@ export const module = defineModule<Args, PathState>({
   ],
   prepare(args, ctx) {
     const local = ctx.resolveLocalFile('templates', args.src);
-    return { ...args, content: ctx.render(readFileSync(local, 'utf8')) };
+    return { ...args, content: ctx.render(readFileSync(local, 'utf8'), local) };
   },
   probe(args) {
     return probeContentFile(args.dest);

@@ -106,7 +106,7 @@ export interface Prerequisite {
   providedBy: Provision[];
 }
 
-/** A package installed, a service started, or a path created. */
+/** A package installed (`*`: any package), a service started, or a path created. */
 export type Provision = { package: string } | { service: string } | { path: string };
 
 export interface ProbeOutput {
@@ -121,8 +121,12 @@ export interface PrepareContext {
   vars: Record<string, unknown>;
   /** Finds a local file: role files/ or templates/ first, then relative to the playbook. Throws if missing. */
   resolveLocalFile(kind: 'files' | 'templates', path: string): string;
-  /** Renders a mustache template with the task's variables (strict: undefined is an error). */
-  render(template: string): string;
+  /**
+   * Renders a template file's text with the task's variables (strict: undefined is an error):
+   * Jinja2, as Ansible's template module renders, or mustache when `source` is a *.mustache file.
+   * `source` is the file's path on the controller, named in errors.
+   */
+  render(template: string, source?: string): string;
 }
 
 /** What a plan may know besides the arguments and the state: never the mode (check, drift or run). */

@@ -157,8 +157,8 @@ const FRAGMENTS = [
   '/etc/passwd',
   '../',
   './-n',
-  // Template syntax: `{%` and `{#` mean nothing to mustache and must arrive as written; `{{` is
-  // split by avoidTemplates (see there), and what it does in a value is tested on its own below.
+  // Template syntax: `{{`, `{%` and `{#` are split by avoidTemplates (see there); what they do in a
+  // value is tested on its own below.
   '{%',
   '%}',
   '{% if true %}x{% endif %}',
@@ -302,13 +302,14 @@ function avoidLoneSurrogates(text: string): string {
 }
 
 /**
- * As in Ansible, the values of extra vars and inventory vars are templates themselves, rendered
- * when read: a value holding `{{ x }}` arrives as x's value (or fails when x is undefined), not as
- * written. So no generated string holds `{{`: each `{` before another `{` gets a space after it
- * (`{{ x }}` becomes `{ { x }}`). Applied last, after the mappings that remove characters.
+ * As in Ansible, the values of extra vars and inventory vars are Jinja2 templates themselves,
+ * rendered when read: a value holding `{{ x }}` arrives as x's value (or fails when x is undefined),
+ * `{% if %}` is a statement and `{# #}` a comment. So no generated string holds `{{`, `{%` or `{#`:
+ * such a `{` gets a space after it (`{{ x }}` becomes `{ { x }}`). Applied last, after the mappings
+ * that remove characters.
  */
 function avoidTemplates(text: string): string {
-  return text.replace(/\{(?=\{)/g, '{ ');
+  return text.replace(/\{(?=[{%#])/g, '{ ');
 }
 
 const NAME_MAX = 255;
@@ -720,7 +721,7 @@ describe('template syntax and NUL bytes in values, over SSH', () => {
     return { out, result: await runEngine(playbook, inventory, { connect, extraVars: { out, ...extraVars } }) };
   };
 
-  it('{{ }} in an extra var or inventory var renders when read, as in Ansible; from a host it stays as written; {% %} is text', async () => {
+  it('{{ }} and {% %} in an extra var or inventory var render when read, as in Ansible; from a host they stay as written', async () => {
     const { out, result } = await run(
       'templates',
       `      inv_tpl: "{{ inventory_hostname }} $(touch ${canaryPath('inventory-tpl')})"\n      inv_unsafe: !unsafe "{{ inventory_hostname }}"\n`,
@@ -731,7 +732,7 @@ describe('template syntax and NUL bytes in values, over SSH', () => {
     - copy: { dest: "{{ out }}/loop-{{ i }}", content: "{{ item }}" }
       loop: "{{ tpl_list }}"
       loop_control: { index_var: i }
-    - command: { argv: [/usr/bin/printf, "%s%s\\n", "{", "{ inventory_hostname }} {% raw %}"] }
+    - command: { argv: [/usr/bin/printf, "%s%s%s\\n", "{", "{ inventory_hostname }} {", "% raw %}"] }
       register: from_host
     - copy: { dest: "{{ out }}/registered", content: "{{ from_host.stdout }}" }
     - copy: { dest: "{{ out }}/registered-item", content: "{{ item }}" }
@@ -743,14 +744,14 @@ describe('template syntax and NUL bytes in values, over SSH', () => {
 `,
       {
         tpl_expr: `{{ inventory_hostname }} \`touch ${canaryPath('extra-tpl')}\``,
-        tpl_jinja: '{% if true %}x{% endif %}{# c #}{%- raw -%}',
+        tpl_jinja: '{% if true %}x{% endif %}{# c #}{% raw %}{{ kept }}{% endraw %}',
         tpl_list: ['{{ inventory_hostname }}', 'plain'],
         tpl_undefined: '{{ nowhere }}',
       },
     );
     const read = (name: string) => readText(join(out, name));
     expect(read('extra')).toBe(`${host} \`touch ${canaryPath('extra-tpl')}\``);
-    expect(read('jinja')).toBe('{% if true %}x{% endif %}{# c #}{%- raw -%}');
+    expect(read('jinja')).toBe('x{{ kept }}');
     expect(read('inventory')).toBe(`${host} $(touch ${canaryPath('inventory-tpl')})`);
     // Ansible keeps a !unsafe value as written; drover reads the tag (src/inventory/read-yaml.ts) as a
     // plain string, which renders when read like any inventory var. Pinned so that a fix shows here.

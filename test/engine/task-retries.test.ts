@@ -42,7 +42,7 @@ describe('retries and until, as ansible-core', () => {
       status: 'failed',
       error: "'until' condition still false after 3 attempts",
     });
-    expect(readFileSync(join(project.dir, 'never/registered'), 'utf8')).toBe('3 true');
+    expect(readFileSync(join(project.dir, 'never/registered'), 'utf8')).toBe('3 True');
   });
 
   it('makes 4 attempts when until has no retries (the default is 3)', async () => {

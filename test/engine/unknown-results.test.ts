@@ -137,6 +137,6 @@ describe('check keywords in check mode, as ansible-core', () => {
       `    - copy: { dest: "{{ out }}/{{ item }}", content: "x" }\n      loop: [a, b]\n      register: written\n    - debug: { msg: "{{ written.results | length }} {{ written.changed }}" }\n`,
       { check: true },
     );
-    expect(results.get('r1')![1].msg).toBe('2 true');
+    expect(results.get('r1')![1].msg).toBe('2 True');
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { module as template } from '../../src/modules/template.js';
+import { createTempProject, runEngine } from '../helpers/run-engine.js';
 import { ABSENT, apply, fileWithContent, makeTempDir, planPrepared } from './helpers.js';
 
 const vars = { port: 8080, name: "shop.example 'test' $x", aliases: ['a', 'b'] };
@@ -73,5 +74,54 @@ describe('template on this machine', () => {
     expect(drift.plan.changes[0].diff?.after).toBe(expected);
     await apply(template, args, { vars });
     expect(readFileSync(dest, 'utf8')).toBe(expected);
+  });
+});
+
+describe('template: Jinja2 or mustache by the source', () => {
+  it('renders a *.j2 source with Jinja2 and a *.mustache source with mustache', async () => {
+    const project = createTempProject('drover-template-kind-');
+    try {
+      project.write(
+        'templates/site.conf.j2',
+        '{% for a in aliases %}\nalias {{ a }};\n{% endfor %}\n# {{ ansible_managed }}\n',
+      );
+      project.write('templates/site.conf.mustache', '{{#aliases}}alias {{.}};\n{{/aliases}}');
+      const out = join(project.dir, 'out');
+      const playbook = project.write(
+        'play.yml',
+        `- hosts: local\n  gather_facts: false\n  vars: { aliases: [a, b] }\n  tasks:\n` +
+          `    - file: { path: "${out}", state: directory }\n` +
+          `    - template: { src: site.conf.j2, dest: "${out}/jinja" }\n` +
+          `    - template: { src: site.conf.mustache, dest: "${out}/mustache" }\n`,
+      );
+      const inventory = project.write('inventory.yml', 'all:\n  hosts:\n    local: { ansible_connection: local }\n');
+      const { results } = await runEngine(playbook, inventory);
+      expect(results.get('local')!.filter((r) => r.status === 'failed')).toEqual([]);
+      expect(readFileSync(join(out, 'jinja'), 'utf8')).toBe('alias a;\nalias b;\n# Ansible managed\n');
+      expect(readFileSync(join(out, 'mustache'), 'utf8')).toBe('alias a;\nalias b;\n');
+    } finally {
+      project.remove();
+    }
+  });
+
+  it('names the task, the template file and its line, and the closest name, for an undefined variable', async () => {
+    const project = createTempProject('drover-template-undefined-');
+    try {
+      project.write('templates/site.conf.j2', 'server {\n  server_name {{ server_nme }};\n}\n');
+      const playbook = project.write(
+        'play.yml',
+        `- hosts: local\n  gather_facts: false\n  vars: { server_name: shop }\n  tasks:\n` +
+          `    - name: render the site\n      template: { src: site.conf.j2, dest: "${project.dir}/out" }\n`,
+      );
+      const inventory = project.write('inventory.yml', 'all:\n  hosts:\n    local: { ansible_connection: local }\n');
+      const { results } = await runEngine(playbook, inventory);
+      const failed = results.get('local')!.find((r) => r.status === 'failed');
+      expect(failed?.error).toContain("undefined variable 'server_nme'");
+      expect(failed?.error).toContain(`${join(project.dir, 'templates/site.conf.j2')}:2`);
+      expect(failed?.error).toContain("did you mean 'server_name'?");
+      expect(failed?.error).toContain("in task 'render the site'");
+    } finally {
+      project.remove();
+    }
   });
 });
