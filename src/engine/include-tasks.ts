@@ -9,10 +9,11 @@ import { formatProblem } from '../playbook/errors.js';
 import type { IncludeNode, TaskTree } from '../tree/types.js';
 import { evaluateCondition } from '../template/expression.js';
 import { withInertNames } from '../template/inert.js';
-import { renderString, renderValue } from '../template/render.js';
+import { renderString } from '../template/render.js';
 import type { HostState } from './host-state.js';
 import { markUnreachable, record } from './host-results.js';
 import { indexLeaves, type PlayRun } from './play-run.js';
+import { readLoopItems } from './loop-items.js';
 import { withTaskContext } from './prepare-invocations.js';
 import { formatLocation, TaskError } from './task-error.js';
 import { buildTaskVars } from './task-vars.js';
@@ -35,9 +36,7 @@ export async function resolveIncludeRuns(ctx: PlayRun, host: HostState, node: In
   const vars = buildTaskVars(ctx.run, host, ctx.play, ctx.playHosts, node);
   return withTaskContext({ name: includeLabel(node), location: node.location }, async () => {
     if (!evaluateCondition(node.when, vars)) return [];
-    const items = node.loop === undefined ? [undefined] : (renderValue(node.loop, vars) as unknown[]);
-    if (!Array.isArray(items))
-      throw new TaskError(`loop must be a list (${formatLocation(node.location)})`, node.location, 'loop');
+    const items = node.loop === undefined ? [undefined] : readLoopItems(node, vars);
     return items.map((item, index) => {
       const itemVars =
         node.loop === undefined

@@ -10,7 +10,9 @@ import { TemplateSyntaxError, UndefinedVariableError } from '../template/errors.
 import { evaluateCondition } from '../template/expression.js';
 import { withInertNames } from '../template/inert.js';
 import { renderString, renderValue } from '../template/render.js';
+import { renderTemplateSource } from '../template/render-template-file.js';
 import { formatLocation, TaskError } from './task-error.js';
+import { readLoopItems } from './loop-items.js';
 
 /** One run of a module on a host: a task, or one item of a looped task. */
 export interface Invocation {
@@ -137,17 +139,6 @@ export async function withTaskContext<T>(
   }
 }
 
-function readLoopItems(task: TaskNode, vars: Record<string, unknown>): unknown[] {
-  const value = renderValue(task.loop, vars);
-  if (Array.isArray(value)) return value;
-  if (value === null || value === undefined) return [];
-  throw new TaskError(
-    `loop must be a list, but it is ${typeof value} in task '${task.name ?? task.module}' (${formatLocation(task.location)})`,
-    task.location,
-    'loop',
-  );
-}
-
 function describeItem(task: TaskNode, item: unknown, vars: Record<string, unknown>): string {
   if (task.loopControl.label !== undefined) return String(renderString(task.loopControl.label, vars));
   return typeof item === 'object' ? JSON.stringify(item) : String(item);
@@ -161,7 +152,20 @@ function createPrepareContext(
   return {
     host: options.host,
     vars,
-    render: (template) => renderString(template, vars),
+    render(template, source) {
+      try {
+        return renderTemplateSource(template, vars, source);
+      } catch (error) {
+        // withTaskContext names the variable; this names the template file and its line too.
+        if (!(error instanceof UndefinedVariableError) || error.file === undefined) throw error;
+        throw new TaskError(
+          `${error.message} in task '${task.name ?? task.module}' (${formatLocation(task.location)}); define it (vars, group_vars, -e) or give it a default: {{ ${error.variable} | default('...') }}`,
+          task.argLocations.src ?? task.argLocations.template ?? task.location,
+          undefined,
+          { cause: error },
+        );
+      }
+    },
     resolveLocalFile(kind, path) {
       // The same lookup the loader checks literal paths with (playbook/local-files.ts).
       const playbookDir = typeof vars.playbook_dir === 'string' ? vars.playbook_dir : undefined;

@@ -10,7 +10,8 @@ import { readYamlReporting, type Inherited, type LoadContext } from './load-cont
 // load-role loads tasks files with this module: a cycle, fine for functions called at load time.
 import { loadRole, type RoleEntry } from './load-role.js';
 import { CONTROLLER_FILE_FIELDS, findLocalFile } from '../tree/local-files.js';
-import { parseFreeFormArgs, parseKeyValueArgs } from './parse-free-form.js';
+import { ArgumentSyntaxError, convertForSchema, parseFreeFormArgs, parseKeyValueArgs } from './parse-free-form.js';
+import { readLoop } from './read-loop.js';
 import { suggestName } from '../suggest.js';
 import type { TaskNode, TaskTree } from '../tree/types.js';
 import { schemaShape, validateArgs } from '../modules/validate-args.js';
@@ -178,16 +179,7 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
       (field) => argLocations[field] ?? source.locate(raw, moduleKey),
     );
 
-  const loopKeys = ['loop', 'with_items', 'with_list'].filter((key) => raw[key] !== undefined);
-  if (loopKeys.length > 1) {
-    ctx.problems.push({
-      message: `a task loops once, but this one has ${loopKeys.join(' and ')}`,
-      location: source.locate(raw, loopKeys[1]),
-      task: taskLabel,
-      field: loopKeys[1],
-      hint: 'keep one of them (loop is the current form)',
-    });
-  }
+  const { loop, loopWith } = readLoop(raw, keywords, source, ctx, taskLabel, 'a task');
   const task: TaskNode = {
     ...common,
     kind: 'task',
@@ -196,7 +188,8 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
     location,
     module: moduleName,
     args,
-    loop: keywords.loop ?? keywords.with_items ?? keywords.with_list,
+    loop,
+    ...(loopWith === undefined ? {} : { loopWith }),
     loopControl: keywords.loop_control ?? { loop_var: 'item' },
     register: keywords.register,
     notify: keywords.notify ?? [],
@@ -268,17 +261,7 @@ function loadInclude(
     return [];
   }
   const common = inheritCommon(keywords, inherited);
-  const loopKeys = ['loop', 'with_items'].filter((other) => raw[other] !== undefined);
-  if (loopKeys.length > 1) {
-    ctx.problems.push({
-      message: `${key} loops once, but this one has loop and with_items`,
-      location: source.locate(raw, 'with_items'),
-      task: label,
-      field: 'with_items',
-      hint: 'keep one of them (loop is the current form)',
-    });
-  }
-  const loop = keywords.loop ?? keywords.with_items;
+  const { loop, loopWith, keys: loopKeys } = readLoop(raw, keywords, source, ctx, label, key);
   const isDynamic = action === 'include_tasks' && (loop !== undefined || hasTemplate(file));
   const path = resolveTasksPath(file, inherited);
   if (isDynamic) {
@@ -298,6 +281,7 @@ function loadInclude(
         location,
         file,
         loop,
+        ...(loopWith === undefined ? {} : { loopWith }),
         loopControl: keywords.loop_control ?? { loop_var: 'item' },
       },
     ];
@@ -405,9 +389,21 @@ function normalizeArgs(
     args = {};
   } else if (typeof value === 'string' || typeof value === 'number') {
     const text = String(value);
+    const shape = schemaShape(module.schema as never);
     if (module.freeForm) {
-      const shape = schemaShape(module.schema as never) ?? {};
-      args = parseFreeFormArgs(text, module.freeForm, Object.keys(shape));
+      try {
+        args = convertForSchema(parseFreeFormArgs(module.name, text, module.freeForm), shape);
+      } catch (error) {
+        if (!(error instanceof ArgumentSyntaxError)) throw error;
+        ctx.problems.push({
+          message: error.message,
+          location,
+          task: label,
+          field: module.name,
+          hint: `close the quote or the {{ }} block, or write the parameters as a map (see: drover doc ${module.name})`,
+        });
+        return undefined;
+      }
     } else {
       const parsed = parseKeyValueArgs(text);
       if (!parsed) {
@@ -416,11 +412,11 @@ function normalizeArgs(
           location,
           task: label,
           field: module.name,
-          hint: `write them as a map, e.g. "${module.name}: { name: value }" (see: drover doc ${module.name})`,
+          hint: `write them as key=value words or as a map, e.g. "${module.name}: { name: value }" (see: drover doc ${module.name})`,
         });
         return undefined;
       }
-      args = parsed;
+      args = convertForSchema(parsed, shape);
     }
   } else if (typeof value === 'object' && !Array.isArray(value)) {
     args = { ...(value as RawMap) };

@@ -1,48 +1,52 @@
-import { CommandSyntaxError, splitCommand } from '../modules/lib/text/split-command.js';
+/**
+ * A module's arguments written as text: `copy: src=a dest="b c"`, and the free-form text of
+ * command, shell and meta (`command: touch x creates=x`). The text is read as Ansible reads it
+ * (tree/key-value.ts); values stay text unless the parameter takes no text.
+ */
+import type { z } from 'zod';
 import { parse as parseYamlScalar } from 'yaml';
+import { ArgumentSyntaxError, parseKv } from '../tree/key-value.js';
 
-/** Splits `a=1 b="two words" c` into words as a POSIX shell would (quotes, backslashes); undefined when quotes are unbalanced. */
-export function splitWords(text: string): string[] | undefined {
+export { ArgumentSyntaxError };
+
+/**
+ * The options `command` and `shell` take from their free-form text (ansible-core's list in
+ * parse_kv); every other `key=value` word there is part of the command.
+ */
+export const COMMAND_OPTIONS = [
+  'creates',
+  'removes',
+  'chdir',
+  'executable',
+  'warn',
+  'stdin',
+  'stdin_add_newline',
+  'strip_empty_ends',
+] as const;
+
+/** The modules whose free-form text is a command line (ansible-core's FREEFORM_ACTIONS). */
+const COMMAND_MODULES = new Set(['command', 'shell']);
+
+/** The `module: key=value key2=value2` form; undefined when a word is no `key=value` or the text does not split. */
+export function parseKeyValueArgs(text: string): Record<string, string> | undefined {
   try {
-    return splitCommand(text);
+    const { options, rawParams } = parseKv(text);
+    return rawParams === undefined ? options : undefined;
   } catch (error) {
-    if (error instanceof CommandSyntaxError) return undefined;
+    if (error instanceof ArgumentSyntaxError) return undefined;
     throw error;
   }
 }
 
-/** Ansible's `module: key=value key2=value2` form. Values are read as YAML scalars (numbers, true/false). */
-export function parseKeyValueArgs(text: string): Record<string, unknown> | undefined {
-  const words = splitWords(text);
-  if (!words) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const word of words) {
-    const at = word.indexOf('=');
-    if (at <= 0) return undefined;
-    out[word.slice(0, at)] = readScalar(word.slice(at + 1));
-  }
-  return out;
-}
-
 /**
- * A free-form module (`command: ls -l creates=/x`): the text is the command, except trailing
- * `name=value` words for the module's known options, which Ansible also accepts there.
+ * A free-form module's text (`command: touch x creates=x`, `meta: flush_handlers`): the raw words
+ * are the free-form parameter. For command and shell only their options (COMMAND_OPTIONS) are
+ * taken out of the text, wherever they are written; for the others every `key=value` word is.
+ * Throws ArgumentSyntaxError when quotes or template blocks are unbalanced.
  */
-export function parseFreeFormArgs(
-  text: string,
-  freeFormKey: string,
-  optionNames: readonly string[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  let rest = text.trim();
-  for (;;) {
-    const match = /\s+([a-z_]+)=("[^"]*"|'[^']*'|\S+)$/.exec(rest) ?? /^([a-z_]+)=("[^"]*"|'[^']*'|\S+)$/.exec(rest);
-    if (!match || !optionNames.includes(match[1]) || match[1] === freeFormKey) break;
-    out[match[1]] = readScalar(match[2].replace(/^(["'])(.*)\1$/s, '$2'));
-    rest = rest.slice(0, match.index).trimEnd();
-  }
-  out[freeFormKey] = rest;
-  return out;
+export function parseFreeFormArgs(module: string, text: string, freeFormKey: string): Record<string, string> {
+  const { options, rawParams } = parseKv(text, COMMAND_MODULES.has(module) ? COMMAND_OPTIONS : undefined);
+  return rawParams === undefined ? options : { ...options, [freeFormKey]: rawParams };
 }
 
 /**
@@ -59,4 +63,24 @@ function readScalar(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * `key=value` values are text, as Ansible passes them to a module; a parameter that does not take
+ * text (`verbosity=1`) gets the number or boolean the text reads as, as Ansible's argument spec
+ * converts it. Templated values are left for the strict check after rendering.
+ */
+export function convertForSchema(
+  args: Record<string, unknown>,
+  shape: Record<string, z.ZodType> | undefined,
+): Record<string, unknown> {
+  if (!shape) return args;
+  const out = { ...args };
+  for (const [key, value] of Object.entries(args)) {
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (!field || typeof value !== 'string' || value.includes('{{') || field.safeParse(value).success) continue;
+    const scalar = readScalar(value);
+    if (scalar !== value && field.safeParse(scalar).success) out[key] = scalar;
+  }
+  return out;
 }

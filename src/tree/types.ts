@@ -40,6 +40,8 @@ export interface TaskNode extends TaskCommon {
   module: string;
   args: Record<string, unknown> | string;
   loop?: unknown;
+  /** The lookup of a `with_<lookup>` loop (tree/loop-lookups.ts), whose terms `loop` holds; undefined for `loop`. */
+  loopWith?: string;
   loopControl: LoopControl;
   register?: string;
   notify: string[];
@@ -66,6 +68,8 @@ export interface IncludeNode extends TaskCommon {
   kind: 'include';
   file: string;
   loop?: unknown;
+  /** As on a task: the lookup of a `with_<lookup>` loop. */
+  loopWith?: string;
   loopControl: LoopControl;
 }
 

@@ -272,7 +272,7 @@ describe('other keywords are read the same way everywhere', () => {
     ]);
   });
 
-  it('with_items flattens one level on include_tasks as on a task', () => {
+  it('with_items keeps its terms for the engine on include_tasks as on a task', () => {
     const file = project.write(
       'with-items.yml',
       `- hosts: all
@@ -284,7 +284,8 @@ describe('other keywords are read the same way everywhere', () => {
 `,
     );
     const [task, include] = loadPlaybook(file, modules).plays[0].sections[1];
-    expect(task.kind === 'task' && task.loop).toEqual(['a', 'b', 'c']);
-    expect(include.kind === 'include' && include.loop).toEqual(['a', 'b', 'c']);
+    for (const node of [task, include]) {
+      expect(node.kind === 'block' ? undefined : [node.loopWith, node.loop]).toEqual(['items', [['a', 'b'], 'c']]);
+    }
   });
 });

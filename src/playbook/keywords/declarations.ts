@@ -21,6 +21,7 @@ function keyword<T, const P extends readonly Place[]>(declaration: KeywordDeclar
 }
 
 const ANYWHERE = ['play', 'block', 'task', 'include', 'import_role', 'role'] as const;
+const LOOPS = ['task', 'include'] as const;
 const STATIC_LOOP = 'import_role is static and cannot loop; loop inside the role instead';
 
 /** Every playbook keyword drover reads, once. The loaders, `drover schema` and the reference use this table. */
@@ -158,16 +159,75 @@ export const KEYWORDS = {
     doc: 'Run once per item of this list; the item is `{{ item }}`.',
   }),
   with_items: keyword({
-    on: ['task', 'include'],
-    type: type.flattenedLoop,
+    on: LOOPS,
+    type: type.loop,
     elsewhere: { import_role: STATIC_LOOP },
-    doc: 'Old spelling of `loop`; a list of lists is flattened one level.',
+    doc: 'Loop over a list flattened one level: a list in it, a templated one too, gives its items.',
   }),
-  with_list: keyword({ on: ['task'], type: type.loop, doc: 'Old spelling of `loop`.' }),
+  with_list: keyword({
+    on: LOOPS,
+    type: type.loop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: 'Loop over a list as it is, as `loop` does.',
+  }),
+  with_dict: keyword({
+    on: LOOPS,
+    type: type.dictLoop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: 'Loop over a map, in its order: each item is `{ key, value }` (`item.key`, `item.value`).',
+  }),
+  with_sequence: keyword({
+    on: LOOPS,
+    type: type.sequenceLoop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: 'Loop over numbers, as text: `start=1 end=5` (or `count=5`), with `stride=` and `format=%02d`, or `[start-]end[/stride][:format]` (`1-5`).',
+  }),
+  with_fileglob: keyword({
+    on: LOOPS,
+    type: type.patternLoop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: "Loop over the controller's files matching a pattern (looked for in files/, as a copy `src` is), sorted; each item is an absolute path.",
+  }),
+  with_nested: keyword({
+    on: LOOPS,
+    type: type.listsLoop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: 'Loop over every combination of the lists, the first one outermost: `item.0` from the first, `item.1` from the second, ...',
+  }),
+  with_cartesian: keyword({
+    on: LOOPS,
+    type: type.listsLoop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: 'The same as `with_nested` (community.general.cartesian).',
+  }),
+  with_together: keyword({
+    on: LOOPS,
+    type: type.listsLoop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: 'Loop over the lists side by side: `item.0` from the first, `item.1` from the second; a shorter list gives `None`.',
+  }),
+  with_subelements: keyword({
+    on: LOOPS,
+    type: type.subelementsLoop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: '`[LIST, KEY]`: each element of LIST with each item of its KEY list (`item.0` is the element without KEY, `item.1` the item); `KEY` may be a path (`a.b`); a third item `{ skip_missing: true }` skips elements without it.',
+  }),
+  with_indexed_items: keyword({
+    on: LOOPS,
+    type: type.loop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: 'Loop over a list flattened one level, each item `[index, value]` (`item.0`, `item.1`).',
+  }),
+  with_random_choice: keyword({
+    on: LOOPS,
+    type: type.loop,
+    elsewhere: { import_role: STATIC_LOOP },
+    doc: 'Run once, with one item of the list picked at random.',
+  }),
   loop_control: keyword({
     on: ['task', 'include'],
     type: type.loopControl,
-    doc: "The loop variable's name (`loop_var`), the item's `label` in the output, and `index_var`.",
+    doc: "The loop variable's name (`loop_var`), the item's `label` in the output, and `index_var`, for `loop` and every `with_*`.",
   }),
   register: keyword({ on: ['task'], type: type.variableName, doc: "Keep the task's result in this variable." }),
   notify: keyword({
@@ -207,6 +267,9 @@ export const KEYWORDS = {
 };
 
 export type KeywordName = keyof typeof KEYWORDS;
+
+/** The `with_<lookup>` loops, by keyword. */
+export const WITH_LOOPS = (Object.keys(KEYWORDS) as KeywordName[]).filter((name) => name.startsWith('with_'));
 
 type Declared = typeof KEYWORDS;
 type ValueOf<D> = D extends { type: KeywordType<infer T> } ? T : never;

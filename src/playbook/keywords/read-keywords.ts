@@ -4,7 +4,7 @@ import { suggestName } from '../../suggest.js';
 import type { LoadContext } from '../load-context.js';
 import type { YamlFile } from '../source.js';
 import { stripCollectionPrefix } from './collections.js';
-import { findKeyword, KEYWORDS, keywordsOn, type KeywordName, type KeywordValues } from './declarations.js';
+import { findKeyword, KEYWORDS, keywordsOn, WITH_LOOPS, type KeywordName, type KeywordValues } from './declarations.js';
 import { PLACE_NOUNS, PLACE_TITLES, PLACES, type Place } from './places.js';
 import { UNSUPPORTED_KEYWORDS } from './unsupported.js';
 
@@ -111,6 +111,16 @@ export function reportMisplacedKey(
       hint:
         KEYWORDS[name].elsewhere?.[place] ??
         `${name} belongs on ${where.join(', ')}; ${title} takes: ${listed(place).join(', ')}`,
+    });
+    return true;
+  }
+  if (name === undefined && key.startsWith('with_')) {
+    ctx.problems.push({
+      message: `'${key}' is not a loop drover supports`,
+      location: source.locate(raw, key),
+      task: label,
+      field: key,
+      hint: `loop over a list with loop, or use one of ${WITH_LOOPS.join(', ')}`,
     });
     return true;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BOOL_WORD_PATTERN, readBoolean } from '../../bool-words.js';
+import { LoopLookupError, parseSequence } from '../../tree/loop-lookups.js';
 import type { LoopControl } from '../../tree/types.js';
 
 /**
@@ -63,10 +64,75 @@ export const loop: KeywordType<unknown> = {
         : `write the items as a list, e.g. ${key}: [${String(bad)}], or a template: ${key}: "{{ items }}"`,
 };
 
-/** with_items: a loop whose list is flattened one level, as Ansible's items lookup does. */
-export const flattenedLoop: KeywordType<unknown> = {
-  ...loop,
-  schema: loop.schema.transform((value) => (Array.isArray(value) ? value.flat() : value)),
+const anyMap = z.record(z.string(), z.unknown());
+
+/** with_dict: a map, a list of maps, or a template that gives one. */
+export const dictLoop: KeywordType<unknown> = {
+  schema: z.union([anyMap, z.array(z.union([anyMap, templated])), templated]),
+  expects: 'a map or a template that gives one',
+  hint: (key, bad) =>
+    typeof bad === 'string'
+      ? `a bare name is not a variable: write ${key}: "{{ ${bad.trim() || 'users'} }}"`
+      : `write the entries as "name: value" lines indented below ${key}, or a template: ${key}: "{{ users }}"`,
+};
+
+/** The problem of a literal with_sequence text, found when the playbook is loaded. */
+function checkSequence(value: string, ctx: z.RefinementCtx, path: number[]): void {
+  if (value.includes('{{') || value.includes('{%')) return;
+  try {
+    parseSequence(value);
+  } catch (error) {
+    if (!(error instanceof LoopLookupError)) throw error;
+    ctx.addIssue({
+      code: 'custom',
+      message: `cannot count '${value}': ${error.message}`,
+      path,
+      params: { hint: 'e.g. start=1 end=5 (or count=5), with stride=2 and format=%02d if needed, or 1-5/2:%02d' },
+    });
+  }
+}
+
+/** with_sequence: `start=1 end=5 stride=1 format=%d` (or `count=`), `[start-]end[/stride][:format]`, or a list of them. */
+export const sequenceLoop: KeywordType<string | string[]> = {
+  schema: z.union([z.string(), z.array(z.string())]).superRefine((value, ctx) => {
+    if (typeof value === 'string') checkSequence(value, ctx, []);
+    else for (const [index, item] of value.entries()) checkSequence(item, ctx, [index]);
+  }),
+  expects: "text such as 'start=1 end=5' or '1-5', or a list of them",
+  hint: (key) => `e.g. ${key}: start=1 end=5 format=web%02d, or ${key}: "1-5"`,
+};
+
+/** with_fileglob: a pattern or a list of them. */
+export const patternLoop: KeywordType<string | string[]> = {
+  schema: z.union([z.string().min(1), z.array(z.string().min(1))]),
+  expects: 'a file pattern or a list of them (text)',
+  hint: (key) => `e.g. ${key}: "conf.d/*.conf" (looked for in files/, as a copy src is)`,
+};
+
+/** with_nested, with_cartesian, with_together: lists, each a list or a template that gives one. */
+export const listsLoop: KeywordType<unknown> = {
+  schema: z.union([z.array(z.union([z.array(z.unknown()), templated])), templated]),
+  expects: 'a list of lists (each a list or a template that gives one)',
+  hint: (key, bad) =>
+    typeof bad === 'string'
+      ? `a bare name is not a variable: write "{{ ${bad.trim() || 'items'} }}" for a variable, or [${bad}] for a list of one`
+      : `write one list per item, e.g. ${key}: [[a, b], "{{ more }}"]`,
+};
+
+const elements = z.union([z.array(z.unknown()), anyMap, templated]);
+const subkey = z.string().min(1);
+
+/** with_subelements: the elements (a list, or a template), the key of each one's list, and optionally flags. */
+export const subelementsLoop: KeywordType<unknown> = {
+  schema: z.union([
+    z.tuple([elements, subkey]),
+    z.tuple([elements, subkey, z.strictObject({ skip_missing: z.union([z.boolean(), z.string()]) })]),
+    templated,
+  ]),
+  expects:
+    'a list of two or three items: the elements (a list or a template), the key of their lists, and optionally { skip_missing: true }',
+  hint: (key) =>
+    `e.g. ${key}: ["{{ users }}", authorized_keys] or ${key}: ["{{ users }}", authorized_keys, { skip_missing: true }]`,
 };
 
 const word = z.union([z.string(), z.number().transform(String)]);
