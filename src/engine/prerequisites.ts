@@ -35,7 +35,9 @@ function findProvider(host: HostState, wanted: Provision[]): string | undefined 
 }
 
 function provisionMatches(want: Provision, have: Provision): boolean {
-  if ('package' in want && 'package' in have) return packageName(have.package) === packageName(want.package);
+  // { package: '*' }: any package an earlier task installs may provide it (a program whose package is not known).
+  if ('package' in want && 'package' in have)
+    return want.package === '*' || packageName(have.package) === packageName(want.package);
   if ('service' in want && 'service' in have) return serviceName(have.service) === serviceName(want.service);
   if ('path' in want && 'path' in have) return want.path === have.path || want.path.startsWith(`${have.path}/`);
   return false;
@@ -49,6 +51,7 @@ function describeNeed(unmet: Prerequisite): string {
   const first = unmet.providedBy[0];
   if (!first) return unmet.missing;
   if ('service' in first) return `service ${first.service} running`;
-  if ('package' in first) return `package ${first.package}`;
+  if ('package' in first)
+    return first.package === '*' ? unmet.missing.replace(/ is not on this host$/, '') : `package ${first.package}`;
   return first.path;
 }

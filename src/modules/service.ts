@@ -120,10 +120,38 @@ export function planService(args: ServiceArgs, current: UnitState): Plan {
   };
   const masked = isMasked(unit);
   if (unit.loadState === 'not-found' && !masked && (args.state !== undefined || args.enabled !== undefined)) {
+    // What the task would do once the unit is installed (a package's units start disabled and stopped).
+    const installed = planService(args, {
+      ...current,
+      unit: {
+        ...unit,
+        loadState: 'loaded',
+        activeState: 'inactive',
+        unitFileState: 'disabled',
+        isEnabledCode: 1,
+        isEnabled: 'disabled',
+      },
+    });
     return {
-      changes: [],
+      ...installed,
       result,
-      failed: `could not find the requested service ${name} on this host (systemd has no unit ${unit.id}); install the package that provides it, or write its unit file, in an earlier task`,
+      unmet: {
+        missing: `could not find the requested service ${name} on this host (systemd has no unit ${unit.id})`,
+        fix: 'install the package that provides it, or write its unit file, in an earlier task',
+        providedBy: [{ package: name.replace(/\.service$/, '') }, { path: `/etc/systemd/system/${unit.id}` }],
+      },
+    };
+  }
+  if (unit.missingProgram !== undefined && (args.state === 'started' || args.state === 'restarted')) {
+    // The unit is there but its program is gone: an earlier package install may bring it back (and start it).
+    return {
+      ...planService(args, { ...current, unit: { ...unit, missingProgram: undefined } }),
+      result,
+      unmet: {
+        missing: `the program of ${unit.id} (${unit.missingProgram}) is not on this host`,
+        fix: 'install its package in an earlier task',
+        providedBy: [{ package: '*' }, { path: unit.missingProgram }],
+      },
     };
   }
   // Unmask first and mask last: systemctl cannot disable a unit once it is masked.
@@ -193,8 +221,8 @@ const DESCRIPTION = [
   'Starts, stops, restarts or reloads a systemd unit and enables, disables, masks or unmasks it, reading its state with',
   '`systemctl show` and `systemctl is-enabled` first: started/stopped and enabled change nothing when the unit is already so,',
   'while restarted and reloaded act on every run (as in Ansible; use handlers to restart only after a change). A unit that',
-  'systemd does not know fails the task with a clear message, in check mode too (as Ansible does): check mode cannot tell',
-  'whether an earlier task would have installed it. Static, generated and transient units have no [Install] section, so',
+  'systemd does not know, or whose program is gone with its package, is a prerequisite: a run fails with a clear message;',
+  'check says unknown when an earlier task of the run installs a package (that would bring it), and fails otherwise. Static, generated and transient units have no [Install] section, so',
   'enabled has no effect on them. daemon_reload runs only when the unit file changed on disk since systemd read it.',
 ].join(' ');
 

@@ -101,3 +101,78 @@ export function fingerprintHost(lab: LabStatus, host: string): Promise<string> {
     ].join('; ') + pg,
   );
 }
+
+/** Per host, the names of the tasks that ended with this status (hosts without any are left out). */
+export function tasksWithStatus(report: RunReport, status: RunReport['hosts'][string]['tasks'][number]['status']) {
+  const out: Record<string, string[]> = {};
+  for (const [host, entry] of Object.entries(report.hosts)) {
+    const tasks = entry.tasks.filter((t) => t.status === status).map((t) => t.task);
+    if (tasks.length > 0) out[host] = tasks;
+  }
+  return out;
+}
+
+/** Per host, the unknown tasks with the earlier task each depends on (undefined when none is named). */
+export function unknownTasks(report: RunReport): Record<string, Record<string, string | undefined>> {
+  const out: Record<string, Record<string, string | undefined>> = {};
+  for (const [host, entry] of Object.entries(report.hosts)) {
+    for (const t of entry.tasks.filter((task) => task.status === 'unknown'))
+      (out[host] ??= {})[t.task] = t.unknown?.dependsOn;
+  }
+  return out;
+}
+
+/**
+ * What check mode must never change on a host, as text, one section per kind of state: every file,
+ * directory and link under /etc and /opt (type, mode, owner, mtime, link target, and the sha256 of
+ * each file), installed packages, each systemd unit's load/active/enabled state, the nftables
+ * ruleset, crontabs, PostgreSQL roles (with password verifiers), databases and their settings (when
+ * PostgreSQL answers) and RabbitMQ users (with password hashes), vhosts and permissions (when it runs).
+ */
+export async function hostState(lab: LabStatus, host: string): Promise<string> {
+  const psql = (sql: string) => `su postgres -s /bin/sh -c "cd / && psql -XAt -c \\"${sql}\\""`;
+  const script = [
+    // Compare settled states only: a host that has just booted or run a playbook may still have jobs.
+    'systemctl is-system-running --wait >/dev/null 2>&1 || true',
+    'i=0; while [ -n "$(systemctl list-jobs --no-legend 2>/dev/null)" ] && [ $i -lt 60 ]; do sleep 0.5; i=$((i+1)); done',
+    'echo "## files"',
+    "find /etc /opt -xdev -path /etc/ld.so.cache -prune -o -printf '%y %m %u:%g %T@ %p -> %l\\n' 2>/dev/null | LC_ALL=C sort",
+    'find /etc /opt -xdev -path /etc/ld.so.cache -prune -o -type f -print0 2>/dev/null | xargs -0 -r sha256sum | LC_ALL=C sort -k2',
+    'echo "## packages"',
+    "dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\\n' | LC_ALL=C sort",
+    'echo "## units"',
+    "systemctl list-units --all --no-legend --plain | awk '{print $1, $2, $3}' | LC_ALL=C sort",
+    "systemctl list-unit-files --no-legend --plain | awk '{print $1, $2}' | LC_ALL=C sort",
+    'echo "## nftables"',
+    'nft list ruleset 2>&1 || true',
+    'echo "## crontabs"',
+    'for f in /var/spool/cron/crontabs/*; do [ -f "$f" ] && { echo "$f"; sha256sum < "$f"; }; done; true',
+    'echo "## postgresql"',
+    `if command -v pg_isready >/dev/null && pg_isready -q; then ${psql(
+      'select rolname, rolcanlogin, rolsuper, rolpassword from pg_authid order by 1',
+    )}; ${psql(
+      'select datname, pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate from pg_database order by 1',
+    )}; ${psql(
+      "select coalesce(d.datname, '*'), coalesce(r.rolname, '*'), s.setconfig from pg_db_role_setting s left join pg_database d on d.oid = s.setdatabase left join pg_roles r on r.oid = s.setrole order by 1, 2",
+    )}; else echo 'not answering'; fi`,
+    'echo "## rabbitmq"',
+    'if systemctl is-active --quiet rabbitmq-server 2>/dev/null; then',
+    '  mq() { rabbitmqctl -q --no-table-headers "$@"; }',
+    // Users with their password hashes: a password check mode set would show here.
+    "  mq export_definitions - | python3 -c 'import json, sys",
+    'for u in sorted(json.load(sys.stdin)["users"], key=lambda u: u["name"]): print(u["name"], u["password_hash"], u["tags"])\'',
+    '  vhosts=$(mq list_vhosts | LC_ALL=C sort); echo "$vhosts"',
+    '  for v in $vhosts; do echo "vhost $v"; mq list_permissions -p "$v" | LC_ALL=C sort; done',
+    "else echo 'not running'; fi",
+  ].join('\n');
+  return onHost(lab, host, script);
+}
+
+/** The lines only in `before` (-) and only in `after` (+), for a readable failure when two states differ. */
+export function stateDifference(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const inB = new Set(b);
+  const inA = new Set(a);
+  return [...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`), ...b.filter((l) => !inA.has(l)).map((l) => `+ ${l}`)];
+}

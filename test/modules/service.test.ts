@@ -20,6 +20,8 @@ const CAPTURED = {
   missing:
     'systemd=yes\nId=drovertest-missing.service\nLoadState=not-found\nActiveState=inactive\nSubState=dead\nUnitFileState=\nNeedDaemonReload=no\nIsEnabledCode=1\nIsEnabled=\n',
   noSystemd: 'systemd=no\n',
+  programGone:
+    'systemd=yes\nId=nginx.service\nLoadState=loaded\nActiveState=inactive\nSubState=dead\nUnitFileState=enabled\nNeedDaemonReload=no\nIsEnabledCode=0\nIsEnabled=enabled\nMissingProgram=/usr/sbin/nginx\n',
 };
 
 const state = (key: keyof typeof CAPTURED, name = 'x'): UnitState => parseSystemdProbe(CAPTURED[key], name);
@@ -123,12 +125,20 @@ describe('service plans', () => {
     expect(planWith(service, { name: 'zzmask', masked: true }, state('masked')).changes).toEqual([]);
   });
 
-  it('fails for a unit systemd does not know, and on hosts without systemd', () => {
-    {
-      expect(planWith(service, { name: 'nginx', state: 'started' }, state('missing')).failed).toBe(
-        'could not find the requested service nginx on this host (systemd has no unit drovertest-missing.service); install the package that provides it, or write its unit file, in an earlier task',
-      );
-    }
+  it('needs a unit systemd does not know (an earlier package install may bring it), and fails without systemd', () => {
+    const missing = planWith(service, { name: 'nginx', state: 'started' }, state('missing'));
+    expect(missing.unmet).toEqual({
+      missing:
+        'could not find the requested service nginx on this host (systemd has no unit drovertest-missing.service)',
+      fix: 'install the package that provides it, or write its unit file, in an earlier task',
+      providedBy: [{ package: 'nginx' }, { path: '/etc/systemd/system/drovertest-missing.service' }],
+    });
+    expect(missing.changes.map((c) => c.summary)).toEqual(['start nginx']);
+    // A unit whose program was removed with its package: starting it needs that package back first.
+    const gone = planWith(service, { name: 'nginx', state: 'started' }, state('programGone'));
+    expect(gone.unmet?.missing).toBe('the program of nginx.service (/usr/sbin/nginx) is not on this host');
+    expect(gone.unmet?.providedBy).toEqual([{ package: '*' }, { path: '/usr/sbin/nginx' }]);
+    expect(gone.changes.map((c) => c.summary)).toEqual(['start nginx']);
     expect(planWith(service, { name: 'nginx', state: 'started' }, state('noSystemd')).failed).toMatch(
       /systemd is not running on this host/,
     );

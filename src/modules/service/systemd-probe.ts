@@ -20,6 +20,8 @@ export interface UnitState {
     isEnabledCode: number;
     /** The unit file changed on disk since systemd loaded it. */
     needDaemonReload: boolean;
+    /** The program of the unit's first ExecStart, when it is not on the host (its package was removed). */
+    missingProgram?: string;
   };
 }
 
@@ -32,6 +34,9 @@ export function buildSystemdProbe(name: string | undefined): string {
       `systemctl show -p Id -p LoadState -p ActiveState -p SubState -p UnitFileState -p NeedDaemonReload -- ${unit} 2>/dev/null`,
       `e=$(systemctl is-enabled -- ${unit} 2>/dev/null); echo "IsEnabledCode=$?"`,
       `printf 'IsEnabled=%s\\n' "$(printf '%s\\n' "$e" | head -n 1)"`,
+      // systemctl show prints ExecStart as "{ path=/usr/sbin/nginx ; argv[]=... }".
+      `p=$(systemctl show -p ExecStart --value -- ${unit} 2>/dev/null | sed -n 's/^{ path=\\([^ ;]*\\).*/\\1/p' | head -n 1)`,
+      `if [ -n "$p" ] && [ ! -e "$p" ]; then printf 'MissingProgram=%s\\n' "$p"; fi`,
     );
   }
   return lines.join('\n');
@@ -53,6 +58,7 @@ export function parseSystemdProbe(stdout: string, name: string | undefined): Uni
       isEnabled: fields.get('IsEnabled') ?? '',
       isEnabledCode: Number(fields.get('IsEnabledCode') ?? '1'),
       needDaemonReload: fields.get('NeedDaemonReload') === 'yes',
+      ...(fields.get('MissingProgram') ? { missingProgram: fields.get('MissingProgram') } : {}),
     },
   };
 }
