@@ -121,7 +121,7 @@ export async function withTaskContext<T>(
     if (error instanceof TaskError) throw error;
     if (error instanceof UndefinedVariableError) {
       throw new TaskError(
-        `undefined variable '${error.variable}' in task '${task.name ?? task.module}' (${formatLocation(task.location)}); define it (vars, group_vars, -e) or give it a default: {{ ${error.variable} | default('...') }}`,
+        `${error.message} in task '${task.name ?? task.module}' (${formatLocation(task.location)}); define it (vars, group_vars, -e) or give it a default: {{ ${error.variable} | default('...') }}`,
         task.location,
         undefined,
         { cause: error },

@@ -10,6 +10,7 @@ import { readYamlReporting, type Inherited, type LoadContext } from './load-cont
 // load-role loads tasks files with this module: a cycle, fine for functions called at load time.
 import { loadRole, type RoleEntry } from './load-role.js';
 import { CONTROLLER_FILE_FIELDS, findLocalFile } from '../tree/local-files.js';
+import { checkTaskTemplates, checkTemplateFile } from './check-template-syntax.js';
 import { ArgumentSyntaxError, convertForSchema, parseFreeFormArgs, parseKeyValueArgs } from './parse-free-form.js';
 import { readLoop } from './read-loop.js';
 import { suggestName } from '../suggest.js';
@@ -179,6 +180,7 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
       (field) => argLocations[field] ?? source.locate(raw, moduleKey),
     );
 
+  checkTaskTemplates(raw, { key: moduleKey, name: moduleName }, source, ctx, taskLabel);
   const { loop, loopWith } = readLoop(raw, keywords, source, ctx, taskLabel, 'a task');
   const task: TaskNode = {
     ...common,
@@ -214,6 +216,7 @@ function loadBlock(
   label: string,
 ): TaskTree {
   const { values: keywords } = readKeywords(raw, 'block', source, ctx, label);
+  checkTaskTemplates(raw, undefined, source, ctx, label);
   const common = inheritCommon(keywords, inherited);
   const childInherited: Inherited = { ...common, baseDir: inherited.baseDir, role: inherited.role };
   return {
@@ -456,7 +459,10 @@ function checkControllerFiles(
       baseDir: scope.baseDir,
       playbookDir: ctx.playbookDir,
     });
-    if (found) continue;
+    if (found) {
+      if (kind === 'templates') checkTemplateFile(found, ctx, label, `${module}.${field}`, locate(field));
+      continue;
+    }
     ctx.problems.push({
       message: `local file not found: ${path} (looked in ${candidates.join(', ')})`,
       location: locate(field),

@@ -81,12 +81,21 @@ export function evaluate(expression: string, vars: Vars): unknown {
   );
 }
 
-/** The syntax problem of a template, if it has one (for checks before anything runs). */
-export function findTemplateSyntaxError(value: unknown): TemplateSyntaxError | undefined {
+/**
+ * The syntax problem of a template, if it has one (for checks before anything runs). In
+ * 'expression' mode a string without braces is a condition (when, until, assert that); in 'file'
+ * mode the string is a template file's text.
+ */
+export function findTemplateSyntaxError(
+  value: unknown,
+  mode: TemplateMode = 'playbook',
+): TemplateSyntaxError | undefined {
   if (typeof value === 'string') {
-    if (!hasTemplate(value)) return undefined;
+    const bare = mode === 'expression' && !hasTemplate(value);
+    if (bare ? value.trim() === '' : !hasTemplate(value)) return undefined;
     try {
-      compile(bodyOf(normalize(value)), 'playbook');
+      if (bare) compile(normalize(value).trim(), 'expression');
+      else compile(bodyOf(normalize(value)), mode === 'file' ? 'file' : 'playbook');
       return undefined;
     } catch (error) {
       if (error instanceof TemplateSyntaxError) return error.locate({ line: lineOf(error) });
@@ -95,7 +104,7 @@ export function findTemplateSyntaxError(value: unknown): TemplateSyntaxError | u
   }
   if (value === null || typeof value !== 'object' || isInertValue(value)) return undefined;
   for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    const found = findTemplateSyntaxError(item);
+    const found = findTemplateSyntaxError(item, mode);
     if (found) return found;
   }
   return undefined;

@@ -207,16 +207,18 @@ describe('the engine over the local connection', () => {
     ]);
   });
 
-  it('fails a task that uses an undefined variable, naming the variable, task and file', async () => {
+  it('fails a task that uses an undefined variable, naming the variable, task, file and a close match', async () => {
     const inventory = write('undef/inventory.ini', 'u1 ansible_connection=local\n');
     const playbook = write(
       'undef/play.yml',
-      '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: use a typo\n      copy:\n        dest: "{{ root }}/x"\n        content: "{{ app_versoin }}"\n',
+      '- hosts: all\n  gather_facts: false\n  vars:\n    app_version: "1.2"\n  tasks:\n    - name: use a typo\n      copy:\n        dest: "{{ root }}/x"\n        content: "{{ app_versoin }}"\n',
     );
     const { outcome, results } = await run(playbook, inventory);
     const result = results.get('u1')![0];
     expect(result.status).toBe('failed');
-    expect(result.error).toMatch(/undefined variable 'app_versoin' in task 'use a typo' \(.*undef\/play.yml:4:7\)/);
+    expect(result.error).toMatch(
+      /undefined variable 'app_versoin' \(did you mean 'app_version'\?\) in task 'use a typo' \(.*undef\/play.yml:6:7\)/,
+    );
     expect(outcome.hosts.get('u1')!.stats.failed).toBe(1);
   });
 
