@@ -123,7 +123,7 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
         location: source.locate(raw, key),
         task: taskLabel,
         field: key,
-        hint: best ? `did you mean '${best}'?` : `see 'drover doc --list' for modules and README for task keywords`,
+        hint: best ? `did you mean '${best}'?` : `see 'drover doc --list' and docs/playbook-keywords.md`,
       });
     }
   }

@@ -1,4 +1,4 @@
-const REWRITE = 'remove it, or rewrite the task without it (see README: playbook keywords)';
+const REWRITE = 'remove it, or rewrite the task without it (see docs/playbook-keywords.md)';
 
 /**
  * Ansible keywords drover knows of but does not implement: named clearly instead of "unknown".
