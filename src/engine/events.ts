@@ -21,6 +21,13 @@ export interface ReportedChange {
   diff?: Change['diff'];
 }
 
+/** What a command (command, shell, script, raw and the like) printed, shown from -v. */
+export interface CommandOutput {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
 /** The outcome of one task on one host (a looped task is one result with its items inside). */
 export interface TaskResult {
   task: string;
@@ -31,16 +38,21 @@ export interface TaskResult {
   /** Set when status is unknown. */
   unknown?: UnknownReason;
   ignored?: boolean;
+  /** A failed task that changed something before it failed (a command that ran and exited non-zero). */
+  changedBeforeFailing?: boolean;
   rescued?: boolean;
   skipReason?: string;
   /** debug output and similar messages. */
   msg?: string;
+  /** Set when the task ran a command: its exit status and what it printed. */
+  output?: CommandOutput;
   items?: Array<{
     label: string;
     status: TaskStatus;
     changes: ReportedChange[];
     error?: string;
     msg?: string;
+    output?: CommandOutput;
     unknown?: UnknownReason;
   }>;
   handler?: boolean;

@@ -3,7 +3,7 @@ import type { ExecResult } from '../connection/types.js';
 import type { TaskNode } from '../tree/types.js';
 import { evaluateCondition } from '../template/expression.js';
 import { markInert } from '../template/inert.js';
-import type { ReportedChange, TaskResult, TaskStatus, UnknownReason } from './events.js';
+import type { CommandOutput, ReportedChange, TaskResult, TaskStatus, UnknownReason } from './events.js';
 import type { Invocation } from './prepare-invocations.js';
 
 /** What one invocation (a task, or one loop item) did. */
@@ -85,10 +85,13 @@ export function summarize(
   const result: TaskResult = { ...base, status, changes: outcomes.flatMap((o) => o.changes) };
   const error = outcomes.find((o) => o.error)?.error;
   if (error) result.error = error;
+  if (status === 'failed' && outcomes.some((o) => o.registered.changed === true)) result.changedBeforeFailing = true;
   const unknown = outcomes.find((o) => o.unknown)?.unknown;
   if (status === 'unknown' && unknown) result.unknown = unknown;
   const msgs = outcomes.map((o) => o.msg).filter((m): m is string => m !== undefined);
   if (msgs.length > 0 && !looped) result.msg = msgs[0];
+  const output = looped ? undefined : commandOutput(outcomes[0]?.registered);
+  if (output) result.output = output;
   if (status === 'skipped') result.skipReason = outcomes[0]?.skipReason;
   if (looped) {
     result.items = outcomes.map((o, i) => ({
@@ -97,10 +100,18 @@ export function summarize(
       changes: o.changes,
       error: o.error,
       msg: o.msg,
+      ...(commandOutput(o.registered) ? { output: commandOutput(o.registered) } : {}),
       ...(o.unknown ? { unknown: o.unknown } : {}),
     }));
   }
   return result;
+}
+
+/** The exit status and output of a registered command result, if the outcome ran one. */
+function commandOutput(registered: Record<string, unknown> | undefined): CommandOutput | undefined {
+  if (!registered || typeof registered.rc !== 'number') return undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return { rc: registered.rc, stdout: text(registered.stdout), stderr: text(registered.stderr) };
 }
 
 /** What `register` keeps: the one outcome, or a loop's `results`. */
@@ -123,6 +134,7 @@ export function hideOutput(result: TaskResult): TaskResult {
     changes: result.changes.map(() => ({ summary: HIDDEN })),
     ...(result.error !== undefined ? { error: HIDDEN } : {}),
     ...(result.msg !== undefined ? { msg: HIDDEN } : {}),
+    output: undefined,
     ...(result.items
       ? { items: result.items.map((item, index) => ({ label: String(index), status: item.status, changes: [] })) }
       : {}),

@@ -1,123 +1,105 @@
-import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { EngineEvents, TaskResult } from '../engine/events.js';
 import { maskSecrets } from '../secrets/mask.js';
-import { banner, describeResult, type OutputOptions } from './plain-output.js';
+import { createPlainOutput, type OutputOptions } from './plain-output.js';
+import { renderProgress, type TaskProgress } from './render-progress.js';
 
-interface LiveTask {
-  title: string;
-  counts: Record<TaskResult['status'] | 'unreachable', number>;
-  lines: string[];
-  wrapper?: ListrTaskWrapper<unknown, any, any>;
-  finish(): void;
+export interface LiveOptions extends OutputOptions {
+  /** The terminal's width now (it can change while drover runs). */
+  columns(): number;
+  /** Milliseconds since some fixed moment (tests pass a fake clock). */
+  now?(): number;
 }
 
+/** How often the progress line is redrawn while no result comes in, for its elapsed time. */
+const TICK_MS = 1000;
+const ERASE_LINE = '\r\x1b[2K';
+
 /**
- * The terminal view: one listr2 task per playbook task, with a spinner while hosts work, a title
- * that counts results as they come in, and the changed/failed/unknown lines kept under it.
+ * The terminal view: the plain view's lines, each written once and never again, and under them one
+ * progress line for the running task (hosts done, changed, failed, which hosts still run and for
+ * how long), redrawn in place. The line is cut to the terminal's width so that it never wraps:
+ * a wrapped line could not be erased, and would stay on the screen as a copy.
  */
-export function createLiveOutput(options: OutputOptions): EngineEvents & { finish(): Promise<void> } {
-  const { style, write } = options;
-  let chain: Promise<void> = Promise.resolve();
-  let current: LiveTask | undefined;
+export function createLiveOutput(options: LiveOptions): EngineEvents & { finish(): Promise<void> } {
+  const now = options.now ?? Date.now;
+  let progress: TaskProgress | undefined;
+  let shown = false;
+  let timer: NodeJS.Timeout | undefined;
 
-  const refresh = (task: LiveTask) => {
-    if (!task.wrapper) return;
-    const { ok, changed, failed, skipped, unknown, unreachable } = task.counts;
-    const parts = [
-      `ok ${ok}`,
-      changed ? style.yellow(`changed ${changed}`) : '',
-      failed ? style.red(`failed ${failed}`) : '',
-      unreachable ? style.red(`unreachable ${unreachable}`) : '',
-      skipped ? style.cyan(`skipped ${skipped}`) : '',
-      unknown ? style.blue(`unknown ${unknown}`) : '',
-    ]
-      .filter(Boolean)
-      .join(' · ');
-    task.wrapper.title = `${task.title}  ${style.gray(parts)}`;
-    task.wrapper.output = maskSecrets(task.lines.join('\n'));
+  const clear = () => {
+    if (shown) options.write(ERASE_LINE);
+    shown = false;
   };
-
-  const close = () => {
-    current?.finish();
-    current = undefined;
+  const draw = () => {
+    clear();
+    if (!progress || progress.done.size >= progress.hosts.length) return;
+    const text = renderProgress(progress, now(), options.columns() - 1, options.style);
+    if (text === '') return;
+    options.write(ERASE_LINE + maskSecrets(text));
+    shown = true;
   };
-
-  const start = (title: string) => {
-    close();
-    let finish!: () => void;
-    const done = new Promise<void>((resolve) => (finish = resolve));
-    const task: LiveTask = {
-      title,
-      counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unknown: 0, unreachable: 0 },
-      lines: [],
-      finish,
-    };
-    current = task;
-    chain = chain.then(() =>
-      new Listr(
-        [
-          {
-            title,
-            task: async (_ctx, wrapper) => {
-              task.wrapper = wrapper;
-              refresh(task);
-              await done;
-              if (task.counts.failed + task.counts.unreachable > 0)
-                throw new Error(`${title}  ${style.gray(wrapper.title.slice(title.length).trim())}`);
-            },
-            rendererOptions: { persistentOutput: true, outputBar: Infinity },
-          },
-        ],
-        { exitOnError: false, rendererOptions: { collapseErrors: false, showErrorMessage: false } },
-      )
-        .run()
-        .then(
-          () => undefined,
-          () => undefined,
-        ),
-    );
+  const stopTimer = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
   };
-
-  const print = (text: string) => {
-    chain = chain.then(() => write(`${maskSecrets(text)}\n`));
+  // Every permanent line goes through here: the progress line is taken away first, then put back.
+  const plain = createPlainOutput({
+    ...options,
+    write: (text) => {
+      clear();
+      options.write(text);
+    },
+  });
+  const record = (host: string, status: TaskResult['status'] | 'unreachable') => {
+    if (!progress) return;
+    progress.done.add(host);
+    progress.counts[status]++;
   };
 
   return {
     playStart(play) {
-      close();
-      print(style.bold(banner(`PLAY [${play.name}]`)));
+      stopTimer();
+      progress = undefined;
+      plain.playStart?.(play);
     },
     taskStart(task) {
-      start(`${task.handler ? 'HANDLER' : 'TASK'} [${task.name}]`);
+      plain.taskStart?.(task);
+      progress = {
+        name: task.name,
+        handler: task.handler,
+        hosts: task.hosts,
+        done: new Set(),
+        counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unknown: 0, unreachable: 0 },
+        startedAt: now(),
+      };
+      stopTimer();
+      timer = setInterval(draw, TICK_MS);
+      timer.unref();
+      draw();
     },
     hostResult(host, result) {
-      if (!current) return print(describeResult(host, result, options).join('\n'));
-      current.counts[result.status]++;
-      if (result.status !== 'ok' || result.msg !== undefined || options.verbosity > 0)
-        current.lines.push(...describeResult(host, result, options));
-      refresh(current);
+      plain.hostResult?.(host, result);
+      record(host, result.status);
+      draw();
     },
-    hostUnreachable(host, reason) {
-      if (!current) return print(style.red(`fatal: [${host}]: UNREACHABLE! => ${reason}`));
-      current.counts.unreachable++;
-      current.lines.push(style.red(`fatal: [${host}]: UNREACHABLE! => ${reason}`));
-      refresh(current);
+    hostUnreachable(host, reason, task) {
+      plain.hostUnreachable?.(host, reason, task);
+      record(host, 'unreachable');
+      draw();
     },
     warning(message) {
-      if (current) current.lines.push(style.magenta(`[WARNING]: ${message}`));
-      else print(style.magenta(`[WARNING]: ${message}`));
+      plain.warning?.(message);
+      draw();
     },
     verbose(level, host, message) {
       if (options.verbosity < level) return;
-      const text = style.gray(`<${host}> ${message}`);
-      if (current) {
-        current.lines.push(text);
-        refresh(current);
-      } else print(text);
+      plain.verbose?.(level, host, message);
+      draw();
     },
     async finish() {
-      close();
-      await chain;
+      stopTimer();
+      progress = undefined;
+      clear();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { EngineEvents, HostStats, TaskResult, UnknownReason } from '../engine/events.js';
+import type { CommandOutput, EngineEvents, HostStats, TaskResult, UnknownReason } from '../engine/events.js';
 import { maskSecrets } from '../secrets/mask.js';
 import { renderUnifiedDiff } from './render-diff.js';
 import { colourDiff } from './colour-diff.js';
@@ -10,24 +10,27 @@ export interface OutputOptions {
   check: boolean;
   style: ChalkInstance;
   write(text: string): void;
+  /** The terminal's width, when there is one: banners fit it, as Ansible's do. */
+  columns?(): number;
 }
 
 const WIDTH = 78;
 
-export function banner(text: string): string {
-  return `\n${text} ${'*'.repeat(Math.max(3, WIDTH - text.length - 1))}`;
+export function banner(text: string, width = WIDTH): string {
+  return `\n${text} ${'*'.repeat(Math.max(3, width - text.length - 1))}`;
 }
 
 /** Line-by-line output in the shape Ansible users know: PLAY, TASK, ok/changed/failed per host. */
 export function createPlainOutput(options: OutputOptions): EngineEvents {
   const { style, write } = options;
   const line = (text: string) => write(`${maskSecrets(text)}\n`);
+  const width = () => (options.columns ? Math.min(WIDTH, options.columns() - 1) : WIDTH);
   return {
     playStart(play) {
-      line(style.bold(banner(`PLAY [${play.name}]`)));
+      line(style.bold(banner(`PLAY [${play.name}]`, width())));
     },
     taskStart(task) {
-      line(style.bold(banner(`${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${task.name}]`)));
+      line(style.bold(banner(`${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${task.name}]`, width())));
     },
     hostResult(host, result) {
       for (const text of describeResult(host, result, options)) line(text);
@@ -78,6 +81,7 @@ export function describeResult(
       );
       break;
   }
+  if (options.verbosity > 0 && result.output) out.push(...describeOutput(result.output, '  '));
   for (const item of result.items ?? []) {
     if (item.status === 'unknown')
       out.push(style.blue(`  unknown: [${host}] (item=${item.label}) => ${describeUnknown(item.unknown)}`));
@@ -85,6 +89,7 @@ export function describeResult(
       out.push(
         `  ${item.status}: [${host}] (item=${item.label})${item.error ? ` => ${item.error}` : item.msg ? ` => ${item.msg}` : ''}`,
       );
+      if (options.verbosity > 0 && item.output) out.push(...describeOutput(item.output, '    '));
     }
   }
   // An unknown task's changes are what it would do if it ran (a command line): shown with -v.
@@ -95,6 +100,21 @@ export function describeResult(
       out.push(`  - ${change.summary}${fromTo}`);
       if (options.diff && change.diff) out.push(colourDiff(renderUnifiedDiff(change.diff), style));
     }
+  }
+  return out;
+}
+
+/** `rc: 0`, then stdout and stderr (when not empty), their lines indented under them. */
+function describeOutput(output: CommandOutput, indent: string): string[] {
+  const out = [`${indent}rc: ${output.rc}`];
+  for (const [name, text] of [
+    ['stdout', output.stdout],
+    ['stderr', output.stderr],
+  ] as const) {
+    if (text === '') continue;
+    const lines = text.split('\n');
+    if (lines.length === 1) out.push(`${indent}${name}: ${text}`);
+    else out.push(`${indent}${name}:`, ...lines.map((line) => `${indent}  ${line}`));
   }
   return out;
 }

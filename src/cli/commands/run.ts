@@ -19,7 +19,7 @@ import { listHosts, listTags, listTasks } from '../list-playbook.js';
 import { limitHosts } from '../../inventory/index.js';
 import { checkStartAtTask } from '../start-at-task.js';
 import { renderPlayHosts } from '../../playbook/render-play-hosts.js';
-import { hasTemplate } from '../../template/render.js';
+import { hasTemplate, measureRenderTime } from '../../template/render.js';
 import { applySlice, describeEmptySlice, emptySliceReport, parseSlice, withSlice, type Slice } from '../slice.js';
 
 export interface RunCommandOptions {
@@ -133,7 +133,12 @@ export function addRunOptions(command: Command): Command {
         '--ssh-common-args <args>',
         'ansible_ssh_common_args of hosts that set none (drover reads -o ProxyJump= and -J)',
       )
-      .option('-v, --verbose', 'more output (-vv, -vvv for more)', increase, 0)
+      .option(
+        '-v, --verbose',
+        'more output: -v what commands printed (rc, stdout, stderr), -vv probes per exec, -vvv each change applied, -vvvv the probe scripts',
+        increase,
+        0,
+      )
       // ansible.cfg and ANSIBLE_* fill what the command line leaves out (see ansible-config.ts).
       .hook('preAction', (_command, action) => applyAnsibleSettings(action, readAnsibleSettings()))
   );
@@ -238,7 +243,7 @@ export async function runInputs(
   const output = view.events
     ? { ...view.events, finish: async () => {} }
     : live
-      ? createLiveOutput(outputOptions)
+      ? createLiveOutput({ ...outputOptions, columns: () => process.stdout.columns ?? 80 })
       : { ...createPlainOutput(outputOptions), finish: async () => {} };
   for (const warning of inputs.inventory.warnings()) output.warning?.(`inventory: ${warning}`);
   const startedAt = new Date();
@@ -278,7 +283,13 @@ export async function runInputs(
   }
   if (options.report) {
     const report = withSlice(
-      buildRunReport(outcome, { playbook: inputs.playbook.file, mode, startedAt, durationMs }),
+      buildRunReport(outcome, {
+        playbook: inputs.playbook.file,
+        mode,
+        startedAt,
+        durationMs,
+        renderMs: measureRenderTime(),
+      }),
       sliced,
     );
     writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
