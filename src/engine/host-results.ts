@@ -11,8 +11,12 @@ export function record(ctx: PlayRun, host: HostState, result: TaskResult, handle
   host.results.push(result);
   const stats = host.stats;
   if (result.status === 'failed') {
-    if (result.ignored) stats.ignored++;
-    else {
+    // As Ansible counts an ignored failure: ignored, and also ok (and changed, if it changed anything).
+    if (result.ignored) {
+      stats.ignored++;
+      stats.ok++;
+      if (result.changedBeforeFailing) stats.changed++;
+    } else {
       stats.failed++;
       host.failed = true;
     }

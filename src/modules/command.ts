@@ -29,12 +29,12 @@ const schema = z
       .string()
       .min(1)
       .optional()
-      .describe('A path or glob; when something matches it, the command is not run (the task is skipped).'),
+      .describe('A path or glob; when something matches it, the command is not run (the task is ok, as in Ansible).'),
     removes: z
       .string()
       .min(1)
       .optional()
-      .describe('A path or glob; when nothing matches it, the command is not run (the task is skipped).'),
+      .describe('A path or glob; when nothing matches it, the command is not run (the task is ok, as in Ansible).'),
     stdin: z.string().optional().describe('Text fed to the command on its standard input (never on the command line).'),
     stdin_add_newline: boolField(true).describe('Append a newline to stdin.'),
     expand_argument_vars: boolField(true).describe(
@@ -73,7 +73,7 @@ export const module = defineModule<Args, GuardState | undefined>({
   description: [
     'Runs one program with its arguments. The command line is split into words (quotes group them) and each word is passed',
     'literally, so shell operators cannot sneak in through variables. With `creates` or `removes` the probe checks the guard',
-    'first and the task is skipped when it already holds; without a guard drover cannot know beforehand whether running it',
+    'first and the command does not run when it already holds (the task is ok); without a guard drover cannot know beforehand whether running it',
     'changes anything, so the task always reports "changed" when run and "unknown" in check mode.',
   ].join(' '),
   schema: schema,

@@ -20,12 +20,12 @@ const schema = z.object({
     .string()
     .min(1)
     .optional()
-    .describe('A path or glob; when something matches it, the command is not run (the task is skipped).'),
+    .describe('A path or glob; when something matches it, the command is not run (the task is ok, as in Ansible).'),
   removes: z
     .string()
     .min(1)
     .optional()
-    .describe('A path or glob; when nothing matches it, the command is not run (the task is skipped).'),
+    .describe('A path or glob; when nothing matches it, the command is not run (the task is ok, as in Ansible).'),
   executable: z
     .string()
     .min(1)

@@ -79,7 +79,7 @@ export interface Plan {
   upkeep?: CommandChange[];
   /** The probe cannot tell whether running the task would change anything (command without guards). */
   unverifiable?: boolean;
-  /** The task is skipped on this host (e.g. a `creates` guard already holds); the reason is shown. */
+  /** The task is skipped on this host (e.g. debug below its verbosity); the reason is shown with -v. */
   skipReason?: string;
   /** The task fails with this message (assert, fail, a probe that found something impossible). */
   failed?: string;

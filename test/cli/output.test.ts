@@ -73,7 +73,7 @@ describe('output without a terminal', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.at(-2)).toMatch(/^PLAY RECAP \*+$/);
     expect(lines.at(-1)).toBe(
-      'solo : ok=1  changed=1  unreachable=0  failed=0  skipped=0  unknown=0  rescued=0  ignored=1',
+      'solo : ok=2  changed=2  unreachable=0  failed=0  skipped=0  unknown=0  rescued=0  ignored=1',
     );
   });
 

@@ -15,18 +15,20 @@ describe('command: plan from probed state', () => {
     expect(plan.changes[0].summary).toBe('run: echo hi');
   });
 
-  it('skips when creates already exists, runs when it does not', () => {
-    expect(planWith(command, { cmd: 'make', creates: '/x' }, { created: true }).skipReason).toBe('/x exists');
+  it("does not run when creates already exists (ok, with Ansible's result), runs when it does not", () => {
+    const held = planWith(command, { cmd: 'make', creates: '/x' }, { created: true });
+    expect(held.changes).toEqual([]);
+    expect(held.skipReason).toBeUndefined();
+    expect(held.result).toMatchObject({ rc: 0, stdout: 'skipped, since /x exists', stderr: '' });
     const plan = planWith(command, { cmd: 'make', creates: '/x' }, { created: false });
-    expect(plan.skipReason).toBeUndefined();
+    expect(plan.result?.stdout).toBeUndefined();
     expect(plan.unverifiable).toBeUndefined();
     expect(plan.changes).toHaveLength(1);
   });
 
-  it('skips when removes matches nothing', () => {
-    expect(planWith(command, { cmd: 'rm /x', removes: '/x' }, { removable: false }).skipReason).toBe(
-      '/x does not exist',
-    );
+  it('does not run when removes matches nothing', () => {
+    const held = planWith(command, { cmd: 'rm /x', removes: '/x' }, { removable: false });
+    expect([held.changes, held.result?.stdout]).toEqual([[], 'skipped, since /x does not exist']);
     expect(planWith(command, { cmd: 'rm /x', removes: '/x' }, { removable: true }).changes).toHaveLength(1);
   });
 
@@ -80,7 +82,7 @@ describe('command on this machine', () => {
     expect(literal.executed[0].result.stdout).toBe('$HOME');
   });
 
-  it('honours chdir, stdin and creates, and is skipped once creates exists', async () => {
+  it('honours chdir, stdin and creates, and does not run once creates exists', async () => {
     const dir = makeTempDir();
     const args = { cmd: 'tee made', chdir: dir, creates: 'made', stdin: 'hello $USER "x"' };
     const check = await apply(command, args, { check: true });
@@ -90,15 +92,17 @@ describe('command on this machine', () => {
     expect(first.executed).toHaveLength(1);
     expect(readFileSync(join(dir, 'made'), 'utf8')).toBe('hello $USER "x"\n');
     const second = await apply(command, args);
-    expect(second.plan.skipReason).toBe('made exists');
+    expect(second.plan.result?.stdout).toBe('skipped, since made exists');
     expect(second.executed).toHaveLength(0);
   });
 
   it('treats creates as a glob, with literal spaces and quotes around it', async () => {
     const dir = makeTempDir();
     const args = { cmd: 'true', creates: join(dir, "it's *.done") };
-    expect((await apply(command, args, { check: true })).plan.skipReason).toBeUndefined();
+    expect((await apply(command, args, { check: true })).plan.changes).toHaveLength(1);
     writeFileSync(join(dir, "it's job.done"), '');
-    expect((await apply(command, args, { check: true })).plan.skipReason).toBe(`${join(dir, "it's *.done")} exists`);
+    expect((await apply(command, args, { check: true })).plan.result?.stdout).toBe(
+      `skipped, since ${join(dir, "it's *.done")} exists`,
+    );
   });
 });

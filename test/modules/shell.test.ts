@@ -6,11 +6,10 @@ import { quote } from '../../src/remote/quote.js';
 import { apply, makeTempDir, planWith } from './helpers.js';
 
 describe('shell: plan from probed state', () => {
-  it('is unverifiable without a guard and skipped when removes matches nothing', () => {
+  it('is unverifiable without a guard and does not run when removes matches nothing', () => {
     expect(planWith(shell, { cmd: 'a | b' }, undefined).unverifiable).toBe(true);
-    expect(planWith(shell, { cmd: 'a | b', removes: '/tmp/x' }, { removable: false }).skipReason).toBe(
-      '/tmp/x does not exist',
-    );
+    const held = planWith(shell, { cmd: 'a | b', removes: '/tmp/x' }, { removable: false });
+    expect([held.changes, held.result?.stdout]).toEqual([[], 'skipped, since /tmp/x does not exist']);
   });
 
   it('summarizes a multi-line script on one line', () => {
@@ -47,6 +46,6 @@ describe('shell on this machine', () => {
     expect(readFileSync(file, 'utf8')).toBe("a 'b' $c\n");
     const args = { cmd: `rm ${quote(file)}`, removes: file };
     expect((await apply(shell, args)).executed).toHaveLength(1);
-    expect((await apply(shell, args)).plan.skipReason).toBe(`${file} does not exist`);
+    expect((await apply(shell, args)).plan.result?.stdout).toBe(`skipped, since ${file} does not exist`);
   });
 });

@@ -36,19 +36,30 @@ export function parseGuards(output: ProbeOutput): GuardState {
   return state;
 }
 
-/** Skips when a guard already holds; without guards the run cannot be verified beforehand. */
+/** Does not run when a guard already holds; without guards the run cannot be verified beforehand. */
 export function planGuardedCommand(
   args: GuardArgs,
   guards: GuardState | undefined,
   change: CommandChange,
   result: Record<string, unknown>,
 ): Plan {
-  if (args.creates !== undefined && guards?.created)
-    return { changes: [], skipReason: `${args.creates} exists`, result };
+  if (args.creates !== undefined && guards?.created) return notRun(result, `${args.creates} exists`);
   if (args.removes !== undefined && guards?.removable === false)
-    return { changes: [], skipReason: `${args.removes} does not exist`, result };
+    return notRun(result, `${args.removes} does not exist`);
   const guarded = args.creates !== undefined || args.removes !== undefined;
   return { changes: [change], result, ...(guarded ? {} : { unverifiable: true }) };
+}
+
+/**
+ * A guard holds, so the command does not run: the task is ok (not skipped), and registers what
+ * Ansible's command module returns then: rc 0 and "skipped, since ... exists" as stdout.
+ */
+function notRun(result: Record<string, unknown>, why: string): Plan {
+  const stdout = `skipped, since ${why}`;
+  return {
+    changes: [],
+    result: { ...result, rc: 0, stdout, stderr: '', stdout_lines: [stdout], stderr_lines: [] },
+  };
 }
 
 /** One line for a command's change summary. */
