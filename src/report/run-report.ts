@@ -50,6 +50,8 @@ export interface RunReport {
   mode: 'run' | 'check' | 'drift';
   startedAt: string;
   durationMs: number;
+  /** Of durationMs, the time the controller spent rendering templates and evaluating expressions. */
+  renderMs?: number;
   interrupted: boolean;
   hosts: Record<string, ReportHost>;
 }
@@ -57,7 +59,7 @@ export interface RunReport {
 /** Builds the documented JSON report (secrets masked). */
 export function buildRunReport(
   outcome: RunOutcome,
-  meta: { playbook: string; mode: RunReport['mode']; startedAt: Date; durationMs: number },
+  meta: { playbook: string; mode: RunReport['mode']; startedAt: Date; durationMs: number; renderMs?: number },
 ): RunReport {
   const hosts: Record<string, ReportHost> = {};
   for (const name of outcome.order) {
@@ -82,6 +84,7 @@ export function buildRunReport(
     mode: meta.mode,
     startedAt: meta.startedAt.toISOString(),
     durationMs: meta.durationMs,
+    ...(meta.renderMs === undefined ? {} : { renderMs: Math.round(meta.renderMs) }),
     interrupted: outcome.interrupted,
     hosts,
   });

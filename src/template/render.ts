@@ -20,6 +20,8 @@ const MAX_DEPTH = 20;
 let depth = 0;
 /** How many reads of data from hosts the renders so far made (see renderTracked). */
 let inertReads = 0;
+/** Time spent in outermost renders (see measureRenderTime). */
+let renderNanos = 0n;
 
 /**
  * Whether a value holds a template anywhere inside ({{, {% or a {# comment #}); data read from a
@@ -178,13 +180,21 @@ function render(template: string, vars: Vars, mode: TemplateMode, file: string |
 /** Runs a render; the outermost one records in its error where in the template it failed. */
 function located<T>(file: string | undefined, fn: () => T): T {
   const outermost = depth === 0;
+  const start = outermost ? process.hrtime.bigint() : 0n;
   try {
     return fn();
   } catch (error) {
     if (outermost && (error instanceof UndefinedVariableError || error instanceof TemplateSyntaxError))
       error.locate({ file, line: lineOf(error) });
     throw error;
+  } finally {
+    if (outermost) renderNanos += process.hrtime.bigint() - start;
   }
+}
+
+/** Milliseconds this process has spent rendering templates and evaluating expressions so far. */
+export function measureRenderTime(): number {
+  return Number(renderNanos) / 1e6;
 }
 
 function createSession(vars: Vars, file: string | undefined): RenderSession {
