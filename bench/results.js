@@ -63,6 +63,32 @@ export function writeResults(file, { machine, playbook, runs, ansibleRuns, sampl
     );
   }
   lines.push('', '![wall time against host count](chart.svg)', '');
+  const templateSizes = ns.filter((n) => get('templates converged', n));
+  if (templateSizes.length) {
+    lines.push(
+      '## Template-heavy role (`bench/playbooks/templates.yml`, converged)',
+      '',
+      '100 templated values per host (role defaults built from other variables with filters, a Jinja2',
+      'template file, a loop with conditions). Rendering is the time the controller spent rendering',
+      "templates and evaluating expressions, from the run's JSON report (`renderMs`); the run is the",
+      "report's `durationMs` (the whole command's wall time includes Node's start).",
+      '',
+      '| hosts | mode | wall time | run | rendering | rendering / run |',
+      '|---:|---|---:|---:|---:|---:|',
+    );
+    for (const n of templateSizes)
+      for (const [label, mode] of [
+        ['templates converged', 'run'],
+        ['templates check', 'check'],
+      ]) {
+        const x = get(label, n);
+        if (x)
+          lines.push(
+            `| ${n} | ${mode} | ${s(x.ms)} | ${s(x.durationMs)} | ${s(x.renderMs)} | ${((100 * x.renderMs) / x.durationMs).toFixed(1)}% |`,
+          );
+      }
+    lines.push('');
+  }
   if (notes?.length) lines.push('## Notes', '', ...notes.map((x) => `- ${x}`), '');
   // Hand-written reading of a run (targets met or missed, causes), kept beside the generated tables.
   const analysis = join(dirname(file), 'analysis.md');

@@ -4,6 +4,8 @@
 //      BENCH_ANSIBLE_MODES=cold,check,converged  BENCH_PLAYBOOK=bench/playbooks/files.yml
 //      BENCH_COLD_MAX_HOSTS=(no limit): largest size at which drover's cold apply is timed
 //      BENCH_APPEND=1: keep the samples of other sizes from the previous bench/results.json
+//      BENCH_TEMPLATE_HOSTS=200: the size at which the template-heavy role (bench/playbooks/templates.yml)
+//      is timed, converged and in check mode, with the time spent rendering (0: not timed)
 // Writes bench/RESULTS.md, bench/results.json and bench/chart.svg. Must run as root (namespaces).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -28,6 +30,8 @@ const coldMax = Number(process.env.BENCH_COLD_MAX_HOSTS ?? Infinity);
 const append = process.env.BENCH_APPEND === '1';
 const ansibleModes = listOf(process.env.BENCH_ANSIBLE_MODES, 'cold,check,converged');
 const playbook = resolve(root, process.env.BENCH_PLAYBOOK ?? 'bench/playbooks/files.yml');
+const templatePlaybook = resolve(root, 'bench/playbooks/templates.yml');
+const templateHosts = Number(process.env.BENCH_TEMPLATE_HOSTS ?? 200);
 const work = '/tmp/drover-bench';
 const hostsScript = join(root, 'bench/hosts.sh');
 
@@ -109,12 +113,12 @@ async function timeFloor(addresses) {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
-function droverArgs(n, extra) {
+function droverArgs(n, extra, book) {
   return [
     'node',
     join(root, 'bin/drover.js'),
     'run',
-    playbook,
+    book,
     '-i',
     `${work}/inventory.yml`,
     '-u',
@@ -135,9 +139,9 @@ function droverArgs(n, extra) {
   ];
 }
 
-async function timeDrover(n, extra) {
+async function timeDrover(n, extra, book = playbook) {
   rmSync(`${work}/report.json`, { force: true });
-  const r = await timeCommand(droverArgs(n, extra));
+  const r = await timeCommand(droverArgs(n, extra, book));
   if (r.code !== 0) throw new Error(`drover failed (${r.code}):\n${r.out.slice(-3000)}`);
   const report = JSON.parse(readFileSync(`${work}/report.json`, 'utf8'));
   const hosts = Object.values(report.hosts);
@@ -148,7 +152,32 @@ async function timeDrover(n, extra) {
     execsMax: Math.max(...execs),
     execsMin: Math.min(...execs),
     changed: hosts.reduce((s, h) => s + h.changed, 0),
+    durationMs: report.durationMs,
+    renderMs: report.renderMs,
   };
+}
+
+/** The template-heavy role, converged and in check mode: wall time and the time spent rendering. */
+async function timeTemplates(n, sink) {
+  // Every host's files hold its own name, so the hosts are converged by a run, not copied from h1.
+  resetHosts();
+  await timeDrover(n, [], templatePlaybook);
+  for (const [label, extra] of [
+    ['templates converged', []],
+    ['templates check', ['--check']],
+  ])
+    await measure(
+      label,
+      n,
+      async () => {
+        const r = await timeDrover(n, extra, templatePlaybook);
+        if (r.changed !== 0) throw new Error(`the template role changed ${r.changed} task(s): not converged`);
+        return r;
+      },
+      runs,
+      sink,
+    );
+  resetHosts();
 }
 
 function ansibleEnv() {
@@ -211,7 +240,7 @@ async function measure(label, n, fn, count, sink) {
   for (let i = 0; i < count; i++) {
     const r = await fn();
     console.log(
-      `${label} n=${n} run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s${r.execsMax !== undefined ? ` execs/host ${r.execsMax}` : ''}${r.rssKb ? ` rss ${(r.rssKb / 1024).toFixed(0)} MB` : ''}`,
+      `${label} n=${n} run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s${r.execsMax !== undefined ? ` execs/host ${r.execsMax}` : ''}${r.rssKb ? ` rss ${(r.rssKb / 1024).toFixed(0)} MB` : ''}${r.renderMs !== undefined ? ` rendering ${(r.renderMs / 1000).toFixed(2)} s of ${(r.durationMs / 1000).toFixed(2)} s` : ''}`,
     );
     sink.push({ label, n, ...r, load1: loadavg()[0] });
   }
@@ -310,6 +339,7 @@ async function main() {
           samples,
         );
     }
+    if (n === templateHosts) await timeTemplates(n, samples);
     tearDown();
     // Written after every size, so a long run interrupted later still leaves its results.
     const allNotes = [...notes];

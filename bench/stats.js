@@ -5,7 +5,7 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Returns Map label -> Map n -> { ms, rssKb, execsMax, count } (medians; execs and RSS as maxima). */
+/** Returns Map label -> Map n -> { ms, rssKb, execsMax, renderMs, durationMs, count } (medians; execs and RSS as maxima). */
 export function summarize(samples) {
   const groups = new Map();
   for (const s of samples) {
@@ -23,6 +23,8 @@ export function summarize(samples) {
         count: xs.length,
         rssKb: Math.max(0, ...xs.map((x) => x.rssKb ?? 0)),
         execsMax: xs[0].execsMax === undefined ? undefined : Math.max(...xs.map((x) => x.execsMax)),
+        renderMs: xs[0].renderMs === undefined ? undefined : median(xs.map((x) => x.renderMs)),
+        durationMs: xs[0].durationMs === undefined ? undefined : median(xs.map((x) => x.durationMs)),
       });
     }
     out.set(label, m);
