@@ -23,6 +23,14 @@ export function schemaShape(schema: z.ZodType): Record<string, z.ZodType> | unde
   return undefined;
 }
 
+/** Whether a task's raw arguments could be meant for this module: free-form text, or only its parameters. */
+export function argsFit(module: ModuleDefinition, args: unknown): boolean {
+  if (typeof args === 'string') return module.freeForm !== undefined;
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return false;
+  const shape = schemaShape(module.schema);
+  return shape !== undefined && Object.keys(args).every((key) => key in shape);
+}
+
 /**
  * Validates a task's arguments. Before rendering (`lenient`), fields holding a template cannot be
  * type-checked yet and are skipped; after rendering everything is checked and the parsed

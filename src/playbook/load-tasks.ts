@@ -15,7 +15,7 @@ import { ArgumentSyntaxError, convertForSchema, parseFreeFormArgs, parseKeyValue
 import { readLoop } from './read-loop.js';
 import { suggestName } from '../suggest.js';
 import type { TaskNode, TaskTree } from '../tree/types.js';
-import { schemaShape, validateArgs } from '../modules/validate-args.js';
+import { argsFit, schemaShape, validateArgs } from '../modules/validate-args.js';
 
 type RawMap = Record<string, unknown>;
 
@@ -117,7 +117,10 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
         hint: 'split it into two tasks',
       });
     } else if (!reportMisplacedKey(key, 'task', raw, source, ctx, taskLabel)) {
-      const best = suggestName(normalized, [...knownModules, ...keywordsOn('task')]);
+      const module = (name: string) => ctx.modules.get(name);
+      const best = suggestName(normalized, [...knownModules, ...keywordsOn('task')], (name) =>
+        module(name) ? argsFit(module(name)!, raw[key]) : false,
+      );
       ctx.problems.push({
         message: `unknown module or keyword '${key}'`,
         location: source.locate(raw, key),

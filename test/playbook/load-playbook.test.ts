@@ -97,6 +97,18 @@ describe('loadPlaybook', () => {
     expect(problem.location.line).toBe(4);
   });
 
+  it('suggests the module the arguments fit, counting a swap of two letters as one edit', () => {
+    const file = write(
+      'swap.yml',
+      '- hosts: all\n  tasks:\n    - name: make dir\n      fiel: {path: /tmp/x, state: directory}\n    - name: stop\n      fial: {msg: no}\n    - name: run\n      shel: echo hi\n',
+    );
+    expect(problemsOf(file).map((p) => [p.location.line, p.hint])).toEqual([
+      [4, "did you mean 'file'?"],
+      [6, "did you mean 'fail'?"],
+      [8, "did you mean 'shell'?"],
+    ]);
+  });
+
   it('names an invalid module argument with its field and line', () => {
     const file = write('badarg.yml', '- hosts: all\n  tasks:\n    - name: stop\n      fail:\n        mgs: oops\n');
     const [problem] = problemsOf(file);
