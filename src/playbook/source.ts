@@ -3,6 +3,7 @@ import { revealFileText } from '../vault/keyring.js';
 import { VAULT_ERROR_PREFIX, vaultYamlTag } from '../vault/yaml-tag.js';
 import { VaultError } from '../vault/vault-crypto.js';
 import { findDuplicateKey } from './duplicate-keys.js';
+import { findUnclosedStart } from './yaml-error-start.js';
 import { correctPyyamlTags } from './pyyaml-tags.js';
 import {
   isAlias,
@@ -83,14 +84,27 @@ export function parseYamlText(file: string, text: string): YamlFile {
   });
   const firstError = doc.errors[0];
   if (firstError) {
-    const offset = firstError.pos[0];
-    const { line, col } = lineCounter.linePos(offset);
-    const location = { file, line, column: col };
-    const message = firstError.message.split('\n')[0];
+    const stoppedAt = firstError.pos[0];
+    const reason = firstError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (reason.startsWith(VAULT_ERROR_PREFIX)) {
+      const { line, col } = lineCounter.linePos(stoppedAt);
+      throw new YamlSyntaxError(reason, { file, line, column: col }, codeFrame(text, line, col));
+    }
+    // The error is shown where the broken token starts; the message says where the parser stopped.
+    const kind = /quote/.test(reason) ? 'quote' : /^Flow (map|sequence)/.test(reason) ? 'flow' : undefined;
+    const opened = kind && findUnclosedStart(text, stoppedAt, kind);
+    const stopped = lineCounter.linePos(stoppedAt);
+    const { line, col } = lineCounter.linePos(opened ?? stoppedAt);
+    const message =
+      opened === undefined
+        ? `YAML syntax error: ${reason}`
+        : `YAML syntax error: ${reason}: ${kind === 'quote' ? 'the string that starts here is' : 'the braces that open here are'} never closed (the parser read on to line ${stopped.line}, column ${stopped.col})`;
+    const hint = kind === 'quote' ? 'close the quote where the string ends' : 'close the { or [ where the value ends';
     throw new YamlSyntaxError(
-      message.startsWith(VAULT_ERROR_PREFIX) ? message : `YAML syntax error: ${message}`,
-      location,
+      message,
+      { file, line, column: col },
       codeFrame(text, line, col),
+      opened === undefined ? {} : { hint },
     );
   }
   const duplicate = findDuplicateKey(doc);

@@ -88,6 +88,29 @@ describe('loadPlaybook', () => {
     expect(new PlaybookError([problem]).message).toMatch(/> +\d \|/);
   });
 
+  it('shows an unclosed quote or brace where it opens, and says where the parser stopped', () => {
+    const quote = write(
+      'quote.yml',
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: a\n      debug:\n        msg: "unclosed\n    - debug: msg=b\n',
+    );
+    const [problem] = problemsOf(quote);
+    expect([problem.location.line, problem.location.column]).toEqual([6, 14]);
+    expect(problem.message).toMatch(
+      /closing "quote: the string that starts here is never closed \(the parser read on to line 8, column 1\)/,
+    );
+    expect(problem.hint).toBe('close the quote where the string ends');
+    const brace = write('brace.yml', "- hosts: all\n  tasks:\n    - debug: {msg: 'x'\n    - debug: msg=y\n");
+    const [open] = problemsOf(brace);
+    expect([open.location.line, open.location.column]).toEqual([3, 14]);
+    expect(open.message).toMatch(/the braces that open here are never closed/);
+    // A string that is closed, with escaped quotes inside, is not blamed.
+    const fine = write(
+      'escaped.yml',
+      '- hosts: all\n  tasks:\n    - debug: {msg: "say \\"hi\\""}\n    - debug: {msg: x\n',
+    );
+    expect(problemsOf(fine)[0].message).not.toMatch(/string that starts here/);
+  });
+
   it('suggests the closest module for an unknown one, naming task, line and field', () => {
     const file = write('typo.yml', '- hosts: all\n  tasks:\n    - name: say it\n      debgu:\n        msg: hi\n');
     const [problem] = problemsOf(file);
