@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { addRunOptions } from './run.js';
+import { addListOptions, addRunOptions } from './run.js';
 
 export function createCheckCommand(): Command {
   const command = new Command('check')
     .description('Dry run with diffs (= run --check --diff): probe every host, show what would change, change nothing.')
     .argument('<playbook...>', 'the playbook file');
+  addListOptions(command);
   addRunOptions(command);
   command.addHelpText(
     'after',

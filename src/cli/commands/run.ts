@@ -144,16 +144,22 @@ export function addRunOptions(command: Command): Command {
   );
 }
 
+/** The options that look at the playbook and stop, before any host is contacted (run and check). */
+export function addListOptions(command: Command): Command {
+  return command
+    .option('--list-hosts', 'list the hosts each play would run on, then stop')
+    .option('--list-tasks', 'list the tasks each play would run, then stop')
+    .option('--list-tags', 'list the tags of the playbook, then stop')
+    .option('--syntax-check', 'validate the playbook and inventory, then stop');
+}
+
 export function createRunCommand(): Command {
   const command = new Command('run')
     .description("Apply a playbook to the inventory's hosts.")
     .argument('<playbook...>', 'the playbook file (the word "playbook" may come first)')
     .option('-C, --check', 'dry run: probe and plan, change nothing')
-    .option('-D, --diff', 'show the diff of every file change')
-    .option('--list-hosts', 'list the hosts each play would run on, then stop')
-    .option('--list-tasks', 'list the tasks each play would run, then stop')
-    .option('--list-tags', 'list the tags of the playbook, then stop')
-    .option('--syntax-check', 'validate the playbook and inventory, then stop');
+    .option('-D, --diff', 'show the diff of every file change');
+  addListOptions(command);
   addRunOptions(command);
   command.addHelpText(
     'after',
