@@ -110,6 +110,10 @@ export function mergeReports(inputs: MergeInput[], options: { allowMissing?: boo
     mode: first.report.mode,
     startedAt: new Date(startedAt).toISOString(),
     durationMs: Math.max(...inputs.map(({ report }) => report.durationMs)),
+    // Of the longest slice's time, as durationMs: the most any one controller spent rendering.
+    ...(inputs.every(({ report }) => typeof report.renderMs === 'number')
+      ? { renderMs: Math.max(...inputs.map(({ report }) => report.renderMs!)) }
+      : {}),
     interrupted: inputs.some(({ report }) => report.interrupted === true),
     hosts: sorted,
   };

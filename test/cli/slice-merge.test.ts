@@ -68,7 +68,8 @@ function resetRoot(): void {
 
 /** The report without what differs from one run to the next: when it ran and how long it took. */
 function untimed(report: RunReport | DriftReport): unknown {
-  const { startedAt: _started, durationMs: _duration, ...rest } = report;
+  const { startedAt: _started, durationMs: _duration, ...timed } = report;
+  const { renderMs: _render, ...rest } = timed as typeof timed & { renderMs?: number };
   if (!('drift' in rest)) return rest;
   const { runId: _run, stateDir: _state, ...drift } = rest.drift;
   const resources = drift.resources.map((resource) => ({
