@@ -4,8 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModules } from '../../src/modules/registry.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
-import { PlaybookError } from '../../src/playbook/errors.js';
-import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import { problemsOf as loadProblems } from '../helpers/playbook-problems.js';
 import { runCli } from '../helpers/run-cli.js';
 
 let dir: string;
@@ -18,15 +17,7 @@ function write(path: string, text: string): string {
   return full;
 }
 
-function problemsOf(file: string): PlaybookError['problems'] {
-  try {
-    loadPlaybook(file, modules);
-  } catch (error) {
-    if (error instanceof PlaybookError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (file: string) => loadProblems(file, modules);
 
 const play = (tasks: string) => `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`;
 

@@ -6,6 +6,7 @@ import { loadModules } from '../../src/modules/registry.js';
 import type { ModuleDefinition } from '../../src/modules/types.js';
 import { PlaybookError } from '../../src/playbook/errors.js';
 import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import { problemsOf as loadProblems } from '../helpers/playbook-problems.js';
 import type { TaskNode } from '../../src/tree/types.js';
 
 let dir: string;
@@ -19,13 +20,9 @@ function write(path: string, text: string): string {
 }
 
 function problemsOf(file: string): PlaybookError['problems'] {
-  try {
-    loadPlaybook(file, modules);
-  } catch (error) {
-    if (error instanceof PlaybookError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the playbook not to validate');
+  const problems = loadProblems(file, modules);
+  if (problems.length === 0) throw new Error('expected the playbook not to validate');
+  return problems;
 }
 
 beforeAll(async () => {

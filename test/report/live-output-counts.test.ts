@@ -12,6 +12,21 @@ const result = (status: TaskResult['status']): TaskResult => ({
   changes: [],
 });
 
+/** A live view without colours at a terminal `columns` wide, and the screen it leaves. */
+function createView(columns: number, options: { check?: boolean; now?: () => number } = {}) {
+  const written: string[] = [];
+  const view = createLiveOutput({
+    diff: false,
+    verbosity: 0,
+    check: options.check ?? false,
+    style: new Chalk({ level: 0 }),
+    write: (text) => void written.push(text),
+    columns: () => columns,
+    now: options.now ?? (() => 0),
+  });
+  return { view, screen: () => screenLines(written.join(''), columns) };
+}
+
 /**
  * One shell task on 10 hosts that finish one by one, n07 last after 40 s, at a terminal `width`
  * wide: everything the view wrote, and what it showed while n07 was still running.
@@ -65,34 +80,16 @@ describe('the live view', () => {
       });
 
   it('cuts the list of running hosts before the counts on a narrow terminal', async () => {
-    const written: string[] = [];
-    const view = createLiveOutput({
-      diff: false,
-      verbosity: 0,
-      check: false,
-      style: new Chalk({ level: 0 }),
-      write: (text) => void written.push(text),
-      columns: () => 80,
-      now: () => 0,
-    });
+    const { view, screen } = createView(80);
     view.taskStart?.({ name: 'install', module: 'apt', handler: false, hosts: HOSTS });
     view.hostResult?.('n01', result('changed'));
-    const shown = screenLines(written.join(''), 80).at(-1)!;
-    expect(shown).toBe('TASK [install] 1/10 hosts done, 1 changed, 0 failed, running: n02, n03, +7 more');
+    expect(screen().at(-1)).toBe('TASK [install] 1/10 hosts done, 1 changed, 0 failed, running: n02, n03, +7 more');
     await view.finish();
-    expect(screenLines(written.join(''), 80).at(-1)).toBe('changed: [n01]');
+    expect(screen().at(-1)).toBe('changed: [n01]');
   });
 
   it('shows unknown results with their reason, once', async () => {
-    const written: string[] = [];
-    const view = createLiveOutput({
-      diff: false,
-      verbosity: 0,
-      check: true,
-      style: new Chalk({ level: 0 }),
-      write: (text) => void written.push(text),
-      columns: () => 120,
-    });
+    const { view, screen } = createView(120, { check: true });
     view.taskStart?.({ name: 'start the app', module: 'service', handler: false, hosts: ['web1', 'web2'] });
     view.hostResult?.('web1', {
       ...result('unknown'),
@@ -104,7 +101,7 @@ describe('the live view', () => {
     view.hostResult?.('web2', result('ok'));
     await view.finish();
     expect(
-      screenLines(written.join(''), 120)
+      screen()
         .filter((line) => line !== '')
         .slice(1),
     ).toEqual([
