@@ -1,12 +1,3 @@
-import { dirname } from 'node:path';
-
-/** A task location relative to the playbook's directory, as people wrote it. */
-export function shortLocation(location: string | undefined, playbook: string): string | undefined {
-  if (location === undefined) return undefined;
-  const base = `${dirname(playbook)}/`;
-  return location.startsWith(base) ? location.slice(base.length) : location;
-}
-
 /** 2026-11-21 02:15 UTC */
 export function formatTime(iso: string): string {
   return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');

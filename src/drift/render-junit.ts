@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { maskSecrets } from '../secrets/mask.js';
 import type { DriftReport } from './build-drift-report.js';
 import { unknownOf } from './collect-drift.js';
@@ -34,7 +35,7 @@ export function renderDriftJunit(report: DriftReport): string {
       `  <testsuite name="${attr(host)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" timestamp="${attr(report.startedAt)}" time="${seconds(report.durationMs)}"${result.unreachable ? ' hostname="unreachable"' : ''}>\n${body}  </testsuite>\n`,
     );
   }
-  const head = `<testsuites name="drover drift ${attr(report.playbook)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(report.durationMs)}">\n`;
+  const head = `<testsuites name="drover drift ${attr(basename(report.playbook))}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(report.durationMs)}">\n`;
   return maskSecrets(`<?xml version="1.0" encoding="UTF-8"?>\n${head}${suites.join('')}</testsuites>\n`);
 }
 

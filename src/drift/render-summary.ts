@@ -1,7 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { maskSecrets } from '../secrets/mask.js';
 import type { DriftReport } from './build-drift-report.js';
-import { describeSince, shortLocation } from './format.js';
+import { describeSince } from './format.js';
+import { shortLocation } from '../tree/source-location.js';
 import type { DriftResource } from './types.js';
 import { colourDiff } from '../report/colour-diff.js';
 import { describeUnknown } from '../report/plain-output.js';

@@ -2,6 +2,7 @@ import type { TaskResult, UnknownReason } from '../engine/events.js';
 import type { RunOutcome } from '../engine/run-playbook.js';
 import { maskValue } from '../secrets/mask.js';
 import { renderUnifiedDiff } from './render-diff.js';
+import { shortLocation } from '../tree/source-location.js';
 
 export interface ReportChange {
   summary: string;
@@ -75,7 +76,7 @@ export function buildRunReport(
       unreachable: host.unreachable,
       ...(host.unreachableReason ? { unreachableReason: host.unreachableReason } : {}),
       execs: host.execCount,
-      tasks: host.results.map(toReportTask),
+      tasks: host.results.map((result) => toReportTask(result, meta.playbook)),
     };
   }
   return maskValue({
@@ -90,7 +91,7 @@ export function buildRunReport(
   });
 }
 
-function toReportTask(result: TaskResult): ReportTask {
+function toReportTask(result: TaskResult, playbook: string): ReportTask {
   const task: ReportTask = {
     task: result.task,
     module: result.module,
@@ -102,9 +103,10 @@ function toReportTask(result: TaskResult): ReportTask {
       ...(change.diff ? { diff: renderUnifiedDiff(change.diff) } : {}),
     })),
   };
-  for (const key of ['error', 'ignored', 'rescued', 'handler', 'skipReason', 'msg', 'location'] as const) {
+  for (const key of ['error', 'ignored', 'rescued', 'handler', 'skipReason', 'msg'] as const) {
     if (result[key] !== undefined) (task as unknown as Record<string, unknown>)[key] = result[key];
   }
+  if (result.location) task.location = shortLocation(result.location, playbook);
   if (result.unknown) task.unknown = reportUnknown(result.unknown);
   if (result.items)
     task.items = result.items.map((item) => ({
