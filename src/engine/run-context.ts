@@ -32,7 +32,11 @@ export interface RunOptions {
   /** -b and --become-user: below the keywords and variables, as in Ansible. */
   become?: boolean;
   becomeUser?: string;
+  /** --step: asked before each task; 'no' skips it, 'continue' runs it and stops asking. */
+  step?(task: { name: string; module: string }): Promise<StepAnswer>;
 }
+
+export type StepAnswer = 'yes' | 'no' | 'continue';
 
 /** State shared by everything that runs during one playbook run. */
 export interface RunContext extends VarsContext {
@@ -43,6 +47,10 @@ export interface RunContext extends VarsContext {
   /** This run's mark in the host locks it holds (see connection/host-lock.ts). */
   lockToken: string;
   interrupted(): boolean;
+  /** --step: the answer for each task asked about so far, by task id. */
+  stepAnswers?: Map<number, Promise<boolean>>;
+  /** --step: false once the user answered 'continue'. */
+  stepping?: boolean;
 }
 
 /** State of the play being run. */

@@ -7,6 +7,7 @@ import { loadIncludeRun, recordIncludeError, resolveIncludeRuns } from './includ
 import { canRun, isReached, upcomingOf, type PlayRun } from './play-run.js';
 import { runMeta } from './run-meta.js';
 import { runTaskOnHost } from './run-task.js';
+import { confirmStep } from './step-task.js';
 
 export async function runNode(ctx: PlayRun, host: HostState, node: TaskTree): Promise<void> {
   if (!canRun(ctx, host)) return;
@@ -14,6 +15,7 @@ export async function runNode(ctx: PlayRun, host: HostState, node: TaskTree): Pr
   if (node.kind === 'include') return runInclude(ctx, host, node);
   if (!isReached(ctx, node)) return;
   if (node.module === 'meta') return runMeta(ctx, host, node);
+  if (!(await confirmStep(ctx, node))) return;
   announce(ctx, node, false);
   try {
     const result = await runTaskOnHost(ctx, host, node, upcomingOf(ctx, node));

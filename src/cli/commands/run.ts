@@ -11,6 +11,7 @@ import { parseExtraVars } from '../extra-vars.js';
 import { loadInputs, type Inputs } from '../load-inputs.js';
 import { collect, increase, nonNegativeInteger, positiveInteger, splitList } from '../options.js';
 import { askConnectionPasswords, type AskedPasswords } from '../ask-passwords.js';
+import { createStepPrompt } from '../ask-step.js';
 import { createConnector, type ConnectOptions } from '../connect.js';
 import { applyLabOverrides } from '../lab-overrides.js';
 import { applyAnsibleSettings, readAnsibleSettings } from '../ansible-config.js';
@@ -39,6 +40,8 @@ export interface RunCommandOptions {
   listTags?: boolean;
   syntaxCheck?: boolean;
   startAtTask?: string;
+  /** --step: ask before each task. */
+  step?: boolean;
   verbose: number;
   forceHandlers?: boolean;
   lab?: boolean;
@@ -144,13 +147,14 @@ export function addRunOptions(command: Command): Command {
   );
 }
 
-/** The options that look at the playbook and stop, before any host is contacted (run and check). */
+/** The options of run and check that drift does not take: look at the playbook and stop, or --step. */
 export function addListOptions(command: Command): Command {
   return command
     .option('--list-hosts', 'list the hosts each play would run on, then stop')
     .option('--list-tasks', 'list the tasks each play would run, then stop')
     .option('--list-tags', 'list the tags of the playbook, then stop')
-    .option('--syntax-check', 'validate the playbook and inventory, then stop');
+    .option('--syntax-check', 'validate the playbook and inventory, then stop')
+    .option('--step', 'ask before each task whether to run it: (N)o, (y)es, (c)ontinue without asking');
 }
 
 export function createRunCommand(): Command {
@@ -253,7 +257,9 @@ export async function runInputs(
       : { ...createPlainOutput(outputOptions), finish: async () => {} };
   for (const warning of inputs.inventory.warnings()) output.warning?.(`inventory: ${warning}`);
   const startedAt = new Date();
+  const stepPrompt = options.step && mode !== 'drift' ? createStepPrompt() : undefined;
   const outcome: RunOutcome = await runPlaybook(inputs.playbook, inputs.inventory, inputs.modules, {
+    step: stepPrompt?.ask,
     check,
     drift: mode === 'drift',
     diff: Boolean(options.diff),
@@ -272,7 +278,7 @@ export async function runInputs(
     become: options.become,
     becomeUser: options.becomeUser,
     limit: options.limit,
-  });
+  }).finally(() => stepPrompt?.close());
   await output.finish();
   const durationMs = Date.now() - startedAt.getTime();
   process.stdout.write(
