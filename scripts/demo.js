@@ -29,6 +29,7 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 
+run(['lab', 'setup', '--for', 'demo']);
 const up = run(['lab', 'up', '-i', inventory]);
 const deploy = run([
   'run',

@@ -1,6 +1,9 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { loadInventory } from '../../inventory/index.js';
 import { labDown, labStatus, labUp, listLabHosts, type LabStatus } from '../../lab/index.js';
+import { LabError } from '../../lab/errors.js';
+import { describeNeed, type SetupPurpose } from '../../lab/host-packages.js';
+import { setUpHost } from '../../lab/setup-host.js';
 import { UsageError } from '../exit-codes.js';
 import { collect } from '../options.js';
 import { skipVaultDecryption } from '../../vault/keyring.js';
@@ -115,11 +118,30 @@ Examples:
 }
 
 /** `drover lab up|down|status`: throwaway Debian hosts (systemd, sshd, apt) named after inventory hosts. */
+function createSetupCommand(): Command {
+  return new Command('setup')
+    .description(
+      'Install (apt-get, as root) the Debian packages the demo or the tests need and this machine lacks, saying what and why.',
+    )
+    .addOption(new Option('--for <purpose>', 'what to set up for').choices(['demo', 'tests']).default('demo'))
+    .option('--if-possible', 'without root or apt-get, warn and exit 0 (the unit tests need no host tool)')
+    .action(async (options: { for: SetupPurpose; ifPossible?: boolean }) => {
+      const result = await setUpHost(options.for, printLine);
+      if (result.missing.length === 0)
+        printLine(`drover lab setup: every package ${describeNeed(options.for)} is installed`);
+      if (result.reason === undefined) return;
+      const message = `drover lab setup: ${describeNeed(options.for)} packages this machine lacks, and ${result.reason}`;
+      if (!options.ifPossible) throw new LabError(message);
+      process.stderr.write(`[WARNING]: ${message}; the tests that need them will fail\n`);
+    });
+}
+
 export function createLabCommand(): Command {
   return new Command('lab')
     .description(
       'Throwaway Debian hosts (systemd + sshd in containers on a private bridge) for the inventory, to try playbooks on.',
     )
+    .addCommand(createSetupCommand())
     .addCommand(createUpCommand())
     .addCommand(createDownCommand())
     .addCommand(createStatusCommand())
