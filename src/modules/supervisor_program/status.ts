@@ -23,7 +23,15 @@ export function buildStatusProbe(name: string): string {
   return [
     'if ! command -v supervisorctl >/dev/null 2>&1; then echo installed=no; exit 0; fi',
     'echo installed=yes',
-    `out=$(supervisorctl status ${quote(`${name}:*`)} 2>&1); echo "code=$?"`,
+    `status() { out=$(supervisorctl status ${quote(`${name}:*`)} 2>&1); code=$?; }`,
+    'status',
+    // A supervisord that has just been started (by the task before, in the same exec) makes its
+    // socket a moment later: while its process runs and the socket is not there yet, wait up to 10 s.
+    'n=0',
+    'while [ $n -lt 50 ] && printf %s "$out" | grep -qiE "no such file|refused" && { pgrep -x supervisord || pidof supervisord; } >/dev/null 2>&1; do',
+    '  sleep 0.2 2>/dev/null || sleep 1; n=$((n + 1)); status',
+    'done',
+    'echo "code=$code"',
     emitBase64('out64', 'printf %s "$out"'),
   ].join('\n');
 }
