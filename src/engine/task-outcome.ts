@@ -100,12 +100,14 @@ export function summarize(
       changes: o.changes,
       error: o.error,
       msg: o.msg,
-      ...(commandOutput(o.registered) ? { output: commandOutput(o.registered) } : {}),
+      ...withOutput(commandOutput(o.registered)),
       ...(o.unknown ? { unknown: o.unknown } : {}),
     }));
   }
   return result;
 }
+
+const withOutput = (output: CommandOutput | undefined) => (output ? { output } : {});
 
 /** The exit status and output of a registered command result, if the outcome ran one. */
 function commandOutput(registered: Record<string, unknown> | undefined): CommandOutput | undefined {

@@ -117,10 +117,10 @@ function loadTask(raw: RawMap, source: YamlFile, inherited: Inherited, ctx: Load
         hint: 'split it into two tasks',
       });
     } else if (!reportMisplacedKey(key, 'task', raw, source, ctx, taskLabel)) {
-      const module = (name: string) => ctx.modules.get(name);
-      const best = suggestName(normalized, [...knownModules, ...keywordsOn('task')], (name) =>
-        module(name) ? argsFit(module(name)!, raw[key]) : false,
-      );
+      const best = suggestName(normalized, [...knownModules, ...keywordsOn('task')], (name) => {
+        const candidate = ctx.modules.get(name);
+        return candidate !== undefined && argsFit(candidate, raw[key]);
+      });
       ctx.problems.push({
         message: `unknown module or keyword '${key}'`,
         location: source.locate(raw, key),
